@@ -1,0 +1,32 @@
+"""Test settings: fast hasher, in-memory e-mail, strict templates.
+
+The database is SQLite unless DATABASE_URL points elsewhere (the suite also runs on PostgreSQL).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import TEMPLATES
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite:///:memory:"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file-backed test database lets the live server (browser tests) share it across threads.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"essaim-test-{os.getpid()}.sqlite3")}
+ESSAIM_VAR_DIR = Path(tempfile.mkdtemp(prefix="essaim-test-var-"))
+MEDIA_ROOT = ESSAIM_VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE[%s]"

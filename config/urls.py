@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Essaim — administration de la plateforme"
+admin.site.site_title = "Essaim"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("essaim.www.urls")),
+]

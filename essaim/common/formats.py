@@ -1,0 +1,61 @@
+"""French display formats, in one place: amounts (1 234,56 €), numbers and dates (26/11/2026).
+
+The rounding policy for amounts is the engine's (cents, half up); this module only formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+NARROW_NBSP = "\u202f"  # thousands separator recommended by the Imprimerie nationale
+NBSP = "\u00a0"  # before the euro sign
+
+
+def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str:
+    """Format a number the French way: 1 234 567,8.
+
+    >>> format_number(Decimal("1234567.891"), 2)
+    '1\u202f234\u202f567,89'
+    """
+    if value is None or value == "":
+        return "—"
+    number = Decimal(str(value))
+    quantum = Decimal(1).scaleb(-decimals)
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    integer_part, _, fraction = f"{abs(number):f}".partition(".")
+    groups = []
+    while len(integer_part) > 3:
+        groups.insert(0, integer_part[-3:])
+        integer_part = integer_part[:-3]
+    groups.insert(0, integer_part)
+    text = NARROW_NBSP.join(groups)
+    if decimals:
+        text += "," + fraction
+    return sign + text
+
+
+def format_euros(value: Decimal | int | float | None, decimals: int = 2) -> str:
+    """Format an amount in euros: 1 234,56 €.
+
+    >>> format_euros(Decimal("1234.5"))
+    '1\u202f234,50\u00a0€'
+    """
+    if value is None or value == "":
+        return "—"
+    return f"{format_number(value, decimals)}{NBSP}€"
+
+
+def format_percent(value: Decimal | float | None, decimals: int = 1) -> str:
+    """Format a rate stored as a fraction: 0.257 → 25,7 %."""
+    if value is None:
+        return "—"
+    return f"{format_number(Decimal(str(value)) * 100, decimals)}{NBSP}%"
+
+
+def format_date(value: dt.date | None) -> str:
+    """26/11/2026."""
+    if value is None:
+        return "—"
+    return value.strftime("%d/%m/%Y")

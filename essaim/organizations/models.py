@@ -1,0 +1,158 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from essaim.common.models import BaseModel
+from essaim.common.validators import normalize_identifier, validate_siren, validate_siret
+from essaim.organizations.enums import CollectiviteLevel, MembershipRole, OrganizationKind
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The directory of organisations (name, kind, territory) is shared by every signed-in user.
+
+        Written rule: partners must find each other. Members and internal data stay private
+        (see ``permissions.can_view_members``).
+        """
+        if not user.is_authenticated:
+            return self.none()
+        return self.all()
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+
+class Organization(BaseModel):
+    """A partner of the programme: Région, Banque des Territoires, FNEP, a collectivité, a project holder…
+
+    A collectivité is tied to exactly one territory (its commune, EPCI or département),
+    which decides the projects it sees.
+    """
+
+    uid = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type d'organisation", max_length=30, choices=OrganizationKind.choices)
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[validate_siren], help_text="9 chiffres, sans espaces."
+    )
+    siret = models.CharField(
+        "SIRET du siège", max_length=14, blank=True, validators=[validate_siret], help_text="14 chiffres, sans espaces."
+    )
+    collectivite_level = models.CharField(
+        "niveau de collectivité", max_length=20, choices=CollectiviteLevel.choices, blank=True
+    )
+    commune = models.ForeignKey(
+        "territories.Commune", on_delete=models.PROTECT, null=True, blank=True, verbose_name="commune",
+        related_name="organizations",
+        help_text="Siège de l'organisation ; territoire de la collectivité s'il s'agit d'une commune.",
+    )
+    epci = models.ForeignKey(
+        "territories.Epci", on_delete=models.PROTECT, null=True, blank=True, verbose_name="EPCI",
+        related_name="organizations",
+    )
+    department = models.ForeignKey(
+        "territories.Department", on_delete=models.PROTECT, null=True, blank=True, verbose_name="département",
+        related_name="organizations",
+    )
+    website = models.URLField("site internet", blank=True)
+    description = models.TextField("présentation", blank=True)
+    source_url = models.URLField("source", blank=True, help_text="Source publique des informations, le cas échéant.")
+
+    history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="collectivite_has_level",
+                condition=~models.Q(kind=OrganizationKind.COLLECTIVITE) | ~models.Q(collectivite_level=""),
+                violation_error_message="Une collectivité doit préciser son niveau (commune, EPCI ou département).",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.siren = normalize_identifier(self.siren)
+        self.siret = normalize_identifier(self.siret)
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            raise ValidationError({"siret": "Le SIRET doit commencer par le SIREN de l'organisation."})
+        if self.kind == OrganizationKind.COLLECTIVITE:
+            territory_field = {
+                CollectiviteLevel.COMMUNE: "commune",
+                CollectiviteLevel.EPCI: "epci",
+                CollectiviteLevel.DEPARTMENT: "department",
+            }.get(self.collectivite_level)
+            if territory_field is None:
+                raise ValidationError({"collectivite_level": "Précisez le niveau de la collectivité."})
+            if getattr(self, f"{territory_field}_id") is None:
+                raise ValidationError({territory_field: "Une collectivité doit être rattachée à son territoire."})
+        elif self.collectivite_level:
+            raise ValidationError({"collectivite_level": "Seule une collectivité a un niveau de collectivité."})
+
+    @property
+    def is_collectivite(self):
+        return self.kind == OrganizationKind.COLLECTIVITE
+
+    def territory_label(self):
+        if self.kind == OrganizationKind.COLLECTIVITE:
+            return str(
+                {"commune": self.commune, "epci": self.epci, "department": self.department}[self.collectivite_level]
+            )
+        if self.commune_id:
+            return str(self.commune)
+        if self.department_id:
+            return str(self.department)
+        return ""
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Membership(BaseModel):
+    """A user's membership of an organisation, with a role: administrateur, membre or lecteur."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name="organisation"
+    )
+    role = models.CharField("rôle", max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    is_active = models.BooleanField("active", default=True)
+    # For traceability: who last changed this membership (null when created by the platform).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        verbose_name="modifiée par",
+    )
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "adhésion"
+        verbose_name_plural = "adhésions"
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self):
+        return self.role == MembershipRole.ADMIN
+
+    @property
+    def can_write(self):
+        return self.role in (MembershipRole.ADMIN, MembershipRole.MEMBER)

@@ -1,0 +1,94 @@
+"""Who acts for which organisation, and what organisations may do with each other's data.
+
+A user acts for one organisation at a time (their *current organisation*, chosen in the
+header and kept in the session). Rules about projects, dossiers or plans are written in the
+``permissions.py`` of their app with the predicates below; each predicate's docstring
+states the rule it encodes.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, MembershipRole
+
+_UNSET = object()
+SESSION_KEY = "current_membership_id"
+
+
+def current_membership(user):
+    """The membership the user currently acts through, or None.
+
+    The middleware sets it from the session; elsewhere (shell, tests without a request)
+    it falls back to the user's first active membership by organisation name.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    membership = getattr(user, "_current_membership", _UNSET)
+    if membership is _UNSET:
+        membership = user.memberships.active().select_related("organization").order_by("organization__name").first()
+        user._current_membership = membership
+    return membership
+
+
+def current_organization(user):
+    membership = current_membership(user)
+    return membership.organization if membership else None
+
+
+def set_current_membership(user, membership) -> None:
+    user._current_membership = membership
+
+
+@rules.predicate
+def is_platform_admin(user):
+    """Platform administrators (``is_staff``) run the platform: the Django admin and every organisation."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+@rules.predicate
+def acts_for_programme_partner(user):
+    """The Région, the Banque des Territoires and FNEP steer the programme together: they see all of it."""
+    organization = current_organization(user)
+    return organization is not None and organization.kind in PROGRAMME_PARTNER_KINDS
+
+
+def acts_as(*kinds):
+    """Predicate factory: the user currently acts for an organisation of one of these kinds."""
+
+    @rules.predicate(name=f"acts_as({','.join(kinds)})")
+    def predicate(user):
+        organization = current_organization(user)
+        return organization is not None and organization.kind in kinds
+
+    return predicate
+
+
+@rules.predicate
+def has_write_role(user):
+    """Administrateurs and membres write for their organisation; lecteurs only read."""
+    membership = current_membership(user)
+    return membership is not None and membership.role in (MembershipRole.ADMIN, MembershipRole.MEMBER)
+
+
+@rules.predicate
+def is_member_of(user, organization):
+    """A person sees the members and internal pages of the organisations they belong to (active membership)."""
+    if organization is None or not user.is_authenticated:
+        return False
+    return user.memberships.active().filter(organization=organization).exists()
+
+
+@rules.predicate
+def is_admin_of(user, organization):
+    """Only an organisation's administrateurs edit its profile and manage its members."""
+    if organization is None or not user.is_authenticated:
+        return False
+    return user.memberships.active().filter(organization=organization, role=MembershipRole.ADMIN).exists()
+
+
+can_view_members = is_member_of | is_platform_admin
+can_manage_organization = is_admin_of | is_platform_admin
+
+rules.add_perm("organizations.view_members", can_view_members)
+rules.add_perm("organizations.manage_organization", can_manage_organization)

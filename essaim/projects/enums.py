@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class ProjectStage(models.TextChoices):
+    """Stages of a project, from the first idea to the opening (the allowed moves come with the
+    projects workflow)."""
+
+    IDEA = "idea", "Idée"
+    OPPORTUNITY_STUDY = "opportunity_study", "Étude d'opportunité"
+    ACCREDITATION_PENDING = "accreditation_pending", "Labellisation FNEP en cours"
+    ACCREDITED = "accredited", "Labellisée"
+    FINANCING_PLAN = "financing_plan", "Plan de financement"
+    FUNDING_SECURED = "funding_secured", "Financement bouclé"
+    OPEN = "open", "Ouverte"
+    ABANDONED = "abandoned", "Abandonnée"

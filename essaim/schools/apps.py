@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SchoolsConfig(AppConfig):
+    name = "essaim.schools"
+    verbose_name = "Écoles de production"

@@ -1,0 +1,31 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TradeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The list of trades is reference data: every signed-in user sees it."""
+        return self.all() if user.is_authenticated else self.none()
+
+
+class Trade(models.Model):
+    """A trade (métier, filière) an école de production teaches: automobile, menuiserie, usinage…
+
+    Trades are data, not code: new ones are added in the admin. Their BMO job codes
+    (France Travail survey) are attached by the territories analysis.
+    """
+
+    slug = models.SlugField("identifiant", max_length=50, unique=True)
+    name = models.CharField("nom", max_length=100, unique=True)
+    description = models.TextField("description", blank=True)
+
+    history = HistoricalRecords()
+    objects = TradeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "métier"
+        verbose_name_plural = "métiers"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

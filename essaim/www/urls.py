@@ -1,0 +1,9 @@
+from django.urls import path
+
+from essaim.www import views
+
+app_name = "www"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]
