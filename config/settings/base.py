@@ -25,6 +25,9 @@ MEDIA_ROOT = ESSAIM_VAR_DIR / "media"
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
+# Demo accounts are created only by `essaim load_demo`, which refuses to run unless this is True
+# (dev and test settings only; never in production).
+ESSAIM_DEMO_ALLOWED = False
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [

@@ -14,3 +14,8 @@ STORAGES = {
 from config.settings.base import ESSAIM_VAR_DIR  # noqa: E402
 
 ESSAIM_VAR_DIR.mkdir(parents=True, exist_ok=True)
+ESSAIM_DEMO_ALLOWED = True
+
+# Serve static files straight from the apps (no collectstatic needed outside production).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

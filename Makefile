@@ -1,0 +1,78 @@
+# Essaim — every task a developer or CI needs. `make run` and `make test` work on a fresh machine
+# with Python 3.11+ and make: the virtual environment, uv and the locked dependencies are installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(BIN)/python
+# PostgreSQL used by `make test` when reachable (CI provides it): the suite then runs on both databases.
+ESSAIM_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: venv run serve migrate load quality fix test test-sqlite test-postgres browser-deps screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+venv: $(UV)  ## Create the virtual environment and install the locked dependencies
+	$(UV) sync --frozen --quiet
+
+migrate: venv
+	$(BIN)/essaim migrate --no-input
+
+load: migrate  ## Reference territories then demo content (both idempotent)
+	$(BIN)/essaim load_territories
+	$(BIN)/essaim load_demo
+
+run: load  ## Set everything up and serve the demo on http://127.0.0.1:8000
+	$(BIN)/essaim runserver 127.0.0.1:8000
+
+serve: venv
+	$(BIN)/essaim runserver 127.0.0.1:8000
+
+quality: venv  ## Lint, format check, types, layering contracts, migrations check
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/essaim makemigrations --check --dry-run
+
+fix: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+browser-deps:  ## The system's Chromium for the browser tests (distribution package, never a browser download)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installation de Chromium (paquet de la distribution)…"; \
+	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+test: quality browser-deps test-sqlite test-postgres  ## The whole suite, on SQLite and (when reachable) PostgreSQL
+
+test-sqlite: venv
+	@echo "== Suite complète sur SQLite"
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-postgres: venv
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ESSAIM_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== Suite complète sur PostgreSQL ($(ESSAIM_PG_URL))"; \
+	  DATABASE_URL=$(ESSAIM_PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS); \
+	else \
+	  echo "== PostgreSQL injoignable ($(ESSAIM_PG_URL)) : suite PostgreSQL non lancée"; \
+	fi
+
+screenshots: venv browser-deps  ## Regenerate docs/screenshots/ from the browser tests
+	ESSAIM_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -m browser -p no:randomly
+
+bench: venv  ## Benchmarks (figures go to docs/performance.md)
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""Load the demo content idempotently: running it again updates in place and keeps other data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from essaim.demo import data
+from essaim.organizations.models import Membership, Organization
+from essaim.projects.models import Project, ProjectTrade
+from essaim.schools.models import ProductionSchool
+from essaim.territories.models import Commune, Department, Epci
+from essaim.trades.models import Trade
+
+DEMO_REQUIRES_TERRITORIES = (
+    "Les territoires de référence ne sont pas chargés : lancez d'abord « essaim load_territories »."
+)
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, created: bool) -> None:
+        target = self.created if created else self.updated
+        target[label] = target.get(label, 0) + 1
+
+
+def _commune(code):
+    return Commune.objects.get(code=code)
+
+
+@transaction.atomic
+def demo_load() -> DemoReport:
+    if not getattr(settings, "ESSAIM_DEMO_ALLOWED", False):
+        raise ImproperlyConfigured("Le contenu de démonstration est interdit avec ces réglages (production).")
+    if not Commune.objects.exists():
+        raise ImproperlyConfigured(DEMO_REQUIRES_TERRITORIES)
+    report = DemoReport()
+    organizations = {}
+    for spec in data.PARTNERS:
+        defaults = {
+            "kind": spec["kind"],
+            "siren": spec.get("siren", ""),
+            "collectivite_level": spec.get("collectivite_level", ""),
+            "commune": _commune(spec["commune"]) if spec.get("commune") else None,
+            "epci": Epci.objects.get(siren=spec["epci"]) if spec.get("epci") else None,
+            "department": Department.objects.get(code=spec["department"]) if spec.get("department") else None,
+            "website": spec.get("website", ""),
+            "source_url": spec.get("source_url", ""),
+            "description": spec.get("description", ""),
+        }
+        organization, created = Organization.objects.update_or_create(name=spec["name"], defaults=defaults)
+        organization.full_clean()
+        organizations[spec["key"]] = organization
+        report.count("organisations", created)
+
+    trades = {trade.slug: trade for trade in Trade.objects.all()}
+    for spec in data.SCHOOLS:
+        school, created = ProductionSchool.objects.update_or_create(
+            name=spec["name"],
+            defaults={
+                "short_name": spec["short_name"],
+                "commune": _commune(spec["commune"]),
+                "diploma": spec["diploma"],
+                "opening_year": spec.get("opening_year"),
+                "opening_label": spec["opening_label"],
+                "carrier": spec["carrier"],
+                "sources": "\n".join(spec["sources"]),
+                "status": ProductionSchool.Status.OPEN,
+            },
+        )
+        school.trades.set([trades[slug] for slug in spec["trades"]])
+        report.count("écoles de production", created)
+
+    for spec in data.DEMO_HOLDERS:
+        organization, created = Organization.objects.update_or_create(
+            name=spec["name"],
+            defaults={
+                "kind": "project_holder",
+                "commune": _commune(spec["commune"]),
+                "description": "Organisation fictive, créée pour la démonstration.",
+            },
+        )
+        organizations[spec["key"]] = organization
+        report.count("porteurs de projet fictifs", created)
+
+    for spec in data.DEMO_PROJECTS:
+        project, created = Project.objects.update_or_create(
+            name=spec["name"],
+            defaults={
+                "holder": organizations[spec["holder"]],
+                "commune": _commune(spec["commune"]),
+                "stage": spec["stage"],
+                "target_opening_date": dt.date.fromisoformat(spec["target_opening_date"]),
+                "description": spec["description"],
+                "is_demo": True,
+            },
+        )
+        for slug, places in spec["trades"].items():
+            ProjectTrade.objects.update_or_create(project=project, trade=trades[slug], defaults={"places": places})
+        report.count("projets fictifs", created)
+
+    User = get_user_model()
+    for email, first_name, last_name, org_key, role, is_staff in data.DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(email=email)
+        user.first_name, user.last_name = first_name, last_name
+        user.is_staff = user.is_superuser = is_staff
+        user.set_password(data.DEMO_PASSWORD)
+        user.save()
+        if org_key:
+            Membership.objects.update_or_create(
+                user=user, organization=organizations[org_key], defaults={"role": role, "is_active": True}
+            )
+        report.count("comptes de démonstration", created)
+    return report

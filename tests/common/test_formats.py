@@ -1,0 +1,29 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.template import Context, Template
+
+from essaim.common.formats import format_date, format_euros, format_number, format_percent
+
+
+def test_amounts_are_written_the_french_way():
+    """1 234,56 € with narrow no-break spaces and a comma, rounded half up to the cent."""
+    assert format_euros(Decimal("1234.555")) == "1\u202f234,56\u00a0€"
+    assert format_euros(Decimal("-1500")) == "-1\u202f500,00\u00a0€"
+    assert format_euros(Decimal("130000"), 0) == "130\u202f000\u00a0€"
+    assert format_euros(None) == "—"
+
+
+def test_numbers_percentages_and_dates():
+    """Populations, rates stored as fractions, and dates as 26/11/2026."""
+    assert format_number(2615635) == "2\u202f615\u202f635"
+    assert format_percent(Decimal("0.257")) == "25,7\u00a0%"
+    assert format_date(dt.date(2026, 11, 26)) == "26/11/2026"
+
+
+def test_template_filters():
+    """The template filters use the same formats."""
+    rendered = Template("{% load essaim_format %}{{ a|euros }}|{{ n|number }}|{{ d|frdate }}").render(
+        Context({"a": Decimal("1234.56"), "n": 12345, "d": dt.date(2023, 12, 31)})
+    )
+    assert rendered == "1\u202f234,56\u00a0€|12\u202f345|31/12/2023"
