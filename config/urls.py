@@ -6,5 +6,6 @@ admin.site.site_title = "Essaim"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("territoires/", include("essaim.www.territories.urls")),
     path("", include("essaim.www.urls")),
 ]
