@@ -11,3 +11,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _media_root(settings, tmp_path):
     """Every test writes uploaded files to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_trades(request):
+    """The default trades come from a data migration; transactional tests (browser tests) flush the
+    database, so every database test starts with them again."""
+    if "django_db" not in request.keywords and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+    from essaim.trades.defaults import seed_default_trades
+    from essaim.trades.models import Trade
+
+    seed_default_trades(Trade)

@@ -17,12 +17,14 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+_SQLITE_TEST_FILE = Path(tempfile.gettempdir()) / f"essaim-test-{os.getpid()}.sqlite3"
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite:///:memory:"),
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{_SQLITE_TEST_FILE}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file-backed test database lets the live server (browser tests) share it across threads.
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"essaim-test-{os.getpid()}.sqlite3")}
+    # A file, never ":memory:": the browser tests' live server runs in another thread and must open
+    # its own connection (a shared in-memory connection crashes SQLite when both threads use it).
+    DATABASES["default"]["TEST"] = {"NAME": str(_SQLITE_TEST_FILE)}
 ESSAIM_VAR_DIR = Path(tempfile.mkdtemp(prefix="essaim-test-var-"))
 MEDIA_ROOT = ESSAIM_VAR_DIR / "media"
 STORAGES = {

@@ -39,7 +39,9 @@ def validate_siren(value: str) -> None:
         raise ValidationError("Le SIREN ne doit contenir que des chiffres (9 chiffres).", code="siren_digits")
     if len(siren) != 9:
         raise ValidationError(
-            "Le SIREN doit comporter 9 chiffres (%(length)s saisis).", code="siren_length", params={"length": len(siren)}
+            "Le SIREN doit comporter 9 chiffres (%(length)s saisis).",
+            code="siren_length",
+            params={"length": len(siren)},
         )
     if not luhn_is_valid(siren):
         raise ValidationError("Ce SIREN n'est pas valide : sa clé de contrôle est fausse.", code="siren_key")
@@ -51,7 +53,9 @@ def validate_siret(value: str) -> None:
         raise ValidationError("Le SIRET ne doit contenir que des chiffres (14 chiffres).", code="siret_digits")
     if len(siret) != 14:
         raise ValidationError(
-            "Le SIRET doit comporter 14 chiffres (%(length)s saisis).", code="siret_length", params={"length": len(siret)}
+            "Le SIRET doit comporter 14 chiffres (%(length)s saisis).",
+            code="siret_length",
+            params={"length": len(siret)},
         )
     if siret.startswith(LA_POSTE_SIREN):
         if sum(int(c) for c in siret) % 5 != 0:

@@ -16,8 +16,10 @@ PARTNERS = [
         "commune": "59350",
         "website": "https://www.hautsdefrance.fr",
         "source_url": "https://www.picardiegazette.fr/article/de-nouvelles-ecoles-de-production-dans-la-region",
-        "description": "Partenaire du programme « 5 écoles de production en Hauts-de-France d'ici 2023 » (décembre 2020) : "
-        "analyse d'opportunité, réseaux de partenaires, mobilisation des financements dont les fonds européens.",
+        "description": (
+            "Partenaire du programme « 5 écoles de production en Hauts-de-France d'ici 2023 » (décembre 2020) : "
+            "analyse d'opportunité, réseaux de partenaires, mobilisation des financements dont les fonds européens."
+        ),
     },
     {
         "key": "bdt",
@@ -27,8 +29,10 @@ PARTNERS = [
         "commune": "59350",
         "website": "https://www.banquedesterritoires.fr",
         "source_url": "https://www.picardiegazette.fr/article/de-nouvelles-ecoles-de-production-dans-la-region",
-        "description": "Groupe Caisse des Dépôts. Repère les territoires et les partenaires privés, instruit les dossiers "
-        "et accorde des prêts subordonnés pour les premiers investissements et le fonds de roulement.",
+        "description": (
+            "Groupe Caisse des Dépôts. Repère les territoires et les partenaires privés, instruit les dossiers "
+            "et accorde des prêts subordonnés pour les premiers investissements et le fonds de roulement."
+        ),
     },
     {
         "key": "fnep",

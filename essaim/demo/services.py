@@ -15,6 +15,7 @@ from essaim.organizations.models import Membership, Organization
 from essaim.projects.models import Project, ProjectTrade
 from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Commune, Department, Epci
+from essaim.trades.defaults import seed_default_trades
 from essaim.trades.models import Trade
 
 DEMO_REQUIRES_TERRITORIES = (
@@ -61,6 +62,7 @@ def demo_load() -> DemoReport:
         organizations[spec["key"]] = organization
         report.count("organisations", created)
 
+    seed_default_trades(Trade)
     trades = {trade.slug: trade for trade in Trade.objects.all()}
     for spec in data.SCHOOLS:
         school, created = ProductionSchool.objects.update_or_create(

@@ -45,16 +45,28 @@ class Organization(BaseModel):
         "niveau de collectivité", max_length=20, choices=CollectiviteLevel.choices, blank=True
     )
     commune = models.ForeignKey(
-        "territories.Commune", on_delete=models.PROTECT, null=True, blank=True, verbose_name="commune",
+        "territories.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="commune",
         related_name="organizations",
         help_text="Siège de l'organisation ; territoire de la collectivité s'il s'agit d'une commune.",
     )
     epci = models.ForeignKey(
-        "territories.Epci", on_delete=models.PROTECT, null=True, blank=True, verbose_name="EPCI",
+        "territories.Epci",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="EPCI",
         related_name="organizations",
     )
     department = models.ForeignKey(
-        "territories.Department", on_delete=models.PROTECT, null=True, blank=True, verbose_name="département",
+        "territories.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="département",
         related_name="organizations",
     )
     website = models.URLField("site internet", blank=True)
@@ -131,7 +143,11 @@ class Membership(BaseModel):
     is_active = models.BooleanField("active", default=True)
     # For traceability: who last changed this membership (null when created by the platform).
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="modifiée par",
     )
 

@@ -41,10 +41,7 @@ def membership_update(*, membership: Membership, role: str, is_active: bool, upd
     locked.is_active = is_active
     locked.updated_by = updated_by
     remaining_admins = (
-        Membership.objects.active()
-        .filter(organization=locked.organization, role="admin")
-        .exclude(pk=locked.pk)
-        .count()
+        Membership.objects.active().filter(organization=locked.organization, role="admin").exclude(pk=locked.pk).count()
     )
     if remaining_admins == 0 and not (is_active and role == "admin"):
         raise ValidationError(MEMBERSHIP_LAST_ADMIN)

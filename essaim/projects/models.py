@@ -50,7 +50,10 @@ class Project(BaseModel):
 
     name = models.CharField("nom du projet", max_length=200)
     holder = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="projects", verbose_name="porteur de projet"
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="porteur de projet",
     )
     commune = models.ForeignKey(
         "territories.Commune", on_delete=models.PROTECT, related_name="projects", verbose_name="commune d'implantation"

@@ -28,11 +28,17 @@ class ProductionSchool(BaseModel):
     diploma = models.CharField("diplômes préparés", max_length=200, blank=True)
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.OPEN)
     opening_year = models.PositiveSmallIntegerField("année d'ouverture", null=True, blank=True)
-    opening_label = models.CharField("ouverture", max_length=100, blank=True, help_text="Tel que rapporté par la source.")
+    opening_label = models.CharField(
+        "ouverture", max_length=100, blank=True, help_text="Tel que rapporté par la source."
+    )
     carrier = models.CharField("structure porteuse", max_length=300, blank=True)
     organization = models.OneToOneField(
-        "organizations.Organization", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="production_school", verbose_name="organisation sur Essaim",
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="production_school",
+        verbose_name="organisation sur Essaim",
     )
     sources = models.TextField("sources", help_text="Une adresse par ligne.")
     is_fnep_member = models.BooleanField("membre de la FNEP", default=True)

@@ -83,7 +83,10 @@ class ProjectForm(forms.ModelForm):
         label="Métiers enseignés", queryset=Trade.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     places_per_trade = forms.IntegerField(
-        label="Places par métier", min_value=1, max_value=60, initial=12,
+        label="Places par métier",
+        min_value=1,
+        max_value=60,
+        initial=12,
         help_text="Nombre de jeunes accueillis par métier (12 au plus par maître professionnel).",
     )
 
@@ -101,7 +104,10 @@ class ProjectFilterForm(forms.Form):
         label="Métier", required=False, queryset=Trade.objects.all(), empty_label="Tous", to_field_name="slug"
     )
     department = forms.ModelChoiceField(
-        label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous",
+        label="Département",
+        required=False,
+        queryset=Department.objects.all(),
+        empty_label="Tous",
         to_field_name="code",
     )
 
@@ -116,7 +122,10 @@ class SchoolFilterForm(forms.Form):
         label="Métier", required=False, queryset=Trade.objects.all(), empty_label="Tous", to_field_name="slug"
     )
     department = forms.ModelChoiceField(
-        label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous",
+        label="Département",
+        required=False,
+        queryset=Department.objects.all(),
+        empty_label="Tous",
         to_field_name="code",
     )
 

@@ -100,7 +100,14 @@ MATRIX = [
     ("password_change", "www:password_change", None, "get", None, SIGNED_IN),
     ("password_change_done", "www:password_change_done", None, "get", None, SIGNED_IN),
     ("organization_list", "www:organization_list", None, "get", None, SIGNED_IN),
-    ("organization_detail", "www:organization_detail", lambda w: {"uid": w["orgs"]["holder_a"].uid}, "get", None, SIGNED_IN),
+    (
+        "organization_detail",
+        "www:organization_detail",
+        lambda w: {"uid": w["orgs"]["holder_a"].uid},
+        "get",
+        None,
+        SIGNED_IN,
+    ),
     (
         "organization_edit",
         "www:organization_edit",
@@ -195,7 +202,14 @@ MATRIX = [
         {"holder_a_admin"},
     ),
     ("territories_index", "territories:index", None, "get", None, SIGNED_IN),
-    ("department_detail", "territories:department_detail", lambda w: {"code": w["commune"].department.code}, "get", None, SIGNED_IN),
+    (
+        "department_detail",
+        "territories:department_detail",
+        lambda w: {"code": w["commune"].department.code},
+        "get",
+        None,
+        SIGNED_IN,
+    ),
     ("epci_detail", "territories:epci_detail", lambda w: {"siren": w["commune"].epci.siren}, "get", None, SIGNED_IN),
     (
         "employment_zone_detail",
@@ -228,13 +242,17 @@ def snapshot():
     """What a refused action must leave untouched."""
     return {
         "organizations": list(Organization.objects.order_by("pk").values_list("name", "siren", "description")),
-        "memberships": list(Membership.objects.order_by("pk").values_list("user_id", "organization_id", "role", "is_active")),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list("user_id", "organization_id", "role", "is_active")
+        ),
         "projects": list(Project.objects.order_by("pk").values_list("name", "commune_id", "stage")),
-        "project_trades": list(Project.objects.order_by("pk").values_list("trade_lines__trade_id", "trade_lines__places")),
+        "project_trades": list(
+            Project.objects.order_by("pk").values_list("trade_lines__trade_id", "trade_lines__places")
+        ),
         "users": list(
-            __import__("essaim.accounts.models", fromlist=["User"]).User.objects.order_by("pk").values_list(
-                "email", "first_name", "last_name"
-            )
+            __import__("essaim.accounts.models", fromlist=["User"])
+            .User.objects.order_by("pk")
+            .values_list("email", "first_name", "last_name")
         ),
     }
 
@@ -249,10 +267,7 @@ def test_permission_matrix(client, world, row, actor):
         client.force_login(user)
     url = reverse(url_name, kwargs=kwargs_builder(world) if kwargs_builder else None)
     before = snapshot()
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, data_builder(world))
+    response = client.get(url) if method == "get" else client.post(url, data_builder(world))
     if actor in allowed:
         assert response.status_code in (200, 302), f"{actor} devrait accéder à {url_name}"
         if response.status_code == 302:

@@ -11,7 +11,9 @@ from essaim.organizations.permissions import SESSION_KEY
 from essaim.www.forms import AccountForm, EmailAuthenticationForm
 
 login = auth_views.LoginView.as_view(
-    template_name="registration/login.html", authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+    template_name="registration/login.html",
+    authentication_form=EmailAuthenticationForm,
+    redirect_authenticated_user=True,
 )
 logout = auth_views.LogoutView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(

@@ -80,7 +80,10 @@ def _send_invitation(request, membership):
     link = request.build_absolute_uri(
         reverse(
             "www:password_reset_confirm",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
         )
     )
     body = render_to_string(
@@ -135,7 +138,7 @@ def membership_edit(request, uid, membership_id):
             messages.success(request, "L'adhésion a été mise à jour.")
             return redirect("www:organization_detail", uid=organization.uid)
     return render(
-        request, "www/organizations/member_edit.html", {"organization": organization, "membership": membership, "form": form}
+        request,
+        "www/organizations/member_edit.html",
+        {"organization": organization, "membership": membership, "form": form},
     )
-
-

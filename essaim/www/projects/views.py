@@ -26,7 +26,9 @@ def project_list(request):
     )
     if form.is_valid():
         if q := form.cleaned_data["q"]:
-            projects = projects.filter(Q(name__icontains=q) | Q(holder__name__icontains=q) | Q(commune__name__icontains=q))
+            projects = projects.filter(
+                Q(name__icontains=q) | Q(holder__name__icontains=q) | Q(commune__name__icontains=q)
+            )
         if stage := form.cleaned_data["stage"]:
             projects = projects.filter(stage=stage)
         if trade := form.cleaned_data["trade"]:
@@ -56,7 +58,9 @@ def project_detail(request, pk):
         {
             "project": project,
             "trade_lines": trade_lines,
-            "commune": Commune.objects.select_related("epci", "department", "employment_zone").get(pk=project.commune_id),
+            "commune": Commune.objects.select_related("epci", "department", "employment_zone").get(
+                pk=project.commune_id
+            ),
             "can_change": has_perm(request.user, "projects.change_project", project),
             "history": project.history.select_related("history_user").order_by("-history_date")[:10],
         },
@@ -107,4 +111,6 @@ def project_edit(request, pk):
         )
         messages.success(request, "Le projet a été mis à jour.")
         return redirect("www:project_detail", pk=project.pk)
-    return render(request, "www/projects/form.html", {"form": form, "project": project, "communes": _communes_datalist()})
+    return render(
+        request, "www/projects/form.html", {"form": form, "project": project, "communes": _communes_datalist()}
+    )

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from essaim.demo import data
 from essaim.demo.services import demo_load
+from essaim.organizations.enums import MembershipRole
 
 
 class Command(BaseCommand):
@@ -20,7 +21,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{label} : {report.created.get(label, 0)} créé(s), {report.updated.get(label, 0)} mis à jour"
             )
-        self.stdout.write(self.style.SUCCESS("\nComptes de démonstration (mot de passe : %s)" % data.DEMO_PASSWORD))
-        for email, first_name, last_name, org_key, role, is_staff in data.DEMO_ACCOUNTS:
-            label = "administrateur de la plateforme" if is_staff else f"{org_key} — {role}"
-            self.stdout.write(f"  {email:<30} {label}")
+        names = {spec["key"]: spec["name"] for spec in [*data.PARTNERS, *data.DEMO_HOLDERS]}
+        self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {data.DEMO_PASSWORD})"))
+        for email, _first, _last, org_key, role, is_staff in data.DEMO_ACCOUNTS:
+            if is_staff:
+                label = "administrateur de la plateforme (accès à /admin/)"
+            else:
+                label = f"{names[org_key]} — {MembershipRole(role).label.lower()}"
+            self.stdout.write(f"  {email:<28} {label}")

@@ -1,0 +1,76 @@
+import pytest
+
+from essaim.demo import data
+from tests.browser.conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The home page title each demo account must reach.
+HOME_TITLES = {
+    "admin@essaim.demo": "Accueil",
+    "region@essaim.demo": "Programme",
+    "lecteur.region@essaim.demo": "Programme",
+    "bdt@essaim.demo": "À instruire",
+    "fnep@essaim.demo": "À valider",
+    "collectivite@essaim.demo": "Sur mon territoire",
+    "porteur@essaim.demo": "Mes projets",
+}
+
+
+def test_every_demo_account_reaches_its_home_page(page, live_server, demo_world, screenshot):
+    """Each demo account (one per role) signs in through the form and lands on its own home page."""
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}/connexion/")
+    screenshot("01-connexion")
+    for email, *_ in data.DEMO_ACCOUNTS:
+        login(page, live_server, email, data.DEMO_PASSWORD)
+        heading = page.get_by_role("heading", level=1)
+        assert heading.inner_text() == HOME_TITLES[email], email
+        screenshot(f"02-accueil-{email.split('@')[0]}")
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_load_state("networkidle")
+        assert "/connexion/" in page.url
+
+
+def test_holder_sees_own_project_and_region_browses_territories(page, live_server, demo_world, screenshot):
+    """A project holder sees only its project; the Région browses partners, schools and a territory map."""
+    login(page, live_server, "porteur@essaim.demo", data.DEMO_PASSWORD)
+    page.get_by_role("link", name="Projets", exact=True).click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1
+    assert "Dunkerque" in rows.first.inner_text()
+    rows.first.get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("École de production de Dunkerque")
+    screenshot("03-projet-porteur")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    login(page, live_server, "region@essaim.demo", data.DEMO_PASSWORD)
+    page.get_by_role("link", name="Projets", exact=True).click()
+    assert page.locator("table tbody tr").count() == len(data.DEMO_PROJECTS)
+    screenshot("04-projets-region")
+    page.get_by_role("link", name="Écoles de production").click()
+    assert page.locator("table tbody tr").count() == len(data.SCHOOLS)
+    screenshot("05-ecoles")
+    page.get_by_role("link", name="Partenaires").click()
+    screenshot("06-partenaires")
+    page.get_by_role("link", name="Territoires", exact=True).click()
+    screenshot("07-territoires")
+    page.goto(f"{live_server.url}/territoires/departements/59/")
+    assert page.locator("svg").first.is_visible()
+    screenshot("08-departement-nord")
+
+
+def test_keyboard_user_can_sign_in(page, live_server, demo_world):
+    """The sign-in form works with the keyboard alone (skip link, tab order, Enter)."""
+    page.goto(f"{live_server.url}/connexion/")
+    assert page.evaluate("document.activeElement.id") == "id_username"  # autofocus on the e-mail field
+    page.keyboard.type("fnep@essaim.demo")
+    page.keyboard.press("Tab")
+    page.keyboard.type(data.DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "À valider"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"

@@ -1,0 +1,58 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from essaim.accounts.models import User
+from essaim.demo import data
+from essaim.demo.services import DEMO_REQUIRES_TERRITORIES, demo_load
+from essaim.organizations.models import Organization
+from essaim.projects.models import Project
+from essaim.schools.models import ProductionSchool
+from essaim.territories.services import territories_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def territories(settings):
+    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
+
+
+def test_demo_loads_real_partners_schools_and_fictitious_projects(territories, capsys):
+    """The demo holds the real partners and schools (with sources) and fictitious, flagged projects."""
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    for email, *_ in data.DEMO_ACCOUNTS:
+        assert email in output
+    assert data.DEMO_PASSWORD in output
+    assert ProductionSchool.objects.count() == len(data.SCHOOLS)
+    assert all(school.source_list() for school in ProductionSchool.objects.all())
+    assert Project.objects.count() == len(data.DEMO_PROJECTS)
+    assert not Project.objects.filter(is_demo=False).exists()
+    assert Organization.objects.get(kind="banque_des_territoires").siren == "180020026"
+    assert User.objects.filter(is_staff=True).count() == 1
+
+
+def test_demo_is_idempotent_and_keeps_other_data(territories):
+    """Running the demo twice changes no count and keeps what users added."""
+    demo_load()
+    Organization.objects.create(name="Ajoutée par un utilisateur", kind="company")
+    counts = (Organization.objects.count(), Project.objects.count(), User.objects.count())
+    report = demo_load()
+    assert report.created == {}
+    assert (Organization.objects.count(), Project.objects.count(), User.objects.count()) == counts
+    assert Organization.objects.filter(name="Ajoutée par un utilisateur").exists()
+
+
+def test_demo_refused_in_production_settings(settings, territories):
+    """Demo accounts never exist with production settings: the command refuses."""
+    settings.ESSAIM_DEMO_ALLOWED = False
+    with pytest.raises(ImproperlyConfigured):
+        demo_load()
+    assert not User.objects.exists()
+
+
+def test_demo_needs_territories():
+    """Without reference territories the demo stops with a clear French message."""
+    with pytest.raises(ImproperlyConfigured, match=DEMO_REQUIRES_TERRITORIES):
+        demo_load()

@@ -1,0 +1,51 @@
+"""The `essaim` command and the production settings, run as a user would, in a subprocess."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ESSAIM = str(Path(sys.executable).parent / "essaim")
+
+
+def run(*args, env_extra=None, settings="config.settings.dev"):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env["DJANGO_SETTINGS_MODULE"] = settings
+    env.update(env_extra or {})
+    return subprocess.run([ESSAIM, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_help_lists_the_project_commands():
+    """`essaim --help` lists Essaim's own commands with their French descriptions."""
+    result = run("--help")
+    assert result.returncode == 0
+    assert "Commandes d'Essaim" in result.stdout
+    assert "load_territories" in result.stdout
+    assert "load_demo" in result.stdout
+
+
+PROD_ENV = {
+    "SECRET_KEY": "x" * 20 + "-une-cle-de-production-suffisamment-longue-et-aleatoire-0123456789",
+    "DATABASE_URL": "postgres://essaim@127.0.0.1:5432/essaim",
+    "ALLOWED_HOSTS": "essaim.example.fr",
+}
+
+
+def test_production_refuses_to_start_without_secret_key():
+    """Production settings stop at once, in French, when SECRET_KEY is missing."""
+    env = dict(PROD_ENV)
+    env.pop("SECRET_KEY")
+    result = run("check", env_extra=env, settings="config.settings.prod")
+    assert result.returncode != 0
+    assert "SECRET_KEY doit être défini" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks():
+    """`essaim check --deploy` passes with the production settings (HTTPS, HSTS, secure cookies)."""
+    result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD_ENV, settings="config.settings.prod")
+    assert result.returncode == 0, result.stdout + result.stderr
