@@ -24,9 +24,7 @@ def test_passwords_are_hashed_with_argon2(settings):
 def test_login_with_email_reaches_home(client):
     """A user signs in with their e-mail address and lands on their home page."""
     membership = MembershipFactory()
-    response = client.post(
-        reverse("www:login"), {"username": membership.user.email, "password": PASSWORD}, follow=True
-    )
+    response = client.post(reverse("www:login"), {"username": membership.user.email, "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("www:home")
     assert membership.organization.name in response.content.decode()
 
