@@ -1,0 +1,206 @@
+"""Loan schedules: subordinated (BdT) and bank loans, exact to the cent.
+
+Formulas
+--------
+With ``p`` the period length in months (1, 3 or 12), ``n = duration / p``
+periods, ``d = deferral / p`` deferral periods and the proportional periodic
+rate ``r = annual_rate × p / 12``:
+
+* deferral periods ``1..d``: interest ``I_k = round(B_{k-1} × r)``. With an
+  interest-only deferral it is paid (instalment ``I_k``); with a total
+  deferral it is capitalised (``B_k = B_{k-1} + I_k``, nothing paid);
+* amortisation over the remaining ``m = n − d`` periods, starting from the
+  outstanding ``B_d``:
+
+  - constant instalment: ``A = round(B_d × r / (1 − (1 + r)^−m))``
+    (``A = round(B_d / m)`` when ``r = 0``), principal ``A − I_k``;
+  - constant principal: ``round(B_d / m)`` each period, plus interest;
+
+* the last period repays the whole outstanding principal, so it absorbs the
+  rounding residue: the outstanding is exactly 0 at maturity and
+  Σ principal = amount + Σ capitalised interest.
+
+Period ``k`` is paid at the end of the period, in month
+``drawdown_month + k × p``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from financing_engine.dates import add_months
+from financing_engine.errors import InputError, PlanInputError
+from financing_engine.inputs import Amortisation, DeferralKind, LoanTerms
+from financing_engine.money import ZERO, format_eur, round_cents
+from financing_engine.results import LoanRow, LoanSchedule
+from financing_engine.validation import loan_terms_errors
+
+__all__ = ["loan_schedule"]
+
+
+def _identity(value: Decimal) -> Decimal:
+    return value
+
+
+_Period = tuple[int, int, Decimal, Decimal, Decimal, Decimal, Decimal]
+
+
+def _periods(amount: Decimal, terms: LoanTerms, *, rounded: bool = True) -> list[_Period]:
+    """``(period, month, instalment, interest, capitalised, principal, outstanding)`` per period.
+
+    ``rounded=False`` keeps full precision (used to size loans per euro borrowed).
+    """
+    q = round_cents if rounded else _identity
+    period = terms.periodicity.months
+    n = terms.duration_months // period
+    d = terms.deferral_months // period
+    rate = terms.annual_rate * period / 12
+    zero = ZERO if rounded else Decimal(0)
+    drawdown = terms.drawdown_month
+    outstanding = q(amount)
+    result: list[_Period] = []
+    total_deferral = terms.deferral_kind is DeferralKind.TOTAL
+    for k in range(1, d + 1):
+        interest = q(outstanding * rate)
+        if total_deferral:
+            outstanding += interest
+            result.append((k, drawdown + k * period, zero, interest, interest, zero, outstanding))
+        else:
+            result.append((k, drawdown + k * period, interest, interest, zero, zero, outstanding))
+
+    remaining = n - d
+    base = outstanding
+    constant_instalment = terms.amortisation is Amortisation.CONSTANT_INSTALMENT
+    if constant_instalment and rate != 0:
+        payment = q(base * rate / (1 - (1 + rate) ** -remaining))
+    else:
+        payment = q(base / remaining)
+    for j in range(1, remaining + 1):
+        interest = q(outstanding * rate)
+        if j == remaining:
+            principal = outstanding
+        elif constant_instalment:
+            principal = min(payment - interest, outstanding)
+        else:
+            principal = min(payment, outstanding)
+        outstanding -= principal
+        k = d + j
+        result.append((k, drawdown + k * period, interest + principal, interest, zero, principal, outstanding))
+    return result
+
+
+def _rows(amount: Decimal, terms: LoanTerms, start_date: date | None) -> list[LoanRow]:
+    """Schedule rows, dated from ``start_date`` (month 0 of the plan) if given."""
+    return [
+        LoanRow(
+            period=k,
+            month_index=month,
+            date=add_months(start_date, month) if start_date is not None else None,
+            instalment=instalment,
+            interest=interest,
+            capitalised_interest=capitalised,
+            principal=principal,
+            outstanding=outstanding,
+        )
+        for k, month, instalment, interest, capitalised, principal, outstanding in _periods(amount, terms)
+    ]
+
+
+def loan_schedule(
+    amount: Decimal, terms: LoanTerms, *, start_date: date | None = None, label: str = ""
+) -> LoanSchedule:
+    """Amortisation schedule of a loan.
+
+    Parameters
+    ----------
+    amount : Decimal
+        Principal drawn, in euros.
+    terms : LoanTerms
+        Duration and deferral (months), annual rate, periodicity, amortisation
+        profile, deferral kind and drawdown month.
+    start_date : date, optional
+        Date of month 0 of the plan, to date each row.
+    label : str, optional
+        Name of the loan, kept in the result.
+
+    Returns
+    -------
+    LoanSchedule
+        One row per period: instalment, interest, capitalised interest,
+        principal and outstanding after payment.
+
+    Raises
+    ------
+    PlanInputError
+        Negative amount, duration beyond 30 years, rate outside 0–20 %,
+        deferral not shorter than the duration or not a whole number of periods.
+
+    Notes
+    -----
+    Constant instalment after ``d`` deferral periods, over ``m = n − d``
+    periods at periodic rate ``r = annual_rate × p / 12``:
+
+    .. math:: A = B_d \\frac{r}{1 - (1 + r)^{-m}}
+
+    with ``A = B_d / m`` when ``r = 0``. Interest is rounded to the cent each
+    period and the last instalment repays the exact outstanding principal.
+
+    Examples
+    --------
+    The demo plan's BdT subordinated loan: 130,000 € over 10 years, 3 years of
+    interest-only deferral, 1 % a year, monthly constant instalments.
+
+    >>> from decimal import Decimal
+    >>> terms = LoanTerms(duration_months=120, deferral_months=36, annual_rate=Decimal("0.01"))
+    >>> schedule = loan_schedule(Decimal("130000"), terms, start_date=date(2026, 9, 1))
+    >>> first = schedule.rows[0]
+    >>> first.date, first.instalment, first.principal
+    (datetime.date(2026, 10, 1), Decimal('108.33'), Decimal('0.00'))
+    >>> row = schedule.rows[36]  # first amortising month
+    >>> row.instalment, row.interest, row.principal, row.outstanding
+    (Decimal('1603.06'), Decimal('108.33'), Decimal('1494.73'), Decimal('128505.27'))
+    >>> last = schedule.rows[-1]
+    >>> last.period, last.instalment, last.outstanding
+    (120, Decimal('1603.23'), Decimal('0.00'))
+    >>> schedule.total_principal, schedule.total_interest
+    (Decimal('130000.00'), Decimal('8557.09'))
+    """
+    errors: list[InputError] = []
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+        errors.append(InputError("amount", "Valeur numérique attendue (Decimal ou entier, jamais un flottant)."))
+    elif amount < 0:
+        errors.append(
+            InputError("amount", f"Le montant ne peut pas être négatif (reçu : {format_eur(Decimal(amount))}).")
+        )
+    errors.extend(loan_terms_errors(terms, path="terms"))
+    if errors:
+        raise PlanInputError(errors)
+    rows = tuple(_rows(Decimal(amount), terms, start_date))
+    return LoanSchedule(label=label, amount=round_cents(Decimal(amount)), terms=terms, rows=rows)
+
+
+def unit_cumulative_net_cash(terms: LoanTerms, months: int) -> list[Decimal]:
+    """Cumulative cash brought by a loan of 1 €, per month (full precision).
+
+    Month ``t``: drawdown (1 from the drawdown month) minus every instalment paid
+    up to ``t``. Used to size the loan that covers a cash shortfall, since a
+    loan's flows are proportional to its amount.
+    """
+    flows = [Decimal(0)] * months
+    if terms.drawdown_month < months:
+        flows[terms.drawdown_month] += 1
+    for _, month, instalment, *_rest in _periods(Decimal(1), terms, rounded=False):
+        if month < months:
+            flows[month] -= instalment
+    cumulative: list[Decimal] = []
+    running = Decimal(0)
+    for flow in flows:
+        running += flow
+        cumulative.append(running)
+    return cumulative
+
+
+def loan_cash_flows(schedule: LoanSchedule) -> list[tuple[int, Decimal, Decimal]]:
+    """``(month, interest paid, principal repaid)`` of each period of a schedule."""
+    return [(row.month_index, row.interest - row.capitalised_interest, row.principal) for row in schedule.rows]
