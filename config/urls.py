@@ -8,4 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("territoires/", include("essaim.www.territories.urls")),
     path("", include("essaim.www.urls")),
+    path("", include("essaim.www.financing.urls")),
+    path("analyse/", include("essaim.www.indicators.urls")),
 ]

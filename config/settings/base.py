@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "essaim.organizations",
     "essaim.schools",
     "essaim.projects",
+    "essaim.financing",
+    "essaim.indicators",
     "essaim.demo",
     # Interface
     "essaim.www",

@@ -6,37 +6,35 @@ and — for actions — the database is left unchanged. A last test checks that 
 interface appears in the matrix, so a new view cannot be added without its rule.
 """
 
+import importlib
+import pkgutil
+
 import pytest
 from django.urls import get_resolver, reverse
 
+import tests.www.matrix as matrix_package
 from essaim.organizations.enums import CollectiviteLevel, MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
 from essaim.projects.models import Project
 from essaim.schools.models import ProductionSchool
-from essaim.trades.models import Trade
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.territories.factories import CommuneFactory
+from tests.www.matrix.actors import ACTORS
+
+MATRIX = []
+_WORLD_EXTENSIONS = []
+_SNAPSHOTS = []
+for _module_info in sorted(pkgutil.iter_modules(matrix_package.__path__), key=lambda m: m.name):
+    _module = importlib.import_module(f"tests.www.matrix.{_module_info.name}")
+    MATRIX.extend(getattr(_module, "ROWS", []))
+    if hasattr(_module, "extend_world"):
+        _WORLD_EXTENSIONS.append(_module.extend_world)
+    if hasattr(_module, "snapshot"):
+        _SNAPSHOTS.append(_module.snapshot)
 
 pytestmark = pytest.mark.django_db
-
-ACTORS = [
-    "anonymous",
-    "platform_admin",
-    "region_admin",
-    "region_reader",
-    "bdt_member",
-    "fnep_member",
-    "collectivite_member",
-    "holder_a_admin",
-    "holder_a_reader",
-    "holder_b_member",
-    "company_member",
-    "no_organization",
-]
-SIGNED_IN = set(ACTORS) - {"anonymous"}
-PARTNERS = {"region_admin", "region_reader", "bdt_member", "fnep_member"}
 
 
 @pytest.fixture
@@ -77,7 +75,7 @@ def world():
     project_a = ProjectFactory(holder=holder_a, commune=commune_a, name="Projet A")
     project_b = ProjectFactory(holder=holder_b, commune=commune_b, name="Projet B")
     school = ProductionSchool.objects.create(name="École réelle", commune=commune_b, sources="https://exemple.fr")
-    return {
+    world = {
         "users": users,
         "orgs": orgs,
         "project_a": project_a,
@@ -86,143 +84,10 @@ def world():
         "commune": commune_a,
         "membership_a": Membership.objects.get(user=users["holder_a_reader"]),
     }
+    for extend in _WORLD_EXTENSIONS:
+        extend(world)
+    return world
 
-
-def usinage():
-    return Trade.objects.get(slug="usinage").pk
-
-
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
-MATRIX = [
-    ("home", "www:home", None, "get", None, SIGNED_IN),
-    ("account", "www:account", None, "get", None, SIGNED_IN),
-    ("account_post", "www:account", None, "post", lambda w: {"first_name": "Nouveau", "last_name": "Nom"}, SIGNED_IN),
-    ("password_change", "www:password_change", None, "get", None, SIGNED_IN),
-    ("password_change_done", "www:password_change_done", None, "get", None, SIGNED_IN),
-    ("organization_list", "www:organization_list", None, "get", None, SIGNED_IN),
-    (
-        "organization_detail",
-        "www:organization_detail",
-        lambda w: {"uid": w["orgs"]["holder_a"].uid},
-        "get",
-        None,
-        SIGNED_IN,
-    ),
-    (
-        "organization_edit",
-        "www:organization_edit",
-        lambda w: {"uid": w["orgs"]["holder_a"].uid},
-        "get",
-        None,
-        {"platform_admin", "holder_a_admin"},
-    ),
-    (
-        "organization_edit_post",
-        "www:organization_edit",
-        lambda w: {"uid": w["orgs"]["holder_a"].uid},
-        "post",
-        lambda w: {"name": "Nom changé", "siren": "", "siret": "", "website": "", "description": ""},
-        {"platform_admin", "holder_a_admin"},
-    ),
-    (
-        "membership_add",
-        "www:membership_add",
-        lambda w: {"uid": w["orgs"]["holder_a"].uid},
-        "get",
-        None,
-        {"platform_admin", "holder_a_admin"},
-    ),
-    (
-        "membership_add_post",
-        "www:membership_add",
-        lambda w: {"uid": w["orgs"]["holder_a"].uid},
-        "post",
-        lambda w: {"email": "nouvelle@exemple.fr", "role": "member", "first_name": "", "last_name": ""},
-        {"platform_admin", "holder_a_admin"},
-    ),
-    (
-        "membership_edit",
-        "www:membership_edit",
-        lambda w: {"uid": w["orgs"]["holder_a"].uid, "membership_id": w["membership_a"].pk},
-        "get",
-        None,
-        {"platform_admin", "holder_a_admin"},
-    ),
-    (
-        "membership_edit_post",
-        "www:membership_edit",
-        lambda w: {"uid": w["orgs"]["holder_a"].uid, "membership_id": w["membership_a"].pk},
-        "post",
-        lambda w: {"role": "member", "is_active": "on"},
-        {"platform_admin", "holder_a_admin"},
-    ),
-    ("school_list", "www:school_list", None, "get", None, SIGNED_IN),
-    ("school_detail", "www:school_detail", lambda w: {"pk": w["school"].pk}, "get", None, SIGNED_IN),
-    ("project_list", "www:project_list", None, "get", None, SIGNED_IN),
-    (
-        "project_detail_a",
-        "www:project_detail",
-        lambda w: {"pk": w["project_a"].pk},
-        "get",
-        None,
-        {"platform_admin", "collectivite_member", "holder_a_admin", "holder_a_reader"} | PARTNERS,
-    ),
-    (
-        "project_detail_b",
-        "www:project_detail",
-        lambda w: {"pk": w["project_b"].pk},
-        "get",
-        None,
-        {"platform_admin", "holder_b_member"} | PARTNERS,
-    ),
-    ("project_create", "www:project_create", None, "get", None, {"holder_a_admin", "holder_b_member"}),
-    (
-        "project_create_post",
-        "www:project_create",
-        None,
-        "post",
-        lambda w: {"name": "Nouveau projet", "commune": "59183", "trades": [usinage()], "places_per_trade": "12"},
-        {"holder_a_admin", "holder_b_member"},
-    ),
-    ("project_edit", "www:project_edit", lambda w: {"pk": w["project_a"].pk}, "get", None, {"holder_a_admin"}),
-    (
-        "project_edit_post",
-        "www:project_edit",
-        lambda w: {"pk": w["project_a"].pk},
-        "post",
-        lambda w: {"name": "Projet A renommé", "commune": "59183", "trades": [usinage()], "places_per_trade": "10"},
-        {"holder_a_admin"},
-    ),
-    (
-        "switch_organization_post",
-        "www:switch_organization",
-        None,
-        "post",
-        lambda w: {"membership": Membership.objects.get(user=w["users"]["holder_a_admin"]).pk},
-        {"holder_a_admin"},
-    ),
-    ("territories_index", "territories:index", None, "get", None, SIGNED_IN),
-    (
-        "department_detail",
-        "territories:department_detail",
-        lambda w: {"code": w["commune"].department.code},
-        "get",
-        None,
-        SIGNED_IN,
-    ),
-    ("epci_detail", "territories:epci_detail", lambda w: {"siren": w["commune"].epci.siren}, "get", None, SIGNED_IN),
-    (
-        "employment_zone_detail",
-        "territories:employment_zone_detail",
-        lambda w: {"code": w["commune"].employment_zone.code},
-        "get",
-        None,
-        SIGNED_IN,
-    ),
-    ("commune_detail", "territories:commune_detail", lambda w: {"code": w["commune"].code}, "get", None, SIGNED_IN),
-    ("admin_index", "admin:index", None, "get", None, {"platform_admin"}),
-    ("admin_projects", "admin:projects_project_changelist", None, "get", None, {"platform_admin"}),
-]
 
 # Actions that change the session only (which organisation one acts for), not the database.
 SESSION_ONLY_ACTIONS = {"switch_organization_post"}
@@ -239,8 +104,11 @@ PUBLIC_VIEWS = {
 
 
 def snapshot():
-    """What a refused action must leave untouched."""
-    return {
+    """What a refused action must leave untouched (each matrix module may add its own part)."""
+    extra = {}
+    for part in _SNAPSHOTS:
+        extra.update(part())
+    return extra | {
         "organizations": list(Organization.objects.order_by("pk").values_list("name", "siren", "description")),
         "memberships": list(
             Membership.objects.order_by("pk").values_list("user_id", "organization_id", "role", "is_active")
