@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("essaim.www.urls")),
     path("", include("essaim.www.financing.urls")),
     path("analyse/", include("essaim.www.indicators.urls")),
+    path("dossiers/", include("essaim.www.funding_applications.urls")),
 ]

@@ -1,0 +1,3 @@
+app_name = "funding_applications"
+
+urlpatterns: list = []
