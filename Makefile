@@ -47,11 +47,14 @@ fix: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-browser-deps:  ## The system's Chromium for the browser tests (distribution package, never a browser download)
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-	  echo "Installation de Chromium (paquet de la distribution)…"; \
+browser-deps:  ## System packages: Chromium for the browser tests (never a browser download), Pango for WeasyPrint PDFs
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium fonts-dejavu-core"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation des paquets de la distribution :$$missing"; \
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 test: quality browser-deps test-sqlite test-postgres  ## The whole suite, on SQLite and (when reachable) PostgreSQL
