@@ -9,6 +9,6 @@ urlpatterns = [
     path("territoires/", include("essaim.www.territories.urls")),
     path("", include("essaim.www.urls")),
     path("", include("essaim.www.financing.urls")),
-    path("analyse/", include("essaim.www.indicators.urls")),
+    path("analyse/", include("essaim.www.analysis.urls")),
     path("dossiers/", include("essaim.www.funding_applications.urls")),
 ]

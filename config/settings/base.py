@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "essaim.projects",
     "essaim.financing",
     "essaim.indicators",
+    "essaim.analysis",
     "essaim.funding_applications",
     "essaim.demo",
     # Interface
