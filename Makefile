@@ -65,8 +65,8 @@ test-sqlite: venv
 
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ESSAIM_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "== Suite complète sur PostgreSQL ($(ESSAIM_PG_URL))"; \
-	  DATABASE_URL=$(ESSAIM_PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS); \
+	  echo "== Tests qui touchent la base, sur PostgreSQL ($(ESSAIM_PG_URL))"; \
+	  DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS); \
 	else \
 	  echo "== PostgreSQL injoignable ($(ESSAIM_PG_URL)) : suite PostgreSQL non lancée"; \
 	fi

@@ -2,6 +2,24 @@ import os
 
 import pytest
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "client", "admin_client", "django_user_model"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ESSAIM_DB_TESTS_ONLY=1 (the PostgreSQL run of `make test`), keep only the tests that touch
+    the database: the others (pure engines, workbook formulas) do not depend on it and already ran."""
+    if os.environ.get("ESSAIM_DB_TESTS_ONLY") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or DB_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        (kept if uses_db else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
 # Playwright's sync API runs an event loop in the test thread; the tests' own database
 # access stays synchronous, so Django's async-safety guard is relaxed for the test run only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,314 @@
+"""Layout of the financing-plan workbook: sheet names, rows, columns and French labels.
+
+Shared by the export and the import of :mod:`essaim.financing.xlsx`; the
+documentation of this layout is ``docs/plan-workbook.md``. Pure Python (no
+Django import). Rows and columns are 1-based, as in Excel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from financing_engine import (
+    Amortisation,
+    DeferralKind,
+    EuFund,
+    ExpenseKind,
+    FlowCategory,
+    FundingStatus,
+    Periodicity,
+    SourceKind,
+    UseCategory,
+)
+
+# ---------------------------------------------------------------- sheet names
+README = "Lisez-moi"
+SUMMARY = "Synthèse"
+PARAMETERS = "Paramètres"
+USES = "Investissements"
+SOURCES = "Ressources"
+OPERATING = "Fonctionnement"
+EU_GRANTS = "Fonds européens"
+CASH = "Trésorerie"
+LOANS = "Prêts"
+LISTS = "Listes"
+
+SHEETS = (README, SUMMARY, PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS, CASH, LOANS, LISTS)
+INPUT_SHEETS = (PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS)
+
+# ---------------------------------------------------------------- number formats
+FMT_EUR = '#,##0.00 "€"'
+FMT_PERCENT = "0.00 %"
+FMT_DATE = "dd/mm/yyyy"
+FMT_MONTH = "mmm yyyy"
+FMT_INT = "0"
+FMT_DECIMAL = "#,##0.0#"
+
+# Added before ROUND(…; 2) so that an exact half cent, which binary floating
+# point may store as 0,00499999…, rounds up like Essaim (ROUND_HALF_UP on
+# exact decimals). Harmless: every rounded quantity is non-negative and a true
+# value is either an exact half cent or at least 0,000008 € away from one.
+ROUND_NUDGE = "0.000001"
+
+
+def rounded(expression: str) -> str:
+    """Excel expression rounding a non-negative ``expression`` to the cent, half up."""
+    return f"ROUND({expression}+{ROUND_NUDGE},2)"
+
+
+# ---------------------------------------------------------------- French labels of enums
+STATUS_LABELS = {
+    FundingStatus.REQUESTED: "demandé",
+    FundingStatus.COMMITTED: "accordé",
+    FundingStatus.AGREEMENT_SIGNED: "convention signée",
+    FundingStatus.CLAIMED: "versement demandé",
+    FundingStatus.PAID: "versé",
+}
+AMORTISATION_LABELS = {
+    Amortisation.CONSTANT_INSTALMENT: "échéances constantes",
+    Amortisation.CONSTANT_PRINCIPAL: "amortissement constant du capital",
+}
+DEFERRAL_LABELS = {
+    DeferralKind.INTEREST_ONLY: "différé partiel (intérêts payés)",
+    DeferralKind.TOTAL: "différé total (intérêts capitalisés)",
+}
+PERIODICITY_LABELS = {p: p.label for p in Periodicity}
+USE_LABELS = {c: c.label for c in UseCategory}
+SOURCE_LABELS = {k: k.label for k in SourceKind}
+FUND_LABELS = {f: f.label for f in EuFund}
+EXPENSE_LABELS = {k: k.label for k in ExpenseKind}
+YES, NO = "oui", "non"
+
+
+# ---------------------------------------------------------------- cell kinds
+class Kind(Enum):
+    """How an input cell is typed, formatted and read back."""
+
+    TEXT = "text"
+    AMOUNT = "amount"  # euros, may be negative where the engine allows it
+    NUMBER = "number"  # hours, FTE…
+    SHARE = "share"  # fraction shown as a percentage
+    INT = "int"
+    MONTH = "month"  # a date (day ignored) standing for a month of the plan
+    DATE = "date"
+    BOOL = "bool"  # oui / non
+    ENUM = "enum"
+    YEAR = "year"  # school year number, 1-based
+    EXPENSES = "expenses"  # list of expense labels separated by « ; »
+
+
+FORMATS = {
+    Kind.AMOUNT: FMT_EUR,
+    Kind.NUMBER: FMT_DECIMAL,
+    Kind.SHARE: FMT_PERCENT,
+    Kind.INT: FMT_INT,
+    Kind.MONTH: FMT_DATE,
+    Kind.DATE: FMT_DATE,
+    Kind.YEAR: FMT_INT,
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """An input cell: engine field name, French header, kind, column width, enum labels."""
+
+    name: str
+    header: str
+    kind: Kind
+    width: float = 14
+    labels: dict | None = None
+
+
+# ---------------------------------------------------------------- Paramètres
+PARAM_HEADER_ROW = 3
+PARAM_FIELDS_ROWS = {
+    "name": (4, Field("name", "Nom du projet", Kind.TEXT)),
+    "start_date": (5, Field("start_date", "Date de début du plan (1er mois de l'année 1)", Kind.DATE)),
+    "horizon_years": (6, Field("horizon_years", "Horizon du plan (années scolaires, 3 à 7)", Kind.INT)),
+    "opening_month": (7, Field("opening_month", "Mois d'arrivée de la première promotion", Kind.MONTH)),
+    "opening_cash": (8, Field("opening_cash", "Trésorerie au début du plan", Kind.AMOUNT)),
+    "cash_floor": (9, Field("cash_floor", "Plancher de trésorerie de sécurité", Kind.AMOUNT)),
+    "sales_collection_delay_months": (
+        10,
+        Field("sales_collection_delay_months", "Délai d'encaissement des ventes (mois)", Kind.INT),
+    ),
+    "apprenticeship_tax_calendar_month": (
+        11,
+        Field("apprenticeship_tax_calendar_month", "Mois de versement de la taxe d'apprentissage (1 à 12)", Kind.INT),
+    ),
+}
+PARAM_VALUE_COL = 2
+PARAM_NOTE_COL = 3
+
+TIMINGS_TITLE_ROW = 13
+TIMINGS_HEADER_ROW = 14
+TIMINGS_ROWS = {
+    "state_subsidy": (15, "Subvention de l'État (par jeune)"),
+    "region_grant": (16, "Subvention de fonctionnement de la Région"),
+    "department_grant": (17, "Subvention de fonctionnement du département"),
+    "epci_grant": (18, "Subvention de fonctionnement de l'EPCI ou de la commune"),
+    "foundations": (19, "Fondations et mécènes"),
+}
+PAYMENT_FIELDS = (
+    Field("advance_share", "Part versée à la signature", Kind.SHARE),
+    Field("signature_offset_months", "Décalage de la signature (mois)", Kind.INT),
+    Field("instalment_count", "Nombre d'acomptes", Kind.INT),
+    Field("instalments_share", "Part versée en acomptes", Kind.SHARE),
+    Field("balance_delay_months", "Délai du solde après la fin de la période (mois)", Kind.INT),
+)
+
+LOAN_FIELDS = (
+    Field("duration_months", "Durée du prêt (mois, différé compris)", Kind.INT),
+    Field("deferral_months", "Différé (mois)", Kind.INT),
+    Field("annual_rate", "Taux annuel", Kind.SHARE),
+    Field("periodicity", "Périodicité", Kind.ENUM, 14, PERIODICITY_LABELS),
+    Field("amortisation", "Profil d'amortissement", Kind.ENUM, 24, AMORTISATION_LABELS),
+    Field("deferral_kind", "Type de différé", Kind.ENUM, 26, DEFERRAL_LABELS),
+    Field("drawdown_month", "Date de déblocage", Kind.MONTH),
+)
+WC_LOAN_TITLE_ROW = 21
+WC_LOAN_FIRST_ROW = 22  # one row per LOAN_FIELDS item, value in column B
+
+PARAM_COMPUTED_TITLE_ROW = 30
+PARAM_MONTHS_ROW = 31  # B31 = 12 × horizon
+PARAM_OPENING_INDEX_ROW = 32  # B32 = month number (1-based) of the opening
+PARAM_LAST_MONTH_ROW = 33  # B33 = first day of the last month of the plan
+
+# ---------------------------------------------------------------- Investissements
+TABLE_TITLE_ROW = 1
+TABLE_GROUP_ROW = 3
+TABLE_HEADER_ROW = 4
+TABLE_FIRST_ROW = 5
+SPARE_ROWS = 5  # empty input rows left for additions before the total row
+
+USE_FIELDS = (
+    Field("category", "Catégorie", Kind.ENUM, 30, USE_LABELS),
+    Field("label", "Libellé", Kind.TEXT, 40),
+    Field("workshop", "Atelier", Kind.TEXT, 16),
+    Field("amount", "Montant TTC (€)", Kind.AMOUNT, 16),
+    Field("month", "Mois de paiement", Kind.MONTH, 13),
+    Field("depreciation_years", "Durée d'amortissement (ans, vide = défaut)", Kind.INT, 16),
+    Field("recoverable_vat", "dont TVA récupérable (€)", Kind.AMOUNT, 15),
+    Field("eu_eligible", "Cofinancé par le FEDER (oui/non)", Kind.BOOL, 13),
+)
+USES_TOTAL_LABEL = "Total des emplois"
+USES_BY_CATEGORY_LABEL = "Emplois par catégorie"
+
+# ---------------------------------------------------------------- Ressources
+SOURCE_MAIN_FIELDS = (
+    Field("kind", "Nature", Kind.ENUM, 34, SOURCE_LABELS),
+    Field("label", "Libellé", Kind.TEXT, 36),
+    Field("status", "Statut", Kind.ENUM, 16, STATUS_LABELS),
+    Field("amount", "Montant (€)", Kind.AMOUNT, 16),
+)
+EU_FIELDS = (
+    Field("co_financing_rate", "Taux de cofinancement UE", Kind.SHARE),
+    Field("advance_share", "Avance UE", Kind.SHARE),
+    Field("claim_threshold", "Seuil de la 1re demande de paiement", Kind.SHARE),
+    Field("claim_interval_months", "Intervalle entre demandes (mois)", Kind.INT),
+    Field("payment_delay_months", "Délai de paiement après la demande (mois)", Kind.INT),
+)
+SOURCE_GROUPS = (
+    ("main", SOURCE_MAIN_FIELDS, "Ressource"),
+    ("payment", PAYMENT_FIELDS, "Versement (subventions, mécénat, fonds propres)"),
+    ("loan", LOAN_FIELDS, "Prêt (prêt BdT, emprunt bancaire)"),
+    ("eu", EU_FIELDS, "Remboursement FEDER (vide = règles par défaut)"),
+)
+SOURCES_TOTAL_LABEL = "Total des ressources"
+SOURCES_USES_LABEL = "Total des emplois"
+SOURCES_GAP_LABEL = "Écart (ressources − emplois)"
+SOURCES_BALANCED_LABEL = "Plan d'investissement équilibré"
+SOURCES_BY_KIND_LABEL = "Ressources par nature"
+
+# ---------------------------------------------------------------- Fonds européens (FSE+…)
+EU_GRANT_MAIN_FIELDS = (
+    Field("fund", "Fonds", Kind.ENUM, 10, FUND_LABELS),
+    Field("label", "Libellé", Kind.TEXT, 32),
+    Field("amount", "Montant (€)", Kind.AMOUNT, 15),
+    Field("first_year", "Première année cofinancée (n°)", Kind.YEAR, 13),
+    Field("last_year", "Dernière année cofinancée (n°)", Kind.YEAR, 13),
+    Field("eligible_expenses", "Dépenses cofinancées (libellés séparés par « ; »)", Kind.EXPENSES, 44),
+)
+EU_GRANTS_TOTAL_LABEL = "Total des fonds européens de fonctionnement"
+
+# ---------------------------------------------------------------- Fonctionnement
+OP_HEADER_ROW = 4
+OP_START_ROW = 5  # first month of each school year (formula)
+OP_INPUT_TITLE_ROW = 6
+OPERATING_FIELDS_ROWS = {
+    "youths": (7, Field("youths", "Jeunes accueillis", Kind.INT)),
+    "production_hours_per_youth": (
+        8,
+        Field("production_hours_per_youth", "Heures de production par jeune", Kind.NUMBER),
+    ),
+    "productivity_ratio": (9, Field("productivity_ratio", "Taux de productivité", Kind.SHARE)),
+    "hourly_price": (10, Field("hourly_price", "Prix de vente horaire (€)", Kind.AMOUNT)),
+    "sales_amount": (11, Field("sales_amount", "Ventes saisies directement (vide = calculées)", Kind.AMOUNT)),
+    "state_subsidy_per_youth": (12, Field("state_subsidy_per_youth", "Subvention de l'État par jeune", Kind.AMOUNT)),
+    "region_grant": (13, Field("region_grant", "Subvention de fonctionnement de la Région", Kind.AMOUNT)),
+    "department_grant": (14, Field("department_grant", "Subvention de fonctionnement du département", Kind.AMOUNT)),
+    "epci_grant": (15, Field("epci_grant", "Subvention de l'EPCI ou de la commune", Kind.AMOUNT)),
+    "apprenticeship_tax": (16, Field("apprenticeship_tax", "Taxe d'apprentissage", Kind.AMOUNT)),
+    "foundations": (17, Field("foundations", "Fondations et mécènes", Kind.AMOUNT)),
+    "master_trainers": (18, Field("master_trainers", "Maîtres professionnels (ETP)", Kind.NUMBER)),
+    "master_trainer_cost": (
+        19,
+        Field("master_trainer_cost", "Coût annuel chargé d'un ETP de maître professionnel", Kind.AMOUNT),
+    ),
+    "teaching_staff": (20, Field("teaching_staff", "Personnel enseignant", Kind.AMOUNT)),
+    "support_staff": (21, Field("support_staff", "Personnel d'accompagnement et de direction", Kind.AMOUNT)),
+    "materials_share": (22, Field("materials_share", "Part des matières dans les ventes", Kind.SHARE)),
+    "rent": (23, Field("rent", "Loyer", Kind.AMOUNT)),
+    "energy": (24, Field("energy", "Énergie", Kind.AMOUNT)),
+    "insurance": (25, Field("insurance", "Assurances", Kind.AMOUNT)),
+    "other_expenses": (26, Field("other_expenses", "Autres charges", Kind.AMOUNT)),
+}
+OP_REVENUE_TITLE_ROW = 28
+OP_FULL_YEAR_ROW = 29
+OP_REVENUE_ROWS = {  # RevenueKind value -> row
+    "sales": 30,
+    "state_subsidy": 31,
+    "region_grant": 32,
+    "department_grant": 33,
+    "epci_grant": 34,
+    "apprenticeship_tax": 35,
+    "eu_grants": 36,
+    "foundations": 37,
+}
+OP_TOTAL_REVENUES_ROW = 38
+OP_EXPENSE_TITLE_ROW = 40
+OP_EXPENSE_ROWS = {  # ExpenseKind value -> row
+    "master_trainers": 41,
+    "teaching_staff": 42,
+    "support_staff": 43,
+    "materials": 44,
+    "rent": 45,
+    "energy": 46,
+    "insurance": 47,
+    "other_expenses": 48,
+    "depreciation": 49,
+    "loan_interest": 50,
+}
+OP_TOTAL_EXPENSES_ROW = 51
+OP_RESULT_ROW = 53
+OP_EXCLUDED_STATE_ROW = 54
+OP_COST_PER_YOUTH_ROW = 55
+OP_SALES_SHARE_ROW = 56
+OP_FIRST_YEAR_COL = 2
+
+# ---------------------------------------------------------------- Trésorerie
+CASH_HEADER_ROW = 4
+CASH_FIRST_ROW = 5
+CASH_FLOW_CATEGORIES = tuple(FlowCategory)
+CASH_FORMULA_FLOWS = (FlowCategory.INVESTMENT_SPENDING, FlowCategory.LOAN_DRAWDOWNS)
+CASH_COL_INDEX = 1
+CASH_COL_DATE = 2
+CASH_COL_OPENING = 3
+CASH_COL_FIRST_FLOW = 4
+CASH_COL_NET = CASH_COL_FIRST_FLOW + len(CASH_FLOW_CATEGORIES)
+CASH_COL_CLOSING = CASH_COL_NET + 1
+CASH_COL_LOANS = CASH_COL_CLOSING + 1
+CASH_COL_WITHOUT_LOANS = CASH_COL_LOANS + 1
+
+COMPUTED_BY_ESSAIM = "calculé par Essaim"

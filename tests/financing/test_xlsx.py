@@ -1,0 +1,482 @@
+"""Excel round trip of a financing plan: formulas recompute the engine, import reads the inputs back.
+
+Pure tests (no database). The exported formulas are evaluated with the ``formulas``
+package (dev dependency), a pure-Python Excel interpreter: LibreOffice is not needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import warnings
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from openpyxl import load_workbook
+
+from essaim.financing import xlsx_layout as L
+from essaim.financing.xlsx import (
+    XLSX_CONTENT_TYPE,
+    WorkbookError,
+    WorkbookIssue,
+    plan_from_xlsx,
+    plan_to_xlsx,
+)
+from financing_engine import (
+    ExpenseKind,
+    FlowCategory,
+    PlanResult,
+    RevenueKind,
+    SourceKind,
+    UseCategory,
+    demo_plan,
+    evaluate_plan,
+    plan_to_dict,
+)
+from tests.financing_engine.strategies import plans
+
+with warnings.catch_warnings():  # `formulas` and its dependencies emit SyntaxWarnings and DeprecationWarnings
+    warnings.simplefilter("ignore")
+    import formulas
+
+CENT = Decimal("0.01")
+NBSP = "\u00a0"
+ROUND_TRIP = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Compiling a workbook with `formulas` is slow (seconds): few random plans, on top of the demo plans.
+FORMULAS = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(autouse=True)
+def _media_root() -> None:
+    """Override of the root fixture: these tests need neither Django settings nor files."""
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def cents(value) -> Decimal:
+    """Float computed by the spreadsheet → Decimal rounded to the cent."""
+    return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Evaluated:
+    """Values of every cell of a workbook, as computed by the `formulas` interpreter."""
+
+    def __init__(self, data: bytes, directory: Path) -> None:
+        path = directory / "plan.xlsx"
+        path.write_bytes(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = formulas.ExcelModel().loads(str(path)).finish()
+            solution = model.calculate()
+        self.values: dict[tuple[str, str], object] = {}
+        for key, ranges in solution.items():
+            book_sheet, _, cell = str(key).rpartition("!")
+            if ":" in cell or "]" not in book_sheet:
+                continue
+            sheet = book_sheet.strip("'").split("]", 1)[1]
+            value = getattr(ranges, "value", ranges)
+            with contextlib.suppress(TypeError, IndexError):
+                value = value[0][0]
+            self.values[(sheet, cell.replace("$", ""))] = value
+
+    def __call__(self, sheet: str, cell: str):
+        value = self.values.get((sheet.upper(), cell))
+        if "XlError" in type(value).__name__:
+            raise AssertionError(f"{sheet}!{cell} evaluates to an Excel error: {value}")
+        return value
+
+    def amount(self, sheet: str, cell: str) -> Decimal:
+        value = self(sheet, cell)
+        assert value is not None and value != "", f"{sheet}!{cell} is empty"
+        return cents(value)
+
+    def month(self, sheet: str, cell: str) -> date:
+        value = self(sheet, cell)
+        if isinstance(value, datetime | date):
+            return value if isinstance(value, date) and not isinstance(value, datetime) else value.date()
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(float(value)).date()
+
+
+def find_row(ws, label: str, *, after: int = 0) -> int:
+    for row in range(after + 1, ws.max_row + 1):
+        if ws.cell(row=row, column=1).value == label:
+            return row
+    raise AssertionError(f"{label!r} not found in {ws.title}")
+
+
+def check_spreadsheet_matches_engine(data: bytes, result: PlanResult, tmp_path: Path) -> int:
+    """Compare every total, the gap, each year and every month's cash; return the number of checks."""
+    ev = Evaluated(data, tmp_path)
+    book = load_workbook(io.BytesIO(data))
+    checks = 0
+
+    def same(actual, expected, what: str) -> None:
+        nonlocal checks
+        assert actual == expected, f"{what}: spreadsheet {actual} != engine {expected}"
+        checks += 1
+
+    # Investment plan.
+    summary = book[L.SUMMARY]
+    row_of = {summary.cell(row=r, column=1).value: r for r in range(1, summary.max_row + 1)}
+    inv = result.investment
+    same(ev.amount(L.SUMMARY, f"B{row_of['Total des emplois']}"), inv.total_uses, "total uses")
+    same(ev.amount(L.SUMMARY, f"B{row_of['Total des ressources']}"), inv.total_sources, "total sources")
+    same(ev.amount(L.SUMMARY, f"B{row_of['Écart (ressources − emplois)']}"), inv.gap, "gap")
+    same(ev(L.SUMMARY, f"B{row_of[L.SOURCES_BALANCED_LABEL]}"), "oui" if inv.is_balanced else "non", "balanced")
+    uses_ws, sources_ws = book[L.USES], book[L.SOURCES]
+    by_category = find_row(uses_ws, L.USES_BY_CATEGORY_LABEL)
+    for category in UseCategory:
+        row = find_row(uses_ws, category.label, after=by_category)
+        same(ev.amount(L.USES, f"D{row}"), inv.uses_by_category[category], f"uses {category}")
+    by_kind = find_row(sources_ws, L.SOURCES_BY_KIND_LABEL)
+    for kind in SourceKind:
+        row = find_row(sources_ws, kind.label, after=by_kind)
+        same(ev.amount(L.SOURCES, f"D{row}"), inv.sources_by_kind[kind], f"sources {kind}")
+
+    # Operating budgets, year by year.
+    for k, year in enumerate(result.years):
+        col = chr(ord("A") + L.OP_FIRST_YEAR_COL - 1 + k)
+        for kind in RevenueKind:
+            same(ev.amount(L.OPERATING, f"{col}{L.OP_REVENUE_ROWS[kind.value]}"), year.revenues[kind], f"{k} {kind}")
+        for kind in ExpenseKind:
+            same(ev.amount(L.OPERATING, f"{col}{L.OP_EXPENSE_ROWS[kind.value]}"), year.expenses[kind], f"{k} {kind}")
+        same(ev.amount(L.OPERATING, f"{col}{L.OP_TOTAL_REVENUES_ROW}"), year.total_revenues, f"{k} revenues")
+        same(ev.amount(L.OPERATING, f"{col}{L.OP_TOTAL_EXPENSES_ROW}"), year.total_expenses, f"{k} expenses")
+        same(ev.amount(L.OPERATING, f"{col}{L.OP_RESULT_ROW}"), year.result, f"{k} result")
+        same(ev.amount(L.OPERATING, f"{col}{L.OP_EXCLUDED_STATE_ROW}"), year.excluded_state_subsidy, f"{k} excl.")
+        same(ev(L.OPERATING, f"{col}{L.OP_FULL_YEAR_ROW}"), "oui" if year.is_full_school_year else "non", "full")
+        if year.cost_per_youth is not None:
+            same(ev.amount(L.OPERATING, f"{col}{L.OP_COST_PER_YOUTH_ROW}"), year.cost_per_youth, f"{k} per youth")
+        summary_row = row_of[year.label]
+        same(ev.amount(L.SUMMARY, f"D{summary_row}"), year.result, f"summary result {k}")
+
+    # Monthly cash: opening, every flow, closing, closing without loans.
+    flow_cols = {c: L.CASH_COL_FIRST_FLOW + i for i, c in enumerate(L.CASH_FLOW_CATEGORIES)}
+
+    def letter(col: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(col)
+
+    wcr = result.working_capital
+    for m, month in enumerate(result.cash.months):
+        row = L.CASH_FIRST_ROW + m
+        same(ev.amount(L.CASH, f"{letter(L.CASH_COL_OPENING)}{row}"), month.opening, f"opening {m}")
+        for category in FlowCategory:
+            same(ev.amount(L.CASH, f"{letter(flow_cols[category])}{row}"), month.flows[category], f"{category} {m}")
+        same(ev.amount(L.CASH, f"{letter(L.CASH_COL_CLOSING)}{row}"), month.closing, f"closing {m}")
+        same(
+            ev.amount(L.CASH, f"{letter(L.CASH_COL_WITHOUT_LOANS)}{row}"),
+            wcr.closing_without_loans[m],
+            f"closing without loans {m}",
+        )
+        same(ev.month(L.CASH, f"B{row}"), month.date, f"date {m}")
+    total_row = L.CASH_FIRST_ROW + len(result.cash.months) + 2  # « Total budgété »
+    for category in FlowCategory:
+        budgeted = sum((mc.flows[category] for mc in result.cash.months), Decimal(0))
+        budgeted += result.cash.after_horizon[category]
+        same(ev.amount(L.CASH, f"{letter(flow_cols[category])}{total_row}"), budgeted, f"budgeted {category}")
+
+    # Working capital and lowest cash.
+    same(ev.amount(L.SUMMARY, f"B{row_of['Trésorerie de clôture la plus basse']}"), result.cash.lowest_closing, "low")
+    lowest_date = result.cash.months[result.cash.lowest_closing_month].date
+    same(ev.month(L.SUMMARY, f"B{row_of['Mois de la trésorerie la plus basse']}"), lowest_date, "lowest month")
+    negative = sum(1 for mc in result.cash.months if mc.closing < 0)
+    same(ev(L.SUMMARY, f"B{row_of['Nombre de mois de trésorerie négative']}"), negative, "negative months")
+    same(ev.amount(L.SUMMARY, f"B{row_of['Creux de trésorerie hors prêts']}"), wcr.trough_amount, "trough")
+    same(ev.month(L.SUMMARY, f"B{row_of['Mois du creux hors prêts']}"), wcr.trough_date, "trough month")
+    requirement_label = "Besoin en fonds de roulement (plancher − creux, au moins 0)"
+    same(ev.amount(L.SUMMARY, f"B{row_of[requirement_label]}"), wcr.requirement, "requirement")
+
+    # Loans: totals of each schedule.
+    for i, loan in enumerate(result.loans):
+        row = L.TABLE_FIRST_ROW + i
+        same(ev.amount(L.LOANS, f"H{row}"), loan.total_interest, f"loan {i} interest")
+        same(ev.amount(L.LOANS, f"I{row}"), loan.total_capitalised_interest, f"loan {i} capitalised")
+        same(ev.amount(L.LOANS, f"J{row}"), loan.total_principal, f"loan {i} principal")
+        same(ev.amount(L.LOANS, f"K{row}"), loan.total_instalments, f"loan {i} instalments")
+    return checks
+
+
+@functools.cache
+def exported_demo() -> bytes:
+    return plan_to_xlsx(demo_plan(), title="Démonstration")
+
+
+def edited(edit) -> bytes:
+    """The demo workbook after ``edit(workbook)``, as bytes."""
+    workbook = load_workbook(io.BytesIO(exported_demo()))
+    edit(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def import_issues(data: bytes) -> list[WorkbookIssue]:
+    with pytest.raises(WorkbookError) as caught:
+        plan_from_xlsx(data)
+    assert caught.value.issues
+    return caught.value.issues
+
+
+def set_cell(sheet: str, cell: str, value):
+    def edit(workbook):
+        workbook[sheet][cell] = value
+
+    return edit
+
+
+# ------------------------------------------------------------------------------------------ export
+def test_export_has_the_documented_sheets_formats_and_formulas():
+    data = exported_demo()
+    assert data[:2] == b"PK"
+    assert XLSX_CONTENT_TYPE.endswith(".sheet")
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == list(L.SHEETS)
+    uses = book[L.USES]
+    assert [c.value for c in uses[L.TABLE_HEADER_ROW][: len(L.USE_FIELDS)]] == [f.header for f in L.USE_FIELDS]
+    assert uses["D5"].value == 260000 and uses["D5"].number_format == L.FMT_EUR
+    assert uses["E5"].value == datetime(2026, 10, 1) and uses["E5"].number_format == L.FMT_DATE
+    assert uses.freeze_panes == "C5" and uses.print_area
+    params = book[L.PARAMETERS]
+    assert params["B5"].value == datetime(2026, 9, 1)
+    assert params["B15"].value == 0.5 and params["B15"].number_format == L.FMT_PERCENT
+    cash = book[L.CASH]
+    assert cash["T5"].value == "=C5+S5"  # closing = opening + Σ flows
+    assert cash["C6"].value == "=T5"  # opening(t+1) = closing(t)
+    assert cash["E5"].fill.fgColor.rgb.endswith("E7E6E6")  # calculé par Essaim
+    operating = book[L.OPERATING]
+    assert operating["B4"].value == "année 1 (2026-2027)"
+    assert operating[f"B{L.OP_RESULT_ROW}"].value == f"=B{L.OP_TOTAL_REVENUES_ROW}-B{L.OP_TOTAL_EXPENSES_ROW}"
+    assert book.properties.title == "Démonstration"
+
+
+def test_demo_workbook_recomputes_the_engine_to_the_cent(tmp_path):
+    plan = demo_plan()
+    checks = check_spreadsheet_matches_engine(plan_to_xlsx(plan), evaluate_plan(plan), tmp_path)
+    assert checks > 84 * 18  # every month of the 7-year plan, and the rest
+
+
+def test_short_plan_opening_late_without_loans_recomputes_the_engine(tmp_path):
+    plan = demo_plan(horizon_years=3)
+    plan = replace(plan, sources=plan.sources[:4], opening_month=3, opening_cash=Decimal("-1234.56"))
+    check_spreadsheet_matches_engine(plan_to_xlsx(plan), evaluate_plan(plan), tmp_path)
+
+
+@FORMULAS
+@given(plan=plans())
+def test_random_workbooks_recompute_the_engine_to_the_cent(plan, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("xlsx")
+    check_spreadsheet_matches_engine(plan_to_xlsx(plan), evaluate_plan(plan), tmp_path)
+
+
+# ------------------------------------------------------------------------------------------ round trip
+def test_demo_plan_round_trip():
+    plan = demo_plan()
+    assert plan_to_dict(plan_from_xlsx(plan_to_xlsx(plan))) == plan_to_dict(plan)
+
+
+def test_import_accepts_a_file_object():
+    assert plan_from_xlsx(io.BytesIO(exported_demo())).name == demo_plan().name
+
+
+@ROUND_TRIP
+@given(plan=plans())
+def test_any_valid_plan_round_trips(plan):
+    assert plan_to_dict(plan_from_xlsx(plan_to_xlsx(plan))) == plan_to_dict(plan)
+
+
+def test_label_starting_with_equals_sign_stays_text():
+    plan = replace(demo_plan(), name="=SOMME(A1)")
+    assert plan_from_xlsx(plan_to_xlsx(plan)).name == "=SOMME(A1)"
+
+
+def test_blank_spare_rows_are_ignored_and_added_rows_are_read():
+    def add_use(workbook):
+        ws = workbook[L.USES]
+        row = L.TABLE_FIRST_ROW + len(demo_plan().uses) + 1  # second spare row
+        ws[f"A{row}"] = "informatique"
+        ws[f"B{row}"] = "Tablettes"
+        ws[f"D{row}"] = 3000
+        ws[f"E{row}"] = datetime(2027, 1, 15)
+
+    plan = plan_from_xlsx(edited(add_use))
+    added = plan.uses[-1]
+    assert len(plan.uses) == len(demo_plan().uses) + 1
+    assert (added.category, added.label, added.amount, added.month) == (UseCategory.IT, "Tablettes", 3000, 4)
+    assert added.depreciation_years is None and added.eu_eligible is False
+
+
+def test_numbers_and_rates_typed_as_text_are_accepted():
+    def edit(workbook):
+        workbook[L.USES]["D5"] = "1 200,50"
+        workbook[L.USES]["D6"] = f"40{NBSP}000,00 €"
+        workbook[L.USES]["D7"] = "80000.5"
+        workbook[L.SOURCES]["L9"] = "1,5 %"
+        workbook[L.OPERATING][f"B{L.OPERATING_FIELDS_ROWS['productivity_ratio'][0]}"] = "25 %"
+        workbook[L.OPERATING][f"C{L.OPERATING_FIELDS_ROWS['productivity_ratio'][0]}"] = "0,3"
+        workbook[L.USES]["E5"] = "15/10/2026"
+        workbook[L.USES]["H5"] = "OUI"
+
+    plan = plan_from_xlsx(edited(edit))
+    assert [u.amount for u in plan.uses[:3]] == [Decimal("1200.50"), Decimal("40000.00"), Decimal("80000.5")]
+    assert plan.sources[4].loan.annual_rate == Decimal("0.015")
+    assert plan.operating.years[0].productivity_ratio == Decimal("0.25")
+    assert plan.operating.years[1].productivity_ratio == Decimal("0.3")
+    assert plan.uses[0].month == 1 and plan.uses[0].eu_eligible is True
+
+
+# ------------------------------------------------------------------------------------------ bad input
+def test_missing_sheet():
+    issues = import_issues(edited(lambda wb: wb.remove(wb[L.USES])))
+    assert issues == [
+        WorkbookIssue(
+            L.USES, None, "feuille absente du classeur ; elle est nécessaire à l'import (ne la renommez pas)."
+        )
+    ]
+    assert str(issues[0]).startswith("Feuille « Investissements » : feuille absente")
+
+
+def test_renamed_header():
+    (issue,) = import_issues(edited(set_cell(L.USES, "D4", "Montant")))
+    assert issue == WorkbookIssue(L.USES, "D4", "en-tête « Montant TTC (€) » attendu, trouvé « Montant ».")
+
+
+def test_missing_total_row():
+    (issue,) = import_issues(edited(set_cell(L.SOURCES, f"A{L.TABLE_FIRST_ROW + 5 + L.SPARE_ROWS}", None)))
+    assert (issue.sheet, issue.cell) == (L.SOURCES, None)
+    assert issue.message.startswith("ligne « Total des ressources » introuvable")
+
+
+def test_text_in_a_number_cell():
+    (issue,) = import_issues(edited(set_cell(L.USES, "D5", "beaucoup")))
+    assert issue == WorkbookIssue(L.USES, "D5", "nombre attendu, trouvé le texte « beaucoup ».")
+
+
+def test_ambiguous_number_text():
+    (issue,) = import_issues(edited(set_cell(L.USES, "D5", "1.200")))
+    assert (issue.sheet, issue.cell) == (L.USES, "D5") and issue.message.startswith("nombre ambigu « 1.200 »")
+
+
+def test_negative_amount():
+    (issue,) = import_issues(edited(set_cell(L.USES, "D7", -1200)))
+    assert issue == WorkbookIssue(L.USES, "D7", f"le montant ne peut pas être négatif (reçu : -1{NBSP}200,00{NBSP}€).")
+    assert str(issue) == (
+        f"Feuille « Investissements », cellule D7 : le montant ne peut pas être négatif (reçu : -1{NBSP}200,00{NBSP}€)."
+    )
+
+
+def test_negative_operating_amount_is_located_in_its_year_column():
+    row = L.OPERATING_FIELDS_ROWS["rent"][0]
+    (issue,) = import_issues(edited(set_cell(L.OPERATING, f"D{row}", -5)))
+    assert (issue.sheet, issue.cell) == (L.OPERATING, f"D{row}")
+    assert issue.message.startswith("le montant ne peut pas être négatif")
+
+
+def test_loan_duration_beyond_30_years():
+    (issue,) = import_issues(edited(set_cell(L.SOURCES, "J9", 400)))
+    assert issue == WorkbookIssue(
+        L.SOURCES, "J9", "la durée du prêt doit être comprise entre 1 mois et 30 ans (reçu : 400 mois)."
+    )
+
+
+def test_rate_outside_0_to_20_percent():
+    (issue,) = import_issues(edited(set_cell(L.SOURCES, "L9", 0.25)))
+    assert issue == WorkbookIssue(
+        L.SOURCES, "L9", f"le taux annuel doit être compris entre 0 et 20{NBSP}% (reçu : 25{NBSP}%)."
+    )
+
+
+def test_date_outside_the_horizon():
+    (issue,) = import_issues(edited(set_cell(L.USES, "E5", datetime(2040, 3, 1))))
+    assert issue == WorkbookIssue(
+        L.USES, "E5", "date hors de l'horizon du plan : le 01/03/2040 n'est pas entre septembre 2026 et août 2033."
+    )
+
+
+def test_loan_drawdown_before_the_start_of_the_plan():
+    (issue,) = import_issues(edited(set_cell(L.SOURCES, "P9", datetime(2026, 1, 1))))
+    assert (issue.sheet, issue.cell) == (L.SOURCES, "P9") and issue.message.startswith("date hors de l'horizon")
+
+
+def test_opening_month_outside_the_first_school_year():
+    (issue,) = import_issues(edited(set_cell(L.PARAMETERS, "B7", datetime(2027, 10, 1))))
+    assert issue == WorkbookIssue(
+        L.PARAMETERS,
+        "B7",
+        "le mois d'arrivée de la première promotion doit se situer dans la première année scolaire "
+        "(de septembre 2026 à août 2027).",
+    )
+
+
+def test_unknown_category_label():
+    (issue,) = import_issues(edited(set_cell(L.USES, "A5", "machines")))
+    assert (issue.sheet, issue.cell) == (L.USES, "A5")
+    assert issue.message.startswith("libellé inconnu « machines » ; valeurs possibles : « outillage et équipements »")
+
+
+def test_unknown_expense_label_of_an_eu_grant():
+    (issue,) = import_issues(edited(set_cell(L.EU_GRANTS, "F5", "maîtres professionnels ; cantine")))
+    assert (issue.sheet, issue.cell) == (L.EU_GRANTS, "F5")
+    assert issue.message.startswith("libellé inconnu « cantine »")
+
+
+def test_eu_grant_year_outside_the_horizon():
+    (issue,) = import_issues(edited(set_cell(L.EU_GRANTS, "E5", 9)))
+    assert issue == WorkbookIssue(L.EU_GRANTS, "E5", "année hors de l'horizon du plan : de 1 à 7 (reçu : 9).")
+
+
+def test_integer_expected():
+    (issue,) = import_issues(edited(set_cell(L.SOURCES, "K9", 36.5)))
+    assert issue == WorkbookIssue(L.SOURCES, "K9", "nombre entier attendu, trouvé « 36,5 ».")
+
+
+def test_formula_typed_in_an_input_cell_is_refused():
+    (issue,) = import_issues(edited(set_cell(L.USES, "D5", "=2*130000")))
+    assert (issue.sheet, issue.cell) == (L.USES, "D5")
+    assert issue.message == "formule dans une cellule de saisie (« =2*130000 ») : saisissez une valeur."
+
+
+def test_horizon_out_of_range():
+    issues = import_issues(edited(set_cell(L.PARAMETERS, "B6", 9)))
+    assert issues[0] == WorkbookIssue(
+        L.PARAMETERS, "B6", "l'horizon du plan doit être compris entre 3 et 7 ans (reçu : 9 ans)."
+    )
+
+
+def test_every_issue_is_collected_and_nothing_is_built():
+    def edit(workbook):
+        workbook[L.USES]["D5"] = "beaucoup"
+        workbook[L.USES]["D7"] = -1200
+        workbook[L.SOURCES]["L9"] = 0.25
+        workbook[L.SOURCES]["A6"] = "subvention magique"
+
+    with pytest.raises(WorkbookError) as caught:
+        plan_from_xlsx(edited(edit))
+    cells = {(issue.sheet, issue.cell) for issue in caught.value.issues}
+    assert cells == {(L.USES, "D5"), (L.USES, "D7"), (L.SOURCES, "L9"), (L.SOURCES, "A6")}
+    assert str(caught.value).count("\n") == 3
+    assert "Feuille « Ressources », cellule L9 : le taux annuel" in str(caught.value)
+
+
+def test_issues_are_capped():
+    def edit(workbook):
+        for row in range(5, 12):
+            for col in "DEFG":
+                workbook[L.USES][f"{col}{row}"] = "x"
+        for row in range(7, 27):
+            for col in "BCDEFGH":
+                workbook[L.OPERATING][f"{col}{row}"] = "x"
+
+    assert len(import_issues(edited(edit))) == 50
+
+
+def test_not_a_workbook():
+    (issue,) = import_issues(b"not a zip file")
+    assert issue.sheet == "classeur" and issue.message.startswith("fichier illisible")
