@@ -194,6 +194,10 @@ SCHOOLS = [
 ]
 
 # Fictitious demo projects, one per département (domain.md §7.3), at different stages.
+# Each gets a fictitious financing plan built from the engine's demo plan (financing_engine.demo_plan):
+# a BdT subordinated loan of 130 000 to 200 000 € over 10 years with 3 years' deferral (the programme's
+# observed terms), local grants varied per project, the investment rebalanced so that uses = sources.
+# The project whose funding is secured has a submitted (frozen) version.
 DEMO_HOLDERS = [
     {"key": "holder_dunkerque", "name": "Association Forge du Littoral (fictive)", "commune": "59183"},
     {"key": "holder_lievin", "name": "Association Garage-École du Bassin minier (fictive)", "commune": "62510"},
@@ -211,6 +215,13 @@ DEMO_PROJECTS = [
         "stage": "financing_plan",
         "target_opening_date": "2027-09-01",
         "description": "Projet fictif : école d'usinage adossée aux industriels du port de Dunkerque, 12 places.",
+        "plan": {
+            "bdt_loan": 150_000,
+            "start_date": "2027-09-01",
+            "region_grant": 70_000,
+            "epci_grant": 50_000,
+            "submitted": False,
+        },
     },
     {
         "name": "Garage-école du bassin minier (démo)",
@@ -220,6 +231,13 @@ DEMO_PROJECTS = [
         "stage": "accreditation_pending",
         "target_opening_date": "2027-09-01",
         "description": "Projet fictif : maintenance automobile à Liévin, pour les jeunes du bassin minier.",
+        "plan": {
+            "bdt_loan": 130_000,
+            "start_date": "2027-09-01",
+            "region_grant": 60_000,
+            "epci_grant": 40_000,
+            "submitted": False,
+        },
     },
     {
         "name": "Thiérache Métal – chaudronnerie (démo)",
@@ -229,6 +247,13 @@ DEMO_PROJECTS = [
         "stage": "opportunity_study",
         "target_opening_date": "2028-01-03",
         "description": "Projet fictif : chaudronnerie et soudure à Hirson.",
+        "plan": {
+            "bdt_loan": 170_000,
+            "start_date": "2028-01-01",
+            "region_grant": 80_000,
+            "epci_grant": 30_000,
+            "submitted": False,
+        },
     },
     {
         "name": "Bois & Baie – menuiserie (démo)",
@@ -238,6 +263,13 @@ DEMO_PROJECTS = [
         "stage": "idea",
         "target_opening_date": "2028-09-01",
         "description": "Projet fictif : menuiserie et agencement à Abbeville.",
+        "plan": {
+            "bdt_loan": 140_000,
+            "start_date": "2028-09-01",
+            "region_grant": 60_000,
+            "epci_grant": 45_000,
+            "submitted": False,
+        },
     },
     {
         "name": "Atelier Sud-Oise – métallerie (démo)",
@@ -247,8 +279,17 @@ DEMO_PROJECTS = [
         "stage": "funding_secured",
         "target_opening_date": "2027-01-04",
         "description": "Projet fictif : métallerie-serrurerie et usinage à Creil, 24 places.",
+        "plan": {
+            "bdt_loan": 200_000,
+            "start_date": "2027-01-01",
+            "region_grant": 90_000,
+            "epci_grant": 60_000,
+            "submitted": True,
+        },
     },
 ]
+
+DEMO_PLAN_NAME = "Plan de financement (fictif)"
 
 # One demo account per role: (e-mail, first name, last name, organisation key, membership role, is_staff)
 DEMO_ACCOUNTS = [

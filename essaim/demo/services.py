@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,12 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from essaim.demo import data
+from essaim.financing import services as financing_services
+from essaim.financing.models import FinancingPlan
 from essaim.organizations.models import Membership, Organization
 from essaim.projects.models import Project, ProjectTrade
 from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Commune, Department, Epci
 from essaim.trades.defaults import seed_default_trades
 from essaim.trades.models import Trade
+from financing_engine import FundingStatus, PlanInput, SourceKind, UseCategory, demo_plan
 
 DEMO_REQUIRES_TERRITORIES = (
     "Les territoires de référence ne sont pas chargés : lancez d'abord « essaim load_territories »."
@@ -35,6 +40,57 @@ class DemoReport:
 
 def _commune(code):
     return Commune.objects.get(code=code)
+
+
+def demo_financing_plan(*, project_name: str, spec: dict) -> PlanInput:
+    """A fictitious plan for a demo project: the engine's demo plan with the project's loan and grants.
+
+    The BdT subordinated loan keeps the programme's terms (10 years, 3 years' deferral); the tooling
+    absorbs the difference so that the investment plan stays balanced. A project whose funding is
+    secured has every source committed.
+    """
+    base = demo_plan()
+    amounts = {
+        SourceKind.BDT_SUBORDINATED_LOAN: Decimal(spec["bdt_loan"]),
+        SourceKind.REGION_GRANT: Decimal(spec["region_grant"]),
+        SourceKind.EPCI_GRANT: Decimal(spec["epci_grant"]),
+    }
+    sources = tuple(
+        dataclasses.replace(
+            line,
+            amount=amounts.get(line.kind, line.amount),
+            status=FundingStatus.COMMITTED if spec["submitted"] else line.status,
+        )
+        for line in base.sources
+    )
+    delta = sum((line.amount for line in sources), Decimal(0)) - sum((line.amount for line in base.sources), Decimal(0))
+    uses = list(base.uses)
+    first_tooling = next(i for i, line in enumerate(uses) if line.category is UseCategory.TOOLING)
+    uses[first_tooling] = dataclasses.replace(uses[first_tooling], amount=uses[first_tooling].amount + delta)
+    return dataclasses.replace(
+        base,
+        name=f"{project_name} — plan fictif de démonstration",
+        start_date=dt.date.fromisoformat(spec["start_date"]),
+        uses=tuple(uses),
+        sources=sources,
+    )
+
+
+def _load_demo_plan(project, spec, report) -> None:
+    """Give a demo project its fictitious plan once; later runs keep what users did with it."""
+    if FinancingPlan.objects.filter(project=project, name=data.DEMO_PLAN_NAME).exists():
+        report.count("plans de financement fictifs", False)
+        return
+    plan = financing_services.financing_plan_create(
+        project=project,
+        name=data.DEMO_PLAN_NAME,
+        plan=demo_financing_plan(project_name=project.name, spec=spec["plan"]),
+    )
+    if spec["plan"]["submitted"]:
+        financing_services.plan_version_submit(
+            version=plan.versions.get(number=1), comment="Plan fictif de démonstration, soumis à la BdT."
+        )
+    report.count("plans de financement fictifs", True)
 
 
 @transaction.atomic
@@ -108,6 +164,7 @@ def demo_load() -> DemoReport:
         for slug, places in spec["trades"].items():
             ProjectTrade.objects.update_or_create(project=project, trade=trades[slug], defaults={"places": places})
         report.count("projets fictifs", created)
+        _load_demo_plan(project, spec, report)
 
     User = get_user_model()
     for email, first_name, last_name, org_key, role, is_staff in data.DEMO_ACCOUNTS:

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from essaim.common.models import BaseModel
 from essaim.common.validators import normalize_identifier, validate_siren, validate_siret
-from essaim.organizations.enums import CollectiviteLevel, MembershipRole, OrganizationKind
+from essaim.organizations.enums import CollectiviteLevel, HeadcountBand, MembershipRole, OrganizationKind
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -24,6 +24,17 @@ class OrganizationQuerySet(models.QuerySet):
     def of_kind(self, kind):
         return self.filter(kind=kind)
 
+    def in_department(self, department):
+        """Organisations located in a département: by their commune, their EPCI or as the département itself."""
+        epcis = self.model._meta.get_field("epci").related_model.objects.filter(communes__department=department)
+        return self.filter(
+            models.Q(commune__department=department) | models.Q(department=department) | models.Q(epci__in=epcis)
+        )
+
+    def in_epci(self, epci):
+        """Organisations located in an EPCI: by their commune or as the EPCI itself."""
+        return self.filter(models.Q(commune__epci=epci) | models.Q(epci=epci))
+
 
 class Organization(BaseModel):
     """A partner of the programme: Région, Banque des Territoires, FNEP, a collectivité, a project holder…
@@ -39,7 +50,11 @@ class Organization(BaseModel):
         "SIREN", max_length=9, blank=True, validators=[validate_siren], help_text="9 chiffres, sans espaces."
     )
     siret = models.CharField(
-        "SIRET du siège", max_length=14, blank=True, validators=[validate_siret], help_text="14 chiffres, sans espaces."
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text="14 chiffres, sans espaces : le siège, ou l'établissement pour une entreprise importée de SIRENE.",
     )
     collectivite_level = models.CharField(
         "niveau de collectivité", max_length=20, choices=CollectiviteLevel.choices, blank=True
@@ -72,6 +87,13 @@ class Organization(BaseModel):
     website = models.URLField("site internet", blank=True)
     description = models.TextField("présentation", blank=True)
     source_url = models.URLField("source", blank=True, help_text="Source publique des informations, le cas échéant.")
+    # Filled by the SIRENE import (essaim.organizations.sirene) for companies; blank otherwise.
+    activity_code = models.CharField("code APE (NAF rév. 2)", max_length=6, blank=True)
+    headcount_band = models.CharField(
+        "tranche d'effectifs salariés", max_length=2, blank=True, choices=HeadcountBand.choices
+    )
+    is_closed = models.BooleanField("établissement fermé", default=False, help_text="Selon le répertoire SIRENE.")
+    sirene_updated_at = models.DateTimeField("mis à jour depuis SIRENE le", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
@@ -85,6 +107,12 @@ class Organization(BaseModel):
                 name="collectivite_has_level",
                 condition=~models.Q(kind=OrganizationKind.COLLECTIVITE) | ~models.Q(collectivite_level=""),
                 violation_error_message="Une collectivité doit préciser son niveau (commune, EPCI ou département).",
+            ),
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~models.Q(siret=""),
+                name="unique_organization_siret",
+                violation_error_message="Une organisation porte déjà ce SIRET.",
             ),
         ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import rules
 
-from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, MembershipRole
+from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, MembershipRole, OrganizationKind
 
 _UNSET = object()
 SESSION_KEY = "current_membership_id"
@@ -72,6 +72,13 @@ def has_write_role(user):
 
 
 @rules.predicate
+def has_admin_role(user):
+    """The user is an administrateur of the organisation they currently act for."""
+    membership = current_membership(user)
+    return membership is not None and membership.role == MembershipRole.ADMIN
+
+
+@rules.predicate
 def is_member_of(user, organization):
     """A person sees the members and internal pages of the organisations they belong to (active membership)."""
     if organization is None or not user.is_authenticated:
@@ -89,6 +96,12 @@ def is_admin_of(user, organization):
 
 can_view_members = is_member_of | is_platform_admin
 can_manage_organization = is_admin_of | is_platform_admin
+# Importing companies from a SIRENE extract feeds the shared directory: platform administrators, and the
+# administrateurs of the Région or of FNEP (who build the partner networks around the projects).
+can_import_companies = is_platform_admin | (
+    acts_as(OrganizationKind.REGION, OrganizationKind.FEDERATION) & has_admin_role
+)
 
 rules.add_perm("organizations.view_members", can_view_members)
 rules.add_perm("organizations.manage_organization", can_manage_organization)
+rules.add_perm("organizations.import_companies", can_import_companies)

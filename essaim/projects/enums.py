@@ -13,3 +13,15 @@ class ProjectStage(models.TextChoices):
     FUNDING_SECURED = "funding_secured", "Financement bouclé"
     OPEN = "open", "Ouverte"
     ABANDONED = "abandoned", "Abandonnée"
+
+
+class PartnerRole(models.TextChoices):
+    """What an organisation brings to a project (an organisation may hold several roles)."""
+
+    PATRON = "patron", "Mécène"
+    CUSTOMER = "customer", "Client"
+    PARTNER_CFA = "partner_cfa", "CFA partenaire"
+    PRESCRIBER = "prescriber", "Prescripteur (mission locale…)"
+    COLLECTIVITE = "collectivite", "Collectivité"
+    FUNDER = "funder", "Financeur"
+    OTHER = "other", "Autre"

@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from essaim.common.models import BaseModel
 from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, CollectiviteLevel, OrganizationKind
 from essaim.organizations.permissions import current_organization
-from essaim.projects.enums import ProjectStage
+from essaim.projects import workflow
+from essaim.projects.enums import PartnerRole, ProjectStage
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -35,6 +39,34 @@ class ProjectQuerySet(models.QuerySet):
 
     def active(self):
         return self.exclude(stage=ProjectStage.ABANDONED)
+
+    def with_timing(self, *, now=None):
+        """Annotate ``stage_entered_at`` (last move, else creation), ``places`` (sum over trades) and
+        ``is_late`` (workflow rule, see ``workflow.late_q``); subqueries only, so no GROUP BY and no
+        duplicated rows whatever filters follow."""
+        now = now or timezone.now()
+        last_move = ProjectTransition.objects.filter(project=models.OuterRef("pk")).order_by("-at", "-pk")
+        places = (
+            ProjectTrade.objects.filter(project=models.OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(total=models.Sum("places"))
+            .values("total")
+        )
+        return self.annotate(
+            stage_entered_at=Coalesce(models.Subquery(last_move.values("at")[:1]), models.F("created_at")),
+            places=Coalesce(models.Subquery(places), 0),
+        ).annotate(
+            is_late=models.Case(
+                models.When(workflow.late_q(now=now), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def late(self):
+        """Projects « en retard » (needs ``with_timing``)."""
+        return self.filter(is_late=True)
 
 
 def _collectivite_filter(organization):
@@ -87,6 +119,14 @@ class Project(BaseModel):
     def total_places(self):
         return sum(line.places for line in self.trade_lines.all())
 
+    def late_reasons(self, *, entered_at, now=None):
+        return workflow.late_reasons(
+            stage=self.stage,
+            entered_at=entered_at,
+            target_opening_date=self.target_opening_date,
+            now=now or timezone.now(),
+        )
+
 
 class ProjectTrade(models.Model):
     """A trade taught by the project's school, with the number of places for youths."""
@@ -104,3 +144,98 @@ class ProjectTrade(models.Model):
 
     def __str__(self):
         return f"{self.trade} ({self.places} places)"
+
+
+class ProjectTransitionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The moves of the projects the user may see (same rule as ``Project.objects.visible_to``)."""
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+
+class ProjectTransition(models.Model):
+    """One move of a project from a stage to another: who, for which organisation, when, why.
+
+    Written only by ``services.project_transition`` (and ``project_create`` for the first line);
+    never edited. ``from_stage`` is blank for the line that records the creation of the project.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions", verbose_name="projet")
+    from_stage = models.CharField("étape de départ", max_length=30, choices=ProjectStage.choices, blank=True)
+    to_stage = models.CharField("nouvelle étape", max_length=30, choices=ProjectStage.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+        help_text="Vide pour les lignes reprises automatiquement.",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pour l'organisation",
+    )
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    objects = ProjectTransitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "changement d'étape"
+        verbose_name_plural = "changements d'étape"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["project", "at"], name="project_transition_at")]
+
+    def __str__(self):
+        return f"{self.project} : {self.get_from_stage_display() or 'création'} → {self.get_to_stage_display()}"
+
+
+class ProjectPartnerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Partners of the projects the user may see: a holder never learns who backs another holder's
+        project (the directory of organisations itself is shared)."""
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+
+class ProjectPartner(BaseModel):
+    """An organisation linked to a project with a role (mécène, client, CFA partenaire…)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners", verbose_name="projet")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="project_partnerships",
+        verbose_name="organisation",
+    )
+    role = models.CharField("rôle", max_length=20, choices=PartnerRole.choices)
+    comment = models.CharField("commentaire", max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ajouté par",
+    )
+
+    history = HistoricalRecords()
+    objects = ProjectPartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "partenaire du projet"
+        verbose_name_plural = "partenaires du projet"
+        ordering = ["role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization", "role"],
+                name="unique_project_partner_role",
+                violation_error_message="Cette organisation a déjà ce rôle dans le projet.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_role_display()} ({self.project})"

@@ -36,11 +36,20 @@ def project_is_on_collectivite_territory(user, project):
 can_view_project = (
     is_platform_admin | acts_for_programme_partner | is_project_holder | project_is_on_collectivite_territory
 )
+# Writers (administrateurs and membres) of the holder, of FNEP, of the Banque des Territoires.
+is_holder_writer = is_project_holder & has_write_role
+is_fnep_writer = acts_as(OrganizationKind.FEDERATION) & has_write_role
+is_bdt_writer = acts_as(OrganizationKind.BANQUE_DES_TERRITOIRES) & has_write_role
+
 # Project holders create their projects; lecteurs never write.
 can_create_project = acts_as(OrganizationKind.PROJECT_HOLDER) & has_write_role
 # Only the holder (administrateur or membre) edits its project's description.
 can_change_project = is_project_holder & has_write_role
 
+# The holder and FNEP (which builds the partner network with it) add and remove partners.
+can_manage_partners = is_holder_writer | is_fnep_writer
+
 rules.add_perm("projects.view_project", can_view_project)
+rules.add_perm("projects.manage_partners", can_manage_partners)
 rules.add_perm("projects.add_project", can_create_project)
 rules.add_perm("projects.change_project", can_change_project)

@@ -4,9 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from essaim.common.validators import normalize_identifier
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
-from essaim.projects.enums import ProjectStage
+from essaim.projects.enums import PartnerRole, ProjectStage
 from essaim.projects.models import Project
-from essaim.territories.models import Commune, Department
+from essaim.territories.models import Commune, Department, Epci
 from essaim.trades.models import Trade
 
 
@@ -110,11 +110,78 @@ class ProjectFilterForm(forms.Form):
         empty_label="Tous",
         to_field_name="code",
     )
+    late = forms.BooleanField(label="En retard seulement", required=False)
+
+
+class ProjectTransitionForm(forms.Form):
+    """One move of the workflow: ``to_stage`` is one of the targets offered to the user on this project."""
+
+    to_stage = forms.ChoiceField(label="Nouvelle étape", widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour abandonner, reprendre ou renvoyer un projet : indiquez la raison.",
+    )
+
+    def __init__(self, *args, transitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = [(t.target, t.label) for t in transitions]
+
+
+class ProjectPartnerForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Organisation", queryset=Organization.objects.none(), to_field_name="uid", empty_label="Choisir…"
+    )
+    role = forms.ChoiceField(label="Rôle", choices=PartnerRole.choices)
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=300,
+        help_text="Par exemple : « fournit l'acier des premières commandes », « oriente 6 jeunes par an ».",
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].label_from_instance = lambda o: (
+            f"{o.name} — {o.get_kind_display()}" + (f" — {o.commune.name}" if o.commune_id else "")
+        )
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False)
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom, SIREN ou SIRET.")
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous")] + list(OrganizationKind.choices))
+    role = forms.ChoiceField(
+        label="Rôle dans un projet", required=False, choices=[("", "Tous")] + list(PartnerRole.choices)
+    )
+    trade = forms.ModelChoiceField(
+        label="Métier des projets",
+        required=False,
+        queryset=Trade.objects.all(),
+        empty_label="Tous",
+        to_field_name="slug",
+    )
+    department = forms.ModelChoiceField(
+        label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous", to_field_name="code"
+    )
+    epci = forms.ModelChoiceField(
+        label="EPCI (SIREN)",
+        required=False,
+        queryset=Epci.objects.all(),
+        to_field_name="siren",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 11}),
+        error_messages={"invalid_choice": "EPCI inconnu : saisissez le SIREN d'un EPCI des Hauts-de-France."},
+    )
+
+
+class SireneImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV SIRENE (StockEtablissement)",
+        help_text="Extrait du fichier StockEtablissement de l'INSEE, en UTF-8, avec les noms de colonnes officiels.",
+    )
+    dry_run = forms.BooleanField(label="Vérifier seulement, sans rien enregistrer", required=False)
 
 
 class SchoolFilterForm(forms.Form):

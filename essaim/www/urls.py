@@ -23,6 +23,7 @@ urlpatterns = [
     path("compte/organisation/", accounts.switch_organization, name="switch_organization"),
     # Organisations
     path("organisations/", organizations.organization_list, name="organization_list"),
+    path("organisations/import-sirene/", organizations.organization_import, name="organization_import"),
     path("organisations/<uuid:uid>/", organizations.organization_detail, name="organization_detail"),
     path("organisations/<uuid:uid>/modifier/", organizations.organization_edit, name="organization_edit"),
     path("organisations/<uuid:uid>/membres/ajouter/", organizations.membership_add, name="membership_add"),
@@ -35,6 +36,14 @@ urlpatterns = [
     # Projects
     path("projets/", projects.project_list, name="project_list"),
     path("projets/nouveau/", projects.project_create, name="project_create"),
+    path("projets/export/<slug:fmt>/", projects.project_export, name="project_export"),
     path("projets/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projets/<int:pk>/modifier/", projects.project_edit, name="project_edit"),
+    path("projets/<int:pk>/etape/", projects.project_transition, name="project_transition"),
+    path("projets/<int:pk>/partenaires/ajouter/", projects.project_partner_add, name="project_partner_add"),
+    path(
+        "projets/<int:pk>/partenaires/<int:partner_id>/retirer/",
+        projects.project_partner_remove,
+        name="project_partner_remove",
+    ),
 ]

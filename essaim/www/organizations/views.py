@@ -4,7 +4,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,26 +14,141 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.organizations import services
 from essaim.organizations.models import Organization
-from essaim.projects.models import Project
-from essaim.www.forms import MembershipAddForm, MembershipEditForm, OrganizationFilterForm, OrganizationForm
+from essaim.organizations.sirene import SireneImportError, sirene_import
+from essaim.projects.models import Project, ProjectPartner
+from essaim.territories.models import Commune, Department
+from essaim.www.forms import (
+    MembershipAddForm,
+    MembershipEditForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    SireneImportForm,
+)
+from essaim.www.organizations.maps import partners_map
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 PAGE_SIZE = 50
+MAP_NAMES_PER_COMMUNE = 3
+
+
+def directory_queryset(user, form):
+    """The directory filtered by ``form``. Role and trade filters only look at partnerships on the
+    projects ``user`` may see: a holder never learns who backs another holder's project."""
+    organizations = Organization.objects.visible_to(user)
+    if not form.is_valid():
+        return organizations
+    data = form.cleaned_data
+    if q := data["q"]:
+        organizations = organizations.filter(Q(name__icontains=q) | Q(siren__startswith=q) | Q(siret__startswith=q))
+    if kind := data["kind"]:
+        organizations = organizations.filter(kind=kind)
+    if department := data["department"]:
+        organizations = organizations.in_department(department)
+    if epci := data["epci"]:
+        organizations = organizations.in_epci(epci)
+    if data["role"] or data["trade"]:
+        links = ProjectPartner.objects.visible_to(user).filter(organization=OuterRef("pk"))
+        if data["role"]:
+            links = links.filter(role=data["role"])
+        if trade := data["trade"]:
+            links = links.filter(project__trade_lines__trade=trade)
+        condition = Exists(links)
+        if trade and not data["role"]:
+            # A holder teaching the trade is part of that trade's network too.
+            condition |= Exists(
+                Project.objects.visible_to(user).filter(holder=OuterRef("pk"), trade_lines__trade=trade)
+            )
+        organizations = organizations.filter(condition)
+    return organizations
+
+
+def _map_points(organizations):
+    """One row per commune of the filtered organisations: count and a few names (2 queries)."""
+    rows = list(
+        organizations.filter(commune__isnull=False)
+        .order_by()
+        .values("commune__code", "commune__name", "commune__latitude", "commune__longitude")
+        .annotate(count=Count("pk"))
+    )
+    names = {}
+    for code, name in (
+        organizations.filter(commune__isnull=False)
+        .order_by("commune__code", "name")
+        .values_list("commune__code", "name")[:5000]
+    ):
+        bucket = names.setdefault(code, [])
+        if len(bucket) < MAP_NAMES_PER_COMMUNE:
+            bucket.append(name)
+    return [
+        {
+            "code": row["commune__code"],
+            "name": row["commune__name"],
+            "latitude": row["commune__latitude"],
+            "longitude": row["commune__longitude"],
+            "count": row["count"],
+            "names": names.get(row["commune__code"], []),
+        }
+        for row in rows
+    ]
 
 
 @login_required
 @require_GET
 def organization_list(request):
+    """The partner directory: search, filters (type, role, trade, département, EPCI), map and list."""
     form = OrganizationFilterForm(request.GET or None)
-    organizations = Organization.objects.visible_to(request.user).select_related("commune", "epci", "department")
-    if form.is_valid():
-        if q := form.cleaned_data["q"]:
-            organizations = organizations.filter(Q(name__icontains=q) | Q(siren__startswith=q))
-        if kind := form.cleaned_data["kind"]:
-            organizations = organizations.filter(kind=kind)
-    organizations = organizations.annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
-    page = Paginator(organizations.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "www/organizations/list.html", {"form": form, "page": page})
+    organizations = directory_queryset(request.user, form)
+    listed = (
+        organizations.select_related("commune", "epci", "department")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
+        .prefetch_related(
+            Prefetch(
+                "project_partnerships",
+                queryset=ProjectPartner.objects.visible_to(request.user).select_related("project").order_by("role"),
+                to_attr="visible_partnerships",
+            )
+        )
+        .order_by("name", "pk")
+    )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    directory_map = partners_map(
+        Department.objects.order_by("code"), _map_points(organizations), label="Carte des organisations filtrées"
+    )
+    return render(
+        request,
+        "www/organizations/list.html",
+        {
+            "form": form,
+            "page": page,
+            "map": directory_map,
+            "can_import": has_perm(request.user, "organizations.import_companies"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_import(request):
+    """Import companies from a SIRENE StockEtablissement extract (see essaim.organizations.sirene)."""
+    require_perm(request.user, "organizations.import_companies")
+    form = SireneImportForm(request.POST or None, request.FILES or None)
+    report = errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = sirene_import(
+                data=form.cleaned_data["file"].read(), imported_by=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
+        except SireneImportError as error:
+            errors = error.errors
+        else:
+            if not form.cleaned_data["dry_run"]:
+                messages.success(request, report.summary())
+                return redirect("www:organization_list")
+    return render(
+        request,
+        "www/organizations/import.html",
+        {"form": form, "report": report, "errors": errors, "communes_count": Commune.objects.count()},
+    )
 
 
 @login_required
@@ -49,6 +164,12 @@ def organization_detail(request, uid):
     projects = (
         Project.objects.visible_to(request.user).filter(holder=organization).select_related("commune").order_by("name")
     )
+    partnerships = (
+        ProjectPartner.objects.visible_to(request.user)
+        .filter(organization=organization)
+        .select_related("project__commune")
+        .order_by("project__name", "role")
+    )
     return render(
         request,
         "www/organizations/detail.html",
@@ -58,6 +179,7 @@ def organization_detail(request, uid):
             "can_manage": has_perm(request.user, "organizations.manage_organization", organization),
             "members": members,
             "projects": projects,
+            "partnerships": partnerships,
         },
     )
 

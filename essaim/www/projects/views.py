@@ -1,28 +1,36 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from essaim.projects import services
-from essaim.projects.models import Project
+from essaim.organizations.models import Organization
+from essaim.projects import services, workflow
+from essaim.projects.enums import ProjectStage
+from essaim.projects.models import Project, ProjectPartner
 from essaim.territories.models import Commune
-from essaim.www.forms import ProjectFilterForm, ProjectForm
+from essaim.www.forms import ProjectFilterForm, ProjectForm, ProjectPartnerForm, ProjectTransitionForm
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
+from essaim.www.projects.exports import PROJECT_COLUMNS, csv_response, xlsx_response
 
 PAGE_SIZE = 50
+PARTNER_CHOICES_LIMIT = 200
 
 
-@login_required
-@require_GET
-def project_list(request):
-    form = ProjectFilterForm(request.GET or None)
+def pipeline_queryset(user, form, *, now=None):
+    """The projects of the pipeline list for ``user``, filtered by ``form`` (page and exports alike).
+
+    The dossier filters (funder, dossier state) will be added here by the funding applications area.
+    """
     projects = (
-        Project.objects.visible_to(request.user)
-        .select_related("holder", "commune__department")
+        Project.objects.visible_to(user)
+        .with_timing(now=now)
+        .select_related("holder", "commune__department", "commune__epci")
         .prefetch_related("trade_lines__trade")
-        .annotate(places=Sum("trade_lines__places"))
     )
     if form.is_valid():
         if q := form.cleaned_data["q"]:
@@ -35,36 +43,134 @@ def project_list(request):
             projects = projects.filter(trade_lines__trade=trade)
         if department := form.cleaned_data["department"]:
             projects = projects.filter(commune__department=department)
-    page = Paginator(projects.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+        if form.cleaned_data["late"]:
+            projects = projects.late()
+    return projects.order_by("name", "pk")
+
+
+@login_required
+@require_GET
+def project_list(request):
+    form = ProjectFilterForm(request.GET or None)
+    page = Paginator(pipeline_queryset(request.user, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "www/projects/list.html",
-        {"form": form, "page": page, "can_create": has_perm(request.user, "projects.add_project")},
+        {
+            "form": form,
+            "page": page,
+            "can_create": has_perm(request.user, "projects.add_project"),
+            "export_query": filters.urlencode(),
+        },
     )
+
+
+@login_required
+@require_GET
+def project_export(request, fmt):
+    """The pipeline list as shown (same filters, every page), as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    projects = pipeline_queryset(request.user, ProjectFilterForm(request.GET or None))
+    if fmt == "csv":
+        return csv_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production")
+    return xlsx_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production", title="Projets")
 
 
 def _get_project(request, pk):
     return get_visible_or_404(Project, request.user, pk=pk)
 
 
+def _stage_steps(project, timeline):
+    """The stepper of the project page: each stage of the sequence, done / current / to come, with
+    the time it took (from the timeline) and the time it is expected to take."""
+    entered = {}
+    for move in timeline:
+        entered[move.to_stage] = move.at
+    reached = {move.to_stage for move in timeline} | {project.stage}
+    current_index = workflow.SEQUENCE.index(project.stage) if project.stage in workflow.SEQUENCE else None
+    steps = []
+    for index, stage in enumerate(workflow.SEQUENCE):
+        if current_index is not None:
+            state = "done" if index < current_index else "current" if index == current_index else "todo"
+        else:
+            state = "done" if stage in reached else "todo"
+        expected = workflow.STAGE_DURATIONS.get(stage)
+        steps.append(
+            {
+                "value": stage,
+                "label": ProjectStage(stage).label,
+                "state": state,
+                "entered_at": entered.get(stage),
+                "expected_months": expected.months if expected else None,
+            }
+        )
+    return steps
+
+
+def _detail_context(request, project, *, transition_form=None, now=None):
+    now = now or timezone.now()
+    timeline = list(project.transitions.select_related("by", "organization").order_by("at", "pk"))
+    entered_at = timeline[-1].at if timeline else project.created_at
+    transitions = workflow.allowed_transitions(request.user, project)
+    expected = workflow.STAGE_DURATIONS.get(project.stage)
+    return {
+        "project": project,
+        "trade_lines": project.trade_lines.select_related("trade").order_by("trade__name"),
+        "commune": Commune.objects.select_related("epci", "department", "employment_zone").get(pk=project.commune_id),
+        "can_change": has_perm(request.user, "projects.change_project", project),
+        "history": project.history.select_related("history_user").order_by("-history_date")[:10],
+        "timeline": list(reversed(timeline)),
+        "stage_entered_at": entered_at,
+        "stage_months": workflow.months_between(entered_at, now),
+        "stage_expected_months": expected.months if expected else None,
+        "late_reasons": project.late_reasons(entered_at=entered_at, now=now),
+        "steps": _stage_steps(project, timeline),
+        "transitions": transitions,
+        "transition_form": transition_form
+        or (ProjectTransitionForm(transitions=transitions, prefix="move") if transitions else None),
+        "partners": project.partners.select_related("organization__commune").order_by("role", "organization__name"),
+        "can_manage_partners": has_perm(request.user, "projects.manage_partners", project),
+    }
+
+
 @login_required
 @require_GET
 def project_detail(request, pk):
     project = _get_project(request, pk)
-    trade_lines = project.trade_lines.select_related("trade").order_by("trade__name")
-    return render(
-        request,
-        "www/projects/detail.html",
-        {
-            "project": project,
-            "trade_lines": trade_lines,
-            "commune": Commune.objects.select_related("epci", "department", "employment_zone").get(
-                pk=project.commune_id
-            ),
-            "can_change": has_perm(request.user, "projects.change_project", project),
-            "history": project.history.select_related("history_user").order_by("-history_date")[:10],
-        },
-    )
+    return render(request, "www/projects/detail.html", _detail_context(request, project))
+
+
+@login_required
+@require_POST
+def project_transition(request, pk):
+    """Move the project to another stage (workflow.TRANSITIONS says which moves and who)."""
+    project = _get_project(request, pk)
+    transitions = workflow.allowed_transitions(request.user, project)
+    declared = workflow.find_transition(project.stage, request.POST.get("move-to_stage", ""))
+    if not transitions or (declared is not None and declared not in transitions):
+        raise PermissionDenied
+    form = ProjectTransitionForm(request.POST, transitions=transitions, prefix="move")
+    if form.is_valid():
+        try:
+            move = services.project_transition(
+                project=project,
+                to_stage=form.cleaned_data["to_stage"],
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"Le projet est passé à l'étape « {move.get_to_stage_display()} ».")
+            return redirect("www:project_detail", pk=project.pk)
+    context = _detail_context(request, project, transition_form=form)
+    return render(request, "www/projects/detail.html", context, status=200)
 
 
 def _communes_datalist():
@@ -85,6 +191,7 @@ def project_create(request):
             places_per_trade=form.cleaned_data["places_per_trade"],
             target_opening_date=form.cleaned_data["target_opening_date"],
             description=form.cleaned_data["description"],
+            created_by=request.user,
         )
         messages.success(request, "Le projet a été créé.")
         return redirect("www:project_detail", pk=project.pk)
@@ -114,3 +221,61 @@ def project_edit(request, pk):
     return render(
         request, "www/projects/form.html", {"form": form, "project": project, "communes": _communes_datalist()}
     )
+
+
+def _partner_candidates(project, q):
+    organizations = Organization.objects.exclude(pk=project.holder_id).select_related("commune")
+    if q:
+        organizations = organizations.filter(Q(name__icontains=q) | Q(siren__startswith=q) | Q(siret__startswith=q))
+    return organizations.order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_partner_add(request, pk):
+    """Add a partner: search the directory (``q``), choose the organisation and its role."""
+    project = _get_project(request, pk)
+    require_perm(request.user, "projects.manage_partners", project)
+    q = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    candidates = _partner_candidates(project, q)
+    if request.method == "POST":
+        form = ProjectPartnerForm(request.POST, organizations=candidates)
+        if form.is_valid():
+            try:
+                partner = services.project_partner_add(
+                    project=project,
+                    organization=form.cleaned_data["organization"],
+                    role=form.cleaned_data["role"],
+                    comment=form.cleaned_data["comment"],
+                    added_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request, f"{partner.organization.name} est partenaire du projet ({partner.get_role_display()})."
+                )
+                return redirect("www:project_detail", pk=project.pk)
+    else:
+        form = ProjectPartnerForm(organizations=candidates)
+    # Limit the drop-down to a readable size; the search narrows it (the directory may hold SIRENE imports).
+    shown = list(candidates[: PARTNER_CHOICES_LIMIT + 1])
+    form.fields["organization"].queryset = candidates.filter(pk__in=[o.pk for o in shown[:PARTNER_CHOICES_LIMIT]])
+    return render(
+        request,
+        "www/projects/partner_add.html",
+        {"project": project, "form": form, "q": q, "too_many": len(shown) > PARTNER_CHOICES_LIMIT},
+    )
+
+
+@login_required
+@require_POST
+def project_partner_remove(request, pk, partner_id):
+    project = _get_project(request, pk)
+    require_perm(request.user, "projects.manage_partners", project)
+    partner = get_object_or_404(ProjectPartner.objects.select_related("organization"), pk=partner_id, project=project)
+    services.project_partner_remove(partner=partner, removed_by=request.user)
+    messages.success(
+        request, f"{partner.organization.name} n'est plus partenaire du projet ({partner.get_role_display()})."
+    )
+    return redirect("www:project_detail", pk=project.pk)

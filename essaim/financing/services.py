@@ -1,0 +1,142 @@
+"""Writes on financing plans: create, edit a draft, submit (freeze), new version, import a workbook.
+
+Every service is keyword-only and atomic. Contents are `plan_to_dict` outputs, so what is stored
+is always a plan the engine accepts (it went through `plan_from_dict` or came from a `PlanInput`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+
+from essaim.financing.enums import VersionStatus
+from essaim.financing.models import FROZEN_VERSION, FinancingPlan, FinancingPlanVersion, content_hash
+from financing_engine import PlanInput, Severity, demo_plan, evaluate_plan, plan_from_dict, plan_to_dict
+
+DRAFT_EXISTS = "Ce plan a déjà une version en brouillon (version {number}) : modifiez-la."
+SUBMIT_BLOCKED = "La version ne peut pas être soumise : {count} règle(s) bloquante(s) à corriger ({codes})."
+NOTHING_TO_COPY = "Ce plan n'a aucune version à copier."
+
+
+class PlanVersionError(ValueError):
+    """A plan version cannot undergo the requested action (French message for users)."""
+
+
+def starter_plan(*, name: str) -> PlanInput:
+    """The plan a new financing plan starts from: the programme's model plan, renamed.
+
+    FNEP builds plans from a model; the holder then replaces every figure with its own.
+    """
+    return dataclasses.replace(demo_plan(), name=name)
+
+
+@transaction.atomic
+def financing_plan_create(*, project, name: str, user=None, plan: PlanInput | None = None) -> FinancingPlan:
+    """Create a plan for ``project`` with a first draft version (``plan`` or the model plan)."""
+    financing_plan = FinancingPlan(project=project, name=name)
+    financing_plan.full_clean()
+    financing_plan.save()
+    content = plan_to_dict(plan or starter_plan(name=project.name))
+    FinancingPlanVersion.objects.create(plan=financing_plan, number=1, content=content, created_by=user)
+    return financing_plan
+
+
+def _lock(version: FinancingPlanVersion) -> FinancingPlanVersion:
+    return FinancingPlanVersion.objects.select_for_update().get(pk=version.pk)
+
+
+@transaction.atomic
+def plan_version_update_draft(*, version: FinancingPlanVersion, plan: PlanInput, user=None) -> bool:
+    """Replace the content of a draft with ``plan``; returns False when nothing changed.
+
+    Raises ``PlanVersionError`` if the version is submitted (frozen).
+    """
+    locked = _lock(version)
+    if locked.status != VersionStatus.DRAFT:
+        raise PlanVersionError(FROZEN_VERSION.format(number=locked.number))
+    content = plan_to_dict(plan)
+    if content == locked.content:
+        return False
+    locked.content = content
+    locked.save()
+    version.content = content
+    version.updated_at = locked.updated_at
+    return True
+
+
+@transaction.atomic
+def plan_version_submit(*, version: FinancingPlanVersion, user=None, comment: str = "") -> FinancingPlanVersion:
+    """Submit a draft: it becomes frozen, its content hash is stored.
+
+    Refused when the version is not a draft or when the plan breaks a blocking rule
+    (e.g. an unbalanced investment plan).
+    """
+    locked = _lock(version)
+    if locked.status != VersionStatus.DRAFT:
+        raise PlanVersionError(FROZEN_VERSION.format(number=locked.number))
+    result = evaluate_plan(plan_from_dict(locked.content))
+    blocking = [rule.code for rule in result.rules if rule.severity is Severity.BLOCKING]
+    if blocking:
+        raise PlanVersionError(SUBMIT_BLOCKED.format(count=len(blocking), codes=", ".join(blocking)))
+    locked.status = VersionStatus.SUBMITTED
+    locked.content_hash = content_hash(locked.content)
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = user
+    if comment:
+        locked.comment = comment
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def plan_version_new_draft(*, plan: FinancingPlan, user=None) -> FinancingPlanVersion:
+    """Start a new draft, a copy of the latest version. Refused if a draft already exists."""
+    FinancingPlan.objects.select_for_update().get(pk=plan.pk)
+    draft = plan.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        raise PlanVersionError(DRAFT_EXISTS.format(number=draft.number))
+    latest = plan.versions.order_by("-number").first()
+    if latest is None:
+        raise PlanVersionError(NOTHING_TO_COPY)
+    return FinancingPlanVersion.objects.create(
+        plan=plan,
+        number=latest.number + 1,
+        content=latest.content,
+        created_by=user,
+        comment=f"Copie de la version {latest.number}.",
+    )
+
+
+@transaction.atomic
+def plan_version_import(*, plan: FinancingPlan, plan_input: PlanInput, user=None) -> FinancingPlanVersion:
+    """Put an imported plan in the draft (a new draft version when every version is submitted)."""
+    FinancingPlan.objects.select_for_update().get(pk=plan.pk)
+    draft = plan.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        latest = plan.versions.order_by("-number").first()
+        return FinancingPlanVersion.objects.create(
+            plan=plan,
+            number=(latest.number if latest else 0) + 1,
+            content=plan_to_dict(plan_input),
+            created_by=user,
+            comment="Importée d'un classeur.",
+        )
+    draft.content = plan_to_dict(plan_input)
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def plan_version_import_xlsx(*, plan: FinancingPlan, data: bytes | BinaryIO, user=None) -> FinancingPlanVersion:
+    """Import a workbook (layout of ``essaim.financing.xlsx``) into the plan's draft.
+
+    The workbook is read and validated first: a ``WorkbookError`` (listing sheet, cell and reason)
+    leaves the database untouched; the write itself is one transaction.
+    """
+    from essaim.financing.xlsx import plan_from_xlsx  # the workbook layout lives in its own module
+
+    plan_input = plan_from_xlsx(data)
+    return plan_version_import(plan=plan, plan_input=plan_input, user=user)

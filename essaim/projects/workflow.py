@@ -1,0 +1,238 @@
+"""The projects workflow, as data: which stage may follow which, who may make the move, how long
+each stage is expected to last.
+
+Everything about stages is declared here and nowhere else:
+
+- ``TRANSITIONS``: every allowed move (from → to), its French label, who may make it (a rules
+  predicate on ``(user, project)``) and whether a comment (a reason) is mandatory;
+- ``STAGE_DURATIONS``: the expected duration of each stage, with its source, used to flag the
+  projects that run late (``late_reasons`` in Python, ``late_q`` for the database: same rule).
+
+The only way to change a project's stage is ``essaim.projects.services.project_transition``, which
+checks this table, locks the project row and writes a ``ProjectTransition`` log line.
+See docs/projects-workflow.md for the tables in French.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from dataclasses import dataclass
+
+import rules
+from django.db.models import Q
+
+from essaim.projects.enums import ProjectStage
+from essaim.projects.permissions import is_bdt_writer as bdt_writer
+from essaim.projects.permissions import is_fnep_writer as fnep_writer
+from essaim.projects.permissions import is_holder_writer as holder_writer
+
+# Who may move a project: the predicates take ``(user, project)``; lecteurs never move anything.
+
+# The stages a project goes through in order (« abandonnée » is outside the sequence).
+SEQUENCE = [
+    ProjectStage.IDEA,
+    ProjectStage.OPPORTUNITY_STUDY,
+    ProjectStage.ACCREDITATION_PENDING,
+    ProjectStage.ACCREDITED,
+    ProjectStage.FINANCING_PLAN,
+    ProjectStage.FUNDING_SECURED,
+    ProjectStage.OPEN,
+]
+# Stages with no expected duration: the project has arrived, or stopped.
+FINAL_STAGES = frozenset({ProjectStage.OPEN, ProjectStage.ABANDONED})
+# The target of « reprendre le projet »: the stage the project had when it was abandoned.
+PREVIOUS_STAGE = "previous_stage"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str  # a ProjectStage value, or PREVIOUS_STAGE
+    label: str  # what the button says (verb)
+    who: str  # who may do it, in French, for the documentation and the page
+    predicate: rules.Predicate
+    needs_comment: bool = False
+    comment_label: str = "Commentaire (facultatif)"
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}__{self.target}"
+
+
+_ACTIVE = [stage for stage in SEQUENCE if stage not in FINAL_STAGES]
+
+TRANSITIONS: list[Transition] = [
+    Transition(
+        ProjectStage.IDEA,
+        ProjectStage.OPPORTUNITY_STUDY,
+        "Lancer l'étude d'opportunité",
+        "le porteur",
+        holder_writer,
+    ),
+    Transition(
+        ProjectStage.OPPORTUNITY_STUDY,
+        ProjectStage.ACCREDITATION_PENDING,
+        "Demander la labellisation FNEP",
+        "le porteur",
+        holder_writer,
+    ),
+    Transition(
+        ProjectStage.ACCREDITATION_PENDING,
+        ProjectStage.ACCREDITED,
+        "Labelliser le projet",
+        "la FNEP",
+        fnep_writer,
+    ),
+    Transition(
+        ProjectStage.ACCREDITATION_PENDING,
+        ProjectStage.OPPORTUNITY_STUDY,
+        "Renvoyer à l'étude d'opportunité",
+        "la FNEP",
+        fnep_writer,
+        needs_comment=True,
+        comment_label="Ce qui manque pour labelliser le projet (obligatoire)",
+    ),
+    Transition(
+        ProjectStage.ACCREDITED,
+        ProjectStage.FINANCING_PLAN,
+        "Engager le plan de financement",
+        "le porteur ou la FNEP",
+        holder_writer | fnep_writer,
+    ),
+    Transition(
+        ProjectStage.FINANCING_PLAN,
+        ProjectStage.FUNDING_SECURED,
+        "Déclarer le financement bouclé",
+        "la Banque des Territoires ou la FNEP",
+        bdt_writer | fnep_writer,
+    ),
+    Transition(
+        ProjectStage.FUNDING_SECURED,
+        ProjectStage.OPEN,
+        "Déclarer l'école ouverte",
+        "le porteur ou la FNEP",
+        holder_writer | fnep_writer,
+    ),
+    *[
+        Transition(
+            stage,
+            ProjectStage.ABANDONED,
+            "Abandonner le projet",
+            "le porteur ou la FNEP",
+            holder_writer | fnep_writer,
+            needs_comment=True,
+            comment_label="Raison de l'abandon (obligatoire)",
+        )
+        for stage in _ACTIVE
+    ],
+    Transition(
+        ProjectStage.ABANDONED,
+        PREVIOUS_STAGE,
+        "Reprendre le projet",
+        "la FNEP",
+        fnep_writer,
+        needs_comment=True,
+        comment_label="Raison de la reprise (obligatoire)",
+    ),
+]
+
+
+def transitions_from(stage: str) -> list[Transition]:
+    return [transition for transition in TRANSITIONS if transition.source == stage]
+
+
+def find_transition(source: str, target: str) -> Transition | None:
+    """The declared move from ``source`` to ``target`` (``target`` may be PREVIOUS_STAGE), or None."""
+    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+
+
+def allowed_transitions(user, project) -> list[Transition]:
+    """The moves ``user`` may make now on ``project`` (for the buttons of the project page)."""
+    return [transition for transition in transitions_from(project.stage) if transition.predicate.test(user, project)]
+
+
+# --- Expected durations and late projects ------------------------------------------------------------
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class StageDuration:
+    months: int
+    source: str
+
+    @property
+    def days(self) -> int:
+        return round(self.months * DAYS_PER_MONTH)
+
+
+_LEAD_TIME = (
+    "Délai observé de l'idée à l'ouverture : 18 à 36 mois, environ 2 ans à l'EPAL (étude 2015, ouverture 2017), "
+    "3 ans pour O'Tech (domain.md §2.3 et §7.1)"
+)
+# Expected durations add up to 24 months from the idea to the opening: the middle of the observed
+# 18–36 months. A stage that lasts longer is « en retard »; tune the months here (one place).
+STAGE_DURATIONS: dict[str, StageDuration] = {
+    ProjectStage.IDEA: StageDuration(3, f"{_LEAD_TIME} ; réunir entreprises et collectivités autour du besoin."),
+    ProjectStage.OPPORTUNITY_STUDY: StageDuration(
+        5, f"{_LEAD_TIME} ; l'étude d'opportunité de l'EPAL a occupé le début de 2015."
+    ),
+    ProjectStage.ACCREDITATION_PENDING: StageDuration(
+        4, f"{_LEAD_TIME} ; adhésion à la FNEP et validation des fondamentaux."
+    ),
+    ProjectStage.ACCREDITED: StageDuration(2, f"{_LEAD_TIME} ; passage au montage du plan de financement."),
+    ProjectStage.FINANCING_PLAN: StageDuration(
+        5, f"{_LEAD_TIME} ; plan validé par la FNEP puis instruit par la Banque des Territoires."
+    ),
+    ProjectStage.FUNDING_SECURED: StageDuration(
+        5, f"{_LEAD_TIME} ; locaux, équipements, recrutement du maître professionnel, première promotion."
+    ),
+}
+
+
+def remaining_after(stage: str) -> int:
+    """Expected days of the stages that follow ``stage`` until the opening (0 for the last ones)."""
+    if stage not in SEQUENCE:
+        return 0
+    following = SEQUENCE[SEQUENCE.index(stage) + 1 :]
+    return sum(STAGE_DURATIONS[s].days for s in following if s in STAGE_DURATIONS)
+
+
+def late_reasons(*, stage: str, entered_at: dt.datetime, target_opening_date: dt.date | None, now: dt.datetime):
+    """Why a project is « en retard » (empty list when it is not). Same rule as ``late_q``.
+
+    1. it has stayed in its stage longer than the stage's expected duration;
+    2. its target opening date can no longer be met: the stages still to go after the current one,
+       at their expected durations, end after the target date (this includes a target date already past).
+    """
+    if stage in FINAL_STAGES or stage not in STAGE_DURATIONS:
+        return []
+    reasons = []
+    expected = STAGE_DURATIONS[stage]
+    if entered_at < now - dt.timedelta(days=expected.days):
+        reasons.append(f"Étape plus longue que prévu ({expected.months} mois attendus).")
+    today = now.date()
+    if target_opening_date and target_opening_date < today + dt.timedelta(days=remaining_after(stage)):
+        if target_opening_date < today:
+            reasons.append("La date d'ouverture visée est dépassée.")
+        else:
+            reasons.append("Les étapes restantes ne tiennent plus avant la date d'ouverture visée.")
+    return reasons
+
+
+def late_q(*, now: dt.datetime, entered_at_field: str = "stage_entered_at") -> Q:
+    """Database form of ``late_reasons``: a Q on projects annotated with ``entered_at_field``."""
+    today = now.date()
+    conditions = []
+    for stage, expected in STAGE_DURATIONS.items():
+        overdue = Q(**{f"{entered_at_field}__lt": now - dt.timedelta(days=expected.days)})
+        unreachable = Q(target_opening_date__lt=today + dt.timedelta(days=remaining_after(stage)))
+        conditions.append(Q(stage=stage) & (overdue | unreachable))
+    return functools.reduce(operator.or_, conditions)
+
+
+def months_between(start: dt.datetime, end: dt.datetime) -> int:
+    """Whole months elapsed (30,44 days each), for « depuis 4 mois »."""
+    return int((end - start).days // DAYS_PER_MONTH)

@@ -1,0 +1,100 @@
+import re
+
+import pytest
+
+from essaim.demo import data
+from tests.browser.conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _open_demo_plan(page, live_server):
+    login(page, live_server, "porteur@essaim.demo", data.DEMO_PASSWORD)
+    page.get_by_role("link", name="Projets", exact=True).click()
+    page.locator("table tbody tr").first.get_by_role("link").first.click()
+    page.get_by_role("link", name="Plan de financement", exact=True).click()
+    page.get_by_role("link", name=data.DEMO_PLAN_NAME).click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_holder_edits_the_plan_and_sees_figures_update(page, live_server, demo_world, screenshot):
+    """The demo holder opens the plan, edits an amount and sees totals and working capital update in place."""
+    _open_demo_plan(page, live_server)
+    assert page.get_by_role("heading", level=1).inner_text().startswith(data.DEMO_PLAN_NAME)
+    total_uses = page.locator('[data-figure="total-uses"]')
+    assert total_uses.inner_text() == "470\u202f000,00\u00a0€"
+    screenshot("10-plan-investissement")
+    page.get_by_role("link", name="Trésorerie", exact=True).click()
+    assert page.locator("svg.cash-chart").is_visible()
+    screenshot("11-plan-tresorerie")
+    page.get_by_role("link", name="Fonctionnement", exact=True).click()
+    screenshot("12-plan-fonctionnement")
+
+    page.get_by_role("link", name=re.compile("Modifier le brouillon")).click()
+    page.get_by_role("link", name="Investissement", exact=True).click()
+    url_before = page.url
+    working_capital = page.locator('[data-figure="working-capital"]')
+    wcr_before = working_capital.inner_text()
+    amount = page.get_by_label("Montant (€), emploi 1", exact=True)
+    amount.fill("380 000")
+    amount.press("Tab")
+    page.wait_for_function(
+        "document.querySelector('[data-figure=\"total-uses\"]').textContent.startsWith('570')", timeout=10_000
+    )
+    assert page.locator('[data-figure="total-uses"]').inner_text() == "570\u202f000,00\u00a0€"
+    assert working_capital.inner_text() != wcr_before
+    assert page.url == url_before  # no reload
+    assert "Brouillon enregistré" in page.locator("#save-status").inner_text()
+    screenshot("13-plan-editeur")
+
+    amount.fill("-5")
+    amount.press("Tab")
+    error = page.locator("#id_uses-0-amount-error")
+    error.get_by_text("Le montant ne peut pas être négatif.").wait_for()
+    assert "non enregistrée" in page.locator("#save-status").inner_text()
+    screenshot("14-plan-editeur-erreur")
+    amount.fill("")
+    amount.press_sequentially("280000", delay=40)  # typing alone (no Tab) saves after a short pause
+    page.get_by_text("Brouillon enregistré").wait_for()
+    assert page.locator('[data-figure="total-uses"]').inner_text() == "470\u202f000,00\u00a0€"
+
+    page.get_by_role("link", name="Voir le plan et le soumettre").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Exporter en Excel (.xlsx)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-v1.xlsx")
+    assert download.path().read_bytes()[:2] == b"PK"  # a zip container, as every .xlsx
+
+    page.get_by_role("link", name="Trésorerie", exact=True).click()
+    page.get_by_role("button", name="Lancer l'analyse de risque").click()
+    page.locator('[data-figure="wcr-p95"]').wait_for(timeout=30_000)
+    assert "%" in page.locator('[data-figure="shortfall"]').inner_text()
+    page.locator("#risk-title").scroll_into_view_if_needed()
+    screenshot("15-plan-risque")
+
+
+def test_bank_reads_the_submitted_plan_and_compares(page, live_server, demo_world, screenshot):
+    """The Banque des Territoires reads the submitted plan of the secured project, frozen, without edit buttons."""
+    login(page, live_server, "bdt@essaim.demo", data.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/projets/")
+    page.get_by_role("link", name="Atelier Sud-Oise – métallerie (démo)").click()
+    page.get_by_role("link", name="Plan de financement", exact=True).click()
+    page.get_by_role("link", name=data.DEMO_PLAN_NAME).click()
+    assert "soumise" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_text("contenu intact").is_visible()
+    assert page.get_by_role("link", name=re.compile("Modifier")).count() == 0
+    screenshot("16-plan-soumis-bdt")
+
+
+def test_editor_is_keyboard_usable(page, live_server, demo_world):
+    """Every editor field has a label and is reached with the keyboard."""
+    _open_demo_plan(page, live_server)
+    page.get_by_role("link", name=re.compile("Modifier le brouillon")).click()
+    unlabeled = page.evaluate(
+        """() => [...document.querySelectorAll('form input:not([type=hidden]), form select')]
+              .filter(el => !el.labels || el.labels.length === 0).map(el => el.name)"""
+    )
+    assert unlabeled == []
+    page.get_by_label("Montant (€), emploi 1", exact=True).focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "uses-0-month"

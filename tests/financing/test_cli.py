@@ -1,0 +1,93 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from financing_engine import demo_plan, plan_to_dict
+
+EXAMPLE = "docs/examples/plan-exemple.json"
+
+
+def test_evaluate_json_in_french_text(capsys):
+    """The default output is French and human-readable: balance, years, trough, loan needed, rules."""
+    call_command("plan", "evaluate", EXAMPLE)
+    out = capsys.readouterr().out
+    assert "Plan d'investissement" in out and "(équilibré)" in out
+    assert "Année 1 (2026-2027)" in out
+    assert "Point bas sans prêt" in out and "-274\u202f800,00\u00a0€ en 02/2027" in out
+    assert "Prêt nécessaire" in out and "296\u202f033,48\u00a0€" in out
+    assert "[alerte]" in out and "Aucune règle bloquante." in out
+
+
+def test_evaluate_json_format_for_machines(capsys):
+    """--format json writes result_to_dict: amounts as strings with two decimals."""
+    call_command("plan", "evaluate", EXAMPLE, "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["investment"]["total_uses"] == "450000.00"
+    assert data["working_capital"]["loan_needed"] == "296033.48"
+    assert data["is_blocked"] is False
+
+
+def test_evaluate_xlsx(tmp_path, capsys):
+    """An .xlsx workbook in the documented layout is evaluated like its JSON."""
+    from essaim.financing.xlsx import plan_to_xlsx
+
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(plan_to_xlsx(demo_plan()))
+    call_command("plan", "evaluate", str(path), "--format", "json")
+    assert json.loads(capsys.readouterr().out)["investment"]["total_sources"] == "450000.00"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{pas du json", "JSON invalide, ligne 1, colonne 2"),
+        ("[]", "le JSON doit contenir un objet"),
+        (None, "sources[4].loan.duration_months : La durée du prêt doit être comprise entre 1 mois et 30 ans"),
+    ],
+)
+def test_bad_json_file_names_the_field(tmp_path, content, message):
+    """A bad file stops with a French error naming the field, and a non-zero exit."""
+    if content is None:
+        data = plan_to_dict(demo_plan())
+        data["sources"][4]["loan"]["duration_months"] = 480
+        data["uses"][0]["amount"] = "-5"
+        content = json.dumps(data)
+    path = tmp_path / "plan.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message.replace("[", r"\[").replace("]", r"\]")) as error:
+        call_command("plan", "evaluate", str(path))
+    assert error.value.returncode == 1
+
+
+def test_bad_workbook_names_sheet_and_cell(tmp_path):
+    """A workbook with text in a number cell stops with the sheet and cell."""
+    import io
+
+    import openpyxl
+
+    from essaim.financing.xlsx import plan_to_xlsx
+    from essaim.financing.xlsx_layout import PARAMETERS
+
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(demo_plan())))
+    del workbook[PARAMETERS]
+    path = tmp_path / "plan.xlsx"
+    workbook.save(path)
+    with pytest.raises(CommandError, match=f"Feuille « {PARAMETERS} »"):
+        call_command("plan", "evaluate", str(path))
+
+
+def test_missing_file_and_unknown_format(tmp_path):
+    """A missing file or an unknown extension gives a clear French error."""
+    with pytest.raises(CommandError, match="Fichier introuvable"):
+        call_command("plan", "evaluate", str(tmp_path / "absent.json"))
+    (tmp_path / "plan.csv").write_text("x")
+    with pytest.raises(CommandError, match="format non reconnu"):
+        call_command("plan", "evaluate", str(tmp_path / "plan.csv"))
+
+
+def test_help_is_french():
+    """The command's help (first line listed by « essaim --help ») is in French."""
+    from essaim.financing.management.commands.plan import Command
+
+    assert Command.help.splitlines()[0].startswith("Évalue un plan de financement")

@@ -1,0 +1,55 @@
+from decimal import Decimal
+
+import pytest
+
+from essaim.demo import data
+from essaim.demo.services import demo_load
+from essaim.financing.enums import VersionStatus
+from essaim.financing.models import FinancingPlan, FinancingPlanVersion
+from essaim.projects.models import Project
+from essaim.territories.services import territories_load
+from financing_engine import evaluate_plan, plan_from_dict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
+    demo_load()
+
+
+def test_each_demo_project_has_a_realistic_fictitious_plan(demo):
+    """Every demo project has a balanced plan with a BdT loan of 130–200 k€, 10 years, 3 years' deferral."""
+    assert FinancingPlan.objects.count() == len(data.DEMO_PROJECTS)
+    for plan in FinancingPlan.objects.select_related("project"):
+        assert plan.project.is_demo and "fictif" in plan.name
+        content = plan.versions.get(number=1).content
+        assert "fictif" in content["name"]
+        plan_input = plan_from_dict(content)
+        loans = [s for s in plan_input.sources if s.kind == "bdt_subordinated_loan"]
+        assert len(loans) == 1
+        assert Decimal(130_000) <= loans[0].amount <= Decimal(200_000)
+        assert (loans[0].loan.duration_months, loans[0].loan.deferral_months) == (120, 36)
+        assert evaluate_plan(plan_input).investment.is_balanced
+
+
+def test_funding_secured_project_has_a_submitted_version(demo):
+    """The project at « financement bouclé » has a frozen, submitted version; the others a draft."""
+    secured = Project.objects.get(stage="funding_secured")
+    version = FinancingPlanVersion.objects.get(plan__project=secured)
+    assert version.status == VersionStatus.SUBMITTED and version.is_intact
+    others = FinancingPlanVersion.objects.exclude(plan__project=secured)
+    assert set(others.values_list("status", flat=True)) == {VersionStatus.DRAFT}
+
+
+def test_demo_plans_are_idempotent_and_keep_user_edits(demo):
+    """Loading the demo again creates no plan and leaves edited drafts alone."""
+    version = FinancingPlanVersion.objects.filter(status=VersionStatus.DRAFT).first()
+    version.content = {**version.content, "cash_floor": "1.00"}
+    version.save()
+    report = demo_load()
+    assert "plans de financement fictifs" not in report.created
+    assert FinancingPlan.objects.count() == len(data.DEMO_PROJECTS)
+    version.refresh_from_db()
+    assert version.content["cash_floor"] == "1.00"

@@ -1,0 +1,168 @@
+"""Matrix rows of the projects workflow, partners, pipeline exports and SIRENE import.
+
+Isolation: every action is also tried on the other holder's project (or with the other holder's
+partner id in this project's URL): a holder gets 404 there, whatever ids it guesses.
+"""
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from essaim.organizations.enums import OrganizationKind
+from essaim.organizations.models import Organization
+from essaim.projects.enums import PartnerRole, ProjectStage
+from essaim.projects.models import ProjectPartner, ProjectTransition
+from tests.projects.factories import ProjectFactory
+from tests.www.matrix.actors import SIGNED_IN
+
+SIRENE_SAMPLE = Path(__file__).resolve().parents[2] / "organizations" / "samples" / "sirene_stock_etablissement.csv"
+
+
+def extend_world(world):
+    orgs = world["orgs"]
+    world["project_a_pending"] = ProjectFactory(
+        holder=orgs["holder_a"],
+        commune=world["commune"],
+        name="Projet A en labellisation",
+        stage="accreditation_pending",
+    )
+    world["project_a_plan"] = ProjectFactory(
+        holder=orgs["holder_a"], commune=world["commune"], name="Projet A en plan", stage="financing_plan"
+    )
+    world["partner_a"] = ProjectPartner.objects.create(
+        project=world["project_a"], organization=orgs["company"], role=PartnerRole.PATRON
+    )
+    world["partner_b"] = ProjectPartner.objects.create(
+        project=world["project_b"], organization=orgs["company"], role=PartnerRole.CUSTOMER
+    )
+
+
+def snapshot():
+    return {
+        "transitions": list(ProjectTransition.objects.order_by("pk").values_list("project_id", "to_stage")),
+        "partners": list(ProjectPartner.objects.order_by("pk").values_list("project_id", "organization_id", "role")),
+        "companies": Organization.objects.filter(kind=OrganizationKind.COMPANY).count(),
+    }
+
+
+def move(stage, comment=""):
+    return lambda w: {"move-to_stage": stage, "move-comment": comment}
+
+
+def partner(role):
+    return lambda w: {"organization": str(w["orgs"]["company"].uid), "role": role, "comment": ""}
+
+
+def sirene_file(w):
+    return {"file": SimpleUploadedFile("stock.csv", SIRENE_SAMPLE.read_bytes(), content_type="text/csv")}
+
+
+HOLDER_A_WRITER = {"holder_a_admin"}
+FNEP = {"fnep_member"}
+
+# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+ROWS = [
+    # Workflow: each move by whom the table says; lecteurs, other holders, the Région and collectivités never.
+    (
+        "transition_holder_starts_study",
+        "www:project_transition",
+        lambda w: {"pk": w["project_a"].pk},
+        "post",
+        move(ProjectStage.OPPORTUNITY_STUDY),
+        HOLDER_A_WRITER,
+    ),
+    (
+        "transition_fnep_accredits",
+        "www:project_transition",
+        lambda w: {"pk": w["project_a_pending"].pk},
+        "post",
+        move(ProjectStage.ACCREDITED),
+        FNEP,
+    ),
+    (
+        "transition_bdt_or_fnep_secure_funding",
+        "www:project_transition",
+        lambda w: {"pk": w["project_a_plan"].pk},
+        "post",
+        move(ProjectStage.FUNDING_SECURED),
+        {"bdt_member", "fnep_member"},
+    ),
+    (
+        "transition_abandon_with_reason",
+        "www:project_transition",
+        lambda w: {"pk": w["project_a"].pk},
+        "post",
+        move(ProjectStage.ABANDONED, "Pas de locaux disponibles."),
+        HOLDER_A_WRITER | FNEP,
+    ),
+    (
+        "transition_other_holder_project",
+        "www:project_transition",
+        lambda w: {"pk": w["project_b"].pk},
+        "post",
+        move(ProjectStage.OPPORTUNITY_STUDY),
+        {"holder_b_member"},
+    ),
+    # Partners
+    (
+        "partner_add",
+        "www:project_partner_add",
+        lambda w: {"pk": w["project_a"].pk},
+        "get",
+        None,
+        HOLDER_A_WRITER | FNEP,
+    ),
+    (
+        "partner_add_post",
+        "www:project_partner_add",
+        lambda w: {"pk": w["project_a"].pk},
+        "post",
+        partner(PartnerRole.CUSTOMER),
+        HOLDER_A_WRITER | FNEP,
+    ),
+    (
+        "partner_add_post_other_holder_project",
+        "www:project_partner_add",
+        lambda w: {"pk": w["project_b"].pk},
+        "post",
+        partner(PartnerRole.PATRON),
+        {"holder_b_member"} | FNEP,
+    ),
+    (
+        "partner_remove",
+        "www:project_partner_remove",
+        lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_a"].pk},
+        "post",
+        lambda w: {},
+        HOLDER_A_WRITER | FNEP,
+    ),
+    (
+        "partner_remove_other_project_partner_through_own_project",
+        "www:project_partner_remove",
+        lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_b"].pk},
+        "post",
+        lambda w: {},
+        set(),
+    ),
+    (
+        "partner_remove_other_holder_project",
+        "www:project_partner_remove",
+        lambda w: {"pk": w["project_b"].pk, "partner_id": w["partner_b"].pk},
+        "post",
+        lambda w: {},
+        {"holder_b_member"} | FNEP,
+    ),
+    # Pipeline exports (rows limited to the visible projects, see tests/www/test_projects.py)
+    ("project_export_csv", "www:project_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
+    ("project_export_xlsx", "www:project_export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
+    # SIRENE import: platform administrators, administrateurs of the Région or FNEP
+    ("organization_import", "www:organization_import", None, "get", None, {"platform_admin", "region_admin"}),
+    (
+        "organization_import_post",
+        "www:organization_import",
+        None,
+        "post",
+        sirene_file,
+        {"platform_admin", "region_admin"},
+    ),
+]
