@@ -2,7 +2,15 @@ import os
 
 import pytest
 
-DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "client", "admin_client", "django_user_model"}
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "live_server",
+    "client",
+    "admin_client",
+    "django_user_model",
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -19,6 +27,7 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own database
 # access stays synchronous, so Django's async-safety guard is relaxed for the test run only.
