@@ -28,6 +28,7 @@ migrate: venv
 
 load: migrate  ## Reference territories then demo content (both idempotent)
 	$(BIN)/essaim load_territories
+	$(BIN)/essaim indicators load-reference
 	$(BIN)/essaim load_demo
 
 run: load  ## Set everything up and serve the demo on http://127.0.0.1:8000

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("essaim.www.urls")),
     path("", include("essaim.www.financing.urls")),
     path("analyse/", include("essaim.www.analysis.urls")),
+    path("indicateurs/", include("essaim.www.indicators.urls")),
     path("dossiers/", include("essaim.www.funding_applications.urls")),
 ]

@@ -42,6 +42,10 @@ class ProductionSchool(BaseModel):
     )
     sources = models.TextField("sources", help_text="Une adresse par ligne.")
     is_fnep_member = models.BooleanField("membre de la FNEP", default=True)
+    # Filled by the curated list import (essaim indicators import production-schools FILE).
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    uai = models.CharField("UAI", max_length=8, blank=True)
+    verified_date = models.DateField("date de vérification", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ProductionSchoolQuerySet.as_manager()

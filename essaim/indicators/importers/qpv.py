@@ -1,0 +1,102 @@
+"""Quartiers prioritaires de la politique de la ville (ANCT, list in force since 1 January 2024).
+
+Accepted: the GeoJSON (or the zip holding it), properties ``code_qp``, ``lib_qp``, ``insee_com`` (one code,
+or several separated by ``,`` ``;`` ``|`` or spaces, or a JSON list); ``lib_com`` is not needed; geometry
+Polygon / MultiPolygon (optional) kept for the maps. In error messages « ligne N » is the N-th feature.
+QPV without a commune in the région are skipped; the file is the whole list (others are deleted).
+Refreshes ``qpv_count`` for every reference commune (0 included).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from essaim.indicators.enums import ImportKind, TerritoryLevel
+from essaim.indicators.importers.base import (
+    DataImportError,
+    LayerImporter,
+    ParsedLayer,
+    ValueRow,
+    read_geojson_features,
+    reference_codes,
+)
+from essaim.indicators.models import Qpv
+from essaim.territories.models import Commune
+
+_GEOMETRY_TYPES = {"Polygon", "MultiPolygon"}
+
+
+def _commune_codes(value) -> list[str]:
+    if isinstance(value, list):
+        return [str(code).strip() for code in value if str(code).strip()]
+    return [code for code in re.split(r"[\s,;|]+", str(value or "").strip()) if code]
+
+
+class QpvImporter(LayerImporter):
+    kind = ImportKind.QPV
+    label = ImportKind.QPV.label
+    accepted = (
+        "GeoJSON des QPV de l'ANCT (ou le zip qui le contient) : propriétés code_qp, lib_qp, insee_com (un ou "
+        "plusieurs codes INSEE), géométrie Polygon ou MultiPolygon (facultative). Millésime par défaut : QPV 2024."
+    )
+    default_vintage = "QPV 2024"
+
+    model = Qpv
+
+    def parse(self, path: Path, *, file_name: str, vintage: str | None) -> ParsedLayer:
+        features, name = read_geojson_features(path, file=file_name)
+        commune_ids = dict(Commune.objects.values_list("code", "pk"))
+        if not commune_ids:
+            reference_codes(Commune, "code", file=name, what="commune")
+        items: dict[str, dict] = {}
+        skipped = 0
+        for number, feature in enumerate(features, start=1):
+            properties = feature.get("properties") if isinstance(feature, dict) else None
+            if not isinstance(properties, dict):
+                raise DataImportError("entité sans « properties ».", file=name, line=number)
+            code = str(properties.get("code_qp") or "").strip()
+            label = str(properties.get("lib_qp") or "").strip()
+            if not code:
+                raise DataImportError("propriété vide ou absente.", file=name, line=number, column="code_qp")
+            if not label:
+                raise DataImportError("propriété vide ou absente.", file=name, line=number, column="lib_qp")
+            if code in items:
+                raise DataImportError(f"QPV « {code} » en double.", file=name, line=number, column="code_qp")
+            codes = _commune_codes(properties.get("insee_com"))
+            if not codes:
+                raise DataImportError("propriété vide ou absente.", file=name, line=number, column="insee_com")
+            for commune in codes:
+                if not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", commune):
+                    raise DataImportError(
+                        f"code INSEE « {commune} » invalide.", file=name, line=number, column="insee_com"
+                    )
+            local = [commune for commune in codes if commune in commune_ids]
+            if not local:
+                skipped += 1
+                continue
+            geometry = feature.get("geometry")
+            if geometry is not None and (not isinstance(geometry, dict) or geometry.get("type") not in _GEOMETRY_TYPES):
+                raise DataImportError(
+                    "géométrie non prise en charge (Polygon ou MultiPolygon attendu).",
+                    file=name,
+                    line=number,
+                    column="geometry",
+                )
+            items[code] = {
+                "name": label,
+                "commune_id": commune_ids[local[0]],
+                "commune_codes": local,
+                "contour": {"type": geometry["type"], "coordinates": geometry.get("coordinates")} if geometry else None,
+            }
+            # ``line`` for GeoJSON is the feature number (« entité n° »), said so in the docs.
+        vintage = vintage or self.default_vintage
+        per_commune = dict.fromkeys(commune_ids, 0)
+        for item in items.values():
+            for commune in item["commune_codes"]:
+                per_commune[commune] += 1
+        counts = [
+            ValueRow("qpv_count", TerritoryLevel.COMMUNE, code, vintage, float(count))
+            for code, count in per_commune.items()
+        ]
+        return ParsedLayer(vintage, items, counts, skipped)
