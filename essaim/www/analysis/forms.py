@@ -1,0 +1,178 @@
+"""Forms of the analysis pages: filters of the opportunity map, site selection inputs, profiles.
+
+Numbers are typed the French way (« 0,35 », « 1,3 »); a dot is accepted too.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from essaim.analysis.enums import Direction, Level
+from essaim.analysis.models import ScoringProfile
+from essaim.trades.models import Trade
+
+SCORE = "score"
+ROW_CHOICES = [("25", "25"), ("50", "50"), ("100", "100"), ("all", "toutes")]
+DEFAULT_ROWS = "50"
+
+
+class FrenchFloatField(forms.FloatField):
+    """A float typed with a comma or a dot, spaces allowed (« 1 000,5 »)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "input-number"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(".", ",")
+        return super().to_python(value)
+
+
+class TradeChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Trade.objects.order_by("name"), to_field_name="slug", empty_label=None, **kwargs)
+
+
+class OpportunityForm(forms.Form):
+    """Filters of the opportunity page (GET). Unset fields take their defaults (first trade, EPCI,
+    reference profile, the score)."""
+
+    trade = TradeChoiceField(label="Métier")
+    level = forms.ChoiceField(label="Niveau", choices=Level.choices)
+    profile = forms.ModelChoiceField(
+        label="Profil de notation", queryset=ScoringProfile.objects.none(), empty_label=None
+    )
+    show = forms.ChoiceField(label="Carte de")
+    rows = forms.ChoiceField(label="Lignes du tableau", choices=ROW_CHOICES)
+
+    def __init__(self, data, *, user, catalogue, reference):
+        self.catalogue = catalogue
+        defaults = {
+            "trade": Trade.objects.order_by("name").values_list("slug", flat=True).first() or "",
+            "level": Level.EPCI,
+            "profile": str(reference.pk),
+            "show": SCORE,
+            "rows": DEFAULT_ROWS,
+        }
+        merged = defaults | {key: value for key, value in data.items() if key in defaults and value}
+        super().__init__(merged)
+        self.fields["profile"].queryset = ScoringProfile.objects.visible_to(user).select_related("owner")
+        self.fields["profile"].label_from_instance = _profile_label
+        self.fields["show"].choices = [(SCORE, "Score d'opportunité")] + [
+            (code, info.label) for code, info in catalogue.items()
+        ]
+
+    @property
+    def row_limit(self) -> int | None:
+        value = self.cleaned_data.get("rows", DEFAULT_ROWS)
+        return None if value == "all" else int(value)
+
+
+def _profile_label(profile) -> str:
+    if profile.is_reference:
+        return f"{profile.name} (commun)"
+    owner = profile.owner.name if profile.owner_id else "plateforme"
+    return f"{profile.name} — {owner}{' (partagé)' if profile.is_shared else ''}"
+
+
+class SitesForm(forms.Form):
+    """Inputs of the site selection."""
+
+    trade = TradeChoiceField(label="Métier")
+    k = forms.IntegerField(
+        label="Nombre de nouvelles écoles", min_value=1, max_value=20, initial=3, widget=forms.NumberInput
+    )
+    radius_km = FrenchFloatField(
+        label="Rayon de recrutement (km par la route)", min_value=1, max_value=100, initial=30.0
+    )
+    measure = forms.ChoiceField(label="Jeunes à couvrir")
+    road_factor = FrenchFloatField(
+        label="Facteur routier",
+        min_value=1,
+        max_value=3,
+        initial=1.3,
+        help_text="Distance par la route = distance à vol d'oiseau × ce facteur.",
+    )
+    time_limit_s = forms.IntegerField(
+        label="Temps de calcul maximal (secondes)", min_value=1, max_value=120, initial=20
+    )
+    min_population = forms.IntegerField(
+        label="Population minimale de la commune d'implantation",
+        min_value=0,
+        required=False,
+        help_text="Facultatif : par exemple 2 000 pour exclure les petits villages des sites possibles.",
+    )
+
+    def __init__(self, *args, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = measures
+        if measures:
+            self.fields["measure"].initial = measures[0][0]
+
+
+class ScoringProfileForm(forms.ModelForm):
+    """A profile: its options, then one weight and one direction per indicator of the catalogue."""
+
+    class Meta:
+        model = ScoringProfile
+        fields = [
+            "name",
+            "description",
+            "is_shared",
+            "normalisation",
+            "missing_policy",
+            "penalty_amount",
+            "penalty_radius_km",
+            "penalty_shape",
+            "road_factor",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, catalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalogue = catalogue
+        for name in ("penalty_amount", "penalty_radius_km", "road_factor"):
+            model_field = self.fields[name]
+            self.fields[name] = FrenchFloatField(
+                label=model_field.label, help_text=model_field.help_text, min_value=0 if name == "penalty_amount" else 1
+            )
+            self.fields[name].initial = getattr(self.instance, name)
+        weights = self.instance.weights or {}
+        directions = self.instance.directions or {}
+        default_label = {True: Direction.HIGHER.label, False: Direction.LOWER.label}
+        self.indicator_rows = []
+        for code, info in catalogue.items():
+            weight_name, direction_name = f"weight__{code}", f"direction__{code}"
+            self.fields[weight_name] = FrenchFloatField(
+                label=f"Pondération : {info.label}", required=False, min_value=0, initial=weights.get(code)
+            )
+            self.fields[direction_name] = forms.ChoiceField(
+                label=f"Sens : {info.label}",
+                required=False,
+                choices=[("", f"Sens du catalogue : {default_label[bool(info.higher_means_more_need)].lower()}")]
+                + list(Direction.choices),
+                initial=directions.get(code, ""),
+            )
+            self.indicator_rows.append((info, weight_name, direction_name))
+
+    def clean(self):
+        cleaned = super().clean()
+        weights, directions = {}, {}
+        for info, weight_name, direction_name in self.indicator_rows:
+            weight = cleaned.get(weight_name)
+            if weight:
+                weights[info.code] = float(weight)
+            direction = cleaned.get(direction_name)
+            if direction:
+                directions[info.code] = direction
+        if not weights:
+            raise forms.ValidationError("Donnez une pondération strictement positive à au moins un indicateur.")
+        self.instance.weights = weights
+        self.instance.directions = directions
+        return cleaned
+
+    def bound_indicator_rows(self):
+        """(indicator, weight field, direction field) for the template."""
+        return [(info, self[w], self[d]) for info, w, d in self.indicator_rows]

@@ -1,0 +1,253 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from essaim.analysis.models import ScoringProfile
+from essaim.organizations.enums import MembershipRole
+from tests.analysis.conftest import member_client
+from tests.organizations.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+EPCI_QUERY = {"trade": "usinage", "level": "epci", "show": "score", "rows": "all"}
+
+
+def test_opportunity_page_shows_map_table_and_sources(region_client, small_world, selectors):
+    """The page draws the choropleth with its legend, the school as a point, and the ranked table."""
+    response = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<svg" in html and 'class="map-school"' in html
+    assert "CC Bêta" in html and "Calcul du score" in html
+    assert "Table de passage provisoire." in html  # the BMO caveat
+    assert "donnée manquante" in html  # CC Gamma has no BMO value
+    rows = response.context["lines"]
+    assert [line.rank for line in rows] == [1, 2, 3]
+
+
+def test_detail_of_a_row_reads_as_the_sum_of_its_parts(region_client, small_world, selectors):
+    """Each row's detail lists the contributions, the penalty and the total they make."""
+    response = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY)
+    for line in response.context["lines"]:
+        assert sum(part["contribution"] for part in line.parts) - line.penalty == line.score
+    html = response.content.decode()
+    assert "École Alpha (Alpha-Ville) à" in html
+    assert "= 0,300" in html  # CA Alpha: 0,35 × 0 + 0,25 × 1 + 0,25 × 1 + 0,15 × 0 − 0,2 (reference profile)
+
+
+def test_map_of_an_indicator_uses_french_percentages(region_client, small_world, selectors):
+    """Mapping the NEET share writes its legend and tooltips as French percentages."""
+    response = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"show": "neet_rate"})
+    html = response.content.decode()
+    assert "25,0\u00a0%" in html
+    assert "Part des NEET" in response.context["map"].title
+
+
+def test_htmx_filter_change_returns_only_the_results(region_client, small_world, selectors):
+    """With htmx, the filters refresh the results fragment only."""
+    response = region_client.get(
+        reverse("analysis:opportunity"),
+        EPCI_QUERY | {"level": "commune"},
+        headers={"HX-Request": "true", "HX-Target": "analysis-results"},
+    )
+    html = response.content.decode()
+    assert "<h1>" not in html and "Alpha-Ville" in html
+
+
+def test_sensitivity_fragment_lists_rank_ranges(region_client, small_world, selectors):
+    """The sensitivity fragment gives min and max rank and the share in the top k."""
+    response = region_client.get(reverse("analysis:opportunity_sensitivity"), EPCI_QUERY)
+    assert response.status_code == 200
+    assert "Rang minimal" in response.content.decode()
+    assert len(response.context["stability_rows"]) == 3
+
+
+def test_csv_export_is_what_is_shown(region_client, small_world, selectors):
+    """CSV: BOM, semicolons, French decimals, the rows of the table in the same order."""
+    response = region_client.get(
+        reverse("analysis:opportunity_export", kwargs={"fmt": "csv"}), EPCI_QUERY | {"rows": "25"}
+    )
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:4] == ["Rang", "Code", "EPCI", "Score"]
+    assert [row[2] for row in rows[1:]] == [
+        line.name for line in region_client.get(reverse("analysis:opportunity"), EPCI_QUERY).context["lines"]
+    ]
+    assert "," in rows[1][3] and "." not in rows[1][3]
+
+
+def test_xlsx_export_has_numbers_and_parameters(region_client, small_world, selectors):
+    """XLSX: real numbers in the table, a second sheet with the profile and the sources."""
+    response = region_client.get(
+        reverse("analysis:opportunity_export", kwargs={"fmt": "xlsx"}), EPCI_QUERY | {"sensitivity": "1"}
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Scores"]
+    assert sheet["A1"].value == "Rang" and isinstance(sheet["D2"].value, float)
+    headers = [cell.value for cell in sheet[1]]
+    assert "Rang minimal (±20 %)" in headers
+    parameters = {row[0].value: row[1].value for row in workbook["Paramètres"].iter_rows(min_row=2)}
+    assert parameters["Profil"] == "Profil de référence"
+
+
+def test_sites_page_compares_exact_and_greedy(region_client, small_world, selectors):
+    """The site selection shows both answers with their status, youths covered and the map."""
+    response = region_client.get(
+        reverse("analysis:sites"),
+        {
+            "trade": "usinage",
+            "k": "2",
+            "radius_km": "20",
+            "measure": "youths_15_24",
+            "road_factor": "1,3",
+            "time_limit_s": "10",
+        },
+    )
+    html = response.content.decode()
+    assert "Solution exacte" in html and "Solution gloutonne" in html
+    assert "optimal : aucune autre implantation" in html.lower()
+    assert 'class="map-site"' in html and 'class="map-school"' in html
+
+
+def test_sites_export_csv(region_client, small_world, selectors):
+    """The sites CSV lists both answers' sites with their gains."""
+    response = region_client.get(
+        reverse("analysis:sites_export", kwargs={"fmt": "csv"}),
+        {
+            "trade": "usinage",
+            "k": "1",
+            "radius_km": "20",
+            "measure": "youths_15_24",
+            "road_factor": "1,3",
+            "time_limit_s": "10",
+        },
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][0] == "Méthode" and len(rows) == 3
+    assert rows[1][5] == "1800,0"
+
+
+def test_sites_form_errors_are_shown(region_client, small_world, selectors):
+    """An invalid k is refused with the field's error, nothing is computed."""
+    response = region_client.get(
+        reverse("analysis:sites"),
+        {
+            "trade": "usinage",
+            "k": "0",
+            "radius_km": "20",
+            "measure": "youths_15_24",
+            "road_factor": "1,3",
+            "time_limit_s": "10",
+        },
+    )
+    assert response.context["run"] is None
+    assert "supérieure ou égale à 1" in response.content.decode()
+
+
+def test_profile_create_by_region_member(client, small_world, selectors, region):
+    """A Région member creates a profile owned by the Région, with French decimals."""
+    client, user = member_client(client, region)
+    data = {
+        "name": "Industrie d'abord",
+        "description": "",
+        "normalisation": "min_max",
+        "missing_policy": "omit",
+        "penalty_amount": "0,15",
+        "penalty_radius_km": "25",
+        "penalty_shape": "linear",
+        "road_factor": "1,25",
+        "weight__neet_rate": "0,6",
+        "weight__bmo_projects_per_1000": "0,4",
+        "direction__neet_rate": "",
+        "direction__cfa_count": "higher",
+    }
+    response = client.post(reverse("analysis:profile_create"), data)
+    profile = ScoringProfile.objects.get(name="Industrie d'abord")
+    assert response.status_code == 302
+    assert profile.owner == region and profile.created_by == user
+    assert profile.weights == {"neet_rate": 0.6, "bmo_projects_per_1000": 0.4}
+    assert profile.directions == {"cfa_count": "higher"}
+    assert profile.road_factor == 1.25 and profile.penalty_amount == 0.15
+
+
+def test_profile_without_weight_is_refused(client, selectors, region):
+    """A profile with no positive weight is refused with a French message."""
+    client, _ = member_client(client, region)
+    response = client.post(
+        reverse("analysis:profile_create"),
+        {
+            "name": "Vide",
+            "normalisation": "min_max",
+            "missing_policy": "omit",
+            "penalty_amount": "0",
+            "penalty_radius_km": "30",
+            "penalty_shape": "step",
+            "road_factor": "1,3",
+        },
+    )
+    assert response.status_code == 200
+    assert "au moins un indicateur" in response.content.decode()
+    assert not ScoringProfile.objects.filter(name="Vide").exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "can_create"),
+    [
+        ("region", MembershipRole.ADMIN, True),
+        ("region", MembershipRole.MEMBER, True),
+        ("region", MembershipRole.READER, False),
+        ("bdt", MembershipRole.MEMBER, True),
+        ("bdt", MembershipRole.READER, False),
+        ("fnep", MembershipRole.ADMIN, False),
+        ("collectivite_epci", MembershipRole.ADMIN, False),
+    ],
+)
+def test_profile_rules(client, selectors, kind, role, can_create):
+    """Région and BdT writers create and edit their profiles; lecteurs, FNEP and collectivités only read."""
+    organization = OrganizationFactory(**{kind: True})
+    client, _ = member_client(client, organization, role)
+    own = ScoringProfile.objects.create(name="Le nôtre", owner=organization, weights={"neet_rate": 1.0})
+    other = ScoringProfile.objects.create(
+        name="Autre", owner=OrganizationFactory(region=True), weights={"neet_rate": 1.0}
+    )
+    assert client.get(reverse("analysis:profile_create")).status_code == (200 if can_create else 403)
+    assert client.get(reverse("analysis:profile_edit", kwargs={"pk": own.pk})).status_code == (
+        200 if can_create else 403
+    )
+    assert client.get(reverse("analysis:profile_detail", kwargs={"pk": own.pk})).status_code == 200
+    assert client.get(reverse("analysis:profile_detail", kwargs={"pk": other.pk})).status_code == 404
+    reference = ScoringProfile.objects.reference().get()
+    assert client.get(reverse("analysis:profile_edit", kwargs={"pk": reference.pk})).status_code == 403
+
+
+def test_holder_cannot_use_the_analysis(client, selectors):
+    """Project holders do not see the analysis (403)."""
+    client, _ = member_client(client, OrganizationFactory())
+    assert client.get(reverse("analysis:opportunity")).status_code == 403
+
+
+def test_profile_list_query_count_does_not_grow(
+    client, selectors, region, django_assert_num_queries, django_assert_max_num_queries
+):
+    """The profile list runs a fixed number of queries whatever the number of profiles."""
+    client, _ = member_client(client, region)
+    ScoringProfile.objects.create(name="P1", owner=region, weights={"neet_rate": 1.0})
+    client.get(reverse("analysis:profile_list"))
+    with django_assert_max_num_queries(6) as small:
+        client.get(reverse("analysis:profile_list"))
+    for n in range(5):
+        ScoringProfile.objects.create(name=f"P{n + 2}", owner=region, weights={"neet_rate": 1.0}, is_shared=True)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("analysis:profile_list"))
+
+
+def test_opportunity_query_count_does_not_grow_with_territories(
+    region_client, small_world, selectors, django_assert_max_num_queries
+):
+    """The opportunity page runs a bounded number of queries (no query per territory)."""
+    with django_assert_max_num_queries(16):
+        region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"level": "commune"})
