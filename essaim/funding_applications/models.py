@@ -1,0 +1,434 @@
+"""Funding dossiers (dossiers de financement) sent by a project holder to a funder.
+
+A dossier is built on one frozen version of the project's financing plan plus documents. Its state
+changes only through the services (``services.py``), following the table in ``workflow.py``; every
+change is recorded in ``ApplicationTransition``. Files live under ``MEDIA_ROOT`` (outside the web
+root) and are served only by permission-checked views.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from essaim.common.models import BaseModel
+from essaim.financing.enums import VersionStatus
+from essaim.funding_applications.enums import (
+    FUNDER_KINDS,
+    GRANTED_STATES,
+    ApplicationState,
+    ExpertRequestStatus,
+)
+from essaim.organizations.enums import CollectiviteLevel, OrganizationKind
+from essaim.organizations.permissions import current_organization
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
+
+def _stored_name(instance, filename, prefix):
+    """Random file names under ``funding_applications/<dossier id>/``: the original name is kept in the row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"funding_applications/{instance.application_id}/{prefix}-{uuid.uuid4().hex}.{extension}"
+
+
+def document_upload_to(instance, filename):
+    return _stored_name(instance, filename, "piece")
+
+
+def expert_upload_to(instance, filename):
+    return _stored_name(instance, filename, "avis")
+
+
+def receipt_upload_to(instance, filename):
+    return f"funding_applications/{instance.pk}/attestation-de-depot-{uuid.uuid4().hex}.pdf"
+
+
+class RequiredDocumentKind(BaseModel):
+    """A kind of document a dossier carries (statuts, budget prévisionnel, devis…), stored as data.
+
+    ``required_for`` lists the organisation kinds of funders for which the document is required at
+    submission; for the other funders it is optional.
+    """
+
+    slug = models.SlugField("code", unique=True)
+    name = models.CharField("nom", max_length=200)
+    description = models.TextField("description", blank=True)
+    required_for = models.JSONField(
+        "obligatoire pour les financeurs de type",
+        default=list,
+        blank=True,
+        help_text="Types d'organisation du financeur pour lesquels la pièce est obligatoire.",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "type de pièce justificative"
+        verbose_name_plural = "types de pièces justificatives"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def is_required_for(self, funder_kind) -> bool:
+        return str(funder_kind) in (self.required_for or [])
+
+
+class FundingApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Dossiers a user may see, for the organisation they currently act for.
+
+        Written rules (mirrored by ``permissions.can_view_application``):
+        - the project holder sees its own dossiers, whatever their state;
+        - FNEP sees every dossier once submitted to it (« soumis à la FNEP » and after, also when
+          sent back « à compléter »);
+        - the funder sees the dossiers addressed to it once deposited (« déposé » and after);
+        - the Région sees every deposited dossier (programme steering), without private notes;
+        - a collectivité sees the deposited dossiers of projects on its territory, without private notes;
+        - an expert sees the one dossier they were asked about, until they answer;
+        - platform administrators see every dossier (support), without private notes;
+        - anyone else sees none.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        expert_q = Q(
+            pk__in=ExpertOpinionRequest.objects.filter(expert=user, status=ExpertRequestStatus.OPEN).values(
+                "application_id"
+            )
+        )
+        if user.is_staff:
+            return self.all()
+        organization = current_organization(user)
+        if organization is None:
+            return self.filter(expert_q)
+        deposited = Q(deposited_at__isnull=False)
+        kind = organization.kind
+        if kind == OrganizationKind.PROJECT_HOLDER:
+            rule = Q(project__holder=organization)
+        elif kind == OrganizationKind.FEDERATION:
+            rule = Q(submitted_at__isnull=False)
+        elif kind == OrganizationKind.REGION:
+            rule = deposited
+        elif kind == OrganizationKind.COLLECTIVITE:
+            territory = {
+                CollectiviteLevel.COMMUNE: Q(project__commune_id=organization.commune_id),
+                CollectiviteLevel.EPCI: Q(project__commune__epci_id=organization.epci_id),
+                CollectiviteLevel.DEPARTMENT: Q(project__commune__department_id=organization.department_id),
+            }[organization.collectivite_level]
+            rule = deposited & territory
+        else:
+            rule = Q(pk__in=[])
+        if kind in FUNDER_KINDS:
+            rule |= deposited & Q(funder=organization)
+        return self.filter(rule | expert_q)
+
+    def with_list_data(self):
+        return self.select_related(
+            "project__holder", "project__commune__department", "funder", "plan_version__plan"
+        ).order_by("-updated_at")
+
+
+class FundingApplication(BaseModel):
+    """A dossier de financement: a project asks a funder for an amount, on a frozen plan version."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="funding_applications", verbose_name="projet"
+    )
+    funder = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="funding_applications_received",
+        verbose_name="financeur",
+        limit_choices_to={"kind__in": FUNDER_KINDS},
+    )
+    plan_version = models.ForeignKey(
+        "financing.FinancingPlanVersion",
+        on_delete=models.PROTECT,
+        related_name="funding_applications",
+        verbose_name="version figée du plan de financement",
+        limit_choices_to={"status": VersionStatus.SUBMITTED},
+    )
+    title = models.CharField("objet de la demande", max_length=200)
+    requested_amount = models.DecimalField("montant demandé", **AMOUNT)
+    state = models.CharField("état", max_length=30, choices=ApplicationState.choices, default=ApplicationState.DRAFT)
+    # Where the dossier goes back when the holder answers « à compléter » (FNEP's or the funder's stage).
+    completion_return_state = models.CharField(
+        "état de retour après complément", max_length=30, choices=ApplicationState.choices, blank=True
+    )
+    decided_amount = models.DecimalField("montant accordé", null=True, blank=True, **AMOUNT)
+    conditions = models.TextField("conditions", blank=True)
+    refusal_reasons = models.TextField("motifs du refus", blank=True)
+    closing_reason = models.TextField("motif du classement sans suite", blank=True)
+    disbursed_amount = models.DecimalField("montant versé", default=0, **AMOUNT)
+    convention_signed_date = models.DateField("date de signature de la convention", null=True, blank=True)
+    submitted_at = models.DateTimeField("soumis à la FNEP le", null=True, blank=True)
+    validated_at = models.DateTimeField("validé par la FNEP le", null=True, blank=True)
+    deposited_at = models.DateTimeField("déposé le", null=True, blank=True)
+    review_started_at = models.DateTimeField("mis en instruction le", null=True, blank=True)
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    deposit_plan_hash = models.CharField("empreinte du plan au dépôt", max_length=64, blank=True)
+    deposit_receipt = models.FileField("attestation de dépôt", upload_to=receipt_upload_to, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créé par",
+    )
+
+    history = HistoricalRecords()
+    objects = FundingApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier de financement"
+        verbose_name_plural = "dossiers de financement"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="funding_application_requested_amount_positive",
+                condition=Q(requested_amount__gt=0),
+                violation_error_message="Le montant demandé doit être positif.",
+            ),
+            models.CheckConstraint(
+                name="funding_application_granted_has_amount",
+                condition=~Q(state__in=sorted(GRANTED_STATES))
+                | (Q(decided_amount__isnull=False) & Q(decided_amount__gt=0)),
+                violation_error_message="Un dossier accordé porte un montant accordé positif.",
+            ),
+            models.CheckConstraint(
+                name="funding_application_disbursed_within_decided",
+                condition=Q(disbursed_amount=0)
+                | (Q(decided_amount__isnull=False) & Q(disbursed_amount__lte=models.F("decided_amount"))),
+                violation_error_message="Le total versé ne peut pas dépasser le montant accordé.",
+            ),
+            models.CheckConstraint(
+                name="funding_application_refused_has_reasons",
+                condition=~Q(state=ApplicationState.REFUSED) | ~Q(refusal_reasons=""),
+                violation_error_message="Un refus est motivé.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """Stable public reference: DF-<year of creation>-<id on 5 digits>."""
+        year = self.created_at.year if self.created_at else "0000"
+        return f"DF-{year}-{self.pk or 0:05d}"
+
+    @property
+    def remaining_amount(self):
+        if self.decided_amount is None:
+            return None
+        return self.decided_amount - self.disbursed_amount
+
+    def clean(self):
+        errors = {}
+        if self.funder_id and self.funder.kind not in FUNDER_KINDS:
+            errors["funder"] = "Ce type d'organisation ne finance pas de dossier."
+        if self.plan_version_id:
+            version = self.plan_version
+            if version.status != VersionStatus.SUBMITTED:
+                errors["plan_version"] = "Seule une version soumise (figée) du plan de financement peut être jointe."
+            elif self.project_id and version.plan.project_id != self.project_id:
+                errors["plan_version"] = "Cette version de plan appartient à un autre projet."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ApplicationTransition(models.Model):
+    """One change of state of a dossier: who (and for which organisation), when, from, to, why."""
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="transitions", verbose_name="dossier"
+    )
+    name = models.CharField("action", max_length=40)
+    from_state = models.CharField("état de départ", max_length=30, choices=ApplicationState.choices)
+    to_state = models.CharField("état d'arrivée", max_length=30, choices=ApplicationState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    acting_organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="pour l'organisation",
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état"
+        verbose_name_plural = "changements d'état"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class ApplicationDocument(BaseModel):
+    """A document attached to a dossier, checked by content (``documents.py``) and stored outside the web root."""
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="documents", verbose_name="dossier"
+    )
+    kind = models.ForeignKey(
+        RequiredDocumentKind, on_delete=models.PROTECT, related_name="documents", verbose_name="type de pièce"
+    )
+    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField("nom d'origine", max_length=255)
+    size = models.PositiveBigIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    content_type = models.CharField("type de contenu détecté", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="déposé par",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "pièce du dossier"
+        verbose_name_plural = "pièces du dossier"
+        ordering = ["kind__position", "created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReviewNote(BaseModel):
+    """A private note of the reviewers (funder members) or FNEP: never shown to the holder."""
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="review_notes", verbose_name="dossier"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("note")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "note privée d'instruction"
+        verbose_name_plural = "notes privées d'instruction"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note du {self.created_at:%d/%m/%Y}"
+
+
+class ExpertOpinionRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ExpertRequestStatus.OPEN)
+
+
+class ExpertOpinionRequest(BaseModel):
+    """A request for an expert opinion (avis d'expert), sent by e-mail to one person.
+
+    The expert gets an account if they have none (no usable password: the e-mail carries a link to
+    choose one). While the request is open, that account reads this dossier only (project, plan,
+    documents; no messages, no private notes) and answers once; answering or a withdrawal by the
+    reviewers ends the access.
+    """
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="expert_requests", verbose_name="dossier"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_requests", verbose_name="expert"
+    )
+    question = models.TextField("question posée")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="demandé par"
+    )
+    requested_by_organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=ExpertRequestStatus.choices, default=ExpertRequestStatus.OPEN
+    )
+    answer = models.TextField("avis", blank=True)
+    answer_document = models.FileField("pièce jointe à l'avis", upload_to=expert_upload_to, blank=True)
+    answer_document_name = models.CharField("nom d'origine de la pièce", max_length=255, blank=True)
+    answered_at = models.DateTimeField("avis rendu le", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ExpertOpinionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande d'avis d'expert"
+        verbose_name_plural = "demandes d'avis d'experts"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="expert_request_answered_has_answer",
+                condition=~Q(status=ExpertRequestStatus.ANSWERED) | (~Q(answer="") & Q(answered_at__isnull=False)),
+                violation_error_message="Un avis rendu porte un texte et une date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avis demandé à {self.expert}"
+
+
+class ApplicationMessage(BaseModel):
+    """A message of the thread between the holder and the reviewers (FNEP, then the funder)."""
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="messages", verbose_name="dossier"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("message")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "message"
+        verbose_name_plural = "messages"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Message du {self.created_at:%d/%m/%Y}"
+
+
+class Disbursement(BaseModel):
+    """A tranche paid by the funder once the convention is signed (total ≤ decided amount)."""
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="disbursements", verbose_name="dossier"
+    )
+    amount = models.DecimalField("montant", **AMOUNT)
+    paid_date = models.DateField("date du versement")
+    label = models.CharField("libellé", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "versement"
+        verbose_name_plural = "versements"
+        ordering = ["paid_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="disbursement_amount_positive",
+                condition=Q(amount__gt=0),
+                violation_error_message="Le montant d'un versement doit être positif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Versement du {self.paid_date:%d/%m/%Y}"

@@ -1,0 +1,400 @@
+"""Write use cases on funding dossiers. They are the only way to change a dossier's state.
+
+Every service is keyword-only, atomic, and locks the dossier row (``select_for_update``) before
+checking what it may do. Illegal moves raise ``ApplicationError`` (French message for users);
+moves the user's role does not allow raise ``ApplicationPermissionError``. E-mails are sent by
+``notifications`` once the transaction is committed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import rules
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from essaim.common.formats import format_euros
+from essaim.financing.enums import VersionStatus
+from essaim.funding_applications import notifications, receipts
+from essaim.funding_applications.documents import check_document
+from essaim.funding_applications.enums import ApplicationState, ExpertRequestStatus
+from essaim.funding_applications.models import (
+    ApplicationDocument,
+    ApplicationMessage,
+    ApplicationTransition,
+    Disbursement,
+    ExpertOpinionRequest,
+    FundingApplication,
+    ReviewNote,
+)
+from essaim.funding_applications.permissions import is_application_holder
+from essaim.funding_applications.workflow import TRANSITIONS_BY_NAME
+from essaim.organizations.permissions import current_organization, has_write_role
+
+ILLEGAL_MOVE = (
+    "Action impossible : le dossier est « {state} », l'action « {label} » n'est possible que depuis {sources}."
+)
+COMMENT_REQUIRED = "Précisez : {label}."
+AMOUNT_REQUIRED = "Indiquez le montant accordé (positif)."
+DATE_REQUIRED = "Indiquez la date de signature de la convention."
+NOT_EDITABLE = "Les pièces ne se modifient que lorsque le dossier est en brouillon ou à compléter."
+NOT_ALLOWED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
+DISBURSEMENT_TOO_HIGH = "Ce versement porterait le total versé à {total}, au-delà du montant accordé ({decided})."
+EXPERT_REQUEST_CLOSED = "Cette demande d'avis est close."
+VERSION_NOT_FROZEN = "Seule une version soumise (figée) du plan de financement peut être jointe au dossier."
+
+
+class ApplicationError(ValueError):
+    """The dossier cannot undergo this action now (French message for users)."""
+
+
+class ApplicationPermissionError(PermissionDenied):
+    """The user's role does not allow this action on this dossier."""
+
+
+def _lock(application) -> FundingApplication:
+    return FundingApplication.objects.select_for_update(of=("self",)).get(pk=application.pk)
+
+
+def _require(user, permission, obj) -> None:
+    if not rules.has_perm(permission, user, obj):
+        raise ApplicationPermissionError(NOT_ALLOWED)
+
+
+def _refresh(application, locked) -> None:
+    """Copy the locked row's values onto the caller's instance."""
+    for field in FundingApplication._meta.concrete_fields:
+        setattr(application, field.attname, getattr(locked, field.attname))
+
+
+@transaction.atomic
+def funding_application_create(
+    *, project, funder, plan_version, requested_amount: Decimal, title: str, by
+) -> FundingApplication:
+    """Create a draft dossier of ``project`` for ``funder`` on a frozen version of one of its plans."""
+    if not rules.has_perm("funding_applications.add_application", by) or not rules.has_perm(
+        "projects.change_project", by, project
+    ):
+        raise ApplicationPermissionError(NOT_ALLOWED)
+    if plan_version.status != VersionStatus.SUBMITTED:
+        raise ApplicationError(VERSION_NOT_FROZEN)
+    application = FundingApplication(
+        project=project,
+        funder=funder,
+        plan_version=plan_version,
+        requested_amount=requested_amount,
+        title=title,
+        created_by=by,
+    )
+    application.full_clean()
+    application.save()
+    return application
+
+
+def _apply_effects(locked, transition, *, now, comment, decided_amount, conditions, convention_signed_date):
+    name = transition.name
+    if name == "submit" and locked.submitted_at is None:
+        locked.submitted_at = now
+    elif name in ("request_completion", "request_review_completion"):
+        locked.completion_return_state = locked.state
+    elif name == "complete":
+        locked.completion_return_state = ""
+    elif name == "validate":
+        locked.validated_at = now
+    elif name == "deposit":
+        locked.deposited_at = now
+        locked.deposit_plan_hash = locked.plan_version.computed_hash()
+    elif name == "start_review":
+        locked.review_started_at = now
+    elif name == "grant":
+        if decided_amount is None or decided_amount <= 0:
+            raise ApplicationError(AMOUNT_REQUIRED)
+        locked.decided_amount = decided_amount
+        locked.conditions = conditions
+        locked.decided_at = now
+    elif name == "refuse":
+        locked.refusal_reasons = comment
+        locked.decided_at = now
+    elif name == "close":
+        locked.closing_reason = comment
+        locked.decided_at = now
+    elif name == "reopen":
+        locked.decided_amount = None
+        locked.conditions = ""
+        locked.refusal_reasons = ""
+        locked.closing_reason = ""
+        locked.decided_at = None
+    elif name == "sign_convention":
+        if convention_signed_date is None:
+            raise ApplicationError(DATE_REQUIRED)
+        locked.convention_signed_date = convention_signed_date
+
+
+@transaction.atomic
+def funding_application_transition(
+    *,
+    application,
+    by,
+    name: str,
+    comment: str = "",
+    decided_amount: Decimal | None = None,
+    conditions: str = "",
+    convention_signed_date=None,
+) -> ApplicationTransition:
+    """Apply the transition ``name`` of the workflow table: checks, effects, log, notifications."""
+    transition = TRANSITIONS_BY_NAME.get(name)
+    if transition is None:
+        raise ApplicationError("Action inconnue.")
+    locked = _lock(application)
+    if not rules.has_perm("funding_applications.view_application", by, locked) or not transition.actor.test(by, locked):
+        raise ApplicationPermissionError(NOT_ALLOWED)
+    if locked.state not in transition.sources:
+        sources = " ou ".join(f"« {ApplicationState(s).label} »" for s in sorted(transition.sources))
+        raise ApplicationError(
+            ILLEGAL_MOVE.format(state=locked.get_state_display(), label=transition.label, sources=sources)
+        )
+    comment = (comment or "").strip()
+    if transition.comment == "required" and not comment:
+        raise ApplicationError(COMMENT_REQUIRED.format(label=transition.comment_label.lower()))
+    for guard in transition.guards:
+        reason = guard(locked)
+        if reason:
+            raise ApplicationError(reason)
+    now = timezone.now()
+    from_state = locked.state
+    to_state = transition.target_for(locked)
+    _apply_effects(
+        locked,
+        transition,
+        now=now,
+        comment=comment,
+        decided_amount=decided_amount,
+        conditions=(conditions or "").strip(),
+        convention_signed_date=convention_signed_date,
+    )
+    locked.state = to_state
+    locked.full_clean()
+    locked.save()
+    if transition.name == "deposit":
+        pdf = receipts.receipt_pdf(receipts.receipt_html(locked))
+        locked.deposit_receipt.save(f"attestation-{locked.reference}.pdf", ContentFile(pdf), save=True)
+    log = ApplicationTransition.objects.create(
+        application=locked,
+        name=transition.name,
+        from_state=from_state,
+        to_state=to_state,
+        by=by,
+        acting_organization=current_organization(by),
+        comment=comment,
+    )
+    _refresh(application, locked)
+    transaction.on_commit(
+        lambda: notifications.notify_transition(application=locked, transition=transition, log=log, by=by)
+    )
+    return log
+
+
+def _transition_service(name):
+    def service(*, application, by, **data) -> ApplicationTransition:
+        return funding_application_transition(application=application, by=by, name=name, **data)
+
+    service.__name__ = f"funding_application_{name}"
+    service.__doc__ = f"Apply the « {TRANSITIONS_BY_NAME[name].label} » transition (see workflow.py)."
+    return service
+
+
+funding_application_submit = _transition_service("submit")
+funding_application_request_completion = _transition_service("request_completion")
+funding_application_complete = _transition_service("complete")
+funding_application_validate = _transition_service("validate")
+funding_application_deposit = _transition_service("deposit")
+funding_application_start_review = _transition_service("start_review")
+funding_application_request_review_completion = _transition_service("request_review_completion")
+funding_application_grant = _transition_service("grant")
+funding_application_refuse = _transition_service("refuse")
+funding_application_close = _transition_service("close")
+funding_application_reopen = _transition_service("reopen")
+funding_application_sign_convention = _transition_service("sign_convention")
+
+
+@transaction.atomic
+def funding_application_document_add(*, application, kind, uploaded_file, by) -> ApplicationDocument:
+    """Attach a checked document (type by content, 20 MB at most) while the dossier is editable.
+
+    Nothing is written when the file is refused (``ValidationError`` with a French message).
+    """
+    locked = _lock(application)
+    _require_documents_editable(by, locked)
+    checked = check_document(uploaded_file)
+    document = ApplicationDocument(
+        application=locked,
+        kind=kind,
+        original_name=uploaded_file.name[:255],
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.content_type,
+        uploaded_by=by,
+    )
+    document.file.save(uploaded_file.name, uploaded_file, save=False)
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def _require_documents_editable(by, locked) -> None:
+    if rules.has_perm("funding_applications.change_documents", by, locked):
+        return
+    if (is_application_holder & has_write_role).test(by, locked):
+        raise ApplicationError(NOT_EDITABLE)
+    raise ApplicationPermissionError(NOT_ALLOWED)
+
+
+@transaction.atomic
+def funding_application_document_delete(*, document, by) -> None:
+    """Remove a document (and its file, once committed) while the dossier is editable."""
+    locked = _lock(document.application)
+    _require_documents_editable(by, locked)
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def funding_application_message_post(*, application, body: str, by) -> ApplicationMessage:
+    """Post a message in the holder ↔ reviewers thread; the other side is notified."""
+    locked = _lock(application)
+    _require(by, "funding_applications.post_message", locked)
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError("Le message est vide.")
+    message = ApplicationMessage.objects.create(
+        application=locked, author=by, author_organization=current_organization(by), body=body
+    )
+    transaction.on_commit(lambda: notifications.notify_message(message=message))
+    return message
+
+
+@transaction.atomic
+def funding_application_note_add(*, application, body: str, by) -> ReviewNote:
+    """Write a private review note (reviewers and FNEP only; never shown to the holder)."""
+    locked = _lock(application)
+    _require(by, "funding_applications.add_private_note", locked)
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError("La note est vide.")
+    return ReviewNote.objects.create(
+        application=locked, author=by, author_organization=current_organization(by), body=body
+    )
+
+
+@transaction.atomic
+def funding_application_expert_request(
+    *, application, email: str, question: str, by, first_name: str = "", last_name: str = ""
+) -> ExpertOpinionRequest:
+    """Ask a person for an expert opinion; they get an account (if new) reading this dossier only."""
+    locked = _lock(application)
+    _require(by, "funding_applications.request_expert_opinion", locked)
+    question = (question or "").strip()
+    if not question:
+        raise ApplicationError("Posez la question à l'expert.")
+    User = get_user_model()
+    expert, created = User.objects.get_or_create(
+        email=email.strip().lower(), defaults={"first_name": first_name, "last_name": last_name}
+    )
+    if created:
+        expert.set_unusable_password()
+        expert.save(update_fields=["password"])
+    if expert == by:
+        raise ApplicationError("Vous ne pouvez pas vous demander un avis à vous-même.")
+    expert_request = ExpertOpinionRequest.objects.create(
+        application=locked,
+        expert=expert,
+        question=question,
+        requested_by=by,
+        requested_by_organization=current_organization(by),
+    )
+    set_password_path = None
+    if not expert.has_usable_password():
+        set_password_path = reverse(
+            "www:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(expert.pk)),
+                "token": default_token_generator.make_token(expert),
+            },
+        )
+    transaction.on_commit(
+        lambda: notifications.notify_expert_request(expert_request=expert_request, set_password_path=set_password_path)
+    )
+    return expert_request
+
+
+@transaction.atomic
+def funding_application_expert_revoke(*, expert_request, by) -> ExpertOpinionRequest:
+    """Withdraw an open request: the expert's access to the dossier ends."""
+    locked_request = ExpertOpinionRequest.objects.select_for_update().get(pk=expert_request.pk)
+    _require(by, "funding_applications.manage_expert_requests", locked_request.application)
+    if locked_request.status != ExpertRequestStatus.OPEN:
+        raise ApplicationError(EXPERT_REQUEST_CLOSED)
+    locked_request.status = ExpertRequestStatus.REVOKED
+    locked_request.save()
+    return locked_request
+
+
+@transaction.atomic
+def funding_application_expert_answer(*, expert_request, answer: str, by, uploaded_file=None) -> ExpertOpinionRequest:
+    """Record the expert's answer (text and optional document); their access to the dossier ends."""
+    locked_request = ExpertOpinionRequest.objects.select_for_update().get(pk=expert_request.pk)
+    if locked_request.status != ExpertRequestStatus.OPEN:
+        raise ApplicationError(EXPERT_REQUEST_CLOSED)
+    _require(by, "funding_applications.answer_expert_request", locked_request)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ApplicationError("Rédigez votre avis.")
+    if uploaded_file is not None:
+        check_document(uploaded_file)
+        locked_request.answer_document_name = uploaded_file.name[:255]
+        locked_request.answer_document.save(uploaded_file.name, uploaded_file, save=False)
+    locked_request.answer = answer
+    locked_request.answered_at = timezone.now()
+    locked_request.status = ExpertRequestStatus.ANSWERED
+    locked_request.full_clean()
+    locked_request.save()
+    transaction.on_commit(lambda: notifications.notify_expert_answer(expert_request=locked_request))
+    return locked_request
+
+
+@transaction.atomic
+def funding_application_disbursement_record(
+    *, application, amount: Decimal, paid_date, by, label: str = ""
+) -> Disbursement:
+    """Record a tranche paid by the funder; the total paid never exceeds the decided amount."""
+    locked = _lock(application)
+    _require(by, "funding_applications.record_disbursement", locked)
+    if amount is None or amount <= 0:
+        raise ApplicationError("Le montant d'un versement doit être positif.")
+    total = locked.disbursed_amount + amount
+    if total > locked.decided_amount:
+        raise ApplicationError(
+            DISBURSEMENT_TOO_HIGH.format(total=format_euros(total), decided=format_euros(locked.decided_amount))
+        )
+    disbursement = Disbursement(application=locked, amount=amount, paid_date=paid_date, label=label, recorded_by=by)
+    disbursement.full_clean()
+    disbursement.save()
+    locked.disbursed_amount = total
+    locked.full_clean()
+    locked.save()
+    _refresh(application, locked)
+    transaction.on_commit(lambda: notifications.notify_disbursement(disbursement=disbursement, by=by))
+    return disbursement

@@ -1,0 +1,182 @@
+"""Forms of the funding dossiers' pages (French labels; amounts typed the French way)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from essaim.financing.models import FinancingPlanVersion
+from essaim.funding_applications.documents import ACCEPT_ATTRIBUTE, ALLOWED_LABEL
+from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
+from essaim.funding_applications.models import RequiredDocumentKind
+from essaim.organizations.models import Organization
+from essaim.organizations.permissions import current_organization
+from essaim.projects.models import Project
+from essaim.territories.models import Department
+
+
+class AmountField(forms.DecimalField):
+    """An amount in euros typed as « 130 000 », « 130000,50 » or « 130 000,50 € »."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = (
+                value.replace("€", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+            )
+            if value:
+                try:
+                    Decimal(value)
+                except InvalidOperation:
+                    raise forms.ValidationError("Saisissez un montant, par exemple 130 000 ou 130 000,50.") from None
+        return super().to_python(value)
+
+
+class PlanVersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        submitted = obj.submitted_at.strftime("%d/%m/%Y") if obj.submitted_at else ""
+        return f"{obj.plan.project.name} — {obj.plan.name}, version {obj.number} (figée le {submitted})"
+
+
+class PrefixedIdsMixin:
+    """Unique HTML ids per form: several small forms share the dossier page."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ApplicationCreateForm(forms.Form):
+    project = forms.ModelChoiceField(label="Projet", queryset=Project.objects.none())
+    funder = forms.ModelChoiceField(
+        label="Financeur",
+        queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("kind", "name"),
+        help_text="Le dossier passe d'abord par la FNEP, qui le valide puis le dépose auprès du financeur.",
+    )
+    plan_version = PlanVersionChoiceField(
+        label="Version figée du plan de financement",
+        queryset=FinancingPlanVersion.objects.none(),
+        help_text="Seules les versions soumises (figées) d'un plan peuvent être jointes.",
+    )
+    title = forms.CharField(label="Objet de la demande", max_length=200, initial="Prêt subordonné")
+    requested_amount = AmountField(label="Montant demandé (€)")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        projects = Project.objects.visible_to(user).filter(holder=current_organization(user)).order_by("name")
+        self.fields["project"].queryset = projects
+        self.fields["plan_version"].queryset = (
+            FinancingPlanVersion.objects.submitted()
+            .filter(plan__project__in=projects)
+            .select_related("plan__project")
+            .order_by("plan__project__name", "plan__name", "-number")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        project, version = cleaned.get("project"), cleaned.get("plan_version")
+        if project and version and version.plan.project_id != project.pk:
+            self.add_error("plan_version", "Cette version de plan appartient à un autre projet.")
+        return cleaned
+
+
+class ApplicationFilterForm(forms.Form):
+    state = forms.ChoiceField(label="État", required=False, choices=[("", "Tous")] + list(ApplicationState.choices))
+    funder = forms.ModelChoiceField(
+        label="Financeur",
+        required=False,
+        queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("name"),
+        empty_label="Tous",
+        to_field_name="uid",
+    )
+    department = forms.ModelChoiceField(
+        label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous", to_field_name="code"
+    )
+
+
+class DocumentUploadForm(PrefixedIdsMixin, forms.Form):
+    id_prefix = "document"
+
+    kind = forms.ModelChoiceField(label="Type de pièce", queryset=RequiredDocumentKind.objects.all())
+    file = forms.FileField(
+        label="Fichier",
+        help_text=f"{ALLOWED_LABEL} ; 20 Mo au plus. Le contenu du fichier est vérifié.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+
+class MessageForm(PrefixedIdsMixin, forms.Form):
+    id_prefix = "message"
+
+    body = forms.CharField(label="Votre message", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+
+class NoteForm(PrefixedIdsMixin, forms.Form):
+    id_prefix = "note"
+
+    body = forms.CharField(
+        label="Note privée (jamais visible du porteur)", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000
+    )
+
+
+class ExpertRequestForm(PrefixedIdsMixin, forms.Form):
+    id_prefix = "expert"
+
+    email = forms.EmailField(label="Adresse e-mail de l'expert")
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    question = forms.CharField(label="Question posée", widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000)
+
+
+class ExpertAnswerForm(PrefixedIdsMixin, forms.Form):
+    id_prefix = "answer"
+
+    answer = forms.CharField(label="Votre avis", widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000)
+    document = forms.FileField(
+        label="Pièce jointe (facultative)",
+        required=False,
+        help_text=f"{ALLOWED_LABEL} ; 20 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+
+class DisbursementForm(PrefixedIdsMixin, forms.Form):
+    id_prefix = "disbursement"
+
+    amount = AmountField(label="Montant versé (€)")
+    paid_date = forms.DateField(label="Date du versement", widget=forms.DateInput(attrs={"type": "date"}))
+    label = forms.CharField(label="Libellé", max_length=200, required=False, initial="1re tranche")
+
+
+class TransitionForm(forms.Form):
+    """The inputs one transition of the workflow asks for (comment, amount, conditions, date)."""
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if "decided_amount" in transition.fields:
+            self.fields["decided_amount"] = AmountField(label="Montant accordé (€)")
+        if "conditions" in transition.fields:
+            self.fields["conditions"] = forms.CharField(
+                label="Conditions", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        if "convention_signed_date" in transition.fields:
+            self.fields["convention_signed_date"] = forms.DateField(
+                label="Date de signature de la convention", widget=forms.DateInput(attrs={"type": "date"})
+            )
+        if transition.comment != "none":
+            self.fields["comment"] = forms.CharField(
+                label=transition.comment_label,
+                required=transition.comment == "required",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=10_000,
+            )
+        # Unique ids per form: several transition forms share the dossier page.
+        self.auto_id = f"id_{transition.name}_%s"

@@ -1,0 +1,328 @@
+"""Matrix rows of the funding dossiers (see tests/www/test_permission_matrix.py for the format).
+
+``extend_world`` adds dossiers of project A at the useful states (draft, submitted to FNEP, validated,
+in review with documents, proof of deposit and expert requests, convention signed) and a draft
+dossier of project B. Fixtures are written directly (no PDF rendering) to keep the matrix fast.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from essaim.funding_applications.defaults import seed_default_document_kinds
+from essaim.funding_applications.enums import ApplicationState as S
+from essaim.funding_applications.enums import ExpertRequestStatus
+from essaim.funding_applications.models import (
+    ApplicationDocument,
+    ApplicationMessage,
+    ApplicationTransition,
+    Disbursement,
+    ExpertOpinionRequest,
+    FundingApplication,
+    RequiredDocumentKind,
+    ReviewNote,
+)
+from tests.accounts.factories import UserFactory
+from tests.funding_applications.factories import PDF_BYTES, frozen_version
+from tests.www.matrix.actors import SIGNED_IN
+
+SEE_DEPOSITED_A = {
+    "platform_admin",
+    "region_admin",
+    "region_reader",
+    "bdt_member",
+    "fnep_member",
+    "collectivite_member",
+    "holder_a_admin",
+    "holder_a_reader",
+}
+SEE_DRAFT_A = {"platform_admin", "holder_a_admin", "holder_a_reader"}
+SEE_SUBMITTED_A = SEE_DRAFT_A | {"fnep_member"}
+REVIEWERS = {"bdt_member", "fnep_member"}
+
+
+def _document(application, slug="statuts"):
+    document = ApplicationDocument(
+        application=application,
+        kind=RequiredDocumentKind.objects.get(slug=slug),
+        original_name=f"{slug}.pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        content_type="application/pdf",
+    )
+    document.file.save(f"{slug}.pdf", ContentFile(PDF_BYTES), save=False)
+    document.save()
+    return document
+
+
+def extend_world(world):
+    seed_default_document_kinds(RequiredDocumentKind)
+    users, orgs = world["users"], world["orgs"]
+    now = timezone.now()
+    version_a = frozen_version(world["project_a"], user=users["holder_a_admin"])
+    version_b = frozen_version(world["project_b"], user=users["holder_b_member"])
+
+    def dossier(state, project=None, version=None, **values):
+        steps = {
+            S.DRAFT: [],
+            S.SUBMITTED_TO_FNEP: ["submitted_at"],
+            S.FNEP_VALIDATED: ["submitted_at", "validated_at"],
+        }.get(state, ["submitted_at", "validated_at", "deposited_at", "review_started_at"])
+        return FundingApplication.objects.create(
+            project=project or world["project_a"],
+            funder=orgs["bdt"],
+            plan_version=version or version_a,
+            title="Prêt subordonné",
+            requested_amount=Decimal("130000"),
+            state=state,
+            **dict.fromkeys(steps, now),
+            **values,
+        )
+
+    draft = dossier(S.DRAFT)
+    for kind in RequiredDocumentKind.objects.all():
+        if kind.is_required_for(orgs["bdt"].kind):
+            _document(draft, kind.slug)
+    submitted = dossier(S.SUBMITTED_TO_FNEP)
+    validated = dossier(S.FNEP_VALIDATED)
+    in_review = dossier(S.IN_REVIEW, deposit_plan_hash=version_a.content_hash)
+    in_review.deposit_receipt.save("attestation.pdf", ContentFile(PDF_BYTES), save=True)
+    document = _document(in_review)
+    expert = UserFactory(email="expert@exemple.fr")
+    open_request = ExpertOpinionRequest.objects.create(
+        application=in_review,
+        expert=expert,
+        question="Le tour convient-il ?",
+        requested_by=users["bdt_member"],
+        requested_by_organization=orgs["bdt"],
+    )
+    answered = ExpertOpinionRequest(
+        application=in_review,
+        expert=UserFactory(email="expert2@exemple.fr"),
+        question="Le local convient-il ?",
+        requested_by=users["bdt_member"],
+        requested_by_organization=orgs["bdt"],
+        status=ExpertRequestStatus.ANSWERED,
+        answer="Oui.",
+        answered_at=now,
+        answer_document_name="avis.pdf",
+    )
+    answered.answer_document.save("avis.pdf", ContentFile(PDF_BYTES), save=False)
+    answered.save()
+    signed = dossier(
+        S.CONVENTION_SIGNED,
+        decided_amount=Decimal("100000"),
+        decided_at=now,
+        convention_signed_date=dt.date(2026, 12, 1),
+    )
+    dossier_b = dossier(S.DRAFT, project=world["project_b"], version=version_b)
+    _document(dossier_b)
+    world["fa"] = {
+        "draft": draft,
+        "submitted": submitted,
+        "validated": validated,
+        "in_review": in_review,
+        "signed": signed,
+        "b": dossier_b,
+        "document": document,
+        "draft_document": draft.documents.first(),
+        "open_request": open_request,
+        "answered_request": answered,
+        "version_a": version_a,
+    }
+
+
+def snapshot():
+    return {
+        "funding_applications": list(
+            FundingApplication.objects.order_by("pk").values_list(
+                "state", "decided_amount", "disbursed_amount", "requested_amount"
+            )
+        ),
+        "funding_documents": list(ApplicationDocument.objects.order_by("pk").values_list("pk", "application_id")),
+        "funding_messages": ApplicationMessage.objects.count(),
+        "funding_notes": ReviewNote.objects.count(),
+        "funding_transitions": ApplicationTransition.objects.count(),
+        "funding_expert_requests": list(ExpertOpinionRequest.objects.order_by("pk").values_list("status", "answer")),
+        "funding_disbursements": Disbursement.objects.count(),
+    }
+
+
+def _pk(key):
+    return lambda w: {"pk": w["fa"][key].pk}
+
+
+def _action(key, action):
+    return lambda w: {"pk": w["fa"][key].pk, "action": action}
+
+
+def _upload(w):
+    return {
+        "kind": RequiredDocumentKind.objects.get(slug="devis").pk,
+        "file": SimpleUploadedFile("devis.pdf", PDF_BYTES),
+    }
+
+
+ROWS = [
+    ("fa_list", "funding_applications:list", None, "get", None, SIGNED_IN),
+    ("fa_create", "funding_applications:create", None, "get", None, {"holder_a_admin", "holder_b_member"}),
+    (
+        "fa_create_post",
+        "funding_applications:create",
+        None,
+        "post",
+        lambda w: {
+            "project": w["project_a"].pk,
+            "funder": w["orgs"]["bdt"].pk,
+            "plan_version": w["fa"]["version_a"].pk,
+            "title": "Nouveau dossier",
+            "requested_amount": "50 000",
+        },
+        {"holder_a_admin"},
+    ),
+    ("fa_detail_in_review", "funding_applications:detail", _pk("in_review"), "get", None, SEE_DEPOSITED_A),
+    ("fa_detail_draft", "funding_applications:detail", _pk("draft"), "get", None, SEE_DRAFT_A),
+    ("fa_detail_submitted", "funding_applications:detail", _pk("submitted"), "get", None, SEE_SUBMITTED_A),
+    ("fa_detail_b", "funding_applications:detail", _pk("b"), "get", None, {"platform_admin", "holder_b_member"}),
+    (
+        "fa_submit",
+        "funding_applications:transition",
+        _action("draft", "submit"),
+        "post",
+        lambda w: {},
+        {"holder_a_admin"},
+    ),
+    (
+        "fa_request_completion",
+        "funding_applications:transition",
+        _action("submitted", "request_completion"),
+        "post",
+        lambda w: {"comment": "Joindre les devis."},
+        {"fnep_member"},
+    ),
+    (
+        "fa_validate",
+        "funding_applications:transition",
+        _action("submitted", "validate"),
+        "post",
+        lambda w: {},
+        {"fnep_member"},
+    ),
+    (
+        "fa_deposit",
+        "funding_applications:transition",
+        _action("validated", "deposit"),
+        "post",
+        lambda w: {},
+        {"fnep_member"},
+    ),
+    (
+        "fa_request_review_completion",
+        "funding_applications:transition",
+        _action("in_review", "request_review_completion"),
+        "post",
+        lambda w: {"comment": "Préciser la trésorerie."},
+        {"bdt_member"},
+    ),
+    (
+        "fa_grant",
+        "funding_applications:transition",
+        _action("in_review", "grant"),
+        "post",
+        lambda w: {"decided_amount": "120 000", "conditions": "Garantie."},
+        {"bdt_member"},
+    ),
+    (
+        "fa_refuse",
+        "funding_applications:transition",
+        _action("in_review", "refuse"),
+        "post",
+        lambda w: {"comment": "Trésorerie insuffisante."},
+        {"bdt_member"},
+    ),
+    ("fa_document_upload", "funding_applications:document_upload", _pk("draft"), "post", _upload, {"holder_a_admin"}),
+    (
+        "fa_document_download",
+        "funding_applications:document_download",
+        lambda w: {"pk": w["fa"]["in_review"].pk, "document_id": w["fa"]["document"].pk},
+        "get",
+        None,
+        SEE_DEPOSITED_A,
+    ),
+    (
+        "fa_document_download_b",
+        "funding_applications:document_download",
+        lambda w: {"pk": w["fa"]["b"].pk, "document_id": w["fa"]["b"].documents.first().pk},
+        "get",
+        None,
+        {"platform_admin", "holder_b_member"},
+    ),
+    (
+        "fa_document_delete",
+        "funding_applications:document_delete",
+        lambda w: {"pk": w["fa"]["draft"].pk, "document_id": w["fa"]["draft_document"].pk},
+        "post",
+        lambda w: {},
+        {"holder_a_admin"},
+    ),
+    ("fa_deposit_receipt", "funding_applications:deposit_receipt", _pk("in_review"), "get", None, SEE_DEPOSITED_A),
+    (
+        "fa_message_create",
+        "funding_applications:message_create",
+        _pk("in_review"),
+        "post",
+        lambda w: {"body": "Bonjour"},
+        {"holder_a_admin"} | REVIEWERS,
+    ),
+    (
+        "fa_note_create",
+        "funding_applications:note_create",
+        _pk("in_review"),
+        "post",
+        lambda w: {"body": "Note"},
+        REVIEWERS,
+    ),
+    (
+        "fa_expert_request_create",
+        "funding_applications:expert_request_create",
+        _pk("in_review"),
+        "post",
+        lambda w: {"email": "nouvel.expert@exemple.fr", "question": "Votre avis ?"},
+        {"bdt_member"},
+    ),
+    (
+        "fa_expert_request_revoke",
+        "funding_applications:expert_request_revoke",
+        lambda w: {"pk": w["fa"]["in_review"].pk, "request_id": w["fa"]["open_request"].pk},
+        "post",
+        lambda w: {},
+        {"bdt_member"},
+    ),
+    (
+        "fa_expert_answer",
+        "funding_applications:expert_answer",
+        lambda w: {"pk": w["fa"]["in_review"].pk, "request_id": w["fa"]["open_request"].pk},
+        "get",
+        None,
+        set(),  # only the expert asked (not one of the matrix actors); tests/funding_applications covers them
+    ),
+    (
+        "fa_expert_document_download",
+        "funding_applications:expert_document_download",
+        lambda w: {"pk": w["fa"]["in_review"].pk, "request_id": w["fa"]["answered_request"].pk},
+        "get",
+        None,
+        REVIEWERS,
+    ),
+    (
+        "fa_disbursement_create",
+        "funding_applications:disbursement_create",
+        _pk("signed"),
+        "post",
+        lambda w: {"amount": "40 000", "paid_date": "2027-01-15", "label": "1re tranche"},
+        {"bdt_member"},
+    ),
+]
