@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from essaim.common.validators import normalize_identifier
+from essaim.funding_applications.enums import ApplicationState
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
 from essaim.projects.enums import PartnerRole, ProjectStage
@@ -97,6 +98,15 @@ class ProjectForm(forms.ModelForm):
         help_texts = {"target_opening_date": "Date envisagée d'accueil de la première promotion."}
 
 
+# Organisations to which a dossier can be addressed (filter of the pipeline list).
+FUNDER_KINDS = [
+    OrganizationKind.BANQUE_DES_TERRITOIRES,
+    OrganizationKind.REGION,
+    OrganizationKind.COLLECTIVITE,
+    OrganizationKind.OTHER_FUNDER,
+]
+
+
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False)
     stage = forms.ChoiceField(label="Étape", required=False, choices=[("", "Toutes")] + list(ProjectStage.choices))
@@ -111,6 +121,16 @@ class ProjectFilterForm(forms.Form):
         to_field_name="code",
     )
     late = forms.BooleanField(label="En retard seulement", required=False)
+    funder = forms.ModelChoiceField(
+        label="Financeur sollicité",
+        required=False,
+        queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("name"),
+        empty_label="Tous",
+        to_field_name="uid",
+    )
+    application_state = forms.ChoiceField(
+        label="État du dossier", required=False, choices=[("", "Tous"), *ApplicationState.choices]
+    )
 
 
 class ProjectTransitionForm(forms.Form):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essaim.funding_applications.models import FundingApplication
 from essaim.organizations.models import Organization
 from essaim.projects import services, workflow
 from essaim.projects.enums import ProjectStage
@@ -24,7 +25,8 @@ PARTNER_CHOICES_LIMIT = 200
 def pipeline_queryset(user, form, *, now=None):
     """The projects of the pipeline list for ``user``, filtered by ``form`` (page and exports alike).
 
-    The dossier filters (funder, dossier state) will be added here by the funding applications area.
+    The dossier filters (funder, dossier state) look only at the dossiers the user may see, so that
+    a filter never reveals a dossier that its visibility rule hides.
     """
     projects = (
         Project.objects.visible_to(user)
@@ -45,6 +47,14 @@ def pipeline_queryset(user, form, *, now=None):
             projects = projects.filter(commune__department=department)
         if form.cleaned_data["late"]:
             projects = projects.late()
+        funder, application_state = form.cleaned_data["funder"], form.cleaned_data["application_state"]
+        if funder or application_state:
+            applications = FundingApplication.objects.visible_to(user)
+            if funder:
+                applications = applications.filter(funder=funder)
+            if application_state:
+                applications = applications.filter(state=application_state)
+            projects = projects.filter(pk__in=applications.values("project_id"))
     return projects.order_by("name", "pk")
 
 
@@ -133,6 +143,12 @@ def _detail_context(request, project, *, transition_form=None, now=None):
         or (ProjectTransitionForm(transitions=transitions, prefix="move") if transitions else None),
         "partners": project.partners.select_related("organization__commune").order_by("role", "organization__name"),
         "can_manage_partners": has_perm(request.user, "projects.manage_partners", project),
+        "applications": FundingApplication.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("funder")
+        .order_by("-created_at"),
+        "can_create_application": has_perm(request.user, "funding_applications.add_application")
+        and has_perm(request.user, "projects.change_project", project),
     }
 
 
