@@ -224,3 +224,25 @@ def test_holder_cannot_reach_other_dossier_documents_through_its_own_dossier(fa,
         kwargs={"pk": fa.application.pk, "document_id": foreign_document.pk},
     )
     assert client.get(url).status_code == 404
+
+
+def test_home_page_lists_the_dossiers_waiting_for_each_role(fa, client):
+    """The home page shows FNEP the dossiers « à valider », the BdT those « à instruire », never another's."""
+    advance(fa.application, until=S.SUBMITTED_TO_FNEP, actors=fa.actors)
+
+    def dossier_section(user):
+        response = login(client, user).get(reverse("www:home"))
+        sections = {section.key: section for section in response.context["sections"]}
+        return sections.get("dossiers"), response.content.decode()
+
+    section, html = dossier_section(fa.users["fnep"])
+    assert [a.pk for a in section.extra["applications"]] == [fa.application.pk]
+    assert "École de Dunkerque" in html
+    section, _ = dossier_section(fa.users["bdt"])
+    assert section.extra["applications"] == []  # not deposited yet
+    section, html = dossier_section(fa.users["other_holder"])
+    assert section.extra["applications"] == []
+    assert "École de Dunkerque" not in html
+    advance(fa.application, until=S.DEPOSITED, actors=fa.actors)
+    section, _ = dossier_section(fa.users["bdt"])
+    assert [a.pk for a in section.extra["applications"]] == [fa.application.pk]

@@ -21,6 +21,7 @@ from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, Ex
 from essaim.funding_applications.models import ExpertOpinionRequest, FundingApplication, RequiredDocumentKind
 from essaim.funding_applications.workflow import DECISION_TRANSITIONS, TRANSITIONS_BY_NAME, available_transitions
 from essaim.organizations.enums import OrganizationKind
+from essaim.www.dashboard.sections import SECTION_LIMIT, HomeSection, register_section_provider
 from essaim.www.funding_applications.forms import (
     ApplicationCreateForm,
     ApplicationFilterForm,
@@ -48,6 +49,38 @@ LIST_SECTIONS = {
 }
 
 
+def todo_applications(applications, organization, todo_states):
+    """The dossiers awaiting the acting organisation: in its « to do » states and, for a funder,
+    addressed to it (the list page and the home page show the same ones)."""
+    todo = applications.filter(state__in=todo_states)
+    if organization.kind in FUNDER_KINDS and organization.kind != OrganizationKind.PROJECT_HOLDER:
+        todo = todo.filter(funder=organization)
+    return todo
+
+
+@register_section_provider
+def application_home_sections(request):
+    """Home page: the dossiers that wait for the acting organisation (« à valider » for FNEP,
+    « à instruire » for a funder, the holder's drafts and dossiers to complete)."""
+    organization = request.current_organization
+    if organization is None or organization.kind not in LIST_SECTIONS:
+        return []
+    title, todo_states = LIST_SECTIONS[organization.kind]
+    todo = todo_applications(
+        FundingApplication.objects.visible_to(request.user).with_list_data(), organization, todo_states
+    )
+    return [
+        HomeSection(
+            key="dossiers",
+            title=f"Dossiers — {title.lower()}",
+            template="funding_applications/_home_section.html",
+            more_url=reverse("funding_applications:list"),
+            extra={"applications": list(todo[:SECTION_LIMIT])},
+            empty_text="Aucun dossier en attente.",
+        )
+    ]
+
+
 def _back(application, anchor=""):
     return redirect(reverse("funding_applications:detail", kwargs={"pk": application.pk}) + anchor)
 
@@ -71,12 +104,7 @@ def application_list(request):
             applications = applications.filter(funder=funder)
         if department := form.cleaned_data["department"]:
             applications = applications.filter(project__commune__department=department)
-    todo = []
-    if todo_states:
-        todo_qs = applications.filter(state__in=todo_states)
-        if organization.kind in FUNDER_KINDS and organization.kind != OrganizationKind.PROJECT_HOLDER:
-            todo_qs = todo_qs.filter(funder=organization)
-        todo = list(todo_qs[:PAGE_SIZE])
+    todo = list(todo_applications(applications, organization, todo_states)[:PAGE_SIZE]) if todo_states else []
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
