@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from essaim.analysis import services
 from essaim.analysis.enums import Direction, Level
 from essaim.analysis.models import ScoringProfile
+from essaim.common.exports import Column, csv_response, xlsx_response
 from essaim.common.formats import format_number
 from essaim.organizations.permissions import current_organization
 from essaim.territories.models import Commune, Department, EmploymentZone, Epci
 from essaim.www.analysis import maps
-from essaim.www.analysis.exports import Column, csv_response, xlsx_response
 from essaim.www.analysis.forms import SCORE, OpportunityForm, ScoringProfileForm, SitesForm
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
@@ -44,6 +44,13 @@ LEVEL_SINGULAR = {
     Level.EMPLOYMENT_ZONE: "zone d'emploi",
     Level.DEPARTMENT: "département",
 }
+
+
+def _column(header, decimals, width):
+    """An export column of the analysis tables: text when ``decimals`` is None, else a number."""
+    if decimals is None:
+        return Column(header, width=width)
+    return Column(header, kind="number", decimals=decimals, width=width)
 
 
 @dataclass(frozen=True)
@@ -291,36 +298,36 @@ def opportunity_sensitivity(request):
 def _opportunity_table(context, with_sensitivity: bool):
     run = context["run"]
     columns = [
-        Column("Rang", 0, 8),
-        Column("Code", None, 12),
-        Column(context["level_singular"][:1].upper() + context["level_singular"][1:], None, 36),
+        _column("Rang", 0, 8),
+        _column("Code", None, 12),
+        _column(context["level_singular"][:1].upper() + context["level_singular"][1:], None, 36),
     ]
-    columns.append(Column("Score", SCORE_DECIMALS, 10))
+    columns.append(_column("Score", SCORE_DECIMALS, 10))
     for info in run.indicators.values():
         columns += [
-            Column(f"{info.label} — valeur ({info.unit})" if info.unit else f"{info.label} — valeur", 3, 18),
-            Column(f"{info.label} — valeur normalisée", 3, 14),
-            Column(f"{info.label} — pondération", 3, 12),
-            Column(f"{info.label} — contribution", SCORE_DECIMALS, 14),
+            _column(f"{info.label} — valeur ({info.unit})" if info.unit else f"{info.label} — valeur", 3, 18),
+            _column(f"{info.label} — valeur normalisée", 3, 14),
+            _column(f"{info.label} — pondération", 3, 12),
+            _column(f"{info.label} — contribution", SCORE_DECIMALS, 14),
         ]
     columns += [
-        Column("Pénalité", SCORE_DECIMALS, 10),
-        Column("École du même métier la plus proche", None, 40),
-        Column("Distance par la route (km)", 1, 12),
-        Column("Données manquantes", None, 30),
+        _column("Pénalité", SCORE_DECIMALS, 10),
+        _column("École du même métier la plus proche", None, 40),
+        _column("Distance par la route (km)", 1, 12),
+        _column("Données manquantes", None, 30),
     ]
     show_info = context["show_info"]
     if show_info is not None and show_info.code not in run.indicators:
-        columns.append(Column(f"{show_info.label} ({show_info.unit})" if show_info.unit else show_info.label, 3, 18))
+        columns.append(_column(f"{show_info.label} ({show_info.unit})" if show_info.unit else show_info.label, 3, 18))
     stability = {}
     if with_sensitivity:
         _with_sensitivity(context, None)
         if "sensitivity" in context:
             stability = context["sensitivity"].by_code()
             columns += [
-                Column("Rang minimal (±20 %)", 0, 10),
-                Column("Rang maximal (±20 %)", 0, 10),
-                Column(f"Part des scénarios dans les {context['top_k']} premiers", 3, 14),
+                _column("Rang minimal (±20 %)", 0, 10),
+                _column("Rang maximal (±20 %)", 0, 10),
+                _column(f"Part des scénarios dans les {context['top_k']} premiers", 3, 14),
             ]
     rows = []
     for line in context["lines"]:
@@ -389,8 +396,8 @@ def opportunity_export(request, fmt):
     run = context["run"]
     stem = f"opportunite-{run.trade.slug}-{run.level}"
     if fmt == "csv":
-        return csv_response(columns, rows, filename_stem=stem)
-    return xlsx_response(columns, rows, filename_stem=stem, title="Scores", parameters=_opportunity_parameters(context))
+        return csv_response(rows, columns, filename_stem=stem)
+    return xlsx_response(rows, columns, filename_stem=stem, title="Scores", parameters=_opportunity_parameters(context))
 
 
 # --------------------------------------------------------------------------- site selection
@@ -537,13 +544,13 @@ def sites_export(request, fmt):
         messages.error(request, context["error"] or "Paramètres invalides : rien à exporter.")
         return redirect("analysis:sites")
     columns = [
-        Column("Méthode", None, 24),
-        Column("Statut", None, 40),
-        Column("Ordre", 0, 8),
-        Column("Code commune (INSEE)", None, 12),
-        Column("Commune", None, 30),
-        Column("Gain marginal (demande)", 1, 14),
-        Column("Perte si retirée (demande)", 1, 14),
+        _column("Méthode", None, 24),
+        _column("Statut", None, 40),
+        _column("Ordre", 0, 8),
+        _column("Code commune (INSEE)", None, 12),
+        _column("Commune", None, 30),
+        _column("Gain marginal (demande)", 1, 14),
+        _column("Perte si retirée (demande)", 1, 14),
     ]
     rows = []
     for answer in context["answers"]:
@@ -576,8 +583,8 @@ def sites_export(request, fmt):
         )
     stem = f"sites-{run.trade.slug}-k{run.k}"
     if fmt == "csv":
-        return csv_response(columns, rows, filename_stem=stem)
-    return xlsx_response(columns, rows, filename_stem=stem, title="Sites", parameters=parameters)
+        return csv_response(rows, columns, filename_stem=stem)
+    return xlsx_response(rows, columns, filename_stem=stem, title="Sites", parameters=parameters)
 
 
 # --------------------------------------------------------------------------- profiles

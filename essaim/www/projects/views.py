@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essaim.common.exports import csv_response, xlsx_response
 from essaim.funding_applications.models import FundingApplication
 from essaim.organizations.models import Organization
 from essaim.projects import services, workflow
@@ -16,7 +17,7 @@ from essaim.projects.models import Project, ProjectPartner
 from essaim.territories.models import Commune
 from essaim.www.forms import ProjectFilterForm, ProjectForm, ProjectPartnerForm, ProjectTransitionForm
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
-from essaim.www.projects.exports import PROJECT_COLUMNS, csv_response, xlsx_response
+from essaim.www.projects.exports import PROJECT_COLUMNS
 
 PAGE_SIZE = 50
 PARTNER_CHOICES_LIMIT = 200
