@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["add_months", "month_label", "school_year_label"]
+__all__ = ["add_months", "month_label", "month_name", "school_year_label"]
 
 _MONTHS_FR = (
     "janvier",
@@ -42,7 +42,7 @@ def month_label(day: date) -> str:
     >>> month_label(date(2027, 2, 1))
     'février 2027'
     """
-    return f"{_MONTHS_FR[day.month - 1]} {day.year}"
+    return f"{month_name(day.month)} {day.year}"
 
 
 def school_year_label(start: date, year_index: int) -> str:
@@ -59,3 +59,8 @@ def school_year_label(start: date, year_index: int) -> str:
     last = add_months(start, 12 * year_index + 11)
     span = str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
     return f"année {year_index + 1} ({span})"
+
+
+def month_name(month: int) -> str:
+    """French name of a month (1–12): ``month_name(11)`` → ``"novembre"``."""
+    return _MONTHS_FR[month - 1]

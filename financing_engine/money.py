@@ -53,7 +53,10 @@ __all__ = [
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-NBSP = "\u00a0"
+NBSP = "\u00a0"  # before the euro and percent signs
+# Thousands separator: narrow no-break space (Imprimerie nationale), the same as the platform's
+# essaim/common/formats.py, so an amount reads identically in engine messages and on the pages.
+NARROW_NBSP = "\u202f"
 
 
 def to_decimal(value: Decimal | int | float | str) -> Decimal:
@@ -182,18 +185,18 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 
 
 def format_number(value: Decimal, *, decimals: int = 2) -> str:
-    """Format a number the French way: ``1 234,56`` (no-break space, comma).
+    """Format a number the French way: ``1 234,56`` (narrow no-break space, comma).
 
     Examples
     --------
-    >>> format_number(Decimal("1234567.891")).replace("\\u00a0", " ")
+    >>> format_number(Decimal("1234567.891")).replace("\\u202f", " ")
     '1 234 567,89'
     """
     quantum = Decimal(1).scaleb(-decimals)
     rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     text = f"{abs(rounded):,.{decimals}f}"
-    return sign + text.replace(",", NBSP).replace(".", ",")
+    return sign + text.replace(",", NARROW_NBSP).replace(".", ",")
 
 
 def format_eur(amount: Decimal) -> str:
@@ -201,7 +204,7 @@ def format_eur(amount: Decimal) -> str:
 
     Examples
     --------
-    >>> format_eur(Decimal("-130000")).replace("\\u00a0", " ")
+    >>> format_eur(Decimal("-130000")).replace("\\u202f", " ").replace("\\u00a0", " ")
     '-130 000,00 €'
     """
     return f"{format_number(amount)}{NBSP}€"

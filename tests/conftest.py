@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db.backends.signals import connection_created
 
 DB_FIXTURES = {
     "db",
@@ -29,6 +30,27 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+def _throwaway_database(sender, connection, **kwargs):
+    """The test database is thrown away at the end of the run, so a commit need not wait for the disk.
+
+    SQLite: no fsync after each commit (``synchronous = OFF``), rollback journal kept in memory.
+    PostgreSQL: ``synchronous_commit = off`` for this session (the server still writes everything; a
+    commit just does not wait for the WAL flush). Transactions, savepoints, constraints and locking
+    between connections (the browser tests' live server) behave exactly as before; only the waits on
+    the disk go (migrations commit once per migration, transactional tests flush after each test).
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA journal_mode = MEMORY")
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+
+
+connection_created.connect(_throwaway_database)
+
+
 # Playwright's sync API runs an event loop in the test thread; the tests' own database
 # access stays synchronous, so Django's async-safety guard is relaxed for the test run only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,7 +69,9 @@ def _default_trades(request):
     if "django_db" not in request.keywords and not {"db", "transactional_db"} & set(request.fixturenames):
         return
     request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
-    from essaim.trades.defaults import seed_default_trades
+    from essaim.trades.defaults import DEFAULT_TRADES, seed_default_trades
     from essaim.trades.models import Trade
 
-    seed_default_trades(Trade)
+    # One query when they are all there (the usual case), instead of one get_or_create per trade.
+    if Trade.objects.filter(slug__in=[slug for slug, *_ in DEFAULT_TRADES]).count() < len(DEFAULT_TRADES):
+        seed_default_trades(Trade)

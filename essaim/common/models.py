@@ -1,5 +1,8 @@
 from django.db import models
 
+# Every money field: ``models.DecimalField("…", **AMOUNT)``, named ``*_amount`` (euros, to the cent).
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
 
 class BaseModel(models.Model):
     """Abstract base for business models: creation and update timestamps."""

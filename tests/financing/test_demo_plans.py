@@ -21,8 +21,10 @@ def demo(settings):
 
 def test_each_demo_project_has_a_realistic_fictitious_plan(demo):
     """Every demo project has a balanced plan with a BdT loan of 130–200 k€, 10 years, 3 years' deferral."""
-    assert FinancingPlan.objects.count() == len(data.DEMO_PROJECTS)
-    for plan in FinancingPlan.objects.select_related("project"):
+    names = [spec["name"] for spec in data.DEMO_PROJECTS]
+    assert FinancingPlan.objects.filter(project__name__in=names).count() == len(names)
+    assert not FinancingPlan.objects.exclude(project__is_demo=True).exists()
+    for plan in FinancingPlan.objects.filter(project__name__in=names).select_related("project"):
         assert plan.project.is_demo and "fictif" in plan.name
         content = plan.versions.get(number=1).content
         assert "fictif" in content["name"]
@@ -35,11 +37,12 @@ def test_each_demo_project_has_a_realistic_fictitious_plan(demo):
 
 
 def test_funding_secured_project_has_a_submitted_version(demo):
-    """The project at « financement bouclé » has a frozen, submitted version; the others a draft."""
-    secured = Project.objects.get(stage="funding_secured")
-    version = FinancingPlanVersion.objects.get(plan__project=secured)
-    assert version.status == VersionStatus.SUBMITTED and version.is_intact
-    others = FinancingPlanVersion.objects.exclude(plan__project=secured)
+    """The projects at « financement bouclé » and « ouverte » (the demo school's) have a frozen, submitted
+    version; the others a draft."""
+    for stage in ("funding_secured", "open"):
+        version = FinancingPlanVersion.objects.get(plan__project=Project.objects.get(stage=stage))
+        assert version.status == VersionStatus.SUBMITTED and version.is_intact
+    others = FinancingPlanVersion.objects.exclude(plan__project__stage__in=["funding_secured", "open"])
     assert set(others.values_list("status", flat=True)) == {VersionStatus.DRAFT}
 
 
@@ -50,6 +53,6 @@ def test_demo_plans_are_idempotent_and_keep_user_edits(demo):
     version.save()
     report = demo_load()
     assert "plans de financement fictifs" not in report.created
-    assert FinancingPlan.objects.count() == len(data.DEMO_PROJECTS)
+    assert FinancingPlan.objects.count() == len(data.DEMO_PROJECTS) + 1  # and the demo school's own plan
     version.refresh_from_db()
     assert version.content["cash_floor"] == "1.00"

@@ -46,6 +46,7 @@ with warnings.catch_warnings():  # `formulas` and its dependencies emit SyntaxWa
 
 CENT = Decimal("0.01")
 NBSP = "\u00a0"
+THIN = "\u202f"  # thousands separator
 ROUND_TRIP = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Compiling a workbook with `formulas` is slow (seconds): few random plans, on top of the demo plans.
 FORMULAS = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -318,6 +319,7 @@ def test_numbers_and_rates_typed_as_text_are_accepted():
         workbook[L.USES]["D5"] = "1 200,50"
         workbook[L.USES]["D6"] = f"40{NBSP}000,00 €"
         workbook[L.USES]["D7"] = "80000.5"
+        workbook[L.USES]["D8"] = f"1{THIN}234,00 €"
         workbook[L.SOURCES]["L9"] = "1,5 %"
         workbook[L.OPERATING][f"B{L.OPERATING_FIELDS_ROWS['productivity_ratio'][0]}"] = "25 %"
         workbook[L.OPERATING][f"C{L.OPERATING_FIELDS_ROWS['productivity_ratio'][0]}"] = "0,3"
@@ -325,7 +327,12 @@ def test_numbers_and_rates_typed_as_text_are_accepted():
         workbook[L.USES]["H5"] = "OUI"
 
     plan = plan_from_xlsx(edited(edit))
-    assert [u.amount for u in plan.uses[:3]] == [Decimal("1200.50"), Decimal("40000.00"), Decimal("80000.5")]
+    assert [u.amount for u in plan.uses[:4]] == [
+        Decimal("1200.50"),
+        Decimal("40000.00"),
+        Decimal("80000.5"),
+        Decimal("1234.00"),
+    ]
     assert plan.sources[4].loan.annual_rate == Decimal("0.015")
     assert plan.operating.years[0].productivity_ratio == Decimal("0.25")
     assert plan.operating.years[1].productivity_ratio == Decimal("0.3")
@@ -366,9 +373,9 @@ def test_ambiguous_number_text():
 
 def test_negative_amount():
     (issue,) = import_issues(edited(set_cell(L.USES, "D7", -1200)))
-    assert issue == WorkbookIssue(L.USES, "D7", f"le montant ne peut pas être négatif (reçu : -1{NBSP}200,00{NBSP}€).")
+    assert issue == WorkbookIssue(L.USES, "D7", f"le montant ne peut pas être négatif (reçu : -1{THIN}200,00{NBSP}€).")
     assert str(issue) == (
-        f"Feuille « Investissements », cellule D7 : le montant ne peut pas être négatif (reçu : -1{NBSP}200,00{NBSP}€)."
+        f"Feuille « Investissements », cellule D7 : le montant ne peut pas être négatif (reçu : -1{THIN}200,00{NBSP}€)."
     )
 
 

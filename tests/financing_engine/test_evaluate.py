@@ -166,7 +166,7 @@ def test_state_subsidy_is_not_counted_for_an_incomplete_first_year():
     assert finding.severity.value == "alerte"
     assert finding.year_index == 0
     assert "décembre 2026" in finding.message
-    assert "60\u00a0000,00\u00a0€" in finding.message
+    assert "60\u202f000,00\u00a0€" in finding.message
 
 
 def test_salaries_are_paid_monthly_over_the_open_months():

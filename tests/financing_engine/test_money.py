@@ -10,6 +10,7 @@ from financing_engine.money import allocate, format_eur, format_percent, round_c
 from tests.financing_engine.strategies import amounts
 
 NBSP = "\u00a0"
+THIN = "\u202f"  # thousands separator
 
 
 def test_to_decimal_goes_through_str_for_floats():
@@ -57,8 +58,8 @@ def test_allocate_adds_up_exactly(total, weights):
 
 def test_format_eur_french_style():
     """Amounts are shown as 1 234,56 € with no-break spaces."""
-    assert format_eur(Decimal("1234.56")) == f"1{NBSP}234,56{NBSP}€"
-    assert format_eur(Decimal("-130000")) == f"-130{NBSP}000,00{NBSP}€"
+    assert format_eur(Decimal("1234.56")) == f"1{THIN}234,56{NBSP}€"
+    assert format_eur(Decimal("-130000")) == f"-130{THIN}000,00{NBSP}€"
     assert format_eur(Decimal("0.005")) == f"0,01{NBSP}€"
 
 

@@ -23,6 +23,7 @@ from financing_engine import (
 from tests.financing_engine.factories import D, empty_plan, with_year
 
 NBSP = "\u00a0"
+THIN = "\u202f"  # thousands separator
 
 
 def findings(plan, **thresholds):
@@ -48,7 +49,7 @@ def test_unbalanced_investment_plan_is_blocking():
     plan = replace(plan, sources=plan.sources[:-1] + (replace(plan.sources[-1], amount=D(80000)),))
     rule = findings(plan)["investment_plan_unbalanced"]
     assert rule.severity is Severity.BLOCKING
-    assert f"écart -50{NBSP}000,00{NBSP}€" in rule.message
+    assert f"écart -50{THIN}000,00{NBSP}€" in rule.message
     assert evaluate_plan(plan).is_blocked
 
 
@@ -97,7 +98,7 @@ def test_feder_above_rate_times_eligible_costs_excluding_vat():
     rule = findings(plan)["eu_grant_above_eligible_share"]
     assert rule.severity is Severity.BLOCKING
     assert rule.field == "sources[0].amount"
-    assert f"80{NBSP}000,00{NBSP}€" in rule.message and f"48{NBSP}000,00{NBSP}€" in rule.message
+    assert f"80{THIN}000,00{NBSP}€" in rule.message and f"48{THIN}000,00{NBSP}€" in rule.message
 
 
 def test_eu_grant_with_interest_in_its_base_is_blocked():
@@ -140,7 +141,7 @@ def test_cost_per_youth_and_sales_share_out_of_range():
     """12 youths costing 300 000 € (25 000 € each) with 20 000 € of sales (6,7 %) warn twice."""
     plan = with_year(empty_plan(), 0, youths=12, master_trainers=D(1), teaching_staff=D(300000), sales_amount=D(20000))
     rules = findings(plan)
-    assert f"25{NBSP}000,00{NBSP}€ par jeune" in rules["cost_per_youth_out_of_range"].message
+    assert f"25{THIN}000,00{NBSP}€ par jeune" in rules["cost_per_youth_out_of_range"].message
     assert f"6,7{NBSP}%" in rules["sales_share_out_of_range"].message
     assert "cost_per_youth_out_of_range" not in findings(plan, cost_per_youth_max=D(30000))
 
@@ -154,8 +155,8 @@ def test_negative_cash_names_the_month():
     rule = findings(plan)["negative_cash"]
     assert rule.severity is Severity.WARNING
     assert rule.month_index == 2
-    assert rule.message.startswith(f"Trésorerie négative en novembre 2026 (-1{NBSP}000,00{NBSP}€) et 2 autre(s) mois")
-    assert f"Un prêt de 1{NBSP}000,00{NBSP}€" in rule.message
+    assert rule.message.startswith(f"Trésorerie négative en novembre 2026 (-1{THIN}000,00{NBSP}€) et 2 autre(s) mois")
+    assert f"Un prêt de 1{THIN}000,00{NBSP}€" in rule.message
 
 
 def test_state_investment_grant_above_cap():
@@ -164,7 +165,7 @@ def test_state_investment_grant_above_cap():
         uses=(UseLine(UseCategory.TOOLING, "machines", D(100000)),),
         sources=(SourceLine(SourceKind.STATE_GRANT, "AMI", D(60000), payment=PaymentTerms(advance_share=D(1))),),
     )
-    assert f"50{NBSP}000,00{NBSP}€" in findings(plan)["state_investment_grant_above_cap"].message
+    assert f"50{THIN}000,00{NBSP}€" in findings(plan)["state_investment_grant_above_cap"].message
 
 
 def test_demo_plan_has_no_blocking_rule():

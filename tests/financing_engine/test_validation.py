@@ -23,6 +23,7 @@ from financing_engine import (
 from tests.financing_engine.factories import D, empty_plan, with_year
 
 NBSP = "\u00a0"
+THIN = "\u202f"  # thousands separator
 
 
 def errors_of(plan):
@@ -39,7 +40,7 @@ def test_negative_source_amount_names_its_line():
     sources = list(plan.sources)
     sources[2] = replace(sources[2], amount=D("-50000"))
     assert errors_of(replace(plan, sources=tuple(sources))) == [
-        ("sources[2].amount", f"Le montant ne peut pas être négatif (reçu : -50{NBSP}000,00{NBSP}€).")
+        ("sources[2].amount", f"Le montant ne peut pas être négatif (reçu : -50{THIN}000,00{NBSP}€).")
     ]
 
 

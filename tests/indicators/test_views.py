@@ -1,4 +1,4 @@
-"""Indicators pages: catalogue, upload, trades' BMO codes; permissions (the matrix rows) and query counts."""
+"""Indicators pages: catalogue, upload, trades' BMO codes; query counts (permissions: test_views_matrix.py)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,10 +10,6 @@ from tests.accounts.factories import UserFactory
 from tests.indicators import files
 from tests.indicators.conftest import LILLE_EPCI
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
-from tests.www.matrix.actors import ACTORS
-from tests.www.matrix.indicators import ALL_ROWS
-from tests.www.test_permission_matrix import snapshot as matrix_snapshot
-from tests.www.test_permission_matrix import world  # noqa: F401  (fixture of the permission matrix)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.indicators.urls")]
 
@@ -21,29 +17,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.indicators.urls")]
 @pytest.fixture
 def region_admin():
     return MembershipFactory(organization=OrganizationFactory(region=True), role="admin").user
-
-
-@pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize("row", ALL_ROWS, ids=[row[0] for row in ALL_ROWS])
-def test_indicators_permission_matrix(client, world, row, actor):  # noqa: F811
-    """The matrix rows of tests/www/matrix/indicators.py, run with a URLconf that includes the pages."""
-    _, url_name, kwargs_builder, method, data_builder, allowed = row
-    user = world["users"][actor]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(url_name, kwargs=kwargs_builder(world) if kwargs_builder else None)
-    before = matrix_snapshot()
-    response = client.get(url) if method == "get" else client.post(url, data_builder(world))
-    if actor in allowed:
-        assert response.status_code in (200, 302)
-        if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("www:login"))
-        if method == "post":
-            assert matrix_snapshot() != before
-    else:
-        expected = (302,) if user is None else (403, 404)
-        assert response.status_code in expected
-        assert matrix_snapshot() == before
 
 
 def test_catalogue_shows_sources_vintages_coverage_and_the_crosswalk_warning(small_world, client, tmp_path):

@@ -6,17 +6,24 @@ and — for actions — the database is left unchanged. A last test checks that 
 interface appears in the matrix, so a new view cannot be added without its rule.
 """
 
+import copy
 import importlib
 import pkgutil
+import shutil
+from datetime import date
 
 import pytest
+from django.db import connections, transaction
+from django.test import override_settings
 from django.urls import get_resolver, reverse
 
 import tests.www.matrix as matrix_package
 from essaim.organizations.enums import CollectiviteLevel, MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
 from essaim.projects.models import Project
-from essaim.schools.models import ProductionSchool
+from essaim.schools.models import ProductionSchool, SchoolYear, Workshop
+from essaim.trades.defaults import seed_default_trades
+from essaim.trades.models import Trade
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
@@ -37,8 +44,7 @@ for _module_info in sorted(pkgutil.iter_modules(matrix_package.__path__), key=la
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
+def build_world():
     """Two holders with a project each, the programme partners, a collectivité around project A."""
     commune_a = CommuneFactory(code="59183", name="Dunkerque")
     commune_b = CommuneFactory(code="80001", name="Abbeville")
@@ -75,6 +81,22 @@ def world():
     project_a = ProjectFactory(holder=holder_a, commune=commune_a, name="Projet A")
     project_b = ProjectFactory(holder=holder_b, commune=commune_b, name="Projet B")
     school = ProductionSchool.objects.create(name="École réelle", commune=commune_b, sources="https://exemple.fr")
+    # Open schools run on Essaim by holders A and B (the staff of each is its organisation's members).
+    open_schools = {}
+    for key, holder, project, commune in [("a", holder_a, project_a, commune_a), ("b", holder_b, project_b, commune_b)]:
+        open_school = ProductionSchool.objects.create(
+            name=f"École {key.upper()}",
+            commune=commune,
+            organization=holder,
+            project=project,
+            sources="https://exemple.fr",
+        )
+        trade = Trade.objects.get(slug="usinage")
+        open_schools[f"open_school_{key}"] = open_school
+        open_schools[f"workshop_{key}"] = Workshop.objects.create(school=open_school, trade=trade, name="Atelier")
+        open_schools[f"school_year_{key}"] = SchoolYear.objects.create(
+            school=open_school, label="2026-2027", start_date=date(2026, 9, 1), end_date=date(2027, 7, 3)
+        )
     world = {
         "users": users,
         "orgs": orgs,
@@ -83,10 +105,55 @@ def world():
         "school": school,
         "commune": commune_a,
         "membership_a": Membership.objects.get(user=users["holder_a_reader"]),
+        **open_schools,
     }
     for extend in _WORLD_EXTENSIONS:
         extend(world)
     return world
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module and worker, inside a transaction rolled back at the end.
+
+    Each case runs in its own savepoint on top of it (pytest-django's ``db``), so whatever a case
+    writes is undone before the next one. The files the world writes (dossier documents, receipts)
+    go to a folder of their own, copied into each case's media folder by ``world``.
+    """
+    media_root = tmp_path_factory.mktemp("matrix-world-media")
+    outers = []
+    with django_db_blocker.unblock():
+        try:
+            for alias in connections:
+                # Reuse the exemption Django gives its test transactions, so that a service opening a
+                # durable block (``atomic(durable=True)``) behaves here as in any other database test.
+                outer = transaction.atomic(using=alias)
+                outer._from_testcase = True
+                outer.__enter__()
+                outers.append((alias, outer))
+            with override_settings(MEDIA_ROOT=media_root):
+                seed_default_trades(Trade)
+                built = build_world()
+            yield built, media_root
+        finally:
+            while outers:
+                alias, outer = outers.pop()
+                transaction.set_rollback(True, using=alias)
+                outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(shared_world, db, settings, _media_root):
+    """A fresh copy of the shared world for one case.
+
+    The database rows are the shared ones (the case's savepoint undoes its writes); the Python
+    objects are deep copies, so what a case caches or changes on them (``last_login`` set by
+    ``force_login``, ``_current_membership``, related-object caches) never reaches the next case.
+    The world's files are copied into the case's own media folder.
+    """
+    built, media_root = shared_world
+    shutil.copytree(media_root, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return copy.deepcopy(built)
 
 
 # Actions that change the session only (which organisation one acts for), not the database.

@@ -14,23 +14,14 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from essaim.common.formats import format_euros
+from essaim.www.charts import SHORT_MONTHS_FR, nice_step
 
 WIDTH, HEIGHT = 960, 340
 LEFT, RIGHT, TOP, BOTTOM = 92, 16, 34, 46
-MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
 def month_label(day) -> str:
     return f"{day.month:02d}/{day.year}"
-
-
-def _nice_step(span: float) -> float:
-    raw = span / 6
-    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
 
 
 def _f(value: float) -> str:
@@ -44,7 +35,7 @@ def cash_chart_svg(result, *, chart_id: str = "cash-chart") -> str:
     floor = result.working_capital.cash_floor
     values = [float(m.closing) for m in months] + [float(v) for v in without] + [float(floor), 0.0]
     low, high = min(values), max(values)
-    step = _nice_step(high - low or 1)
+    step = nice_step(high - low or 1, ticks=6)
     low = step * (low // step)
     high = step * (-(-high // step))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -158,7 +149,7 @@ def cash_chart_svg(result, *, chart_id: str = "cash-chart") -> str:
                     HEIGHT - BOTTOM + 6,
                     _f(x + 3),
                     HEIGHT - BOTTOM + 20,
-                    MONTHS_FR[month.date.month - 1],
+                    SHORT_MONTHS_FR[month.date.month - 1],
                     month.date.year,
                 )
             )
