@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from essaim.common.models import BaseModel
+from essaim.common.models import AMOUNT, BaseModel
 from essaim.financing.enums import VersionStatus
 from essaim.funding_applications.enums import (
     FUNDER_KINDS,
@@ -26,8 +26,6 @@ from essaim.funding_applications.enums import (
 )
 from essaim.organizations.enums import CollectiviteLevel, OrganizationKind
 from essaim.organizations.permissions import current_organization
-
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
 def _stored_name(instance, filename, prefix):
@@ -161,6 +159,32 @@ class FundingApplication(BaseModel):
     completion_return_state = models.CharField(
         "état de retour après complément", max_length=30, choices=ApplicationState.choices, blank=True
     )
+    # Catalogue programme and credit envelope the dossier draws on (issue #6): a grant decision commits
+    # its amount on the envelope, each tranche paid is a disbursement of its ledger.
+    programme = models.ForeignKey(
+        "funding_programmes.FundingProgramme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_applications",
+        verbose_name="dispositif",
+    )
+    envelope = models.ForeignKey(
+        "funding_programmes.BudgetEnvelope",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_applications",
+        verbose_name="enveloppe de crédits",
+    )
+    funding_line = models.OneToOneField(
+        "funding_programmes.FundingLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name="ligne de financement",
+    )
     decided_amount = models.DecimalField("montant accordé", null=True, blank=True, **AMOUNT)
     conditions = models.TextField("conditions", blank=True)
     refusal_reasons = models.TextField("motifs du refus", blank=True)
@@ -240,6 +264,10 @@ class FundingApplication(BaseModel):
                 errors["plan_version"] = "Seule une version soumise (figée) du plan de financement peut être jointe."
             elif self.project_id and version.plan.project_id != self.project_id:
                 errors["plan_version"] = "Cette version de plan appartient à un autre projet."
+        if self.programme_id and self.funder_id and self.programme.funder_id != self.funder_id:
+            errors["programme"] = "Ce dispositif relève d'un autre financeur."
+        if self.envelope_id and self.envelope.programme_id != self.programme_id:
+            errors["envelope"] = "Cette enveloppe appartient à un autre dispositif."
         if errors:
             raise ValidationError(errors)
 

@@ -19,7 +19,7 @@ from essaim.organizations.models import Membership
 
 def site_url(path: str) -> str:
     """Absolute link for e-mails (``ESSAIM_SITE_URL``, default the development server)."""
-    return getattr(settings, "ESSAIM_SITE_URL", "http://localhost:8000").rstrip("/") + path
+    return settings.ESSAIM_SITE_URL.rstrip("/") + path
 
 
 def audience_emails(application, audiences, *, exclude=None) -> list[str]:

@@ -25,7 +25,7 @@ from essaim.common.formats import format_euros
 from essaim.financing.enums import VersionStatus
 from essaim.funding_applications import notifications, receipts
 from essaim.funding_applications.documents import check_document
-from essaim.funding_applications.enums import ApplicationState, ExpertRequestStatus
+from essaim.funding_applications.enums import GRANTED_STATES, ApplicationState, ExpertRequestStatus
 from essaim.funding_applications.models import (
     ApplicationDocument,
     ApplicationMessage,
@@ -35,8 +35,9 @@ from essaim.funding_applications.models import (
     FundingApplication,
     ReviewNote,
 )
-from essaim.funding_applications.permissions import is_application_holder
+from essaim.funding_applications.permissions import is_application_funder, is_application_holder
 from essaim.funding_applications.workflow import TRANSITIONS_BY_NAME
+from essaim.funding_programmes import services as funding_lines
 from essaim.organizations.permissions import current_organization, has_write_role
 
 ILLEGAL_MOVE = (
@@ -153,6 +154,8 @@ def funding_application_transition(
     transition = TRANSITIONS_BY_NAME.get(name)
     if transition is None:
         raise ApplicationError("Action inconnue.")
+    if name in ("grant", "reopen"):
+        funding_lines.serialize_envelope_writes()  # SQLite: queue concurrent decisions (envelope credit)
     locked = _lock(application)
     if not rules.has_perm("funding_applications.view_application", by, locked) or not transition.actor.test(by, locked):
         raise ApplicationPermissionError(NOT_ALLOWED)
@@ -183,6 +186,7 @@ def funding_application_transition(
     locked.state = to_state
     locked.full_clean()
     locked.save()
+    _sync_funding_line(locked, transition.name, by=by, comment=comment)
     if transition.name == "deposit":
         pdf = receipts.receipt_pdf(receipts.receipt_html(locked))
         locked.deposit_receipt.save(f"attestation-{locked.reference}.pdf", ContentFile(pdf), save=True)
@@ -200,6 +204,52 @@ def funding_application_transition(
         lambda: notifications.notify_transition(application=locked, transition=transition, log=log, by=by)
     )
     return log
+
+
+def _sync_funding_line(locked, name, *, by, comment) -> None:
+    """Keep the dossier's funding line and its envelope's ledger in step with the decision.
+
+    Deposit: the line exists (« demandé »). Grant: « obtenu », the amount committed on the dossier's
+    envelope (refused with the figures when the credit is short). Refuse, close: « refusé ». Reopen:
+    back to « demandé », the commitment released.
+    """
+    try:
+        if name == "deposit":
+            line = funding_lines.application_line_sync(application=locked)
+        elif name == "grant":
+            line = funding_lines.application_granted(application=locked, amount=locked.decided_amount, by=by)
+        elif name in ("refuse", "close"):
+            line = funding_lines.application_refused(application=locked, by=by, reason=comment)
+        elif name == "reopen":
+            line = funding_lines.application_reopened(application=locked, by=by)
+        else:
+            return
+    except funding_lines.FundingError as error:
+        raise ApplicationError(str(error)) from error
+    if line is not None and locked.funding_line_id != line.pk:
+        locked.funding_line = line
+        locked.save(update_fields=["funding_line", "updated_at"])
+
+
+@transaction.atomic
+def funding_application_link_programme(*, application, programme, envelope, by) -> FundingApplication:
+    """Link a dossier to a catalogue programme and one of its envelopes (the funder's staff, before the
+    decision). Its funding line follows while it is « demandé »."""
+    locked = _lock(application)
+    if not (is_application_funder & has_write_role).test(by, locked) or not rules.has_perm(
+        "funding_applications.view_application", by, locked
+    ):
+        raise ApplicationPermissionError(NOT_ALLOWED)
+    if locked.state in GRANTED_STATES or locked.decided_at is not None:
+        raise ApplicationError("La décision est prise : le dispositif et l'enveloppe ne changent plus.")
+    locked.programme = programme
+    locked.envelope = envelope
+    locked.full_clean()
+    locked.save()
+    if locked.funding_line_id:
+        funding_lines.application_line_sync(application=locked)
+    _refresh(application, locked)
+    return locked
 
 
 def _transition_service(name):
@@ -380,6 +430,7 @@ def funding_application_disbursement_record(
     *, application, amount: Decimal, paid_date, by, label: str = ""
 ) -> Disbursement:
     """Record a tranche paid by the funder; the total paid never exceeds the decided amount."""
+    funding_lines.serialize_envelope_writes()
     locked = _lock(application)
     _require(by, "funding_applications.record_disbursement", locked)
     if amount is None or amount <= 0:
@@ -395,6 +446,10 @@ def funding_application_disbursement_record(
     locked.disbursed_amount = total
     locked.full_clean()
     locked.save()
+    try:
+        funding_lines.application_disbursed(application=locked, amount=amount, paid_date=paid_date, by=by)
+    except funding_lines.FundingError as error:
+        raise ApplicationError(str(error)) from error
     _refresh(application, locked)
     transaction.on_commit(lambda: notifications.notify_disbursement(disbursement=disbursement, by=by))
     return disbursement

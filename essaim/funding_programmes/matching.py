@@ -1,0 +1,146 @@
+"""Matching a project (or one version of its plan) against the catalogue: the Django side of
+``eligibility.py``. It reads the rows, builds the engine's dataclasses and returns one result per
+programme, in a fixed number of queries whatever the size of the catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from essaim.financing.models import FinancingPlanVersion
+from essaim.funding_programmes import eligibility
+from essaim.funding_programmes.enums import BeneficiaryKind, PlanTarget
+from essaim.funding_programmes.models import BudgetEnvelope, FundingProgramme
+from essaim.projects.enums import ProjectStage
+from essaim.schools.models import ProductionSchool
+from essaim.territories.models import Department
+from financing_engine import plan_from_dict
+from financing_engine.errors import PlanInputError
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class ProgrammeMatch:
+    programme: FundingProgramme
+    result: eligibility.MatchResult
+    available: Decimal | None
+    envelopes: tuple[BudgetEnvelope, ...]
+
+    @property
+    def can_add_to_plan(self) -> bool:
+        return self.programme.plan_target != PlanTarget.NONE
+
+
+def base_labels() -> dict[str, str]:
+    """French labels of the codes the criteria use (stages, beneficiary kinds, départements)."""
+    labels = dict(ProjectStage.choices)
+    labels.update(BeneficiaryKind.choices)
+    labels.update({d.code: f"{d.name} ({d.code})" for d in Department.objects.all()})
+    return labels
+
+
+def programme_criteria(programme: FundingProgramme, labels: dict[str, str] | None = None) -> eligibility.Criteria:
+    return eligibility.Criteria(
+        name=programme.name,
+        department_codes=tuple(programme.department_codes or ()),
+        epci_sirens=tuple(programme.epci_sirens or ()),
+        commune_codes=tuple(programme.commune_codes or ()),
+        beneficiary_kinds=tuple(programme.beneficiary_kinds or ()),
+        project_stages=tuple(programme.project_stages or ()),
+        cost_base=eligibility.CostBase(programme.cost_base),
+        expense_categories=tuple(programme.expense_categories or ()),
+        excludes_recoverable_vat=programme.excludes_recoverable_vat,
+        max_rate=programme.max_rate,
+        amount_per_youth=programme.amount_per_youth,
+        floor_amount=programme.floor_amount,
+        ceiling_amount=programme.ceiling_amount,
+        opens_on=programme.opens_on,
+        closes_on=programme.closes_on,
+        requires_local_authority_grant=programme.requires_local_authority_grant,
+        reimburses_paid_expenses_only=programme.reimburses_paid_expenses_only,
+        other_conditions=programme.other_conditions,
+        labels=labels or {},
+    )
+
+
+def reference_version(project) -> FinancingPlanVersion | None:
+    """The plan version a project is matched on by default: the latest version of its most recently
+    updated plan (the draft when there is one, since it is always the latest)."""
+    return (
+        FinancingPlanVersion.objects.filter(plan__project=project)
+        .select_related("plan")
+        .order_by("-plan__updated_at", "-plan_id", "-number")
+        .first()
+    )
+
+
+def project_facts(project, version: FinancingPlanVersion | None, *, is_open_school: bool) -> eligibility.ProjectFacts:
+    costs = None
+    if version is not None:
+        try:
+            plan = plan_from_dict(version.content)
+        except PlanInputError:
+            plan = None
+        if plan is not None:
+            costs = eligibility.plan_costs(plan, plan_label=f"{version.plan.name}, version {version.number}")
+    commune = project.commune
+    return eligibility.ProjectFacts(
+        name=project.name,
+        commune_code=commune.code,
+        commune_label=commune.name,
+        epci_siren=commune.epci.siren if commune.epci_id else "",
+        department_code=commune.department.code,
+        beneficiary_kind=BeneficiaryKind.OPEN_SCHOOL if is_open_school else BeneficiaryKind.SCHOOL_PROJECT,
+        stage=project.stage,
+        costs=costs,
+    )
+
+
+def covering_envelopes(programmes, *, department_id, today) -> dict[int, list[BudgetEnvelope]]:
+    """Current envelopes (period covers ``today``) of each programme whose territory covers the
+    project's département (an envelope without territory covers the whole région)."""
+    envelopes = (
+        BudgetEnvelope.objects.with_totals()
+        .filter(programme__in=programmes, start_date__lte=today, end_date__gte=today)
+        .filter(Q(department__isnull=True) | Q(department_id=department_id))
+        .order_by("programme_id", "start_date", "pk")
+    )
+    result: dict[int, list[BudgetEnvelope]] = {}
+    for envelope in envelopes:
+        result.setdefault(envelope.programme_id, []).append(envelope)
+    return result
+
+
+def match_project(project, *, version=None, programmes=None, today=None, labels=None) -> list[ProgrammeMatch]:
+    """Every programme of the catalogue (or of ``programmes``) matched against ``project`` on
+    ``version`` (default: ``reference_version``). Sorted: éligible, à vérifier, non éligible."""
+    today = today or timezone.localdate()
+    if version is None:
+        version = reference_version(project)
+    if programmes is None:
+        programmes = FundingProgramme.objects.select_related("funder")
+    programmes = list(programmes)
+    ids_with_envelopes = set(
+        BudgetEnvelope.objects.filter(programme__in=programmes)
+        .order_by()
+        .values_list("programme_id", flat=True)
+        .distinct()
+    )
+    current = covering_envelopes(programmes, department_id=project.commune.department_id, today=today)
+    is_open = project.stage == ProjectStage.OPEN or ProductionSchool.objects.filter(project=project).exists()
+    facts = project_facts(project, version, is_open_school=is_open)
+    labels = labels if labels is not None else base_labels()
+    order = {eligibility.Verdict.ELIGIBLE: 0, eligibility.Verdict.TO_CHECK: 1, eligibility.Verdict.NOT_ELIGIBLE: 2}
+    matches = []
+    for programme in programmes:
+        envelopes = tuple(current.get(programme.pk, ()))
+        available = sum((e.available_total for e in envelopes), ZERO) if programme.pk in ids_with_envelopes else None
+        result = eligibility.evaluate(programme_criteria(programme, labels), facts, today=today, available=available)
+        matches.append(ProgrammeMatch(programme=programme, result=result, available=available, envelopes=envelopes))
+    matches.sort(key=lambda m: (order[m.result.verdict], m.programme.funder.name, m.programme.name))
+    return matches

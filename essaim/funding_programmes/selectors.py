@@ -1,0 +1,92 @@
+"""Reads on funding lines and programmes used by other apps (the steering dashboard) and the pages.
+
+Callers pass querysets already scoped with ``visible_to(user)``: selectors never widen what a user sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from essaim.funding_programmes.enums import FundingLineStatus
+from financing_engine.money import round_cents
+
+ZERO = Decimal("0.00")
+_AMOUNT = models.DecimalField(max_digits=16, decimal_places=2)
+
+
+@dataclass(frozen=True, slots=True)
+class FundingTotalsRow:
+    """Totals of the funding lines of one funder and one programme (``programme_id`` None: lines
+    recorded without a programme). remaining = granted − paid."""
+
+    funder_id: int
+    funder_name: str
+    programme_id: int | None
+    programme_name: str
+    line_count: int
+    asked_amount: Decimal
+    granted_amount: Decimal
+    paid_amount: Decimal
+
+    @property
+    def remaining_amount(self) -> Decimal:
+        return self.granted_amount - self.paid_amount
+
+
+NO_PROGRAMME = "Hors dispositif du catalogue"
+
+
+def _dec(value) -> Decimal:
+    return round_cents(Decimal(value if value is not None else 0))
+
+
+def funding_totals(*, lines) -> list[FundingTotalsRow]:
+    """Rows per funder and programme with asked / granted / paid / remaining totals, in one SQL query.
+
+    - asked: Σ requested_amount of every line (whatever its state);
+    - granted: Σ granted_amount of the lines obtenues or versées (a refused line grants nothing);
+    - paid: Σ paid_amount;
+    - remaining: granted − paid.
+    Sorted by funder name then programme name (lines without a programme last within a funder).
+    """
+    granted_states = [FundingLineStatus.GRANTED, FundingLineStatus.PAID]
+    rows = (
+        lines.order_by()
+        .values("funder_id", "funder__name", "programme_id", "programme__name")
+        .annotate(
+            line_count=Count("pk"),
+            asked=Coalesce(Sum("requested_amount"), ZERO, output_field=_AMOUNT),
+            granted=Coalesce(Sum("granted_amount", filter=Q(status__in=granted_states)), ZERO, output_field=_AMOUNT),
+            paid=Coalesce(Sum("paid_amount"), ZERO, output_field=_AMOUNT),
+        )
+    )
+    result = [
+        FundingTotalsRow(
+            funder_id=row["funder_id"],
+            funder_name=row["funder__name"],
+            programme_id=row["programme_id"],
+            programme_name=row["programme__name"] or NO_PROGRAMME,
+            line_count=row["line_count"],
+            asked_amount=_dec(row["asked"]),
+            granted_amount=_dec(row["granted"]),
+            paid_amount=_dec(row["paid"]),
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda r: (r.funder_name.casefold(), r.programme_id is None, r.programme_name.casefold()))
+    return result
+
+
+def funding_totals_grand_total(rows: list[FundingTotalsRow]) -> dict[str, Decimal]:
+    """Sum of the rows (for the « Total » line of the tables and exports)."""
+    return {
+        "asked": sum((r.asked_amount for r in rows), ZERO),
+        "granted": sum((r.granted_amount for r in rows), ZERO),
+        "paid": sum((r.paid_amount for r in rows), ZERO),
+        "remaining": sum((r.remaining_amount for r in rows), ZERO),
+    }

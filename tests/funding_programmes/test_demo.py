@@ -1,0 +1,31 @@
+"""The demo loads the documented catalogue and fictitious lines whose envelopes' ledgers follow."""
+
+from decimal import Decimal
+
+import pytest
+
+from essaim.demo.services import demo_load
+from essaim.funding_programmes.models import BudgetEnvelope, EnvelopeMovement, FundingLine, FundingProgramme
+from essaim.territories.services import territories_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_catalogue_lines_and_ledger_are_idempotent(settings):
+    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
+    demo_load()
+    counts = (FundingProgramme.objects.count(), BudgetEnvelope.objects.count(), FundingLine.objects.count())
+    movements = EnvelopeMovement.objects.count()
+    demo_load()
+    assert (FundingProgramme.objects.count(), BudgetEnvelope.objects.count(), FundingLine.objects.count()) == counts
+    assert EnvelopeMovement.objects.count() == movements == 3  # 2 commitments, 1 disbursement
+    assert counts[0] == 9
+    assert not FundingProgramme.objects.filter(name__contains="(fictif)").exists()  # steering kept our lines
+    envelope = BudgetEnvelope.objects.get(label="Investissement écoles de production 2026")
+    assert envelope.is_demo_figure
+    assert envelope.ledger_totals() == {
+        "committed": Decimal("90000"),
+        "paid": Decimal("45000"),
+        "available": Decimal("510000"),
+    }
+    assert all(line.comment == "Ligne fictive de démonstration." for line in FundingLine.objects.all())
