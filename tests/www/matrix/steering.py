@@ -1,0 +1,64 @@
+"""Matrix rows of the steering area (see tests/www/test_permission_matrix.py for the format).
+
+The dashboard and the reports: platform administrators, the Région, the Banque des Territoires, FNEP
+(readers included) and collectivités (their territory). Objectives: the administrateurs of the Région,
+of the BdT or of FNEP only (the matrix has a Région administrateur).
+"""
+
+from decimal import Decimal
+
+from essaim.steering.models import Objective
+from tests.www.matrix.actors import PARTNERS
+
+VIEW = {"platform_admin", "collectivite_member"} | PARTNERS
+MANAGE = {"region_admin"}
+
+
+def extend_world(world):
+    world["objective"] = Objective.objects.create(
+        label="Objectif de la matrice",
+        metric="schools_open",
+        scope="region",
+        target_value=Decimal(3),
+        due_date="2027-12-31",
+    )
+
+
+def snapshot():
+    return {
+        "objectives": list(Objective.objects.order_by("pk").values_list("label", "target_value", "due_date")),
+    }
+
+
+def _objective(w):
+    return {"pk": w["objective"].pk}
+
+
+def _objective_post(w):
+    return {
+        "label": "Objectif modifié",
+        "metric": "schools_open",
+        "scope": "region",
+        "target_value": "4",
+        "due_date": "2027-12-31",
+        "position": "0",
+    }
+
+
+ROWS = [
+    ("steering_dashboard", "steering:dashboard", None, "get", None, VIEW),
+    ("steering_report_pdf", "steering:report_pdf", None, "get", None, VIEW),
+    ("steering_report_xlsx", "steering:report_xlsx", None, "get", None, VIEW),
+    ("steering_objective_create", "steering:objective_create", None, "get", None, MANAGE),
+    (
+        "steering_objective_create_post",
+        "steering:objective_create",
+        None,
+        "post",
+        lambda w: _objective_post(w) | {"label": "Nouvel objectif"},
+        MANAGE,
+    ),
+    ("steering_objective_edit", "steering:objective_edit", _objective, "get", None, MANAGE),
+    ("steering_objective_edit_post", "steering:objective_edit", _objective, "post", _objective_post, MANAGE),
+    ("steering_objective_delete_post", "steering:objective_delete", _objective, "post", lambda w: {}, MANAGE),
+]
