@@ -1,10 +1,31 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Pages of the écoles de production: the public list and card, and the structure of an open school
+(opening from its project, school years, workshops, maîtres professionnels, identity for invoices).
 
-from essaim.schools.models import ProductionSchool
+Open-school pages fetch the school through ``ProductionSchool.objects.structure_visible_to`` (staff,
+programme partners, platform administrators; anyone else gets a 404) and check writes with
+``schools.manage_school`` (administrateurs and membres of the school's organisation)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from essaim.organizations.permissions import current_organization
+from essaim.projects.models import Project
+from essaim.schools import services
+from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
 from essaim.www.forms import SchoolFilterForm
-from essaim.www.permissions import get_visible_or_404
+from essaim.www.orders.forms import (
+    MasterTrainerForm,
+    SchoolIdentityForm,
+    SchoolOpenForm,
+    SchoolYearForm,
+    WorkshopForm,
+)
+from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 
 @login_required
@@ -28,4 +49,194 @@ def school_list(request):
 @require_GET
 def school_detail(request, pk):
     school = get_visible_or_404(ProductionSchool, request.user, pk=pk)
-    return render(request, "www/schools/detail.html", {"school": school})
+    context = {
+        "school": school,
+        "can_view_structure": school.is_run_on_essaim and has_perm(request.user, "schools.view_structure", school),
+    }
+    return render(request, "www/schools/detail.html", context)
+
+
+# --------------------------------------------------------------------------- open schools
+
+
+def structure_school_or_404(user, school_pk):
+    return get_object_or_404(
+        ProductionSchool.objects.structure_visible_to(user).select_related("project", "organization", "commune"),
+        pk=school_pk,
+    )
+
+
+def school_context(request, school, tab):
+    """What every tab of an open school needs (the tab bar and the write/people rights)."""
+    return {
+        "school": school,
+        "tab": tab,
+        "can_manage": has_perm(request.user, "schools.manage_school", school),
+        "is_staff": has_perm(request.user, "orders.view_orders", school),
+    }
+
+
+@login_required
+@require_GET
+def my_school(request):
+    """« Mon école »: the open school of the organisation the user acts for, or how to open it."""
+    organization = current_organization(request.user)
+    school = ProductionSchool.objects.staffed_by(request.user).first()
+    if school is not None:
+        return redirect("orders:school_home", school_pk=school.pk)
+    projects = Project.objects.visible_to(request.user).filter(holder=organization) if organization else []
+    return render(request, "orders/no_school.html", {"projects": projects, "organization": organization})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_open(request, project_pk):
+    """« Ouvrir l'école » from a project at the stage « Ouverte » (its holder, administrateur or membre)."""
+    project = get_visible_or_404(Project, request.user, pk=project_pk)
+    existing = ProductionSchool.objects.filter(project=project).first()
+    if (
+        existing is not None
+        and ProductionSchool.objects.structure_visible_to(request.user).filter(pk=existing.pk).exists()
+    ):
+        messages.info(request, f"L'école de ce projet est déjà ouverte : « {existing.name} ».")
+        return redirect("orders:school_home", school_pk=existing.pk)
+    require_perm(request.user, "schools.open_school", project)
+    form = SchoolOpenForm(request.POST or None, initial={"name": project.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.production_school_open_from_project(
+                project=project, name=form.cleaned_data["name"], opening_year=form.cleaned_data["opening_year"]
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"L'école « {school.name} » est ouverte sur Essaim.")
+            return redirect("orders:school_home", school_pk=school.pk)
+    return render(request, "orders/school_open.html", {"project": project, "form": form})
+
+
+@login_required
+@require_GET
+def school_home(request, school_pk):
+    """The structure tab: identity, school years, workshops with capacity, maîtres professionnels."""
+    school = structure_school_or_404(request.user, school_pk)
+    context = school_context(request, school, "structure")
+    school_years = list(SchoolYear.objects.filter(school=school).order_by("-start_date"))
+    workshops = list(
+        Workshop.objects.filter(school=school)
+        .select_related("trade")
+        .annotate(trainer_count=Count("master_trainers", distinct=True))
+        .order_by("name")
+    )
+    capacity = Workshop.objects.filter(school=school, is_active=True).aggregate(
+        total=Sum("capacity"), count=Count("pk")
+    )
+    context |= {
+        "workshops": workshops,
+        "capacity_total": capacity["total"] or 0,
+        "active_workshop_count": capacity["count"],
+        "school_years": school_years,
+        "current_year": next(
+            (y for y in school_years if y.start_date <= timezone.localdate() <= y.end_date),
+            school_years[0] if school_years else None,
+        ),
+        "trainers": (
+            MasterTrainer.objects.visible_to(request.user).filter(school=school).select_related("workshop")
+            if context["is_staff"]
+            else None
+        ),
+        "trainer_count": sum(w.trainer_count for w in workshops),
+    }
+    return render(request, "orders/school_home.html", context)
+
+
+def _structure_form(request, school_pk, *, form_class, instance_model=None, pk=None, save, title, form_kwargs=None):
+    school = structure_school_or_404(request.user, school_pk)
+    require_perm(request.user, "schools.manage_school", school)
+    instance = get_object_or_404(instance_model.objects.filter(school=school), pk=pk) if pk else None
+    kwargs = (form_kwargs or {}) | ({"instance": instance} if instance_model is not None else {})
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            save(school=school, instance=instance, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Enregistré.")
+            return redirect("orders:school_home", school_pk=school.pk)
+    context = school_context(request, school, "structure") | {"form": form, "title": title}
+    return render(request, "orders/form.html", context)
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_identity_edit(request, school_pk):
+    school = structure_school_or_404(request.user, school_pk)
+    require_perm(request.user, "schools.manage_school", school)
+    form = SchoolIdentityForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Identité de l'école enregistrée.")
+        return redirect("orders:school_home", school_pk=school.pk)
+    context = school_context(request, school, "structure") | {
+        "form": form,
+        "title": "Identité de l'école sur les devis et factures",
+    }
+    return render(request, "orders/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_year_edit(request, school_pk, pk=None):
+    return _structure_form(
+        request,
+        school_pk,
+        form_class=SchoolYearForm,
+        instance_model=SchoolYear,
+        pk=pk,
+        save=services.school_year_save,
+        title="Année scolaire",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_edit(request, school_pk, pk=None):
+    return _structure_form(
+        request,
+        school_pk,
+        form_class=WorkshopForm,
+        instance_model=Workshop,
+        pk=pk,
+        save=services.workshop_save,
+        title="Atelier",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def master_trainer_edit(request, school_pk, pk=None):
+    school = structure_school_or_404(request.user, school_pk)
+    return _structure_form(
+        request,
+        school_pk,
+        form_class=MasterTrainerForm,
+        instance_model=MasterTrainer,
+        pk=pk,
+        save=services.master_trainer_save,
+        title="Maître professionnel",
+        form_kwargs={"school": school},
+    )

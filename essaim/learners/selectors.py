@@ -1,0 +1,280 @@
+"""Aggregates of the youth follow-up: what leaves the school, and the school's own figures.
+
+Everything that leaves the school (the programme dashboard, the Région, FNEP, exports) comes from
+``programme_learner_outcomes`` or ``workshop_learner_outcomes``: counts and rates per group, with
+groups under 5 youths suppressed and complementary suppression (``secrecy.py``). These functions do
+not check who asks — the figures they return are safe to show to any programme partner; the caller
+chooses the schools.
+
+``school_learner_outcomes`` gives the school its own figures unsuppressed: its staff already see
+every record; the view checks ``learners.view_learners`` first.
+
+Measures (formulas and a worked example in docs/learners.md):
+
+- ``enrolled``: youths ever enrolled (base: themselves); ``current``: youths still at school;
+- ``production_hours``: sum of the production hours entered (base: youths with hours);
+- ``production_share``: production hours / (production + theory hours) (same base);
+- ``diploma_success_rate``: admis / (admis + refusé); pending results are left out (base: youths
+  with a result);
+- ``insertion_rate_6_months`` / ``_12_months``: youths in employment, apprenticeship or further
+  training / youths whose situation at 6 (12) months was recorded, « inconnu » included (base: those
+  youths).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from essaim.learners.enums import POSITIVE_OUTCOMES, DiplomaResult, OutcomeMoment
+from essaim.learners.models import Learner, LearnerOutcome, WeeklyHours
+from essaim.learners.secrecy import THRESHOLD, Cell, suppress_table
+
+# Target share of the timetable in production (domain.md §1.5: 2/3; accepted 55–70 %).
+PRODUCTION_SHARE_TARGET = Decimal(2) / Decimal(3)
+PRODUCTION_SHARE_RANGE = (Decimal("0.55"), Decimal("0.70"))
+RATE_QUANTUM = Decimal("0.001")
+
+MEASURES = (
+    "enrolled",
+    "current",
+    "production_hours",
+    "production_share",
+    "diploma_success_rate",
+    "insertion_rate_6_months",
+    "insertion_rate_12_months",
+)
+MEASURE_LABELS = {
+    "enrolled": "Jeunes inscrits depuis l'ouverture",
+    "current": "Jeunes présents",
+    "production_hours": "Heures en production",
+    "production_share": "Part du temps en production",
+    "diploma_success_rate": "Taux de réussite au diplôme",
+    "insertion_rate_6_months": "Taux d'insertion à 6 mois",
+    "insertion_rate_12_months": "Taux d'insertion à 12 mois",
+}
+RATE_MEASURES = frozenset(
+    {"production_share", "diploma_success_rate", "insertion_rate_6_months", "insertion_rate_12_months"}
+)
+
+
+def rate(numerator, denominator) -> Decimal | None:
+    """numerator / denominator as a fraction rounded to 0.1 point (half up), None when the base is 0."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class RawFigures:
+    """Unsuppressed sums of one group (a school, a workshop). Never leaves this module unsuppressed
+    except through ``school_learner_outcomes``."""
+
+    enrolled: int = 0
+    current: int = 0
+    production_hours: Decimal = Decimal(0)
+    theory_hours: Decimal = Decimal(0)
+    youths_with_hours: int = 0
+    diploma_passed: int = 0
+    diploma_decided: int = 0
+    positive_6: int = 0
+    recorded_6: int = 0
+    positive_12: int = 0
+    recorded_12: int = 0
+
+    def __add__(self, other: RawFigures) -> RawFigures:
+        return RawFigures(**{name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__})
+
+    def measures(self) -> dict[str, tuple[Any, int]]:
+        """(value, base) of each published measure."""
+        total_hours = self.production_hours + self.theory_hours
+        return {
+            "enrolled": (self.enrolled, self.enrolled),
+            "current": (self.current, self.current),
+            "production_hours": (self.production_hours, self.youths_with_hours),
+            "production_share": (rate(self.production_hours, total_hours), self.youths_with_hours),
+            "diploma_success_rate": (rate(self.diploma_passed, self.diploma_decided), self.diploma_decided),
+            "insertion_rate_6_months": (rate(self.positive_6, self.recorded_6), self.recorded_6),
+            "insertion_rate_12_months": (rate(self.positive_12, self.recorded_12), self.recorded_12),
+        }
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One row of an outcome table: a label (school, workshop or « Total ») and one ``Cell`` per measure."""
+
+    label: str
+    key: Any
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        cells = self.__dict__.get("cells", {})
+        if name in cells:
+            return cells[name]
+        raise AttributeError(name)
+
+
+@dataclass(frozen=True)
+class OutcomeTable:
+    """Rows plus a total. ``suppressed`` says whether the secrecy rule was applied (always, for
+    anything that leaves the school)."""
+
+    rows: list[OutcomeRow]
+    total: OutcomeRow
+    suppressed: bool
+    threshold: int = THRESHOLD
+    measures: tuple[str, ...] = MEASURES
+
+    @property
+    def has_hidden_cells(self) -> bool:
+        return any(cell.suppressed for row in [*self.rows, self.total] for cell in row.cells.values())
+
+
+def _raw_by(learners, group: str) -> dict[Any, RawFigures]:
+    """Raw figures of ``learners`` grouped by ``group`` (``school_id`` or ``workshop_id``): 4 queries."""
+    raw: dict[Any, RawFigures] = defaultdict(RawFigures)
+    for row in (
+        learners.order_by()
+        .values(group)
+        .annotate(
+            n=Count("pk"),
+            current=Count("pk", filter=Q(exit_date__isnull=True)),
+            passed=Count("pk", filter=Q(diploma_result=DiplomaResult.PASSED)),
+            decided=Count("pk", filter=Q(diploma_result__in=[DiplomaResult.PASSED, DiplomaResult.FAILED])),
+        )
+    ):
+        figures = raw[row[group]]
+        figures.enrolled, figures.current = row["n"], row["current"]
+        figures.diploma_passed, figures.diploma_decided = row["passed"], row["decided"]
+    learner_ids = learners.order_by().values("pk")
+    for row in (
+        WeeklyHours.objects.filter(learner__in=learner_ids)
+        .order_by()
+        .values(f"learner__{group}")
+        .annotate(prod=Sum("production_hours"), theory=Sum("theory_hours"), youths=Count("learner", distinct=True))
+    ):
+        figures = raw[row[f"learner__{group}"]]
+        figures.production_hours = row["prod"] or Decimal(0)
+        figures.theory_hours = row["theory"] or Decimal(0)
+        figures.youths_with_hours = row["youths"]
+    for row in (
+        LearnerOutcome.objects.filter(
+            learner__in=learner_ids, moment__in=[OutcomeMoment.MONTH_6, OutcomeMoment.MONTH_12]
+        )
+        .order_by()
+        .values(f"learner__{group}", "moment")
+        .annotate(n=Count("pk"), positive=Count("pk", filter=Q(outcome__in=list(POSITIVE_OUTCOMES))))
+    ):
+        figures = raw[row[f"learner__{group}"]]
+        if row["moment"] == OutcomeMoment.MONTH_6:
+            figures.recorded_6, figures.positive_6 = row["n"], row["positive"]
+        else:
+            figures.recorded_12, figures.positive_12 = row["n"], row["positive"]
+    return raw
+
+
+def _table(groups: list[tuple[Any, str]], raw: dict[Any, RawFigures], *, suppress: bool) -> OutcomeTable:
+    total_raw = sum((raw.get(key, RawFigures()) for key, _ in groups), RawFigures())
+    rows = {key: raw.get(key, RawFigures()).measures() for key, _ in groups}
+    total = total_raw.measures()
+    if suppress:
+        row_cells, total_cells = suppress_table(rows, total)
+    else:
+        row_cells = {
+            key: {m: Cell(value=v, base=b) for m, (v, b) in measures.items()} for key, measures in rows.items()
+        }
+        total_cells = {m: Cell(value=v, base=b) for m, (v, b) in total.items()}
+    return OutcomeTable(
+        rows=[OutcomeRow(label=label, key=key, cells=row_cells[key]) for key, label in groups],
+        total=OutcomeRow(label="Total", key=None, cells=total_cells),
+        suppressed=suppress,
+    )
+
+
+def programme_learner_outcomes(*, schools: Iterable) -> OutcomeTable:
+    """Per school and in total: youths enrolled and present, production hours and share, diploma
+    success rate, insertion rates at 6 and 12 months — aggregated, with groups under 5 youths
+    suppressed (primary and complementary). Safe to show to programme partners; 4 queries.
+
+    ``schools``: ProductionSchool objects or a queryset of them (the caller's choice of scope).
+    """
+    schools = list(schools)
+    learners = Learner.objects.filter(school__in=[school.pk for school in schools])
+    raw = _raw_by(learners, "school_id")
+    return _table([(school.pk, school.name) for school in schools], raw, suppress=True)
+
+
+def _workshop_groups(school, learners) -> list[tuple[Any, str]]:
+    groups = [(workshop.pk, workshop.name) for workshop in school.workshops.all()]
+    if learners.filter(workshop__isnull=True).exists():
+        groups.append((None, "Sans atelier"))
+    return groups
+
+
+def workshop_learner_outcomes(*, school) -> OutcomeTable:
+    """The school's figures per workshop and in total, suppressed: what the school may send out
+    (its export for funders, FNEP or the Région)."""
+    learners = Learner.objects.filter(school=school)
+    return _table(_workshop_groups(school, learners), _raw_by(learners, "workshop_id"), suppress=True)
+
+
+def school_learner_outcomes(*, school) -> OutcomeTable:
+    """The school's own figures per workshop, unsuppressed: for its staff only (the caller checks
+    ``learners.view_learners`` on the school)."""
+    learners = Learner.objects.filter(school=school)
+    return _table(_workshop_groups(school, learners), _raw_by(learners, "workshop_id"), suppress=False)
+
+
+@dataclass(frozen=True)
+class MonthHours:
+    month: dt.date
+    production_hours: Decimal
+    theory_hours: Decimal
+
+    @property
+    def production_share(self) -> Decimal | None:
+        return rate(self.production_hours, self.production_hours + self.theory_hours)
+
+
+def school_monthly_hours(*, school) -> list[MonthHours]:
+    """Production and theory hours of the school per month (a week counts in the month of its
+    Monday), for the school's own impact page."""
+    rows = (
+        WeeklyHours.objects.filter(learner__school=school)
+        .annotate(month=TruncMonth("week_start"))
+        .order_by("month")
+        .values("month")
+        .annotate(prod=Sum("production_hours"), theory=Sum("theory_hours"))
+    )
+    return [MonthHours(month=row["month"], production_hours=row["prod"], theory_hours=row["theory"]) for row in rows]
+
+
+def learner_hours_summary(learner) -> dict[str, Any]:
+    """A youth's totals and production share (for the record's « heures » tab)."""
+    totals = learner.weekly_hours.aggregate(prod=Sum("production_hours"), theory=Sum("theory_hours"), weeks=Count("pk"))
+    prod, theory = totals["prod"] or Decimal(0), totals["theory"] or Decimal(0)
+    return {
+        "production_hours": prod,
+        "theory_hours": theory,
+        "weeks": totals["weeks"],
+        "production_share": rate(prod, prod + theory),
+    }
+
+
+def share_status(share: Decimal | None) -> str:
+    """« ok » inside the accepted range around the 2/3 target, « low »/« high » outside, « none » without hours."""
+    if share is None:
+        return "none"
+    low, high = PRODUCTION_SHARE_RANGE
+    if share < low:
+        return "low"
+    if share > high:
+        return "high"
+    return "ok"

@@ -1,0 +1,54 @@
+"""Totals of quotes and invoices, with the platform's one rounding policy (``financing_engine.money``).
+
+* a line's amount excluding VAT (HT) = round_cents(quantity × unit price HT);
+* VAT is computed per rate on the sum of the lines at that rate:
+  VAT(rate) = round_cents(Σ HT of the lines at that rate × rate) — the way French invoices show a VAT
+  breakdown per rate;
+* total HT = Σ line HT; total VAT = Σ VAT(rate); total TTC = total HT + total VAT (exact sums).
+
+Worked example: 3 × 12,35 € at 20 % and 1 × 9,99 € at 5,5 % →
+lines 37,05 € and 9,99 €; VAT 20 % = round(37,05 × 0,20) = 7,41 €, VAT 5,5 % = round(9,99 × 0,055 =
+0,54945) = 0,55 €; total HT 47,04 €, VAT 7,96 €, TTC 55,00 €.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from financing_engine.money import ZERO, round_cents
+
+
+def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """Amount HT of one line, rounded to the cent (half up)."""
+    return round_cents(Decimal(quantity) * Decimal(unit_price))
+
+
+@dataclass(frozen=True)
+class Totals:
+    total_ht: Decimal
+    vat_by_rate: dict[Decimal, tuple[Decimal, Decimal]] = field(default_factory=dict)  # rate → (base HT, VAT)
+    total_vat: Decimal = ZERO
+    total_ttc: Decimal = ZERO
+
+
+def document_totals(lines: Iterable[tuple[Decimal, Decimal, Decimal]]) -> Totals:
+    """Totals of lines given as ``(quantity, unit price HT, VAT rate)``."""
+    bases: dict[Decimal, Decimal] = {}
+    total_ht = ZERO
+    for quantity, unit_price, rate in lines:
+        amount = line_amount(quantity, unit_price)
+        rate = Decimal(rate).normalize() if Decimal(rate) else Decimal("0")
+        bases[rate] = bases.get(rate, ZERO) + amount
+        total_ht += amount
+    vat_by_rate = {rate: (base, round_cents(base * rate)) for rate, base in sorted(bases.items(), reverse=True)}
+    total_vat = sum((vat for _, vat in vat_by_rate.values()), ZERO)
+    return Totals(total_ht=total_ht, vat_by_rate=vat_by_rate, total_vat=total_vat, total_ttc=total_ht + total_vat)
+
+
+def ht_share(amount: Decimal, *, total_ht: Decimal, total_ttc: Decimal) -> Decimal:
+    """The part excluding VAT of a payment of ``amount`` on an invoice (pro rata HT/TTC, to the cent)."""
+    if not total_ttc:
+        return ZERO
+    return round_cents(Decimal(amount) * total_ht / total_ttc)

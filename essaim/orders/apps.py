@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "essaim.orders"
+    verbose_name = "Commandes clients"
+
+    def ready(self):
+        from essaim.orders import permissions  # noqa: F401

@@ -1,0 +1,470 @@
+"""Write use cases of customer orders, from the quote to the payment. All atomic; bad input raises a
+``ValidationError`` in French that says where (field or line) and writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from essaim.common.validators import normalize_identifier
+from essaim.orders.amounts import document_totals, line_amount
+from essaim.orders.documents import seller_and_customer_identity
+from essaim.orders.enums import (
+    CounterKind,
+    InvoiceKind,
+    InvoiceStatus,
+    OrderStatus,
+    QuoteStatus,
+)
+from essaim.orders.models import (
+    Customer,
+    CustomerOrder,
+    Delivery,
+    DocumentCounter,
+    Invoice,
+    InvoiceLine,
+    MarketPriceReference,
+    Payment,
+    Quote,
+    QuoteLine,
+    WorkOrder,
+)
+from essaim.schools.models import ProductionSchool
+from financing_engine.money import ZERO
+
+PREFIXES = {CounterKind.QUOTE: "D", CounterKind.ORDER: "C", CounterKind.INVOICE: "F"}
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def lock_counter(*, school_id: int, year: int, kind: str) -> DocumentCounter:
+    """Lock (creating it if needed) the counter of ``kind`` for the school and year, until the end of
+    the enclosing ``transaction.atomic``. Call it FIRST in the transaction.
+
+    PostgreSQL: ``select_for_update`` locks the row; a concurrent issue waits, then reads the committed
+    value. SQLite ignores ``select_for_update``: the no-op UPDATE, as the transaction's first statement,
+    takes the database write lock (a transaction that read first could not take it later without a
+    « database is locked » error). Either way numbers are consecutive and a rolled-back transaction
+    gives its number back (no gap)."""
+    counters = DocumentCounter.objects.filter(school_id=school_id, year=year, kind=kind)
+    if not counters.update(last_number=F("last_number")):
+        DocumentCounter.objects.get_or_create(school_id=school_id, year=year, kind=kind)
+    return counters.select_for_update().get()
+
+
+def take_number(counter: DocumentCounter) -> tuple[int, str]:
+    """The next number of a locked counter: ``(rank, "F2026-0007")``."""
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, f"{PREFIXES[counter.kind]}{counter.year}-{counter.last_number:04d}"
+
+
+# --------------------------------------------------------------------------- customers and prices
+
+
+@transaction.atomic
+def customer_save(*, school: ProductionSchool, instance: Customer | None = None, **fields) -> Customer:
+    instance = instance or Customer(school=school)
+    for key, value in fields.items():
+        setattr(instance, key, value)
+    instance.siret = normalize_identifier(instance.siret or "")
+    return _save(instance)
+
+
+@transaction.atomic
+def market_price_save(
+    *, school: ProductionSchool, instance: MarketPriceReference | None = None, **fields
+) -> MarketPriceReference:
+    instance = instance or MarketPriceReference(school=school)
+    for key, value in fields.items():
+        setattr(instance, key, value)
+    return _save(instance)
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@dataclass
+class LineInput:
+    description: str
+    quantity: Decimal
+    unit_price_amount: Decimal
+    vat_rate: Decimal
+    unit: str = "unité"
+    market_price: MarketPriceReference | None = None
+
+
+def _decimal(value, *, where: str, field: str) -> Decimal:
+    try:
+        return Decimal(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError(f"{where} : {field} « {value} » n'est pas un nombre.") from error
+
+
+def _check_lines(school: ProductionSchool, lines: list[LineInput]) -> None:
+    if not lines:
+        raise ValidationError("Le devis doit comporter au moins une ligne.")
+    errors = []
+    for index, line in enumerate(lines, start=1):
+        where = f"Ligne {index}"
+        if not (line.description or "").strip():
+            errors.append(f"{where} : la désignation est obligatoire.")
+        quantity = _decimal(line.quantity, where=where, field="la quantité")
+        price = _decimal(line.unit_price_amount, where=where, field="le prix unitaire")
+        rate = _decimal(line.vat_rate, where=where, field="le taux de TVA")
+        if quantity <= 0:
+            errors.append(f"{where} : la quantité doit être positive.")
+        if price < 0:
+            errors.append(f"{where} : le prix unitaire ne peut pas être négatif.")
+        if not (0 <= rate < 1):
+            errors.append(f"{where} : le taux de TVA doit être compris entre 0 et 100 %.")
+        if line.market_price is not None and line.market_price.school_id != school.pk:
+            errors.append(f"{where} : ce prix de marché n'est pas une référence de cette école.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_quote_lines(quote: Quote, lines: list[LineInput]) -> None:
+    quote.lines.all().delete()
+    below = False
+    for position, line in enumerate(lines, start=1):
+        market = line.market_price
+        is_below = market is not None and Decimal(line.unit_price_amount) < market.unit_price_amount
+        below = below or is_below
+        QuoteLine.objects.create(
+            quote=quote,
+            position=position,
+            description=line.description.strip(),
+            quantity=Decimal(line.quantity),
+            unit=line.unit or "unité",
+            unit_price_amount=Decimal(line.unit_price_amount),
+            vat_rate=Decimal(line.vat_rate),
+            line_ht_amount=line_amount(line.quantity, line.unit_price_amount),
+            market_price=market,
+            market_unit_price_amount=market.unit_price_amount if market else None,
+            is_below_market=is_below,
+        )
+    totals = document_totals((line.quantity, line.unit_price_amount, line.vat_rate) for line in lines)
+    quote.has_below_market_lines = below
+    quote.total_ht_amount = totals.total_ht
+    quote.total_vat_amount = totals.total_vat
+    quote.total_ttc_amount = totals.total_ttc
+    quote.save()
+
+
+@transaction.atomic
+def quote_create(
+    *,
+    school: ProductionSchool,
+    customer: Customer,
+    title: str,
+    lines: list[LineInput],
+    issue_date: dt.date | None = None,
+    validity_days: int = 30,
+    notes: str = "",
+    below_market_justification: str = "",
+) -> Quote:
+    """A draft quote, numbered « D<année>-<rang> » in the school's quote sequence."""
+    issue_date = issue_date or timezone.localdate()
+    counter = lock_counter(school_id=school.pk, year=issue_date.year, kind=CounterKind.QUOTE)
+    _check_lines(school, lines)
+    quote = Quote(
+        school=school,
+        customer=customer,
+        title=title,
+        issue_date=issue_date,
+        validity_date=issue_date + dt.timedelta(days=validity_days),
+        notes=notes,
+        below_market_justification=below_market_justification,
+        number="provisoire",
+    )
+    quote.full_clean(exclude=["number"])
+    _, quote.number = take_number(counter)
+    quote.save()
+    _write_quote_lines(quote, lines)
+    return quote
+
+
+@transaction.atomic
+def quote_update(*, quote: Quote, lines: list[LineInput], **fields) -> Quote:
+    """Change a draft quote (its header fields and all its lines)."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if not quote.is_editable:
+        raise ValidationError(f"Le devis {quote.number} a été envoyé : il ne peut plus être modifié.")
+    _check_lines(quote.school, lines)
+    for key, value in fields.items():
+        setattr(quote, key, value)
+    _save(quote)
+    _write_quote_lines(quote, lines)
+    return quote
+
+
+@transaction.atomic
+def quote_send(*, quote: Quote, below_market_justification: str | None = None) -> Quote:
+    """Mark a draft quote as sent. A quote with a price below the market reference needs a
+    justification (the school must sell at market conditions)."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status != QuoteStatus.DRAFT:
+        raise ValidationError(f"Le devis {quote.number} n'est pas un brouillon.")
+    if below_market_justification is not None:
+        quote.below_market_justification = below_market_justification.strip()
+    if quote.has_below_market_lines and not quote.below_market_justification:
+        raise ValidationError(
+            {
+                "below_market_justification": "Un prix de ce devis est inférieur au prix de marché de référence : "
+                "justifiez-le pour pouvoir l'envoyer (l'école doit vendre aux conditions du marché)."
+            }
+        )
+    quote.status = QuoteStatus.SENT
+    quote.sent_at = timezone.now()
+    quote.save()
+    return quote
+
+
+@transaction.atomic
+def quote_accept(
+    *, quote: Quote, order_date: dt.date | None = None, customer_reference: str = "", due_date=None
+) -> CustomerOrder:
+    """The customer accepted a sent quote: it becomes an order (« C<année>-<rang> »)."""
+    order_date = order_date or timezone.localdate()
+    counter = lock_counter(school_id=quote.school_id, year=order_date.year, kind=CounterKind.ORDER)
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status != QuoteStatus.SENT:
+        raise ValidationError(
+            f"Seul un devis envoyé peut être accepté (le devis {quote.number} est "
+            f"« {quote.get_status_display().lower()} »)."
+        )
+    quote.status = QuoteStatus.ACCEPTED
+    quote.decided_at = timezone.now()
+    quote.save()
+    _, number = take_number(counter)
+    return _save(
+        CustomerOrder(
+            school=quote.school,
+            customer=quote.customer,
+            quote=quote,
+            number=number,
+            order_date=order_date,
+            customer_reference=customer_reference,
+            due_date=due_date,
+        )
+    )
+
+
+@transaction.atomic
+def quote_refuse(*, quote: Quote) -> Quote:
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status != QuoteStatus.SENT:
+        raise ValidationError(f"Seul un devis envoyé peut être refusé (le devis {quote.number} ne l'est pas).")
+    quote.status = QuoteStatus.REFUSED
+    quote.decided_at = timezone.now()
+    quote.save()
+    return quote
+
+
+# --------------------------------------------------------------------------- production and delivery
+
+
+@transaction.atomic
+def work_order_save(
+    *, customer_order: CustomerOrder, learners=(), instance: WorkOrder | None = None, **fields
+) -> WorkOrder:
+    """Create or change a work order: one workshop of the order's school and youths of that school."""
+    instance = instance or WorkOrder(customer_order=customer_order)
+    for key, value in fields.items():
+        setattr(instance, key, value)
+    learners = list(learners)
+    strangers = [learner for learner in learners if learner.school_id != customer_order.school_id]
+    if strangers:
+        raise ValidationError({"learners": "Le groupe ne peut compter que des jeunes de l'école."})
+    _save(instance)
+    instance.learners.set(learners)
+    return instance
+
+
+@transaction.atomic
+def delivery_create(*, customer_order: CustomerOrder, delivery_date: dt.date, description: str, is_final=True):
+    order = CustomerOrder.objects.select_for_update().get(pk=customer_order.pk)
+    delivery = _save(
+        Delivery(customer_order=order, delivery_date=delivery_date, description=description, is_final=is_final)
+    )
+    if is_final and order.status == OrderStatus.IN_PRODUCTION:
+        order.status = OrderStatus.DELIVERED
+        order.save()
+    return delivery
+
+
+# --------------------------------------------------------------------------- invoices and payments
+
+
+@transaction.atomic
+def invoice_create_from_order(*, customer_order: CustomerOrder) -> Invoice:
+    """A draft invoice (no number yet) with the lines of the order's quote."""
+    order = CustomerOrder.objects.select_for_update().select_related("quote").get(pk=customer_order.pk)
+    if order.invoices.filter(kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED).exists():
+        raise ValidationError(
+            f"La commande {order.number} a déjà une facture (annulez-la par un avoir pour refacturer)."
+        )
+    last_delivery = order.deliveries.order_by("-delivery_date").first()
+    invoice = Invoice.objects.create(
+        school=order.school,
+        customer_order=order,
+        customer=order.customer,
+        delivery_date=last_delivery.delivery_date if last_delivery else None,
+    )
+    lines = list(order.quote.lines.all())
+    for line in lines:
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=line.position,
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price_amount=line.unit_price_amount,
+            vat_rate=line.vat_rate,
+            line_ht_amount=line.line_ht_amount,
+        )
+    _set_totals(invoice, lines)
+    return invoice
+
+
+def _set_totals(invoice: Invoice, lines) -> None:
+    totals = document_totals((line.quantity, line.unit_price_amount, line.vat_rate) for line in lines)
+    invoice.total_ht_amount = totals.total_ht
+    invoice.total_vat_amount = totals.total_vat
+    invoice.total_ttc_amount = totals.total_ttc
+    invoice.save()
+
+
+def _check_chronology(school_id: int, issue_date: dt.date) -> None:
+    """Numbers follow a chronological and continuous sequence (CGI, art. 242 nonies A): the next
+    number of the year never bears a date before the last one issued. Call with the counter locked."""
+    last = (
+        Invoice.objects.filter(school_id=school_id, year=issue_date.year, sequence__isnull=False)
+        .order_by("-sequence")
+        .values_list("number", "issue_date")
+        .first()
+    )
+    if last and last[1] > issue_date:
+        raise ValidationError(
+            {
+                "issue_date": f"La facture {last[0]} est datée du {last[1]:%d/%m/%Y} : la suivante ne peut "
+                "pas être datée d'avant (numérotation chronologique et continue)."
+            }
+        )
+
+
+@transaction.atomic
+def invoice_issue(*, invoice: Invoice, issue_date: dt.date | None = None) -> Invoice:
+    """Issue a draft: it takes the next number of the school for the year of ``issue_date``
+    (« F<année>-<rang> », continuous, no gap) and its legal mentions are frozen."""
+    issue_date = issue_date or timezone.localdate()
+    counter = lock_counter(school_id=invoice.school_id, year=issue_date.year, kind=CounterKind.INVOICE)
+    invoice = Invoice.objects.select_for_update().select_related("school__commune", "customer").get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise ValidationError(f"{invoice} est déjà émise.")
+    _check_chronology(invoice.school_id, issue_date)
+    if not invoice.school.siret:
+        raise ValidationError(
+            "Le SIRET de l'école manque : renseignez-le dans l'identité de l'école avant d'émettre une facture."
+        )
+    invoice.issue_date = issue_date
+    invoice.due_date = issue_date + dt.timedelta(days=invoice.school.payment_terms_days)
+    invoice.delivery_date = invoice.delivery_date or issue_date
+    invoice.issued_identity = seller_and_customer_identity(invoice.school, invoice.customer)
+    invoice.year = issue_date.year
+    invoice.sequence, invoice.number = take_number(counter)
+    invoice.status = InvoiceStatus.ISSUED
+    _save(invoice)
+    if invoice.kind == InvoiceKind.INVOICE:
+        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.INVOICED)
+    return invoice
+
+
+@transaction.atomic
+def invoice_credit(*, invoice: Invoice, reason: str, issue_date: dt.date | None = None) -> Invoice:
+    """Cancel an issued, unpaid invoice by a credit note (avoir) of the same amounts, negative, issued
+    at once in the same numbering sequence. The invoice stays, marked « annulée par avoir »."""
+    issue_date = issue_date or timezone.localdate()
+    lock_counter(school_id=invoice.school_id, year=issue_date.year, kind=CounterKind.INVOICE)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != InvoiceKind.INVOICE or invoice.status != InvoiceStatus.ISSUED:
+        raise ValidationError("Seule une facture émise et non réglée peut être annulée par un avoir.")
+    if invoice.paid_amount:
+        raise ValidationError("Cette facture a déjà reçu un règlement : elle ne peut pas être annulée par un avoir.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Indiquez le motif de l'avoir."})
+    if invoice.issue_date and issue_date < invoice.issue_date:
+        raise ValidationError("L'avoir ne peut pas être daté d'avant la facture qu'il annule.")
+    credit = Invoice.objects.create(
+        school=invoice.school,
+        customer_order=invoice.customer_order,
+        customer=invoice.customer,
+        kind=InvoiceKind.CREDIT_NOTE,
+        credited_invoice=invoice,
+        delivery_date=invoice.delivery_date,
+        reason=reason.strip(),
+    )
+    lines = []
+    for line in invoice.lines.all():
+        lines.append(
+            InvoiceLine.objects.create(
+                invoice=credit,
+                position=line.position,
+                description=line.description,
+                quantity=-line.quantity,
+                unit=line.unit,
+                unit_price_amount=line.unit_price_amount,
+                vat_rate=line.vat_rate,
+                line_ht_amount=-line.line_ht_amount,
+            )
+        )
+    _set_totals(credit, lines)
+    invoice.status = InvoiceStatus.CREDITED
+    invoice.save()
+    CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.DELIVERED)
+    return invoice_issue(invoice=credit, issue_date=issue_date)
+
+
+@transaction.atomic
+def payment_record(
+    *, invoice: Invoice, received_amount: Decimal, payment_date: dt.date, method: str, reference: str = ""
+) -> Payment:
+    """Record a (possibly partial) payment; the invoice is paid when payments reach its amount TTC."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != InvoiceKind.INVOICE or invoice.status != InvoiceStatus.ISSUED:
+        raise ValidationError("Un règlement ne s'enregistre que sur une facture émise et non soldée.")
+    received_amount = Decimal(received_amount)
+    if received_amount <= ZERO:
+        raise ValidationError({"received_amount": "Le montant du règlement doit être positif."})
+    if received_amount > invoice.remaining_amount:
+        raise ValidationError(
+            {"received_amount": f"Le montant dépasse le reste à payer de la facture {invoice.number}."}
+        )
+    if invoice.issue_date and payment_date < invoice.issue_date:
+        raise ValidationError({"payment_date": "Le règlement ne peut précéder la date de la facture."})
+    payment = _save(
+        Payment(
+            invoice=invoice,
+            received_amount=received_amount,
+            payment_date=payment_date,
+            method=method,
+            reference=reference,
+        )
+    )
+    invoice.paid_amount += received_amount
+    if invoice.paid_amount == invoice.total_ttc_amount:
+        invoice.status = InvoiceStatus.PAID
+        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.PAID)
+    invoice.save()
+    return payment

@@ -1,0 +1,59 @@
+"""Who may see and run the structure of an open school. Each predicate states its rule.
+
+An open school run on Essaim is a ``ProductionSchool`` whose ``organization`` is set: its staff are
+the active members of that organisation, acting for it. Administrateurs and membres manage the
+school; lecteurs only read. Programme partners (Région, Banque des Territoires, FNEP) and platform
+administrators see the structure (workshops, capacity, school years) but not the people.
+"""
+
+import rules
+from django.db import models
+
+from essaim.organizations.permissions import (
+    acts_for_programme_partner,
+    current_organization,
+    has_write_role,
+    is_platform_admin,
+)
+from essaim.projects.enums import ProjectStage
+from essaim.projects.permissions import is_project_holder
+
+
+@rules.predicate
+def is_school_staff(user, school):
+    """The user acts for the organisation that runs the school (its staff)."""
+    organization = current_organization(user)
+    return (
+        organization is not None
+        and school is not None
+        and school.organization_id is not None
+        and school.organization_id == organization.pk
+    )
+
+
+@rules.predicate
+def project_is_open_without_school(user, project):
+    """The project reached the stage « Ouverte », its school has not been opened on Essaim yet and its
+    holder does not already run a school (an organisation runs one school)."""
+    if project is None or project.stage != ProjectStage.OPEN:
+        return False
+    from essaim.schools.models import ProductionSchool
+
+    return not ProductionSchool.objects.filter(
+        models.Q(project=project) | models.Q(organization_id=project.holder_id)
+    ).exists()
+
+
+# Same rule as ProductionSchool.objects.structure_visible_to.
+can_view_school_structure = is_school_staff | acts_for_programme_partner | is_platform_admin
+# Names and e-mails of maîtres professionnels: the school's staff only.
+can_view_school_people = is_school_staff
+# Administrateurs and membres of the school's organisation manage its structure, customers and orders.
+can_manage_school = is_school_staff & has_write_role
+# The holder (administrateur or membre) opens the school of its project once it is « Ouverte ».
+can_open_school = is_project_holder & has_write_role & project_is_open_without_school
+
+rules.add_perm("schools.view_structure", can_view_school_structure)
+rules.add_perm("schools.view_people", can_view_school_people)
+rules.add_perm("schools.manage_school", can_manage_school)
+rules.add_perm("schools.open_school", can_open_school)
