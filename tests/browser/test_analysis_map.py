@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from essaim.demo import data
 from tests.browser.conftest import login
@@ -30,26 +31,26 @@ def test_region_reads_the_map_opens_a_score_and_runs_site_selection(page, live_s
     """Choose trade and level, see the map and ranked table update, open a score's detail, select sites."""
     login(page, live_server, "region@essaim.demo", data.DEMO_PASSWORD)
     page.goto(f"{live_server.url}/analyse/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Où ouvrir une école de production ?"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Où ouvrir une école de production ?")
 
     choose(page, "Niveau", "level", "department")
-    assert page.locator("table.ranked tbody tr").count() == 5
+    expect(page.locator("table.ranked tbody tr")).to_have_count(5)
 
     choose(page, "Métier", "trade", "usinage")
     choose(page, "Niveau", "level", "epci")
     assert "level=epci" in page.url and "trade=usinage" in page.url
     map_svg = page.locator(".analysis-map svg.map-svg")
-    assert map_svg.is_visible()
+    expect(map_svg).to_be_visible()
     assert map_svg.locator("circle.map-school").count() >= 1  # ICAM Lille, O'Tech, EP2B, Prod'Factory
-    assert page.locator("table.ranked tbody tr").count() == 50
-    assert "Usinage" in page.locator(".analysis-map figcaption").inner_text()
-    assert "provisoire" in page.locator(".sources").inner_text()  # the BMO crosswalk caveat
+    expect(page.locator("table.ranked tbody tr")).to_have_count(50)
+    expect(page.locator(".analysis-map figcaption")).to_contain_text("Usinage")
+    expect(page.locator(".sources")).to_contain_text("provisoire")  # the BMO crosswalk caveat
 
     first = page.locator("table.ranked tbody tr").first
     first.get_by_text("Calcul du score").click()
     detail = first.locator(".score-sum")
-    assert detail.is_visible()
-    assert "Score" in detail.locator(".total").inner_text()
+    expect(detail).to_be_visible()
+    expect(detail.locator(".total")).to_contain_text("Score")
 
     page.get_by_role("button", name="Calculer la stabilité des rangs").click()
     page.get_by_role("columnheader", name="Rang minimal").wait_for()
@@ -68,6 +69,6 @@ def test_region_reads_the_map_opens_a_score_and_runs_site_selection(page, live_s
     status = exact.locator(".status").inner_text()
     # Optimal in a few seconds on an idle machine; a loaded CI machine may reach the time limit instead.
     assert status.startswith(("Optimal : aucune autre implantation", "Limite de temps atteinte")), status
-    assert exact.locator("tbody tr").count() == 4
-    assert page.locator(".analysis-map svg g.map-site").count() == 4
+    expect(exact.locator("tbody tr")).to_have_count(4)
+    expect(page.locator(".analysis-map svg g.map-site")).to_have_count(4)
     screenshot("41-analyse-sites")

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from essaim.demo import data
 from tests.browser.conftest import login
@@ -11,7 +12,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _open_demo_plan(page, live_server):
     login(page, live_server, "porteur@essaim.demo", data.DEMO_PASSWORD)
     page.get_by_role("link", name="Projets", exact=True).click()
-    page.locator("table tbody tr").first.get_by_role("link").first.click()
+    # The demo holder carries two projects (the list's order follows the database's collation): open the
+    # Dunkerque one, whose plan is the demo plan.
+    page.locator("table tbody tr").filter(has_text="Dunkerque").get_by_role("link").first.click()
     page.get_by_role("link", name="Plan de financement", exact=True).click()
     page.get_by_role("link", name=data.DEMO_PLAN_NAME).click()
     page.wait_for_load_state("networkidle")
@@ -20,12 +23,12 @@ def _open_demo_plan(page, live_server):
 def test_holder_edits_the_plan_and_sees_figures_update(page, live_server, demo_world, screenshot):
     """The demo holder opens the plan, edits an amount and sees totals and working capital update in place."""
     _open_demo_plan(page, live_server)
-    assert page.get_by_role("heading", level=1).inner_text().startswith(data.DEMO_PLAN_NAME)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^\s*" + re.escape(data.DEMO_PLAN_NAME)))
     total_uses = page.locator('[data-figure="total-uses"]')
-    assert total_uses.inner_text() == "470\u202f000,00\u00a0€"
+    expect(total_uses).to_have_text("470\u202f000,00\u00a0€")
     screenshot("10-plan-investissement")
     page.get_by_role("link", name="Trésorerie", exact=True).click()
-    assert page.locator("svg.cash-chart").is_visible()
+    expect(page.locator("svg.cash-chart")).to_be_visible()
     screenshot("11-plan-tresorerie")
     page.get_by_role("link", name="Fonctionnement", exact=True).click()
     screenshot("12-plan-fonctionnement")
@@ -41,22 +44,22 @@ def test_holder_edits_the_plan_and_sees_figures_update(page, live_server, demo_w
     page.wait_for_function(
         "document.querySelector('[data-figure=\"total-uses\"]').textContent.startsWith('570')", timeout=10_000
     )
-    assert page.locator('[data-figure="total-uses"]').inner_text() == "570\u202f000,00\u00a0€"
+    expect(page.locator('[data-figure="total-uses"]')).to_have_text("570\u202f000,00\u00a0€")
     assert working_capital.inner_text() != wcr_before
     assert page.url == url_before  # no reload
-    assert "Brouillon enregistré" in page.locator("#save-status").inner_text()
+    expect(page.locator("#save-status")).to_contain_text("Brouillon enregistré")
     screenshot("13-plan-editeur")
 
     amount.fill("-5")
     amount.press("Tab")
     error = page.locator("#id_uses-0-amount-error")
     error.get_by_text("Le montant ne peut pas être négatif.").wait_for()
-    assert "non enregistrée" in page.locator("#save-status").inner_text()
+    expect(page.locator("#save-status")).to_contain_text("non enregistrée")
     screenshot("14-plan-editeur-erreur")
     amount.fill("")
     amount.press_sequentially("280000", delay=40)  # typing alone (no Tab) saves after a short pause
     page.get_by_text("Brouillon enregistré").wait_for()
-    assert page.locator('[data-figure="total-uses"]').inner_text() == "470\u202f000,00\u00a0€"
+    expect(page.locator('[data-figure="total-uses"]')).to_have_text("470\u202f000,00\u00a0€")
 
     page.get_by_role("link", name="Voir le plan et le soumettre").click()
     with page.expect_download() as download_info:
@@ -68,7 +71,7 @@ def test_holder_edits_the_plan_and_sees_figures_update(page, live_server, demo_w
     page.get_by_role("link", name="Trésorerie", exact=True).click()
     page.get_by_role("button", name="Lancer l'analyse de risque").click()
     page.locator('[data-figure="wcr-p95"]').wait_for(timeout=30_000)
-    assert "%" in page.locator('[data-figure="shortfall"]').inner_text()
+    expect(page.locator('[data-figure="shortfall"]')).to_contain_text("%")
     page.locator("#risk-title").scroll_into_view_if_needed()
     screenshot("15-plan-risque")
 
@@ -80,9 +83,9 @@ def test_bank_reads_the_submitted_plan_and_compares(page, live_server, demo_worl
     page.get_by_role("link", name="Atelier Sud-Oise – métallerie (démo)").click()
     page.get_by_role("link", name="Plan de financement", exact=True).click()
     page.get_by_role("link", name=data.DEMO_PLAN_NAME).click()
-    assert "soumise" in page.get_by_role("heading", level=1).inner_text()
-    assert page.get_by_text("contenu intact").is_visible()
-    assert page.get_by_role("link", name=re.compile("Modifier")).count() == 0
+    expect(page.get_by_role("heading", level=1)).to_contain_text("soumise")
+    expect(page.get_by_text("contenu intact")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Modifier"))).to_have_count(0)
     screenshot("16-plan-soumis-bdt")
 
 

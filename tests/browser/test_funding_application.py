@@ -4,7 +4,10 @@ Screenshots: 30-dossier-brouillon, 31-dossier-fnep, 32-dossier-complete, 33-doss
 34-dossier-instruction, 35-dossier-accorde, 36-dossier-versements, 37-dossier-porteur-final.
 """
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from essaim.demo import data
 from essaim.financing.models import FinancingPlanVersion
@@ -24,7 +27,9 @@ def logout(page):
 
 def open_dossier(page, live_server, application):
     page.goto(f"{live_server.url}/dossiers/{application.pk}/")
-    assert page.get_by_role("heading", level=1).inner_text().startswith(f"Dossier {application.reference}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^\s*" + re.escape(f"Dossier {application.reference}"))
+    )
 
 
 def act(page, section, button, fields=None):
@@ -85,7 +90,7 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
     # 2. FNEP reads it and asks for the last approved accounts.
     login(page, live_server, "fnep@essaim.demo", data.DEMO_PASSWORD)
     page.goto(f"{live_server.url}/dossiers/")
-    assert page.get_by_role("heading", level=1).inner_text() == "À valider"
+    expect(page.get_by_role("heading", level=1)).to_have_text("À valider")
     page.get_by_role("link", name=application.reference).first.click()
     page.wait_for_load_state("networkidle")
     screenshot("31-dossier-fnep")
@@ -119,14 +124,14 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
     act(page, "#actions", "Valider le dossier")
     act(page, "#actions", "Déposer auprès du financeur")
     assert state_of(application) == "deposited"
-    assert page.get_by_role("link", name="attestation de dépôt (PDF)").is_visible()
+    expect(page.get_by_role("link", name="attestation de dépôt (PDF)")).to_be_visible()
     screenshot("33-dossier-depose")
     logout(page)
 
     # 5. The BdT reviews: private note, message to the holder, decision, convention, first tranche.
     login(page, live_server, "bdt@essaim.demo", data.DEMO_PASSWORD)
     page.goto(f"{live_server.url}/dossiers/")
-    assert page.get_by_role("heading", level=1).inner_text() == "À instruire"
+    expect(page.get_by_role("heading", level=1)).to_have_text("À instruire")
     open_dossier(page, live_server, application)
     act(page, "#actions", "Prendre en instruction")
     assert state_of(application) == "in_review"
@@ -135,7 +140,7 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
     )
     page.get_by_role("button", name="Enregistrer la note").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("#notes").get_by_text("conditionner le décaissement").is_visible()
+    expect(page.locator("#notes").get_by_text("conditionner le décaissement")).to_be_visible()
     page.get_by_label("Votre message").fill("Pouvez-vous confirmer le calendrier d'achat du centre d'usinage ?")
     page.get_by_role("button", name="Envoyer le message").click()
     page.locator("#thread").get_by_text("calendrier d'achat").wait_for()

@@ -2,9 +2,11 @@
 the Région looks at the directory and the pipeline. Screenshots 20 to 22."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from essaim.demo import data
 from essaim.organizations.models import Organization
@@ -31,7 +33,7 @@ def _move(page, label, comment):
     page.get_by_label("Commentaire").fill(comment)
     page.get_by_role("button", name="Enregistrer le changement d'étape").click()
     page.wait_for_load_state("networkidle")
-    assert "Le projet est passé à l'étape" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Le projet est passé à l'étape")
 
 
 def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo_world, screenshot):
@@ -56,7 +58,9 @@ def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo
     page.get_by_role("link", name=PROJECT_NAME).first.click()
     _move(page, "Lancer l'étude d'opportunité", "Étude confiée à la CCI Littoral Hauts-de-France.")
     _move(page, "Demander la labellisation FNEP", "Dossier de labellisation envoyé à la FNEP le 20/11.")
-    assert page.locator(".stepper [aria-current='step']").inner_text().startswith("Labellisation FNEP en cours")
+    expect(page.locator(".stepper [aria-current='step']")).to_have_text(
+        re.compile(r"^\s*" + re.escape("Labellisation FNEP en cours"))
+    )
     page.get_by_role("link", name="Ajouter un partenaire").click()
     page.get_by_label("Chercher dans l'annuaire").fill("ACIERIES")
     page.get_by_role("button", name="Chercher").click()
@@ -65,13 +69,13 @@ def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo
     page.locator("#id_comment").fill("Don de tôles et d'une plieuse ; commandes de pièces.")
     page.get_by_role("button", name="Ajouter").click()
     page.wait_for_load_state("networkidle")
-    assert "ACIERIES DU LITTORAL" in page.locator("#partenaires").inner_text()
+    expect(page.locator("#partenaires")).to_contain_text("ACIERIES DU LITTORAL")
     # The holder may not label its own project: the choice is not offered.
-    assert page.get_by_label("Labelliser le projet").count() == 0
+    expect(page.get_by_label("Labelliser le projet")).to_have_count(0)
     _logout(page)
 
     login(page, live_server, "fnep@essaim.demo", data.DEMO_PASSWORD)
-    assert page.get_by_role("heading", level=1).inner_text() == "À valider"
+    expect(page.get_by_role("heading", level=1)).to_have_text("À valider")
     page.locator("#section-a-labelliser").locator("xpath=..").get_by_role("link", name=PROJECT_NAME).click()
     _move(page, "Labelliser le projet", "Fondamentaux validés en comité FNEP du 25/11/2026.")
     project = Project.objects.get(name=PROJECT_NAME)
@@ -92,12 +96,14 @@ def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo
     page.get_by_label("Département").select_option(label="Nord (59)")
     page.get_by_role("button", name="Filtrer").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("svg.map-svg").is_visible()
-    assert "Mécène" in page.locator("table").inner_text()
+    expect(page.locator("svg.map-svg")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("Mécène")
     assert Organization.objects.filter(siret="73282932000017").exists()
     screenshot("21-partenaires")
     page.get_by_role("link", name="Projets", exact=True).click()
-    assert page.locator("table tbody tr").count() == len(data.DEMO_PROJECTS) + 1
+    # The demo projects, the demo school's project and the one created above.
+    assert Project.objects.count() == len(data.DEMO_PROJECTS) + 2
+    expect(page.locator("table tbody tr")).to_have_count(Project.objects.count())
     screenshot("22-pipeline")
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (XLSX)").click()
