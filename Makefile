@@ -52,6 +52,7 @@ browser-deps:  ## System packages: Chromium for the browser tests (never a brows
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium fonts-dejavu-core"; \
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des paquets de la distribution :$$missing"; \
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \

@@ -12,4 +12,8 @@ urlpatterns = [
     path("analyse/", include("essaim.www.analysis.urls")),
     path("indicateurs/", include("essaim.www.indicators.urls")),
     path("dossiers/", include("essaim.www.funding_applications.urls")),
+    path("financements/", include("essaim.www.funding_programmes.urls")),
+    path("pilotage/", include("essaim.www.steering.urls")),
+    path("production/", include("essaim.www.orders.urls")),
+    path("jeunes/", include("essaim.www.learners.urls")),
 ]

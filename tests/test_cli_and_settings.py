@@ -13,7 +13,7 @@ def run(*args, env_extra=None, settings="config.settings.dev"):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "ESSAIM_SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["DJANGO_SETTINGS_MODULE"] = settings
     env.update(env_extra or {})
@@ -33,6 +33,7 @@ PROD_ENV = {
     "SECRET_KEY": "x" * 20 + "-une-cle-de-production-suffisamment-longue-et-aleatoire-0123456789",
     "DATABASE_URL": "postgres://essaim@127.0.0.1:5432/essaim",
     "ALLOWED_HOSTS": "essaim.example.fr",
+    "ESSAIM_SITE_URL": "https://essaim.example.fr",
 }
 
 
@@ -43,6 +44,18 @@ def test_production_refuses_to_start_without_secret_key():
     result = run("check", env_extra=env, settings="config.settings.prod")
     assert result.returncode != 0
     assert "SECRET_KEY doit être défini" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_public_https_address():
+    """E-mail links need the public address: production stops, in French, without an https:// one."""
+    for value in (None, "http://essaim.example.fr"):
+        env = dict(PROD_ENV)
+        env.pop("ESSAIM_SITE_URL")
+        if value:
+            env["ESSAIM_SITE_URL"] = value
+        result = run("check", env_extra=env, settings="config.settings.prod")
+        assert result.returncode != 0
+        assert "ESSAIM_SITE_URL doit donner l'adresse publique en https://" in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checks():

@@ -53,7 +53,11 @@ INSTALLED_APPS = [
     "essaim.financing",
     "essaim.indicators",
     "essaim.analysis",
+    "essaim.funding_programmes",
     "essaim.funding_applications",
+    "essaim.learners",
+    "essaim.orders",
+    "essaim.steering",
     "essaim.demo",
     # Interface
     "essaim.www",
@@ -154,6 +158,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Essaim <ne-pas-repondre@essaim.local>")
+# Absolute address of the platform, for the links in e-mails (no request at hand when they are sent).
+ESSAIM_SITE_URL = os.environ.get("ESSAIM_SITE_URL", "http://localhost:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -168,3 +174,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Youths' records (minors' data): identifying data (names, birth date, incidents) is anonymised
+# this many years after the youth's exit — the 12-month follow-up, then one year to report to the
+# funders (docs/learners.md, « données des mineurs »). `essaim learners purge` applies it.
+LEARNER_RETENTION_YEARS_AFTER_EXIT = int(os.environ.get("LEARNER_RETENTION_YEARS_AFTER_EXIT", "2"))

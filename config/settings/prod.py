@@ -16,6 +16,10 @@ if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL doit être défini (base PostgreSQL de production).")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS doit lister les noms de domaine servis.")
+if not os.environ.get("ESSAIM_SITE_URL", "").startswith("https://"):
+    raise ImproperlyConfigured(
+        "ESSAIM_SITE_URL doit donner l'adresse publique en https:// (liens des courriels), ex. https://essaim.example.fr."
+    )
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))

@@ -206,6 +206,8 @@ DEMO_HOLDERS = [
     {"key": "holder_creil", "name": "Association Atelier Sud-Oise Métallerie (fictive)", "commune": "60175"},
 ]
 
+# Each demo project carries a fictitious history of its stages (stage, date entered), so that timelines
+# and late flags have something to show.
 DEMO_PROJECTS = [
     {
         "name": "École de production de Dunkerque – usinage (démo)",
@@ -214,6 +216,13 @@ DEMO_PROJECTS = [
         "trades": {"usinage": 12},
         "stage": "financing_plan",
         "target_opening_date": "2027-09-01",
+        "history": [
+            ("idea", "2025-01-15"),
+            ("opportunity_study", "2025-04-01"),
+            ("accreditation_pending", "2025-09-15"),
+            ("accredited", "2026-02-10"),
+            ("financing_plan", "2026-04-01"),
+        ],
         "description": "Projet fictif : école d'usinage adossée aux industriels du port de Dunkerque, 12 places.",
         "plan": {
             "bdt_loan": 150_000,
@@ -230,6 +239,11 @@ DEMO_PROJECTS = [
         "trades": {"automobile": 12},
         "stage": "accreditation_pending",
         "target_opening_date": "2027-09-01",
+        "history": [
+            ("idea", "2025-06-02"),
+            ("opportunity_study", "2025-10-06"),
+            ("accreditation_pending", "2026-06-15"),
+        ],
         "description": "Projet fictif : maintenance automobile à Liévin, pour les jeunes du bassin minier.",
         "plan": {
             "bdt_loan": 130_000,
@@ -246,6 +260,7 @@ DEMO_PROJECTS = [
         "trades": {"metallerie-chaudronnerie": 12},
         "stage": "opportunity_study",
         "target_opening_date": "2028-01-03",
+        "history": [("idea", "2026-01-12"), ("opportunity_study", "2026-05-04")],
         "description": "Projet fictif : chaudronnerie et soudure à Hirson.",
         "plan": {
             "bdt_loan": 170_000,
@@ -262,6 +277,7 @@ DEMO_PROJECTS = [
         "trades": {"bois-menuiserie": 12},
         "stage": "idea",
         "target_opening_date": "2028-09-01",
+        "history": [("idea", "2026-09-07")],
         "description": "Projet fictif : menuiserie et agencement à Abbeville.",
         "plan": {
             "bdt_loan": 140_000,
@@ -278,6 +294,14 @@ DEMO_PROJECTS = [
         "trades": {"metallerie-chaudronnerie": 12, "usinage": 12},
         "stage": "funding_secured",
         "target_opening_date": "2027-01-04",
+        "history": [
+            ("idea", "2024-09-02"),
+            ("opportunity_study", "2024-12-02"),
+            ("accreditation_pending", "2025-04-14"),
+            ("accredited", "2025-09-01"),
+            ("financing_plan", "2025-10-06"),
+            ("funding_secured", "2026-07-01"),
+        ],
         "description": "Projet fictif : métallerie-serrurerie et usinage à Creil, 24 places.",
         "plan": {
             "bdt_loan": 200_000,

@@ -11,12 +11,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from essaim.demo import data
+from essaim.demo.funding_programmes import funding_programmes_demo_load
+from essaim.demo.learners import learners_demo_load
+from essaim.demo.orders import orders_demo_load
+from essaim.demo.steering import steering_demo_load
 from essaim.financing import services as financing_services
 from essaim.financing.models import FinancingPlan
 from essaim.organizations.models import Membership, Organization
-from essaim.projects.models import Project, ProjectTrade
+from essaim.projects.models import Project, ProjectTrade, ProjectTransition
 from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Commune, Department, Epci
 from essaim.trades.defaults import seed_default_trades
@@ -94,6 +99,23 @@ def _load_demo_plan(project, spec, report) -> None:
 
 
 @transaction.atomic
+def _load_demo_history(project, history, report) -> None:
+    """The project's stage history, written once: a project already moved (demo or by hand) keeps its own."""
+    if project.transitions.exists():
+        return
+    previous = ""
+    for stage, day in history:
+        ProjectTransition.objects.create(
+            project=project,
+            from_stage=previous,
+            to_stage=stage,
+            at=timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9))),
+            comment="Historique fictif de démonstration.",
+        )
+        previous = stage
+        report.count("changements d'étape fictifs", True)
+
+
 def demo_load() -> DemoReport:
     if not getattr(settings, "ESSAIM_DEMO_ALLOWED", False):
         raise ImproperlyConfigured("Le contenu de démonstration est interdit avec ces réglages (production).")
@@ -164,6 +186,7 @@ def demo_load() -> DemoReport:
         for slug, places in spec["trades"].items():
             ProjectTrade.objects.update_or_create(project=project, trade=trades[slug], defaults={"places": places})
         report.count("projets fictifs", created)
+        _load_demo_history(project, spec["history"], report)
         _load_demo_plan(project, spec, report)
 
     User = get_user_model()
@@ -178,4 +201,12 @@ def demo_load() -> DemoReport:
                 user=user, organization=organizations[org_key], defaults={"role": role, "is_active": True}
             )
         report.count("comptes de démonstration", created)
+    # The demo open school (structure, customers, quotes, orders, invoices): before the youths.
+    orders_demo_load(report)
+    # Youths of the demo open school: keep this call after the orders demo, which creates that school.
+    learners_demo_load(report)
+    # The documented catalogue of funding programmes and fictitious funding lines (before the steering demo).
+    funding_programmes_demo_load(report)
+    # Objectives, a fictitious history of stages for the demo projects (steering dashboard).
+    steering_demo_load(report)
     return report

@@ -25,9 +25,11 @@ def test_demo_loads_real_partners_schools_and_fictitious_projects(territories, c
     for email, *_ in data.DEMO_ACCOUNTS:
         assert email in output
     assert data.DEMO_PASSWORD in output
-    assert ProductionSchool.objects.count() == len(data.SCHOOLS)
+    # + the fictitious open school of the orders demo (essaim/demo/orders.py).
+    assert ProductionSchool.objects.count() == len(data.SCHOOLS) + 1
     assert all(school.source_list() for school in ProductionSchool.objects.all())
-    assert Project.objects.count() == len(data.DEMO_PROJECTS)
+    # + the fictitious project that opened that school.
+    assert Project.objects.count() == len(data.DEMO_PROJECTS) + 1
     assert not Project.objects.filter(is_demo=False).exists()
     assert Organization.objects.get(kind="banque_des_territoires").siren == "180020026"
     assert User.objects.filter(is_staff=True).count() == 1
@@ -56,3 +58,14 @@ def test_demo_needs_territories():
     """Without reference territories the demo stops with a clear French message."""
     with pytest.raises(ImproperlyConfigured, match=DEMO_REQUIRES_TERRITORIES):
         demo_load()
+
+
+def test_demo_projects_have_a_stage_history_ending_at_their_stage(territories):
+    """Each demo project's history starts at « Idée » and ends at its current stage, in date order."""
+    demo_load()
+    for project in Project.objects.prefetch_related("transitions"):
+        moves = list(project.transitions.all())
+        assert moves[0].from_stage == "" and moves[0].to_stage == "idea"
+        assert moves[-1].to_stage == project.stage
+        assert [m.at for m in moves] == sorted(m.at for m in moves)
+        assert all(later.from_stage == earlier.to_stage for earlier, later in zip(moves, moves[1:], strict=False))

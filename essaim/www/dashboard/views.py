@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from essaim.projects.enums import ProjectStage
 from essaim.projects.models import Project
 from essaim.schools.models import ProductionSchool
+from essaim.steering.models import Objective
 from essaim.www.dashboard.sections import home_sections, home_title
 from essaim.www.permissions import has_perm
 
@@ -30,5 +31,6 @@ def home(request):
         "open_schools": ProductionSchool.objects.visible_to(request.user)
         .filter(status=ProductionSchool.Status.OPEN)
         .count(),
+        "headline_objective": Objective.objects.visible_to(request.user).headline(),
     }
     return render(request, "www/home.html", context)

@@ -1,0 +1,1 @@
+from tests.steering.conftest import programme  # noqa: F401
