@@ -280,6 +280,36 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         ),
     ),
     ProgrammeSpec(
+        slug="region-fonctionnement",
+        name="Région Hauts-de-France – soutien au fonctionnement des écoles de production",
+        funder="region",
+        kind=ProgrammeKind.OPERATING_GRANT,
+        source_url="https://evreuxportesdenormandie.fr/actualite/453/2-la-1ere-ecole-de-production-de-l-eure-ouvre-a-evreux.htm",
+        description=(
+            "Aucune règle publiée pour les Hauts-de-France. Repère : en Normandie, la Région couvre 33 % des "
+            "besoins de fonctionnement des écoles de production (2018) et leur a promis 1,5 M€ par an (2021). "
+            "Le taux de 33 % est ce repère, non confirmé pour les Hauts-de-France. Versement : 50 % au début "
+            "de l'année scolaire, le solde 6 mois après sa fin (hypothèse)."
+        ),
+        fields={
+            "cost_base": CostBase.OPERATING,
+            "max_rate": D("0.33"),
+            "project_stages": [*BEFORE_OPENING, ProjectStage.FUNDING_SECURED, ProjectStage.OPEN],
+            "plan_target": PlanTarget.OPERATING_GRANT,
+            "advance_share": D("0.5"),
+            "balance_delay_months": 6,
+        },
+        envelopes=(
+            EnvelopeSpec(
+                "Fonctionnement des écoles de production 2026",
+                D("1500000"),
+                date(2026, 1, 1),
+                date(2026, 12, 31),
+                demo=True,
+            ),
+        ),
+    ),
+    ProgrammeSpec(
         slug="etat-subvention-par-jeune",
         name="Subvention de l'État aux écoles de production (convention avec la FNEP)",
         funder="state",

@@ -45,6 +45,7 @@ class PlanTarget(models.TextChoices):
     EU_OPERATING_GRANT = "eu_operating_grant", "Subvention européenne de fonctionnement (FSE+)"
     STATE_SUBSIDY_PER_YOUTH = "state_subsidy_per_youth", "Subvention de l'État par jeune (budget de fonctionnement)"
     APPRENTICESHIP_TAX = "apprenticeship_tax", "Taxe d'apprentissage (budget de fonctionnement)"
+    OPERATING_GRANT = "operating_grant", "Subvention de fonctionnement d'une collectivité (budget de fonctionnement)"
     NONE = "none", "Ne s'ajoute pas au plan"
 
 

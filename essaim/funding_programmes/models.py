@@ -32,7 +32,7 @@ from essaim.funding_programmes.enums import (
     PlanTarget,
     ProgrammeKind,
 )
-from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS
+from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, OrganizationKind
 from essaim.organizations.permissions import current_organization
 from essaim.projects.enums import ProjectStage
 from essaim.projects.models import Project
@@ -188,6 +188,14 @@ class FundingProgramme(BaseModel):
             errors["source_kind"] = "Précisez la nature de ressource du plan d'investissement."
         if self.plan_target == PlanTarget.EU_OPERATING_GRANT and not self.eu_fund:
             errors["eu_fund"] = "Précisez le fonds européen."
+        if (
+            self.plan_target == PlanTarget.OPERATING_GRANT
+            and self.funder_id is not None
+            and self.funder.kind not in (OrganizationKind.REGION, OrganizationKind.COLLECTIVITE)
+        ):
+            errors["plan_target"] = (
+                "Seule la Région ou une collectivité inscrit une subvention de fonctionnement sur ces lignes du plan."
+            )
         if (
             self.source_kind
             and SourceKind(self.source_kind).is_loan

@@ -14,6 +14,10 @@ Mapping (documented in docs/funding-programmes.md):
   paid following the programme's terms (``OperatingTimings.state_subsidy``).
 * ``apprenticeship_tax``: the amount is split evenly over the school years (``split_evenly``) and
   replaces each year's taxe d'apprentissage.
+* ``operating_grant``: a Région, département or EPCI/commune operating grant. The funder decides the
+  budget line (``region_grant``, ``department_grant`` or ``epci_grant``); the amount is split evenly
+  over the school years, replacing what the line held (the message gives the replaced total), paid
+  following the programme's terms (``OperatingTimings.<line>``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import dataclasses
 from decimal import Decimal
 
 from essaim.funding_programmes.enums import PlanTarget
+from essaim.organizations.enums import CollectiviteLevel, OrganizationKind
 from financing_engine.inputs import (
     SALARY_EXPENSES,
     EuFund,
@@ -35,7 +40,7 @@ from financing_engine.inputs import (
     SourceKind,
     SourceLine,
 )
-from financing_engine.money import split_evenly
+from financing_engine.money import format_eur, split_evenly
 
 ALREADY_IN_PLAN = "Le plan compte déjà une ligne « {label} » : modifiez-la dans le plan."
 NOT_ADDABLE = "Ce dispositif ne s'ajoute pas au plan de financement ({reason})."
@@ -157,7 +162,45 @@ def add_to_plan(plan: PlanInput, programme, *, amount: Decimal | None) -> tuple[
             dataclasses.replace(plan, operating=operating),
             f"Taxe d'apprentissage répartie également sur les {len(years)} années du budget de fonctionnement.",
         )
+    if target == PlanTarget.OPERATING_GRANT:
+        field, label = operating_grant_line(programme.funder)
+        _require_amount(amount)
+        replaced = sum((Decimal(getattr(y, field)) for y in plan.operating.years), Decimal(0))
+        parts = split_evenly(amount, len(plan.operating.years))
+        years = tuple(
+            dataclasses.replace(y, **{field: part}) for y, part in zip(plan.operating.years, parts, strict=True)
+        )
+        timings = dataclasses.replace(plan.operating.timings, **{field: payment_terms(programme)})
+        operating = dataclasses.replace(plan.operating, years=years, timings=timings)
+        message = (
+            f"{label[0].upper()}{label[1:]} « {programme.name} » répartie également sur les {len(years)} années "
+            "du budget de fonctionnement"
+        )
+        if replaced:
+            message += f" ; elle remplace les montants saisis sur cette ligne ({format_eur(replaced)} au total)"
+        return dataclasses.replace(plan, operating=operating), message + "."
     raise PlanMappingError(NOT_ADDABLE.format(reason=PlanTarget(target).label.lower()))
+
+
+# Operating-budget line of a collectivité's operating grant, by the funder's level.
+OPERATING_GRANT_LINES = {
+    "region": ("region_grant", "subvention de fonctionnement de la Région"),
+    "department": ("department_grant", "subvention de fonctionnement du Département"),
+    "epci": ("epci_grant", "subvention de fonctionnement de l'intercommunalité ou de la commune"),
+}
+
+
+def operating_grant_line(funder) -> tuple[str, str]:
+    """(field of ``OperatingYear``, French label) where a funder's operating grant goes."""
+    if funder.kind == OrganizationKind.REGION:
+        return OPERATING_GRANT_LINES["region"]
+    if funder.kind == OrganizationKind.COLLECTIVITE:
+        if funder.collectivite_level == CollectiviteLevel.DEPARTMENT:
+            return OPERATING_GRANT_LINES["department"]
+        return OPERATING_GRANT_LINES["epci"]
+    raise PlanMappingError(
+        NOT_ADDABLE.format(reason="seule une subvention de la Région ou d'une collectivité va sur ces lignes")
+    )
 
 
 def _require_amount(amount) -> None:

@@ -19,7 +19,7 @@ def test_demo_catalogue_lines_and_ledger_are_idempotent(settings):
     demo_load()
     assert (FundingProgramme.objects.count(), BudgetEnvelope.objects.count(), FundingLine.objects.count()) == counts
     assert EnvelopeMovement.objects.count() == movements == 3  # 2 commitments, 1 disbursement
-    assert counts[0] == 9
+    assert counts[0] == 10
     assert not FundingProgramme.objects.filter(name__contains="(fictif)").exists()  # steering kept our lines
     envelope = BudgetEnvelope.objects.get(label="Investissement écoles de production 2026")
     assert envelope.is_demo_figure

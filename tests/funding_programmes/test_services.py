@@ -190,7 +190,7 @@ def test_add_to_plan_edits_the_draft_and_never_a_frozen_version(world):
 
 def test_catalogue_load_is_idempotent_and_matches_a_project(world):
     first = catalogue_load()
-    assert first["dispositifs"] == 9
+    assert first["dispositifs"] == 10
     count = FundingProgramme.objects.count()
     history = FundingProgramme.history.count()
     second = catalogue_load()

@@ -176,6 +176,41 @@ def test_matching_page_and_add_to_plan(client, world, django_assert_max_num_quer
     assert client.get(url).status_code == 404
 
 
+def test_region_operating_support_is_suggested_and_added_to_the_operating_budget(client, world):
+    operating = FundingProgramme.objects.get(slug="region-fonctionnement")
+    operating.funder = world.orgs["region"]
+    operating.save()
+    plan = financing_plan_create(project=world.project, name="Plan", user=world.users["holder"])
+    world.project.stage = "financing_plan"
+    world.project.save()
+    client.force_login(world.users["holder"])
+    page = text(client.get(reverse("funding_programmes:project_matching", args=[world.project.pk])))
+    assert operating.name in page
+    response = client.post(
+        reverse("funding_programmes:project_add_to_plan", args=[world.project.pk, operating.slug]),
+        {"plan": plan.pk, "amount": "90 000"},
+        follow=True,
+    )
+    import re
+
+    print("XX", re.findall(r"(?s)<main.{0,3000}", text(response))[0][:3000])
+    assert "répartie également sur les" in text(response)
+    assert "elle remplace les montants saisis sur cette ligne" in text(response)  # the new plan's estimate
+    years = plan_from_dict(plan.versions.get(number=1).content).operating.years
+    assert sum(y.region_grant for y in years) == D("90000")
+    amounts = [y.region_grant for y in years]
+    assert max(amounts) - min(amounts) <= D("0.01")  # evenly, to the cent
+    # A reader cannot, and the plan is unchanged.
+    client.force_login(world.users["holder_reader"])
+    response = client.post(
+        reverse("funding_programmes:project_add_to_plan", args=[world.project.pk, operating.slug]),
+        {"plan": plan.pk, "amount": "1 000"},
+    )
+    assert response.status_code == 403
+    years = plan_from_dict(plan.versions.get(number=1).content).operating.years
+    assert sum(y.region_grant for y in years) == D("90000")
+
+
 def test_project_page_loads_the_block_and_lines_move_through_their_states(client, world):
     client.force_login(world.users["holder"])
     page = client.get(reverse("www:project_detail", args=[world.project.pk])).content.decode()
