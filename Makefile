@@ -48,9 +48,10 @@ fix: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-browser-deps:  ## System packages: Chromium for the browser tests (never a browser download), Pango for WeasyPrint PDFs
+browser-deps:  ## System packages: Chromium and its French locale for the browser tests (never a browser download), Pango for WeasyPrint PDFs
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium fonts-dejavu-core"; \
+	[ -f /usr/lib/chromium/locales/fr.pak ] || missing="$$missing chromium-l10n"; \
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \

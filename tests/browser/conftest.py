@@ -22,6 +22,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+FRENCH_ENV = {"LANGUAGE": "fr", "LANG": "fr_FR.UTF-8"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -35,7 +38,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        # Chromium takes its interface language (date inputs: jj/mm/aaaa) from LANGUAGE, with the French
+        # locale of the chromium-l10n package; the context's locale only sets navigator.language.
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env={**os.environ, **FRENCH_ENV}
+        )
         yield browser
         browser.close()
 
