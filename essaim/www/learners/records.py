@@ -47,12 +47,13 @@ def learner_record(learner) -> dict:
             "date du résultat": format_date(learner.diploma_result_date),
             "blocs": [
                 {
+                    "diplôme": p.block.diploma.name,
                     "bloc": p.block.name,
                     "avancement": p.get_status_display(),
                     "commencé le": format_date(p.started_on),
                     "acquis le": format_date(p.acquired_on),
                 }
-                for p in learner.block_progress.select_related("block")
+                for p in learner.block_progress.select_related("block__diploma")
             ],
         },
         "incidents": [

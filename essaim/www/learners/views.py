@@ -165,7 +165,8 @@ def _detail_context(request, learner, tab, **forms):
         context["share_status"] = selectors.share_status(context["summary"]["production_share"])
         context["target"] = selectors.PRODUCTION_SHARE_TARGET
     elif tab == "competences":
-        progress = {p.block_id: p for p in learner.block_progress.all()}
+        all_progress = list(learner.block_progress.select_related("block__diploma"))
+        progress = {p.block_id: p for p in all_progress if p.block.diploma_id == learner.diploma_id}
         blocks = list(learner.diploma.blocks.all()) if learner.diploma_id else []
         block_forms = forms.get("block_forms") or [
             (
@@ -184,6 +185,11 @@ def _detail_context(request, learner, tab, **forms):
         context["block_rows"] = [(block, form, progress.get(block.pk)) for block, form in block_forms]
         context["acquired"] = sum(1 for p in progress.values() if p.status == BlockStatus.ACQUIRED)
         context["block_count"] = len(blocks)
+        # Progress on the blocs of a diploma prepared before a change of path: kept (an acquired bloc stays
+        # acquired), shown apart and never counted against the current diploma.
+        context["earlier_progress"] = [
+            p for p in all_progress if p.block.diploma_id != learner.diploma_id and p.status != BlockStatus.NOT_STARTED
+        ]
     elif tab == "incidents":
         if not can_view_incidents:
             raise Http404

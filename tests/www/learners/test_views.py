@@ -126,6 +126,28 @@ def test_skills_tab_records_progress_per_block(client, staff, school):
     assert "1 bloc acquis sur 8" in page and "à vérifier" in page
 
 
+def test_a_change_of_diploma_keeps_earlier_blocs_apart(client, staff, school):
+    (learner,) = _youths(school, 1)
+    learner.diploma = Diploma.objects.get(code="cap-menuisier-fabricant")
+    learner.save()
+    old_block = learner.diploma.blocks.order_by("position").first()
+    learner.block_progress.create(
+        block=old_block, status="acquired", started_on=dt.date(2026, 9, 7), acquired_on=dt.date(2026, 11, 2)
+    )
+    learner.diploma = Diploma.objects.get(code="cap-realisations-industrielles-chaudronnerie-soudage")
+    learner.save()
+    new_count = learner.diploma.blocks.count()
+    page = _text(client.get(reverse("learners:detail_tab", kwargs={"pk": learner.pk, "tab": "competences"})))
+    assert f"0 bloc acquis sur {new_count}" in page  # the earlier bloc does not count toward the new diploma
+    earlier = page.split("Blocs d'un diplôme préparé auparavant", 1)[1]
+    assert old_block.name in earlier and "02/11/2026" in earlier
+    assert "Acquis" in earlier
+    # The record export names the diploma of each bloc.
+    record = json.loads(client.post(reverse("learners:export", kwargs={"pk": learner.pk, "fmt": "json"})).content)
+    (bloc,) = record["diplôme préparé"]["blocs"]
+    assert (bloc["diplôme"], bloc["bloc"], bloc["acquis le"]) == (old_block.diploma.name, old_block.name, "02/11/2026")
+
+
 def test_outcome_needs_an_exit_and_exit_then_outcome_work(client, staff, school):
     (learner,) = _youths(school, 1)
     outcome_url = reverse("learners:outcome_add", kwargs={"pk": learner.pk})
