@@ -27,3 +27,13 @@ def test_template_filters():
         Context({"a": Decimal("1234.56"), "n": 12345, "d": dt.date(2023, 12, 31)})
     )
     assert rendered == "1\u202f234,56\u00a0€|12\u202f345|31/12/2023"
+
+
+def test_french_plural_is_singular_for_zero_and_one():
+    template = Template(
+        "{% load essaim_format %}{{ zero }} bloc{{ zero|frplural }} / {{ one }} erreur{{ one|frplural }} / "
+        "{{ rows|length }} ligne{{ rows|frplural }} / {{ many }} journ{{ many|frplural:'al,aux' }} / "
+        "{{ half }} jour{{ half|frplural }}"
+    )
+    text = template.render(Context({"zero": 0, "one": 1, "rows": [1, 2, 3], "many": 2, "half": Decimal("1.5")}))
+    assert text == "0 bloc / 1 erreur / 3 lignes / 2 journaux / 1,5 jour"

@@ -27,3 +27,15 @@ def percent(value, decimals=1):
 def frdate(value):
     """{{ some_date|frdate }} → 26/11/2026."""
     return formats.format_date(value)
+
+
+@register.filter
+def frplural(value, arg="s"):
+    """French plural suffix: {{ n|frplural }} → "" for 0 and 1, "s" from 2 (Django's ``pluralize`` is English
+    and writes « 0 blocs »). Takes a number or a sized collection, and ``"al,aux"``-style arguments."""
+    singular, _, plural = arg.rpartition(",") if "," in arg else ("", "", arg)
+    try:
+        count = len(value) if hasattr(value, "__len__") and not isinstance(value, str) else abs(float(value))
+    except (TypeError, ValueError):
+        return ""
+    return plural if count >= 2 else singular
