@@ -5,6 +5,7 @@ Builds, in a throw-away database, the documented catalogue plus N extra programm
 financing plan each, then times:
 
 * ``match_project`` for every project (all programmes each, plan read from its version);
+* ``investment_mix`` for every project (the suggested combination, a small MILP solved by HiGHS);
 * ``funding_line_grant`` on one envelope, D decisions in a row (lock, ledger sum, commitment);
 * ``funding_totals`` over every line (one SQL query).
 
@@ -47,7 +48,7 @@ def _run(projects: int, extra: int, decisions: int) -> None:
     from essaim.financing.services import financing_plan_create
     from essaim.funding_programmes import services
     from essaim.funding_programmes.catalogue import catalogue_load
-    from essaim.funding_programmes.matching import base_labels, match_project
+    from essaim.funding_programmes.matching import base_labels, investment_mix, match_project, reference_version
     from essaim.funding_programmes.models import FundingLine, FundingProgramme
     from essaim.funding_programmes.selectors import funding_totals
     from essaim.organizations.enums import MembershipRole
@@ -75,9 +76,15 @@ def _run(projects: int, extra: int, decisions: int) -> None:
     labels = base_labels()
 
     start = time.perf_counter()
+    all_matches = []
     for project in project_list:
-        match_project(project, programmes=programmes, labels=labels, today=dt.date(2026, 11, 26))
+        matches = match_project(project, programmes=programmes, labels=labels, today=dt.date(2026, 11, 26))
+        all_matches.append((matches, reference_version(project)))
     matching = time.perf_counter() - start
+    start = time.perf_counter()
+    mixes = [investment_mix(matches, version) for matches, version in all_matches]
+    mixing = time.perf_counter() - start
+    candidates = max(len(m.result.lines) + len(m.result.left_out) for m in mixes if m is not None)
 
     reviewer = MembershipFactory(organization=region, role=MembershipRole.MEMBER).user
     programme = FundingProgrammeFactory(funder=region)
@@ -102,6 +109,10 @@ def _run(projects: int, extra: int, decisions: int) -> None:
     print(
         f"| éligibilité (`match_project`) | {projects} projets × {len(programmes)} dispositifs | "
         f"{matching:.2f} s ({1000 * matching / projects:.1f} ms par projet) |"
+    )
+    print(
+        f"| combinaison suggérée (`investment_mix`, MILP HiGHS) | {projects} projets, jusqu'à {candidates} "
+        f"dispositifs candidats | {mixing:.2f} s ({1000 * mixing / projects:.1f} ms par projet) |"
     )
     print(
         f"| décisions sur une enveloppe (`funding_line_grant`) | {decisions} décisions | "

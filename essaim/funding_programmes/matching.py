@@ -12,13 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from essaim.financing.models import FinancingPlanVersion
-from essaim.funding_programmes import eligibility
+from essaim.funding_programmes import eligibility, mix
 from essaim.funding_programmes.enums import BeneficiaryKind, PlanTarget
 from essaim.funding_programmes.models import BudgetEnvelope, FundingProgramme
 from essaim.projects.enums import ProjectStage
 from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Department
-from financing_engine import plan_from_dict
+from financing_engine import SourceKind, plan_from_dict
 from financing_engine.errors import PlanInputError
 
 ZERO = Decimal("0.00")
@@ -144,3 +144,61 @@ def match_project(project, *, version=None, programmes=None, today=None, labels=
         matches.append(ProgrammeMatch(programme=programme, result=result, available=available, envelopes=envelopes))
     matches.sort(key=lambda m: (order[m.result.verdict], m.programme.funder.name, m.programme.name))
     return matches
+
+
+@dataclass(frozen=True)
+class InvestmentMix:
+    """The suggested combination for a plan version, with the figures behind its need."""
+
+    result: mix.MixResult
+    uses_total: Decimal
+    other_sources: tuple[tuple[str, Decimal], ...]  # resources of the plan that come from no programme
+
+
+def investment_mix(matches: list[ProgrammeMatch], version: FinancingPlanVersion | None) -> InvestmentMix | None:
+    """Which investment programmes together cover the plan version's investment uses (``mix.py``).
+
+    Candidates: the programmes that write an investment source, « éligible » or « à vérifier », with a
+    suggested amount. A source of the plan of the same nature as a candidate (a Région grant when the
+    Région's programme is a candidate…) is what the combination proposes to replace; every other source
+    (own funds, a bank loan, an EPCI grant no programme covers…) reduces the need, and an investment
+    grant of a collectivité among them satisfies the loan's condition.
+    """
+    if version is None:
+        return None
+    try:
+        plan = plan_from_dict(version.content)
+    except PlanInputError:
+        return None
+    candidates = []
+    for match in matches:
+        programme, suggestion = match.programme, match.result.suggestion
+        if (
+            programme.plan_target != PlanTarget.INVESTMENT_SOURCE
+            or not programme.source_kind
+            or match.result.verdict == eligibility.Verdict.NOT_ELIGIBLE
+            or not suggestion.amount
+        ):
+            continue
+        kind = SourceKind(programme.source_kind)
+        candidates.append(
+            mix.Candidate(
+                key=programme.slug,
+                name=programme.name,
+                max_amount=suggestion.amount,
+                floor=programme.floor_amount or ZERO,
+                is_loan=kind.is_loan,
+                is_local_authority_grant=kind.is_local_authority_grant,
+                requires_local_authority_grant=programme.requires_local_authority_grant,
+                to_check=match.result.verdict == eligibility.Verdict.TO_CHECK,
+            )
+        )
+    names = {match.programme.name for match in matches}
+    kinds = {match.programme.source_kind for match in matches if match.programme.slug in {c.key for c in candidates}}
+    kept = [s for s in plan.sources if s.label not in names and s.kind.value not in kinds]
+    others = tuple((s.label, s.amount) for s in kept)
+    uses_total = sum((u.amount for u in plan.uses), ZERO)
+    need = uses_total - sum((amount for _, amount in others), ZERO)
+    has_grant = any(s.kind.is_local_authority_grant for s in kept)
+    result = mix.suggest_mix(candidates, need=need, plan_has_local_authority_grant=has_grant)
+    return InvestmentMix(result=result, uses_total=uses_total, other_sources=others)

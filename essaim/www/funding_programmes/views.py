@@ -25,7 +25,13 @@ from essaim.funding_applications import services as dossiers
 from essaim.funding_applications.models import FundingApplication
 from essaim.funding_programmes import services
 from essaim.funding_programmes.eligibility import category_label
-from essaim.funding_programmes.matching import base_labels, match_project, programme_criteria, reference_version
+from essaim.funding_programmes.matching import (
+    base_labels,
+    investment_mix,
+    match_project,
+    programme_criteria,
+    reference_version,
+)
 from essaim.funding_programmes.models import (
     BudgetEnvelope,
     EnvelopeMovement,
@@ -396,6 +402,7 @@ def project_matching(request, project_pk):
         "funding_programmes/matching.html",
         {
             "project": project,
+            "mix": investment_mix(matches, used),
             "rows": rows,
             "versions": versions,
             "version": used,

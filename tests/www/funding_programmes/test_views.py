@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from essaim.common.formats import format_euros as format_eur
 from essaim.financing.services import financing_plan_create, plan_version_submit
 from essaim.funding_programmes import services
 from essaim.funding_programmes.catalogue import catalogue_load
@@ -174,6 +175,31 @@ def test_matching_page_and_add_to_plan(client, world, django_assert_max_num_quer
     assert response.status_code == 403
     client.force_login(world.users["other_holder"])
     assert client.get(url).status_code == 404
+
+
+def test_matching_page_suggests_a_combination_that_covers_the_investment_plan(client, world):
+    plan = financing_plan_create(project=world.project, name="Plan", user=world.users["holder"])
+    world.project.stage = "financing_plan"
+    world.project.save()
+    content = plan_from_dict(plan.versions.get().content)
+    uses = sum((u.amount for u in content.uses), D(0))
+    client.force_login(world.users["holder"])
+    response = client.get(reverse("funding_programmes:project_matching", args=[world.project.pk]))
+    mix = response.context["mix"]
+    # What the plan holds of a nature no candidate finances is deducted; the rest is recomputed.
+    assert mix.uses_total == uses
+    assert mix.result.need == uses - sum((amount for _, amount in mix.other_sources), D(0))
+    assert mix.result.covered + mix.result.remaining == mix.result.need
+    assert mix.result.lines
+    chosen = {line.candidate.key: line.amount for line in mix.result.lines}
+    # The Région's investment aid (50 % of tooling and works) is a grant: it comes before the BdT loan.
+    assert chosen.get("region-investissement", D(0)) > 0
+    page = text(response)
+    assert "Combinaison suggérée pour le plan d'investissement" in page
+    need = format_eur(mix.result.need, 0).replace("\u202f", " ").replace("\xa0", " ")
+    assert f"Besoin à couvrir : <strong>{need}</strong>" in page
+    assert "Reste à couvrir par d'autres ressources" in page
+    assert "INVALID_TEMPLATE_VARIABLE" not in page
 
 
 def test_region_operating_support_is_suggested_and_added_to_the_operating_budget(client, world):
