@@ -87,6 +87,10 @@ def fixed_scope_for(user) -> Scope | None:
     return Scope(kind="commune", label=commune.name, commune_id=commune.pk, department_id=commune.department_id)
 
 
+def epci_scope(epci) -> Scope:
+    return Scope(kind="epci", label=epci.name, epci_id=epci.pk)
+
+
 def department_scope(department) -> Scope:
     return Scope(kind="department", label=str(department), department_id=department.pk, department_code=department.code)
 

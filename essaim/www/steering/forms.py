@@ -19,6 +19,14 @@ class ScopeForm(forms.Form):
         required=False,
         empty_label="Hauts-de-France (toute la région)",
     )
+    epci = forms.ModelChoiceField(
+        label="ou une intercommunalité (EPCI)",
+        queryset=Epci.objects.order_by("name"),
+        to_field_name="siren",
+        required=False,
+        empty_label="—",
+        help_text="Un département ou un EPCI, pas les deux.",
+    )
     date = forms.DateField(
         label="À la date du",
         required=False,
@@ -32,6 +40,13 @@ class ScopeForm(forms.Form):
         if fixed_scope is not None:
             # A collectivité always looks at its own territory.
             del self.fields["departement"]
+            del self.fields["epci"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("departement") and cleaned.get("epci"):
+            self.add_error("epci", "Choisissez un département ou un EPCI, pas les deux.")
+        return cleaned
 
     def clean_date(self):
         value = self.cleaned_data["date"]

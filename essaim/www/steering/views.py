@@ -11,19 +11,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from essaim.common.exports import XLSX_CONTENT_TYPE
 from essaim.steering import reports, services
 from essaim.steering.models import Objective
-from essaim.steering.selectors import REGION_SCOPE, department_scope, fixed_scope_for, steering_overview
+from essaim.steering.selectors import REGION_SCOPE, department_scope, epci_scope, fixed_scope_for, steering_overview
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 from essaim.www.steering.forms import ObjectiveForm, ScopeForm
 
 
 def _scope_and_date(request):
-    """The scope (région, a département, or a collectivité's own territory) and the date asked for."""
+    """The scope (région, a département, an EPCI, or a collectivité's own territory) and the date asked for."""
     fixed = fixed_scope_for(request.user)
     form = ScopeForm(request.GET or None, fixed_scope=fixed)
     scope, on = fixed or REGION_SCOPE, timezone.localdate()
     if form.is_bound and form.is_valid():
         if fixed is None and form.cleaned_data.get("departement"):
             scope = department_scope(form.cleaned_data["departement"])
+        elif fixed is None and form.cleaned_data.get("epci"):
+            scope = epci_scope(form.cleaned_data["epci"])
         on = form.cleaned_data["date"] or on
     return form, scope, on
 
@@ -55,6 +57,8 @@ def dashboard(request):
 
 def _filename(overview, extension: str) -> str:
     territory = overview.scope.department_code or overview.scope.kind
+    if overview.scope.kind == "epci" and overview.scope.epci_id is not None:
+        territory = f"epci-{overview.scope.epci_id}"
     return f"rapport-comite-de-pilotage-{territory}-{overview.on:%Y-%m-%d}.{extension}"
 
 

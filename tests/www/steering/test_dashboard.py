@@ -73,6 +73,21 @@ def test_collectivite_has_its_territory_only(client, programme):
     assert "Projet Dunkerque" in html and "Projet Abbeville" not in html
 
 
+def test_partners_can_look_at_one_epci(client, programme):
+    _login(client, programme, "bdt")
+    epci = programme["projects"]["p1"].commune.epci
+    response = client.get(reverse("steering:dashboard"), {"epci": epci.siren, **QUERY})
+    html = response.content.decode()
+    assert f"Pilotage du programme — {epci.name}" in html
+    assert "Projet Dunkerque" in html and "Projet Abbeville" not in html
+    response = client.get(reverse("steering:report_xlsx"), {"epci": epci.siren, **QUERY})
+    assert f"rapport-comite-de-pilotage-epci-{epci.pk}-2025-06-30.xlsx" in response["Content-Disposition"]
+    # A département and an EPCI at once is refused in French; the page stays on the whole région.
+    html = client.get(reverse("steering:dashboard"), {"epci": epci.siren, "departement": "80"}).content.decode()
+    assert "Choisissez un département ou un EPCI, pas les deux." in html
+    assert "Pilotage du programme — Hauts-de-France" in html
+
+
 def test_invalid_date_is_explained(client, programme):
     _login(client, programme, "bdt")
     html = client.get(reverse("steering:dashboard"), {"date": "2099-01-01"}).content.decode()
