@@ -40,10 +40,13 @@ class SchoolChoicesMixin:
     """Limits the school year and workshop choices to the school's own."""
 
     def limit_to_school(self, school):
+        # The options are labelled with their school (``__str__``): read it in the options' one query.
         if "school_year" in self.fields:
-            self.fields["school_year"].queryset = SchoolYear.objects.filter(school=school)
+            self.fields["school_year"].queryset = SchoolYear.objects.filter(school=school).select_related("school")
         if "workshop" in self.fields:
-            self.fields["workshop"].queryset = Workshop.objects.filter(school=school, is_active=True)
+            self.fields["workshop"].queryset = Workshop.objects.filter(school=school, is_active=True).select_related(
+                "school"
+            )
 
 
 class LearnerForm(forms.ModelForm):

@@ -1,0 +1,178 @@
+# ruff: noqa: F811  (fixtures imported from the area's tests are used as test parameters)
+"""No N+1 on the funding programmes' pages: catalogue, a programme's envelopes and ledger, a project's
+eligibility and funding lines, a line's movements, the totals page and its exports. Each is read with a
+few rows, then with clearly more rows (and more of every related object it shows), under the same bound.
+
+Complements tests/www/funding_programmes/test_views.py, whose bounds are mostly checked at one size."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from essaim.financing.services import financing_plan_create, plan_version_submit
+from essaim.funding_programmes import services
+from essaim.funding_programmes.catalogue import catalogue_load
+from essaim.funding_programmes.models import FundingProgramme
+from tests.funding_applications.conftest import fa  # noqa: F401  (the dossiers' small world)
+from tests.funding_programmes.factories import BudgetEnvelopeFactory, FundingLineFactory, FundingProgrammeFactory
+from tests.organizations.factories import OrganizationFactory
+from tests.territories.factories import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+DAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def world(fa):
+    catalogue_load()
+    fa.region_grant = FundingProgramme.objects.get(slug="region-investissement")
+    fa.region_grant.funder = fa.orgs["region"]
+    fa.region_grant.save()
+    return fa
+
+
+def _lines(world, n, *, programme=None, project=None, payments=1):
+    """``n`` lines of the Région on an envelope of ``programme``: granted (a commitment in the ledger)
+    and paid in ``payments`` instalments (disbursements), on project A unless told."""
+    programme = programme or world.region_grant
+    region_user = world.users["region"]
+    lines = []
+    for _ in range(n):
+        envelope = BudgetEnvelopeFactory(programme=programme, department=DepartmentFactory())
+        line = FundingLineFactory(
+            project=project or world.project, funder=world.orgs["region"], programme=programme, envelope=envelope
+        )
+        services.funding_line_grant(line=line, granted_amount=D("40000"), decision_date=DAY, by=region_user)
+        for _ in range(payments):
+            services.funding_line_record_payment(line=line, amount=D("100"), paid_date=DAY, by=region_user)
+        lines.append(line)
+    return lines
+
+
+def _other_funders(world, n):
+    """``n`` more funders, each with its own programme and a line on each project."""
+    for _ in range(n):
+        funder = OrganizationFactory(region=True, name=f"Financeur {FundingProgramme.objects.count()}")
+        programme = FundingProgrammeFactory(funder=funder)
+        for project in (world.project, world.other_project):
+            FundingLineFactory(project=project, funder=funder, programme=programme, status="requested")
+
+
+def assert_constant(client, user, target, grow, bound, django_assert_max_num_queries, **extra):
+    client.force_login(user)
+    client.get(target, **extra)  # warm up the session
+    with django_assert_max_num_queries(bound) as small:
+        assert client.get(target, **extra).status_code == 200
+    grow()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(target, **extra)
+    assert response.status_code == 200
+    return response
+
+
+def test_catalogue_with_more_programmes_and_current_envelopes(client, world, django_assert_max_num_queries):
+    """The existing test adds programmes without envelopes: here each new one has current envelopes."""
+
+    def grow():
+        for _ in range(10):
+            programme = FundingProgrammeFactory(funder=world.orgs["region"])
+            _lines(world, 2, programme=programme)
+
+    target = reverse("funding_programmes:catalogue")
+    assert_constant(client, world.users["holder"], target, grow, 12, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize("who", ["region", "holder"])
+def test_programme_page_with_more_envelopes_ledger_and_dossiers(client, world, django_assert_max_num_queries, who):
+    """The funder's staff see the ledger and the linked dossiers; a holder sees the envelopes."""
+    _lines(world, 1)
+    target = reverse("funding_programmes:programme_detail", args=[world.region_grant.slug])
+    response = assert_constant(
+        client, world.users[who], target, lambda: _lines(world, 12, payments=2), 20, django_assert_max_num_queries
+    )
+    assert len(response.context["envelopes"]) == world.region_grant.envelopes.count() >= 13
+    if who == "region":
+        assert len(response.context["ledger"]) == 2 + 12 * 3  # per line: a commitment and its disbursements
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_project_funding_block_with_more_lines(client, world, django_assert_max_num_queries, htmx):
+    _lines(world, 1)
+    target = reverse("funding_programmes:project_block", args=[world.project.pk])
+    headers = {"headers": {"HX-Request": "true"}} if htmx else {}
+
+    def grow():
+        _lines(world, 6)
+        _other_funders(world, 6)
+
+    response = assert_constant(
+        client, world.users["holder"], target, grow, 16, django_assert_max_num_queries, **headers
+    )
+    assert len(response.context["lines"]) == 13
+
+
+def test_line_page_with_more_movements(client, world, django_assert_max_num_queries):
+    (few,) = _lines(world, 1, payments=1)
+    (many,) = _lines(world, 1, payments=12)
+    client.force_login(world.users["region"])
+    with django_assert_max_num_queries(16) as small:
+        assert client.get(reverse("funding_programmes:line_detail", args=[few.pk])).status_code == 200
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("funding_programmes:line_detail", args=[many.pk]))
+    assert len(response.context["movements"]) == 13
+
+
+def test_matching_with_more_programmes_and_plan_versions(client, world, django_assert_max_num_queries):
+    world.project.stage = "financing_plan"
+    world.project.save()
+    holder = world.users["holder"]
+
+    def plans(n):
+        for index in range(n):
+            plan = financing_plan_create(
+                project=world.project, name=f"Plan {FundingProgramme.objects.count()}-{index}", user=holder
+            )
+            plan_version_submit(version=plan.versions.get(), user=holder)
+
+    def grow():
+        plans(4)
+        for _ in range(10):
+            FundingProgrammeFactory(funder=world.orgs["region"])
+
+    plans(1)
+    target = reverse("funding_programmes:project_matching", args=[world.project.pk])
+    response = assert_constant(client, holder, target, grow, 25, django_assert_max_num_queries)
+    assert len(response.context["versions"]) >= 5
+
+
+@pytest.mark.parametrize("who", ["region", "collectivite", "holder"])
+def test_totals_page_with_more_funders_programmes_and_lines(client, world, django_assert_max_num_queries, who):
+    _lines(world, 1, project=world.other_project)
+    _other_funders(world, 1)
+
+    def grow():
+        _lines(world, 5)
+        _lines(world, 5, project=world.other_project)
+        _other_funders(world, 10)
+
+    target = reverse("funding_programmes:totals")
+    assert_constant(client, world.users[who], target, grow, 10, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("totals_export", "csv"), ("totals_export", "xlsx"), ("lines_export", "csv"), ("lines_export", "xlsx")],
+)
+def test_totals_and_lines_exports(client, world, django_assert_max_num_queries, name, fmt):
+    _lines(world, 1)
+    _other_funders(world, 1)
+
+    def grow():
+        _lines(world, 5, project=world.other_project)
+        _other_funders(world, 10)
+
+    target = reverse(f"funding_programmes:{name}", args=[fmt])
+    assert_constant(client, world.users["region"], target, grow, 8, django_assert_max_num_queries)
