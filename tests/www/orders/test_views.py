@@ -16,6 +16,7 @@ from essaim.orders.models import Customer, CustomerOrder, Invoice, Quote
 from essaim.organizations.enums import MembershipRole
 from essaim.schools.models import ProductionSchool
 from financing_engine import demo_plan
+from tests.accounts.factories import UserFactory
 from tests.learners.factories import LearnerFactory
 from tests.orders.factories import CustomerFactory, MarketPriceFactory, line, make_invoice, make_order, make_quote
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
@@ -85,6 +86,18 @@ def test_a_reader_cannot_open_the_school(client):
         client.post(reverse("orders:school_open", kwargs={"project_pk": project.pk}), {"name": "X"}).status_code == 403
     )
     assert not ProductionSchool.objects.exists()
+
+
+def test_the_project_page_offers_the_opening_only_to_whom_the_view_allows(client):
+    """A platform administrator (superuser) sees the project but may not open its school: no button."""
+    project = ProjectFactory(stage="open")
+    admin = UserFactory(platform_admin=True)
+    client.force_login(admin)
+    detail = client.get(reverse("www:project_detail", kwargs={"pk": project.pk}))
+    assert detail.status_code == 200 and "Ouvrir l'école" not in detail.content.decode()
+    assert (
+        client.post(reverse("orders:school_open", kwargs={"project_pk": project.pk}), {"name": "X"}).status_code == 403
+    )
 
 
 def test_customer_form_reports_a_bad_siret_on_the_field(client):
