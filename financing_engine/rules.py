@@ -402,7 +402,7 @@ def _operating_rules(plan: PlanInput, projection: Projection, thresholds: RuleTh
                 "cost_per_youth_out_of_range",
                 f"{budget.label.capitalize()} : coût de fonctionnement de {format_eur(budget.cost_per_youth)} par "
                 f"jeune, hors de la fourchette plausible ({format_eur(thresholds.cost_per_youth_min)} à "
-                f"{format_eur(thresholds.cost_per_youth_max)} ; référence 17\u00a0050\u00a0€ en 2018).",
+                f"{format_eur(thresholds.cost_per_youth_max)} ; référence 17\u202f050\u00a0€ en 2018).",
                 year_index=k,
                 field=path,
             )

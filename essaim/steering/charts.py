@@ -31,6 +31,8 @@ STAGE_COLOURS = {
     ProjectStage.ABANDONED: "#9e9e9e",
 }
 LATE_STROKE = "#b00020"
+# Light fills are outlined (BAR_OUTLINE): a 3:1 boundary against white for every bar (WCAG 1.4.11).
+BAR_OUTLINE = 'stroke="#1b3a6b" stroke-width="0.75"'
 AMOUNT_COLOURS = (("requested", "Demandé", "#9fb8d9"), ("granted", "Obtenu", "#2e5f9e"), ("paid", "Versé", "#2e7d32"))
 PLACES_COLOURS = (("planned", "En projet", "#9fb8d9"), ("open", "Dans les écoles ouvertes", "#2e7d32"))
 PROJECT_FILL = "#b5410f"
@@ -77,7 +79,9 @@ def funnel_chart(funnel: list[tuple[str, str, int]]) -> SafeString:
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end" ' + AXIS + ">{}</text>"
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} : {} projet(s)</title></rect>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" '
+                + BAR_OUTLINE
+                + "><title>{} : {} projet(s)</title></rect>"
                 '<text x="{}" y="{}" ' + LABEL + ">{}</text>",
                 label_w - 8,
                 _f(y + 17),
@@ -115,7 +119,11 @@ def grouped_bars(
         x = label_w + index * 170
         parts.append(
             format_html(
-                '<rect x="{}" y="4" width="12" height="12" fill="{}"/><text x="{}" y="15" ' + AXIS + ">{}</text>",
+                '<rect x="{}" y="4" width="12" height="12" fill="{}" '
+                + BAR_OUTLINE
+                + '/><text x="{}" y="15" '
+                + AXIS
+                + ">{}</text>",
                 x,
                 colour,
                 x + 16,
@@ -140,7 +148,9 @@ def grouped_bars(
             y = y0 + index * bar_h
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} — {} : {}</title></rect>'
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" '
+                    + BAR_OUTLINE
+                    + "><title>{} — {} : {}</title></rect>"
                     '<text x="{}" y="{}" ' + LABEL + ">{}</text>",
                     label_w,
                     y,
