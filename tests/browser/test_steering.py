@@ -40,12 +40,16 @@ def test_region_steers_and_downloads_the_reports(page, live_server, demo_world, 
     assert pdf.suggested_filename.endswith(".pdf") and "59" in pdf.suggested_filename
     text = "\n".join(p.extract_text() for p in PdfReader(pdf.path()).pages)
     assert "Rapport du comité de pilotage" in text and "Nord (59)" in text
+    # The status line said the report was being prepared, then that it is ready (read by screen readers).
+    expect(page.locator("#report-status")).to_contain_text(f"Fichier prêt : {pdf.suggested_filename}")
+    screenshot("steering-06-rapport-pret")
 
     page.get_by_label("Territoire", exact=True).select_option("")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state("networkidle")
     with page.expect_download() as xlsx_info:
         page.get_by_role("link", name="Rapport du comité de pilotage (Excel)").click()
+    expect(page.locator("#report-status")).to_contain_text(f"Fichier prêt : {xlsx_info.value.suggested_filename}")
     with open(xlsx_info.value.path(), "rb") as handle:
         workbook = load_workbook(io.BytesIO(handle.read()))
     summary = {row[0]: row[1] for row in workbook["Synthèse"].iter_rows(min_row=2, values_only=True) if row[0]}
