@@ -21,9 +21,9 @@ REFERENCE_WEIGHTS = {
     "bmo_difficulty_rate": 0.15,
 }
 REFERENCE_DESCRIPTION = (
-    "Profil commun aux partenaires : besoin des jeunes (part de NEET, 35 %), vivier (jeunes de 15 à 24 ans, 25 %), "
-    "débouchés (projets de recrutement BMO du métier pour 1 000 habitants, 25 %) et tension "
-    "(part des recrutements jugés difficiles, 15 %). Rang centile ; pénalité de 0,2 point à moins de 30 km "
+    "Profil commun aux partenaires : besoin des jeunes (part de NEET, 35 %), vivier (jeunes de 15 à 24 ans, 25 %), "
+    "débouchés (projets de recrutement BMO du métier pour 1 000 habitants, 25 %) et tension "
+    "(part des recrutements jugés difficiles, 15 %). Rang centile ; pénalité de 0,2 point à moins de 30 km "
     "par la route d'une école de production du même métier ; facteur routier 1,3."
 )
 

@@ -79,9 +79,9 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         source_url="http://www.touteduc.fr/fr/scolaire/id-15378-la-caisse-des-depots-accompagnera-la-creation-de-13-ecoles-de-production-",
         description=(
             "Prêt subordonné sur 10 ans avec 3 ans de différé de remboursement, pour les équipements (machines-"
-            "outils, fours, tours à bois…) ou le fonds de roulement. Premiers prêts (2018) : Évreux 200 000 €, "
-            "Chalon-sur-Saône 130 000 €, ICAM Paris-Sénart 200 000 €. Taux, garanties et frais non publiés "
-            "(taux 0 % par défaut dans le plan, à remplacer)."
+            "outils, fours, tours à bois…) ou le fonds de roulement. Premiers prêts (2018) : Évreux 200 000 €, "
+            "Chalon-sur-Saône 130 000 €, ICAM Paris-Sénart 200 000 €. Taux, garanties et frais non publiés "
+            "(taux 0 % par défaut dans le plan, à remplacer)."
         ),
         fields={
             "cost_base": CostBase.INVESTMENT,
@@ -110,7 +110,7 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
                 date(2018, 9, 1),
                 date(2023, 12, 31),
                 demo=False,
-                source_note="Annoncée en septembre 2018 : 2,5 M€ de prêts pour 13 nouvelles écoles sur 5 ans.",
+                source_note="Annoncée en septembre 2018 : 2,5 M€ de prêts pour 13 nouvelles écoles sur 5 ans.",
             ),
             EnvelopeSpec(
                 "Enveloppe Hauts-de-France 2025-2027 (prêts)",
@@ -128,9 +128,9 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         kind=ProgrammeKind.ENGINEERING,
         source_url="https://agence-cohesion-territoires.gouv.fr/les-ecoles-de-production-un-appel-manifestation-dinteret-ouvert-jusquau-15-octobre-2021-527",
         description=(
-            "Ingénierie en amont du projet (étude d'opportunité, montage), jusqu'à 50 000 € par projet (AMI Écoles "
-            "de production 2021 ; Château-Thierry a reçu 50 000 €). L'enveloppe BdT–FNEP est décrite comme 80 % "
-            "de prêts subordonnés et 20 % de subventions d'ingénierie."
+            "Ingénierie en amont du projet (étude d'opportunité, montage), jusqu'à 50 000 € par projet (AMI Écoles "
+            "de production 2021 ; Château-Thierry a reçu 50 000 €). L'enveloppe BdT–FNEP est décrite comme 80 % "
+            "de prêts subordonnés et 20 % de subventions d'ingénierie."
         ),
         fields={
             "cost_base": CostBase.NONE,
@@ -160,8 +160,8 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         kind=ProgrammeKind.INVESTMENT_GRANT,
         source_url="https://elisabeth-toutut-picard.fr/lancement-dun-appel-a-manifestation-dinteret-pour-de-nouvelles-ecoles-de-production-dans-les-territoires",
         description=(
-            "Fonds d'accélération des investissements industriels (Territoires d'industrie) : jusqu'à 50 % des "
-            "investissements industriels (plateaux techniques), plafonné à 800 000 €. Appel ouvert jusqu'au "
+            "Fonds d'accélération des investissements industriels (Territoires d'industrie) : jusqu'à 50 % des "
+            "investissements industriels (plateaux techniques), plafonné à 800 000 €. Appel ouvert jusqu'au "
             "15 octobre 2021 ; 34 lauréats annoncés le 23 novembre 2021."
         ),
         fields={
@@ -183,10 +183,10 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         kind=ProgrammeKind.OPERATING_GRANT,
         source_url="https://europe-en-hautsdefrance.eu/fse-os-46-action-renforcement-des-dispositifs-de-raccrochage-de-tous-les-jeunes-lyceens-apprentis-etudiants",
         description=(
-            "Programme FEDER-FSE+-FTJ 2021-2027 (autorité de gestion : la Région ; FSE+ : 232 447 433 € de l'UE, "
-            "370 201 713 € de dépenses publiques). Public : jeunes de moins de 30 ans résidant en Hauts-de-France "
+            "Programme FEDER-FSE+-FTJ 2021-2027 (autorité de gestion : la Région ; FSE+ : 232 447 433 € de l'UE, "
+            "370 201 713 € de dépenses publiques). Public : jeunes de moins de 30 ans résidant en Hauts-de-France "
             "en difficulté dans leur parcours. Rembourse seulement des dépenses justifiées et payées : acomptes "
-            "à partir de 30 % des dépenses réalisées. Taux de 60 % : repère du Grand Est, non confirmé pour les "
+            "à partir de 30 % des dépenses réalisées. Taux de 60 % : repère du Grand Est, non confirmé pour les "
             "Hauts-de-France."
         ),
         fields={
@@ -223,9 +223,9 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         kind=ProgrammeKind.INVESTMENT_GRANT,
         source_url="https://ec.europa.eu/regional_policy/in-your-country/programmes/2021-2027/fr/2021fr16ffpr010_en",
         description=(
-            "FEDER du programme Hauts-de-France 2021-2027 (897 423 853 € de l'UE, 1 749 502 243 € de dépenses "
+            "FEDER du programme Hauts-de-France 2021-2027 (897 423 853 € de l'UE, 1 749 502 243 € de dépenses "
             "publiques). Rembourse des dépenses payées, hors TVA récupérable et frais financiers. Taux maximal "
-            "de l'action non publié : 60 % par défaut, à confirmer dans le DOMO."
+            "de l'action non publié : 60 % par défaut, à confirmer dans le DOMO."
         ),
         fields={
             "cost_base": CostBase.INVESTMENT,
@@ -261,7 +261,7 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         description=(
             "Convention Région – Banque des Territoires – FNEP (décembre 2020) pour de nouvelles écoles en "
             "automobile, menuiserie et métallerie. Aucune règle de taux publiée pour les Hauts-de-France : le "
-            "taux de 50 % reprend le haut de la fourchette normande (30 à 50 % des équipements pédagogiques)."
+            "taux de 50 % reprend le haut de la fourchette normande (30 à 50 % des équipements pédagogiques)."
         ),
         fields={
             "cost_base": CostBase.INVESTMENT,
@@ -286,9 +286,9 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         kind=ProgrammeKind.OPERATING_GRANT,
         source_url="https://evreuxportesdenormandie.fr/actualite/453/2-la-1ere-ecole-de-production-de-l-eure-ouvre-a-evreux.htm",
         description=(
-            "Aucune règle publiée pour les Hauts-de-France. Repère : en Normandie, la Région couvre 33 % des "
-            "besoins de fonctionnement des écoles de production (2018) et leur a promis 1,5 M€ par an (2021). "
-            "Le taux de 33 % est ce repère, non confirmé pour les Hauts-de-France. Versement : 50 % au début "
+            "Aucune règle publiée pour les Hauts-de-France. Repère : en Normandie, la Région couvre 33 % des "
+            "besoins de fonctionnement des écoles de production (2018) et leur a promis 1,5 M€ par an (2021). "
+            "Le taux de 33 % est ce repère, non confirmé pour les Hauts-de-France. Versement : 50 % au début "
             "de l'année scolaire, le solde 6 mois après sa fin (hypothèse)."
         ),
         fields={
@@ -317,7 +317,7 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         source_url="https://www.assemblee-nationale.fr/dyn/15/amendements/4482C/AN/2173",
         description=(
             "Ministère du Travail (programme 103), versée par la convention pluriannuelle avec la FNEP. Aucun "
-            "forfait par élève officiel : 5 500 € par jeune et par an est dérivé de 2022 (7,5 M€ pour 1 366 "
+            "forfait par élève officiel : 5 500 € par jeune et par an est dérivé de 2022 (7,5 M€ pour 1 366 "
             "élèves). Seulement pour une école reconnue et une année scolaire complète."
         ),
         fields={
@@ -336,7 +336,7 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
                 date(2022, 1, 1),
                 date(2022, 12, 31),
                 demo=False,
-                source_note="Crédits 2022 : 7,5 M€ pour 46 écoles et 1 366 élèves (amendement au budget 2022).",
+                source_note="Crédits 2022 : 7,5 M€ pour 46 écoles et 1 366 élèves (amendement au budget 2022).",
             ),
             EnvelopeSpec(
                 "Crédits nationaux 2025 (projet de loi de finances)",
@@ -344,7 +344,7 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
                 date(2025, 1, 1),
                 date(2025, 12, 31),
                 demo=False,
-                source_note="Projet de loi de finances 2025 : 15,5 M€, le double de 2022.",
+                source_note="Projet de loi de finances 2025 : 15,5 M€, le double de 2022.",
             ),
             EnvelopeSpec("Crédits nationaux 2026", D("15500000"), date(2026, 1, 1), date(2026, 12, 31), demo=True),
         ),
@@ -356,8 +356,8 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         kind=ProgrammeKind.OPERATING_GRANT,
         source_url="https://senat.fr/questions/base/2019/qSEQ191113321.html",
         description=(
-            "Les entreprises affectent le solde de leur taxe d'apprentissage aux écoles de production : 5,1 M€ "
-            "en 2019 pour le réseau (+37 %) ; 20 à 25 % des ressources des écoles en 2012. Montant à négocier "
+            "Les entreprises affectent le solde de leur taxe d'apprentissage aux écoles de production : 5,1 M€ "
+            "en 2019 pour le réseau (+37 %) ; 20 à 25 % des ressources des écoles en 2012. Montant à négocier "
             "école par école."
         ),
         fields={"cost_base": CostBase.NONE, "plan_target": PlanTarget.APPRENTICESHIP_TAX},
@@ -369,7 +369,7 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         kind=ProgrammeKind.PATRONAGE,
         source_url="http://fondation-edc.org/942-2/",
         description=(
-            "Fondations d'entreprise et mécènes : l'EPAL (Lens) a reçu 30 000 € de la Fondation EDC et l'appui de "
+            "Fondations d'entreprise et mécènes : l'EPAL (Lens) a reçu 30 000 € de la Fondation EDC et l'appui de "
             "la fondation du Crédit Agricole pour son outillage. Montants au cas par cas."
         ),
         fields={

@@ -17,7 +17,7 @@ DEFAULT_ROWS = "50"
 
 
 class FrenchFloatField(forms.FloatField):
-    """A float typed with a comma or a dot, spaces allowed (« 1 000,5 »)."""
+    """A float typed with a comma or a dot, spaces allowed (« 1 000,5 »)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("localize", True)
@@ -102,7 +102,7 @@ class SitesForm(forms.Form):
         label="Population minimale de la commune d'implantation",
         min_value=0,
         required=False,
-        help_text="Facultatif : par exemple 2 000 pour exclure les petits villages des sites possibles.",
+        help_text="Facultatif : par exemple 2 000 pour exclure les petits villages des sites possibles.",
     )
 
     def __init__(self, *args, measures, **kwargs):
