@@ -39,9 +39,20 @@ class CustomerOrderAdmin(SimpleHistoryAdmin):
 
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
+    fk_name = "invoice"
     extra = 0
     can_delete = False
-    readonly_fields = ["position", "description", "quantity", "unit", "unit_price_amount", "vat_rate", "line_ht_amount"]
+    readonly_fields = [
+        "position",
+        "description",
+        "quantity",
+        "unit",
+        "unit_price_amount",
+        "vat_rate",
+        "line_ht_amount",
+        "vat_amount",
+        "deposit_invoice",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -5,6 +5,10 @@
   VAT(rate) = round_cents(Σ HT of the lines at that rate × rate) — the way French invoices show a VAT
   breakdown per rate;
 * total HT = Σ line HT; total VAT = Σ VAT(rate); total TTC = total HT + total VAT (exact sums).
+* a line may carry a fixed VAT: the deduction of a deposit invoice on the final invoice of an order
+  carries, negative, the VAT that deposit charged at its rate. Its HT counts in the base of its rate,
+  its VAT is added as is: VAT(rate) = round_cents(Σ HT of the ordinary lines × rate) + Σ fixed VAT.
+  So Σ deposits + final invoice = the order, to the cent, per rate (HT and VAT) and in TTC.
 
 Worked example: 3 × 12,35 € at 20 % and 1 × 9,99 € at 5,5 % →
 lines 37,05 € and 9,99 €; VAT 20 % = round(37,05 × 0,20) = 7,41 €, VAT 5,5 % = round(9,99 × 0,055 =
@@ -33,18 +37,36 @@ class Totals:
     total_ttc: Decimal = ZERO
 
 
-def document_totals(lines: Iterable[tuple[Decimal, Decimal, Decimal]]) -> Totals:
-    """Totals of lines given as ``(quantity, unit price HT, VAT rate)``."""
+def document_totals(lines: Iterable[tuple]) -> Totals:
+    """Totals of lines given as ``(quantity, unit price HT, VAT rate)`` or ``(quantity, unit price HT,
+    VAT rate, fixed VAT or None)`` (see the module's docstring for the fixed VAT)."""
     bases: dict[Decimal, Decimal] = {}
+    computed: dict[Decimal, Decimal] = {}
+    fixed: dict[Decimal, Decimal] = {}
     total_ht = ZERO
-    for quantity, unit_price, rate in lines:
+    for quantity, unit_price, rate, *rest in lines:
         amount = line_amount(quantity, unit_price)
         rate = Decimal(rate).normalize() if Decimal(rate) else Decimal("0")
         bases[rate] = bases.get(rate, ZERO) + amount
+        fixed_vat = rest[0] if rest else None
+        if fixed_vat is None:
+            computed[rate] = computed.get(rate, ZERO) + amount
+        else:
+            fixed[rate] = fixed.get(rate, ZERO) + Decimal(fixed_vat)
         total_ht += amount
-    vat_by_rate = {rate: (base, round_cents(base * rate)) for rate, base in sorted(bases.items(), reverse=True)}
+    vat_by_rate = {
+        rate: (base, round_cents(computed.get(rate, ZERO) * rate) + fixed.get(rate, ZERO))
+        for rate, base in sorted(bases.items(), reverse=True)
+    }
     total_vat = sum((vat for _, vat in vat_by_rate.values()), ZERO)
     return Totals(total_ht=total_ht, vat_by_rate=vat_by_rate, total_vat=total_vat, total_ttc=total_ht + total_vat)
+
+
+def lines_totals(lines) -> Totals:
+    """``document_totals`` of stored quote or invoice lines (an invoice line may carry a fixed VAT)."""
+    return document_totals(
+        (line.quantity, line.unit_price_amount, line.vat_rate, getattr(line, "vat_amount", None)) for line in lines
+    )
 
 
 def ht_share(amount: Decimal, *, total_ht: Decimal, total_ttc: Decimal) -> Decimal:

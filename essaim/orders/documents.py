@@ -1,6 +1,7 @@
 """Quotes and invoices as PDF (WeasyPrint), with the French legal mentions.
 
-Invoice (CGI art. 242 nonies A, Code de commerce L. 441-9): the word « Facture » (or « Avoir »), a
+Invoice (CGI art. 242 nonies A, Code de commerce L. 441-9): the word « Facture » (or « Avoir », or
+« Facture d'acompte »), a
 unique number from a continuous sequence, issue date, date of the sale or service, seller identity
 (name, legal form, address, SIRET, VAT number), customer name and billing address (and SIRET when
 known), each line (designation, quantity, unit price excluding VAT, VAT rate), totals HT / TVA per
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from essaim.orders.amounts import document_totals
+from essaim.orders.amounts import lines_totals
 from financing_engine.money import format_percent
 
 RECOVERY_INDEMNITY = "40 €"
@@ -22,7 +23,7 @@ RECOVERY_INDEMNITY = "40 €"
 
 def vat_breakdown(lines):
     """``[(« 20 % », base HT, VAT)]`` of a document's lines (same computation as its stored totals)."""
-    totals = document_totals((line.quantity, line.unit_price_amount, line.vat_rate) for line in lines)
+    totals = lines_totals(lines)
     return [(format_percent(rate), base, vat) for rate, (base, vat) in totals.vat_by_rate.items()]
 
 

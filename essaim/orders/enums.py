@@ -37,6 +37,7 @@ class WorkOrderStatus(models.TextChoices):
 class InvoiceKind(models.TextChoices):
     INVOICE = "invoice", "Facture"
     CREDIT_NOTE = "credit_note", "Avoir"
+    DEPOSIT = "deposit", "Facture d'acompte"
 
 
 class InvoiceStatus(models.TextChoices):

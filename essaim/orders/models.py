@@ -404,10 +404,15 @@ class Invoice(BaseModel):
         return self.status == InvoiceStatus.DRAFT
 
     @property
+    def is_payable(self) -> bool:
+        """Invoices and deposit invoices are paid by the customer; a credit note is not."""
+        return self.kind != InvoiceKind.CREDIT_NOTE
+
+    @property
     def is_overdue(self) -> bool:
         """Issued, not fully paid, and past its due date."""
         return (
-            self.kind == InvoiceKind.INVOICE
+            self.is_payable
             and self.status == InvoiceStatus.ISSUED
             and self.due_date is not None
             and self.due_date < timezone.localdate()
@@ -431,6 +436,24 @@ class InvoiceLine(models.Model):
     unit_price_amount = models.DecimalField("prix unitaire HT", **AMOUNT)
     vat_rate = models.DecimalField("taux de TVA", **RATE)
     line_ht_amount = models.DecimalField("montant HT", **AMOUNT)
+    # A deduction line of a final invoice (« Acompte facturé F2026-0003 du 12/10/2026 ») carries the
+    # deposit invoice it deducts and, negative, the VAT that deposit charged at this rate: the final
+    # invoice deducts exactly what was invoiced, so deposits + final invoice = the order, to the cent.
+    deposit_invoice = models.ForeignKey(
+        "Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deductions",
+        verbose_name="facture d'acompte déduite",
+    )
+    vat_amount = models.DecimalField(
+        "TVA de l'acompte déduit",
+        null=True,
+        blank=True,
+        help_text="Vide pour une ligne ordinaire (TVA calculée par taux sur la somme des lignes).",
+        **AMOUNT,
+    )
 
     history = HistoricalRecords()
 

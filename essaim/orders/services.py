@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from essaim.common.validators import normalize_identifier
-from essaim.orders.amounts import document_totals, line_amount
+from essaim.orders.amounts import document_totals, line_amount, lines_totals
 from essaim.orders.documents import seller_and_customer_identity
 from essaim.orders.enums import (
     CounterKind,
@@ -36,7 +36,7 @@ from essaim.orders.models import (
     WorkOrder,
 )
 from essaim.schools.models import ProductionSchool
-from financing_engine.money import ZERO
+from financing_engine.money import ZERO, format_eur, format_percent, round_cents
 
 PREFIXES = {CounterKind.QUOTE: "D", CounterKind.ORDER: "C", CounterKind.INVOICE: "F"}
 
@@ -307,13 +307,113 @@ def delivery_create(*, customer_order: CustomerOrder, delivery_date: dt.date, de
 # --------------------------------------------------------------------------- invoices and payments
 
 
+def _live_final_invoice(order: CustomerOrder) -> Invoice | None:
+    """The order's final invoice not cancelled by a credit note (draft or issued), if any."""
+    return order.invoices.filter(kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED).first()
+
+
+def _live_deposits(order: CustomerOrder):
+    """The order's deposit invoices not cancelled by a credit note (drafts included), in number order,
+    with their lines."""
+    deposits = order.invoices.filter(kind=InvoiceKind.DEPOSIT).exclude(status=InvoiceStatus.CREDITED)
+    return deposits.order_by("year", "sequence", "pk").prefetch_related("lines")
+
+
+def _percent_label(share: Decimal) -> str:
+    return format_percent(share, decimals=2)
+
+
+@transaction.atomic
+def invoice_create_deposit(*, customer_order: CustomerOrder, share: Decimal) -> Invoice:
+    """A draft deposit invoice (facture d'acompte) of ``share`` (0 < share < 1) of the order: one line
+    per VAT rate of the order's quote, HT = round_cents(share × the order's HT at that rate).
+
+    Refused while the order has a final invoice not cancelled, and when the deposits not cancelled
+    (drafts included) would then exceed the order, at any VAT rate (HT or VAT) or in TTC."""
+    order = CustomerOrder.objects.select_for_update().select_related("quote").get(pk=customer_order.pk)
+    try:
+        share = Decimal(share)
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise ValidationError({"share": "Le pourcentage de l'acompte doit être un nombre."}) from error
+    if not (ZERO < share < 1):
+        raise ValidationError({"share": "Le pourcentage de l'acompte doit être compris entre 0 et 100 % (exclus)."})
+    final = _live_final_invoice(order)
+    if final is not None:
+        raise ValidationError(
+            {
+                "customer_order": f"La commande {order.number} a déjà sa facture finale ({final}) : "
+                "un acompte ne peut plus être facturé (annulez-la par un avoir pour revenir en arrière)."
+            }
+        )
+    order_totals = lines_totals(order.quote.lines.all())
+    if order_totals.total_ttc <= ZERO:
+        raise ValidationError({"customer_order": f"La commande {order.number} n'a pas de montant à facturer."})
+    shares_by_rate = [(rate, round_cents(share * base)) for rate, (base, _) in order_totals.vat_by_rate.items()]
+    new_lines = [(rate, amount) for rate, amount in shares_by_rate if amount > ZERO]
+    new_totals = document_totals((1, amount, rate) for rate, amount in new_lines)
+    if new_totals.total_ht <= ZERO:
+        raise ValidationError({"share": "Ce pourcentage donne un acompte nul : choisissez un pourcentage plus élevé."})
+    billed_ht: dict[Decimal, Decimal] = {}
+    billed_vat: dict[Decimal, Decimal] = {}
+    billed_ttc = ZERO
+    for totals in [*(lines_totals(deposit.lines.all()) for deposit in _live_deposits(order)), new_totals]:
+        billed_ttc += totals.total_ttc
+        for rate, (base, vat) in totals.vat_by_rate.items():
+            billed_ht[rate] = billed_ht.get(rate, ZERO) + base
+            billed_vat[rate] = billed_vat.get(rate, ZERO) + vat
+    # The final invoice always carries a balance: deposits stay under the order's TTC.
+    exceeds = billed_ttc >= order_totals.total_ttc or any(
+        billed_ht[rate] > order_totals.vat_by_rate.get(rate, (ZERO, ZERO))[0]
+        or billed_vat[rate] > order_totals.vat_by_rate.get(rate, (ZERO, ZERO))[1]
+        for rate in billed_ht
+    )
+    if exceeds:
+        already = billed_ttc - new_totals.total_ttc
+        raise ValidationError(
+            {
+                "share": f"Avec cet acompte de {format_eur(new_totals.total_ttc)} TTC, les acomptes de la commande "
+                f"{order.number} ({format_eur(already)} TTC déjà facturés ou en brouillon) atteindraient ou "
+                f"dépasseraient son montant ({format_eur(order_totals.total_ttc)} TTC) : la facture finale "
+                "doit porter un solde."
+            }
+        )
+    invoice = Invoice.objects.create(
+        school=order.school, customer_order=order, customer=order.customer, kind=InvoiceKind.DEPOSIT
+    )
+    description = f"Acompte de {_percent_label(share)} sur la commande {order.number} (devis {order.quote.number})"
+    lines = [
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=position,
+            description=description,
+            quantity=Decimal(1),
+            unit="forfait",
+            unit_price_amount=amount,
+            vat_rate=rate,
+            line_ht_amount=amount,
+        )
+        for position, (rate, amount) in enumerate(new_lines, start=1)
+    ]
+    _set_totals(invoice, lines)
+    return invoice
+
+
 @transaction.atomic
 def invoice_create_from_order(*, customer_order: CustomerOrder) -> Invoice:
-    """A draft invoice (no number yet) with the lines of the order's quote."""
+    """A draft final invoice (no number yet) with the lines of the order's quote, then, for each deposit
+    invoice issued and not cancelled, its deduction per VAT rate (« Acompte facturé F2026-0003 du
+    12/10/2026 », negative HT and VAT: exactly what the deposit invoiced). Refused while a deposit
+    invoice of the order is still a draft (issue it or delete it first)."""
     order = CustomerOrder.objects.select_for_update().select_related("quote").get(pk=customer_order.pk)
-    if order.invoices.filter(kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED).exists():
+    if _live_final_invoice(order) is not None:
         raise ValidationError(
             f"La commande {order.number} a déjà une facture (annulez-la par un avoir pour refacturer)."
+        )
+    deposits = list(_live_deposits(order))
+    if any(deposit.is_draft for deposit in deposits):
+        raise ValidationError(
+            f"Une facture d'acompte de la commande {order.number} est encore en brouillon : émettez-la ou "
+            "supprimez-la avant de préparer la facture finale."
         )
     last_delivery = order.deliveries.order_by("-delivery_date").first()
     invoice = Invoice.objects.create(
@@ -322,24 +422,55 @@ def invoice_create_from_order(*, customer_order: CustomerOrder) -> Invoice:
         customer=order.customer,
         delivery_date=last_delivery.delivery_date if last_delivery else None,
     )
-    lines = list(order.quote.lines.all())
-    for line in lines:
-        InvoiceLine.objects.create(
-            invoice=invoice,
-            position=line.position,
-            description=line.description,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price_amount=line.unit_price_amount,
-            vat_rate=line.vat_rate,
-            line_ht_amount=line.line_ht_amount,
+    lines = []
+    for line in order.quote.lines.all():
+        lines.append(
+            InvoiceLine.objects.create(
+                invoice=invoice,
+                position=line.position,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price_amount=line.unit_price_amount,
+                vat_rate=line.vat_rate,
+                line_ht_amount=line.line_ht_amount,
+            )
         )
+    position = max((line.position for line in lines), default=0)
+    for deposit in deposits:
+        description = f"Acompte facturé {deposit.number} du {deposit.issue_date:%d/%m/%Y}"
+        for rate, (base, vat) in lines_totals(deposit.lines.all()).vat_by_rate.items():
+            position += 1
+            lines.append(
+                InvoiceLine.objects.create(
+                    invoice=invoice,
+                    position=position,
+                    description=description,
+                    quantity=Decimal(1),
+                    unit="forfait",
+                    unit_price_amount=-base,
+                    vat_rate=rate,
+                    line_ht_amount=-base,
+                    vat_amount=-vat,
+                    deposit_invoice=deposit,
+                )
+            )
     _set_totals(invoice, lines)
     return invoice
 
 
+@transaction.atomic
+def invoice_delete_draft(*, invoice: Invoice) -> None:
+    """Delete a draft invoice or deposit invoice (it has no number: nothing to cancel). An issued one is
+    never deleted: it is cancelled by a credit note."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise ValidationError(f"{invoice} est émise : elle ne se supprime pas, elle s'annule par un avoir.")
+    invoice.delete()
+
+
 def _set_totals(invoice: Invoice, lines) -> None:
-    totals = document_totals((line.quantity, line.unit_price_amount, line.vat_rate) for line in lines)
+    totals = lines_totals(lines)
     invoice.total_ht_amount = totals.total_ht
     invoice.total_vat_amount = totals.total_vat
     invoice.total_ttc_amount = totals.total_ttc
@@ -364,6 +495,27 @@ def _check_chronology(school_id: int, issue_date: dt.date) -> None:
         )
 
 
+def _check_deposits_before_issue(invoice: Invoice) -> None:
+    """A deposit is not issued once the order has its final invoice; a final invoice is issued only if
+    it deducts exactly the order's deposits issued and not cancelled (no draft deposit left)."""
+    order = invoice.customer_order
+    if invoice.kind == InvoiceKind.DEPOSIT:
+        final = _live_final_invoice(order)
+        if final is not None:
+            raise ValidationError(
+                f"La commande {order.number} a déjà sa facture finale ({final}) : cet acompte ne peut plus "
+                "être émis (supprimez ce brouillon)."
+            )
+    elif invoice.kind == InvoiceKind.INVOICE:
+        deposits = {deposit.pk: deposit for deposit in _live_deposits(order)}
+        deducted = set(invoice.lines.filter(deposit_invoice__isnull=False).values_list("deposit_invoice", flat=True))
+        if any(deposit.is_draft for deposit in deposits.values()) or deducted != set(deposits):
+            raise ValidationError(
+                f"Les acomptes de la commande {order.number} ont changé depuis la préparation de ce brouillon "
+                "(ou l'un d'eux est encore en brouillon) : supprimez ce brouillon et préparez à nouveau la facture."
+            )
+
+
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, issue_date: dt.date | None = None) -> Invoice:
     """Issue a draft: it takes the next number of the school for the year of ``issue_date``
@@ -374,6 +526,7 @@ def invoice_issue(*, invoice: Invoice, issue_date: dt.date | None = None) -> Inv
     if invoice.status != InvoiceStatus.DRAFT:
         raise ValidationError(f"{invoice} est déjà émise.")
     _check_chronology(invoice.school_id, issue_date)
+    _check_deposits_before_issue(invoice)
     if not invoice.school.siret:
         raise ValidationError(
             "Le SIRET de l'école manque : renseignez-le dans l'identité de l'école avant d'émettre une facture."
@@ -393,12 +546,13 @@ def invoice_issue(*, invoice: Invoice, issue_date: dt.date | None = None) -> Inv
 
 @transaction.atomic
 def invoice_credit(*, invoice: Invoice, reason: str, issue_date: dt.date | None = None) -> Invoice:
-    """Cancel an issued, unpaid invoice by a credit note (avoir) of the same amounts, negative, issued
-    at once in the same numbering sequence. The invoice stays, marked « annulée par avoir »."""
+    """Cancel an issued, unpaid invoice or deposit invoice by a credit note (avoir) of the same amounts,
+    negative, issued at once in the same numbering sequence. The invoice stays, marked « annulée par
+    avoir ». A deposit is not cancelled while the order's final invoice (draft or issued) deducts it."""
     issue_date = issue_date or timezone.localdate()
     lock_counter(school_id=invoice.school_id, year=issue_date.year, kind=CounterKind.INVOICE)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.kind != InvoiceKind.INVOICE or invoice.status != InvoiceStatus.ISSUED:
+    if not invoice.is_payable or invoice.status != InvoiceStatus.ISSUED:
         raise ValidationError("Seule une facture émise et non réglée peut être annulée par un avoir.")
     if invoice.paid_amount:
         raise ValidationError("Cette facture a déjà reçu un règlement : elle ne peut pas être annulée par un avoir.")
@@ -406,6 +560,11 @@ def invoice_credit(*, invoice: Invoice, reason: str, issue_date: dt.date | None 
         raise ValidationError({"reason": "Indiquez le motif de l'avoir."})
     if invoice.issue_date and issue_date < invoice.issue_date:
         raise ValidationError("L'avoir ne peut pas être daté d'avant la facture qu'il annule.")
+    if invoice.kind == InvoiceKind.DEPOSIT:
+        final = _live_final_invoice(invoice.customer_order)
+        if final is not None:
+            action = "supprimez ce brouillon" if final.is_draft else "annulez-la d'abord par un avoir"
+            raise ValidationError(f"La facture finale de la commande ({final}) tient compte de cet acompte : {action}.")
     credit = Invoice.objects.create(
         school=invoice.school,
         customer_order=invoice.customer_order,
@@ -427,12 +586,14 @@ def invoice_credit(*, invoice: Invoice, reason: str, issue_date: dt.date | None 
                 unit_price_amount=line.unit_price_amount,
                 vat_rate=line.vat_rate,
                 line_ht_amount=-line.line_ht_amount,
+                vat_amount=None if line.vat_amount is None else -line.vat_amount,
             )
         )
     _set_totals(credit, lines)
     invoice.status = InvoiceStatus.CREDITED
     invoice.save()
-    CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.DELIVERED)
+    if invoice.kind == InvoiceKind.INVOICE:
+        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.DELIVERED)
     return invoice_issue(invoice=credit, issue_date=issue_date)
 
 
@@ -442,7 +603,7 @@ def payment_record(
 ) -> Payment:
     """Record a (possibly partial) payment; the invoice is paid when payments reach its amount TTC."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.kind != InvoiceKind.INVOICE or invoice.status != InvoiceStatus.ISSUED:
+    if not invoice.is_payable or invoice.status != InvoiceStatus.ISSUED:
         raise ValidationError("Un règlement ne s'enregistre que sur une facture émise et non soldée.")
     received_amount = Decimal(received_amount)
     if received_amount <= ZERO:
@@ -465,6 +626,7 @@ def payment_record(
     invoice.paid_amount += received_amount
     if invoice.paid_amount == invoice.total_ttc_amount:
         invoice.status = InvoiceStatus.PAID
-        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.PAID)
+        if invoice.kind == InvoiceKind.INVOICE:  # a paid deposit leaves the order's status as it is
+            CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.PAID)
     invoice.save()
     return payment

@@ -275,6 +275,36 @@ class InvoiceIssueForm(forms.Form):
     issue_date = forms.DateField(label="Date d'émission", widget=DATE)
 
 
+class DepositForm(forms.Form):
+    """« Facturer un acompte »: a percentage of the order typed « 30 », « 30 % » or « 30,5 »; gives
+    ``share`` (0.305) to ``services.invoice_create_deposit``."""
+
+    percentage = forms.CharField(
+        label="Pourcentage de la commande",
+        max_length=20,
+        help_text="Par exemple 30 ou 30,5 % : l'acompte porte sur ce pourcentage du montant de chaque taux de TVA.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "input-number"}),
+    )
+
+    def clean_percentage(self):
+        text = _SPACES.sub("", self.cleaned_data["percentage"]).rstrip("%").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError("Saisissez un pourcentage, par exemple 30 ou 30,5.") from None
+        if not value.is_finite() or not (0 < value < 100):
+            raise forms.ValidationError("Le pourcentage doit être compris entre 0 et 100 (exclus).")
+        if value != value.quantize(Decimal("0.01")):
+            raise forms.ValidationError("Deux décimales au plus, par exemple 33,33.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if "percentage" in cleaned:
+            cleaned["share"] = cleaned["percentage"] / 100
+        return cleaned
+
+
 class CreditNoteForm(forms.Form):
     reason = forms.CharField(label="Motif de l'avoir", max_length=300)
 

@@ -45,11 +45,13 @@ urlpatterns = [
     path(S + "commandes/<int:order_pk>/ordres/<int:pk>/", views.work_order_edit, name="work_order_edit"),
     path(S + "commandes/<int:order_pk>/livraisons/", views.delivery_create, name="delivery_create"),
     path(S + "commandes/<int:order_pk>/facturer/", views.invoice_create, name="invoice_create"),
+    path(S + "commandes/<int:order_pk>/acompte/", views.deposit_create, name="deposit_create"),
     # Invoices
     path(S + "factures/", views.invoice_list, name="invoice_list"),
     path(S + "factures/export.csv", views.invoice_export, name="invoice_export"),
     path(S + "factures/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path(S + "factures/<int:pk>/emettre/", views.invoice_issue, name="invoice_issue"),
+    path(S + "factures/<int:pk>/supprimer/", views.invoice_delete, name="invoice_delete"),
     path(S + "factures/<int:pk>/avoir/", views.invoice_credit, name="invoice_credit"),
     path(S + "factures/<int:pk>/reglements/", views.payment_create, name="payment_create"),
     path(S + "factures/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),

@@ -39,6 +39,7 @@ from essaim.www.orders.forms import (
     CreditNoteForm,
     CustomerForm,
     DeliveryForm,
+    DepositForm,
     InvoiceIssueForm,
     MarketPriceForm,
     PaymentForm,
@@ -371,11 +372,7 @@ def order_list(request, school_pk):
     return render(request, "orders/order_list.html", context)
 
 
-@login_required
-@require_GET
-def order_detail(request, school_pk, pk):
-    school = staff_school_or_404(request.user, school_pk)
-    order = _get(CustomerOrder, request, school, pk=pk)
+def _order_page(request, school, order, *, deposit_form=None, status=200):
     context = school_context(request, school, "orders") | {
         "order": order,
         "lines": order.quote.lines.all(),
@@ -383,11 +380,20 @@ def order_detail(request, school_pk, pk):
         "deliveries": order.deliveries.all(),
         "invoices": order.invoices.order_by("pk"),
         "delivery_form": DeliveryForm(initial={"delivery_date": timezone.localdate(), "is_final": True}),
+        "deposit_form": deposit_form or DepositForm(),
         "can_invoice": not order.invoices.filter(kind=InvoiceKind.INVOICE)
         .exclude(status=InvoiceStatus.CREDITED)
         .exists(),
     }
-    return render(request, "orders/order_detail.html", context)
+    return render(request, "orders/order_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def order_detail(request, school_pk, pk):
+    school = staff_school_or_404(request.user, school_pk)
+    order = _get(CustomerOrder, request, school, pk=pk)
+    return _order_page(request, school, order)
 
 
 @login_required
@@ -447,6 +453,30 @@ def invoice_create(request, school_pk, order_pk):
         return redirect("orders:order_detail", school_pk=school.pk, pk=order.pk)
     messages.success(request, "Facture créée en brouillon : vérifiez-la puis émettez-la.")
     return redirect("orders:invoice_detail", school_pk=school.pk, pk=invoice.pk)
+
+
+@login_required
+@require_POST
+def deposit_create(request, school_pk, order_pk):
+    """« Facturer un acompte »: a draft deposit invoice, then its page (where it is issued)."""
+    school = _writable_school(request, school_pk)
+    order = _get(CustomerOrder, request, school, pk=order_pk)
+    form = DepositForm(request.POST)
+    if form.is_valid():
+        try:
+            invoice = services.invoice_create_deposit(customer_order=order, share=form.cleaned_data["share"])
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            if "share" not in errors:  # about the order itself (it has its final invoice…): a message
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("orders:order_detail", school_pk=school.pk, pk=order.pk)
+            for field, field_errors in errors.items():
+                form.add_error("percentage" if field == "share" else None, field_errors)
+        else:
+            messages.success(request, "Facture d'acompte créée en brouillon : vérifiez-la puis émettez-la.")
+            return redirect("orders:invoice_detail", school_pk=school.pk, pk=invoice.pk)
+    return _order_page(request, school, order, deposit_form=form, status=400)
 
 
 # --------------------------------------------------------------------------- invoices
@@ -544,8 +574,24 @@ def invoice_issue(request, school_pk, pk):
         pk,
         InvoiceIssueForm,
         lambda invoice, **data: services.invoice_issue(invoice=invoice, **data),
-        lambda invoice: f"Facture émise sous le numéro {invoice.number}.",
+        lambda invoice: f"{invoice.get_kind_display()} émise sous le numéro {invoice.number}.",
     )
+
+
+@login_required
+@require_POST
+def invoice_delete(request, school_pk, pk):
+    """Delete a draft (invoice or deposit invoice): it has no number yet."""
+    school = _writable_school(request, school_pk)
+    invoice = _get(Invoice, request, school, pk=pk)
+    try:
+        services.invoice_delete_draft(invoice=invoice)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("orders:invoice_detail", school_pk=school.pk, pk=invoice.pk)
+    messages.success(request, f"Brouillon de {invoice.get_kind_display().lower()} supprimé.")
+    return redirect("orders:order_detail", school_pk=school.pk, pk=invoice.customer_order_id)
 
 
 @login_required

@@ -304,6 +304,14 @@ ROWS = [
         lambda w: {},
         WRITE_A,
     ),
+    (
+        "orders_deposit_create_a",
+        "orders:deposit_create",
+        lambda w: {"school_pk": w["open_school_a"].pk, "order_pk": w["order_open_a"].pk},
+        "post",
+        lambda w: {"percentage": "30"},
+        WRITE_A,
+    ),
     ("orders_invoice_list_a", "orders:invoice_list", _school("a"), "get", None, STAFF_A),
     ("orders_invoice_list_b", "orders:invoice_list", _school("b"), "get", None, STAFF_B),
     ("orders_invoice_export_a", "orders:invoice_export", _school("a"), "get", None, STAFF_A),
@@ -317,6 +325,7 @@ ROWS = [
         lambda w: {"issue_date": "2026-11-20"},
         WRITE_A,
     ),
+    ("orders_invoice_delete_a", "orders:invoice_delete", _obj("invoice_draft"), "post", lambda w: {}, WRITE_A),
     (
         "orders_invoice_credit_a",
         "orders:invoice_credit",
