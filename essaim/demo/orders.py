@@ -52,7 +52,7 @@ MARKET_PRICES = [
     ("Portail métallique sur mesure", "unité", D("1450.00")),
 ]
 # (title, customer index, [(description, qty, price, market index)], issue date, fate)
-# fate: draft | sent | refused | paid | partial | issued
+# fate: draft | sent | refused | paid | partial | issued | deposit (in production, 30 % deposit paid)
 QUOTES = [
     ("Série de 200 bagues", 0, [("Bague usinée Ø 40", "200", "18.50", 0)], dt.date(2026, 9, 3), "paid"),
     (
@@ -66,6 +66,14 @@ QUOTES = [
     ("Pièces de rechange de treuil", 2, [("Heure d'usinage", "40", "55", 1)], dt.date(2026, 10, 8), "paid"),
     ("Série découverte de supports", 0, [("Support usiné", "100", "16.00", 0)], dt.date(2026, 10, 20), "sent"),
     ("Mobilier urbain", 1, [("Banc métallique", "4", "650", None)], dt.date(2026, 11, 5), "refused"),
+    # In production: a 30 % deposit invoiced and paid, the final invoice will deduct it.
+    (
+        "Garde-corps de la passerelle",
+        1,
+        [("Garde-corps métallique", "12", "240", None)],
+        dt.date(2026, 11, 12),
+        "deposit",
+    ),
     ("Outillage sur mesure", 2, [("Heure d'usinage", "10", "55", 1)], dt.date(2026, 11, 18), "draft"),
 ]
 
@@ -209,6 +217,28 @@ def _documents(school, workshops, customers, prices, report):
             services.quote_refuse(quote=quote)
             continue
         order = services.quote_accept(quote=quote, order_date=issue_date + dt.timedelta(days=4))
+        if fate == "deposit":
+            services.work_order_save(
+                customer_order=order,
+                workshop=workshops[0],
+                description=f"Production : {title.lower()}",
+                planned_hours=D("60"),
+                done_hours=D("24"),
+                status="in_progress",
+                start_date=issue_date + dt.timedelta(days=5),
+                end_date=None,
+            )
+            deposit = services.invoice_create_deposit(customer_order=order, share=D("0.3"))
+            deposit = services.invoice_issue(invoice=deposit, issue_date=issue_date + dt.timedelta(days=5))
+            services.payment_record(
+                invoice=deposit,
+                received_amount=deposit.total_ttc_amount,
+                payment_date=deposit.issue_date + dt.timedelta(days=7),
+                method="administrative",
+                reference="Mandat (démo)",
+            )
+            report.count("factures fictives", True)
+            continue
         # Hours: those sold by the hour, else a flat 40 h of production (fictitious).
         hours = sum((D(q) for _, q, _, market in lines if market == 1), D(0)) or D("40")
         services.work_order_save(

@@ -69,3 +69,19 @@ def test_demo_projects_have_a_stage_history_ending_at_their_stage(territories):
         assert moves[-1].to_stage == project.stage
         assert [m.at for m in moves] == sorted(m.at for m in moves)
         assert all(later.from_stage == earlier.to_stage for earlier, later in zip(moves, moves[1:], strict=False))
+
+
+def test_demo_school_has_an_order_in_production_with_a_paid_deposit(territories):
+    from decimal import Decimal
+
+    from essaim.demo.orders import DEMO_SCHOOL_NAME
+    from essaim.orders.models import Invoice
+
+    demo_load()
+    (deposit,) = Invoice.objects.filter(school__name=DEMO_SCHOOL_NAME, kind="deposit")
+    order = deposit.customer_order
+    assert deposit.number and deposit.status == "paid"
+    assert deposit.total_ttc_amount == Decimal("0.3") * order.quote.total_ttc_amount == Decimal("1036.80")
+    assert not order.invoices.filter(kind="invoice").exists()  # the final invoice comes at delivery
+    demo_load()
+    assert Invoice.objects.filter(school__name=DEMO_SCHOOL_NAME, kind="deposit").count() == 1
