@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from essaim.common.formats import format_number, format_percent
+from essaim.common.formats import format_date, format_euros, format_number, format_percent
 from essaim.funding_programmes.enums import FundingLineStatus, ProgrammeKind
 from essaim.funding_programmes.models import FundingLine
 from essaim.learners.secrecy import SUPPRESSED_LABEL
@@ -470,7 +470,20 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
         if not objective_in_scope(objective, scope, epci_departments):
             continue
         start = objective.baseline_date or timezone.localtime(objective.created_at).date()
-        value = objective_value(objective, on, data)
+        # An objective is judged at its due date: after it, « réalisé » is the value on that day, and what
+        # came later is given in a note (« 5 écoles au 31/12/2023 » is not reached by a school of 2026).
+        notes = _objective_notes(objective, partial_view)
+        if on > objective.due_date:
+            value = objective_value(objective, objective.due_date, data)
+            today_value = objective_value(objective, on, data)
+            if today_value != value:
+                shown = format_euros(today_value, 0) if objective.is_amount else format_number(today_value)
+                notes.append(
+                    f"Réalisé compté à l'échéance ({format_date(objective.due_date)}) ; "
+                    f"au {format_date(on)} : {shown}."
+                )
+        else:
+            value = objective_value(objective, on, data)
         objective_rows.append(
             ObjectiveRow(
                 objective=objective,
@@ -479,7 +492,7 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
                 progress=progress.objective_progress(
                     value=value, target=objective.target_value, on=on, due_date=objective.due_date, start_date=start
                 ),
-                notes=_objective_notes(objective, partial_view),
+                notes=notes,
             )
         )
 

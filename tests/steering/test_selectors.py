@@ -8,6 +8,7 @@ from django.db.models import Q, Sum
 
 from essaim.funding_programmes.models import FundingLine
 from essaim.projects.enums import ProjectStage as S
+from essaim.schools.models import ProductionSchool
 from essaim.steering.enums import ProgressStatus
 from essaim.steering.models import Objective
 from essaim.steering.selectors import REGION_SCOPE, department_scope, fixed_scope_for, steering_overview
@@ -142,3 +143,22 @@ def test_places_by_trade_and_department(programme):
     places = {(row.trade, row.department): (row.planned, row.open) for row in overview.places}
     assert places[("Usinage", "59")] == (12, 14)  # Dunkerque's 12 planned; the 2022 school's workshop
     assert places[("Usinage", "80")] == (12, 0)
+
+
+def test_an_objective_past_its_due_date_is_judged_on_that_date(programme):
+    """« 5 écoles … au 31/12/2023 »: a school opened in 2024 counts today, not for that objective."""
+    ProductionSchool.objects.create(
+        name="École 2024", commune=programme["projects"]["p1"].commune, opening_year=2024, sources="x"
+    )
+    overview = steering_overview(user=programme["users"]["region_admin"], scope=REGION_SCOPE, on=ON)
+    five = {row.objective.label: row for row in overview.objectives}[
+        "5 écoles de production ouvertes en Hauts-de-France au 31/12/2023"
+    ]
+    assert five.value == 1 and five.progress.status == ProgressStatus.MISSED
+    assert "Réalisé compté à l'échéance (31/12/2023) ; au 30/06/2025 : 2." in five.notes
+    # Before the due date, the value is the day's.
+    early = steering_overview(user=programme["users"]["region_admin"], scope=REGION_SCOPE, on=dt.date(2023, 6, 30))
+    five = {row.objective.label: row for row in early.objectives}[
+        "5 écoles de production ouvertes en Hauts-de-France au 31/12/2023"
+    ]
+    assert not any(note.startswith("Réalisé compté") for note in five.notes)
