@@ -626,7 +626,14 @@ def payment_record(
     invoice.paid_amount += received_amount
     if invoice.paid_amount == invoice.total_ttc_amount:
         invoice.status = InvoiceStatus.PAID
-        if invoice.kind == InvoiceKind.INVOICE:  # a paid deposit leaves the order's status as it is
-            CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.PAID)
     invoice.save()
+    # The order is « payée » once its final invoice is issued and nothing of it (final invoice or
+    # deposit) is left unpaid: a deposit paid last completes it too.
+    order_invoices = Invoice.objects.filter(customer_order_id=invoice.customer_order_id)
+    has_paid_final = order_invoices.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.PAID).exists()
+    unpaid = order_invoices.filter(
+        kind__in=[InvoiceKind.INVOICE, InvoiceKind.DEPOSIT], status=InvoiceStatus.ISSUED
+    ).exists()
+    if has_paid_final and not unpaid:
+        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.PAID)
     return payment

@@ -299,3 +299,20 @@ def test_deposits_plus_final_invoice_equal_the_order_to_the_cent(lines, deposit_
     assert per_rate == order_totals.vat_by_rate
     # No deposit exceeds the order, at any rate.
     assert all(base >= 0 and vat >= 0 for base, vat in lines_totals(list(final.lines.all())).vat_by_rate.values())
+
+
+def test_the_order_is_paid_only_when_its_final_invoice_and_every_deposit_are():
+    order = order_with_two_rates()
+    unpaid_deposit = deposit(order, "0.3")
+    final = final_invoice(order)
+    services.payment_record(
+        invoice=final, received_amount=final.total_ttc_amount, payment_date=dt.date(2026, 11, 25), method="transfer"
+    )
+    assert CustomerOrder.objects.get(pk=order.pk).status == OrderStatus.INVOICED  # the deposit is still due
+    services.payment_record(
+        invoice=unpaid_deposit,
+        received_amount=unpaid_deposit.total_ttc_amount,
+        payment_date=dt.date(2026, 11, 26),
+        method="transfer",
+    )
+    assert CustomerOrder.objects.get(pk=order.pk).status == OrderStatus.PAID  # the deposit, paid last, completes it
