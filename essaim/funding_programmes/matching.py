@@ -193,12 +193,13 @@ def investment_mix(matches: list[ProgrammeMatch], version: FinancingPlanVersion 
                 to_check=match.result.verdict == eligibility.Verdict.TO_CHECK,
             )
         )
-    names = {match.programme.name for match in matches}
-    kinds = {match.programme.source_kind for match in matches if match.programme.slug in {c.key for c in candidates}}
+    names = {candidate.name for candidate in candidates}
+    keys = {candidate.key for candidate in candidates}
+    kinds = {match.programme.source_kind for match in matches if match.programme.slug in keys}
     kept = [s for s in plan.sources if s.label not in names and s.kind.value not in kinds]
     others = tuple((s.label, s.amount) for s in kept)
     uses_total = sum((u.amount for u in plan.uses), ZERO)
     need = uses_total - sum((amount for _, amount in others), ZERO)
-    has_grant = any(s.kind.is_local_authority_grant for s in kept)
+    has_grant = any(s.kind.is_local_authority_grant and s.amount > 0 for s in kept)
     result = mix.suggest_mix(candidates, need=need, plan_has_local_authority_grant=has_grant)
     return InvestmentMix(result=result, uses_total=uses_total, other_sources=others)

@@ -96,7 +96,7 @@ def suggest_mix(
     usable = [c for c in candidates if c.max_amount > 0 and c.max_amount >= c.floor]
     if need <= 0 or not usable:
         reason = "le besoin est déjà couvert" if need <= 0 else ""
-        return MixResult(need=need, lines=(), left_out=tuple((c, reason) for c in usable))
+        return MixResult(need=need, lines=(), left_out=tuple((c, reason) for c in candidates if c.max_amount > 0))
     n = len(usable)
     upper = np.array([float(c.max_amount) for c in usable])
     floor = np.array([float(c.floor) for c in usable])
@@ -146,8 +146,14 @@ def suggest_mix(
     lines = tuple(MixLine(c, a) for c, a in zip(usable, amounts, strict=True) if a > 0)
     used = {line.candidate.key for line in lines}
     has_grant = plan_has_local_authority_grant or any(line.candidate.is_local_authority_grant for line in lines)
-    left_out = tuple((c, _why_left_out(c, has_grant)) for c in usable if c.key not in used)
-    return MixResult(need=need, lines=lines, left_out=left_out)
+    uncovered = need - sum((line.amount for line in lines), ZERO)
+    left_out = tuple((c, _why_left_out(c, has_grant, uncovered)) for c in usable if c.key not in used)
+    dropped = tuple(
+        (c, f"son plancher ({format_eur(c.floor)}) dépasse le montant possible ({format_eur(c.max_amount)})")
+        for c in candidates
+        if c.max_amount > 0 and c.max_amount < c.floor
+    )
+    return MixResult(need=need, lines=lines, left_out=left_out + dropped)
 
 
 def _to_cents(values, chosen, usable: list[Candidate], need: Decimal) -> list[Decimal]:
@@ -172,11 +178,13 @@ def _to_cents(values, chosen, usable: list[Candidate], need: Decimal) -> list[De
     return amounts
 
 
-def _why_left_out(candidate: Candidate, has_grant: bool) -> str:
+def _why_left_out(candidate: Candidate, has_grant: bool, uncovered: Decimal) -> str:
     if candidate.requires_local_authority_grant and not has_grant:
         return "seulement avec une subvention d'investissement d'une collectivité, absente de la combinaison"
-    if candidate.is_loan:
-        return "le besoin est couvert par des subventions, qui ne se remboursent pas"
-    if candidate.floor > 0:
-        return f"le besoin restant est sous son plancher ({format_eur(candidate.floor)})"
-    return "le besoin est déjà couvert par les autres dispositifs"
+    if uncovered <= 0:
+        if candidate.is_loan:
+            return "le besoin est couvert par des subventions, qui ne se remboursent pas"
+        return "le besoin est déjà couvert par les autres dispositifs"
+    if candidate.floor > uncovered:
+        return f"le besoin restant ({format_eur(uncovered)}) est sous son plancher ({format_eur(candidate.floor)})"
+    return "le besoin restant est couvert par des dispositifs préférés (subventions, dispositifs éligibles)"

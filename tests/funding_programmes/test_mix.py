@@ -39,9 +39,15 @@ def test_a_floor_is_never_undercut_and_grants_that_cover_everything_leave_the_lo
     result = suggest_mix([AMI, REGION, LOAN], need=D(230_000))
     assert (result.grants, result.loans, result.remaining) == (D(230_000), 0, 0)
     assert {c.key: r for c, r in result.left_out}["bdt"].startswith("le besoin est couvert par des subventions")
-    # …and a need under the floor never gets a loan at all.
+    # …and a need under the floor never gets a loan at all, and says so.
     result = suggest_mix([LOAN], need=D(60_000), plan_has_local_authority_grant=True)
     assert result.lines == () and result.remaining == D(60_000)
+    ((_, reason),) = result.left_out
+    assert reason == "le besoin restant (60\u202f000,00\u00a0€) est sous son plancher (100\u202f000,00\u00a0€)"
+    # A candidate whose floor is above what it may give is listed with its reason, never dropped silently.
+    odd = Candidate("odd", "Plancher trop haut", D(50_000), floor=D(80_000))
+    result = suggest_mix([AMI, odd], need=D(400_000))
+    assert {c.key: r for c, r in result.left_out}["odd"].startswith("son plancher")
 
 
 def test_nothing_to_cover():
