@@ -211,6 +211,29 @@ def programme_learner_outcomes(*, schools: Iterable) -> OutcomeTable:
     return _table([(school.pk, school.name) for school in schools], raw, suppress=True)
 
 
+def scoped_learner_outcomes(*, schools: Iterable, published_supersets: Iterable[Iterable] = ()) -> OutcomeTable:
+    """``programme_learner_outcomes`` for one scope of the dashboard, safe against differencing.
+
+    The dashboard publishes the total of a scope (a département, an EPCI…) and the totals of larger
+    scopes (the région, the scope's département). A superset's total minus this total gives the figures
+    of the schools outside the scope: when that difference rests on 1 to 4 youths, this total's cell is
+    suppressed too, so no subtraction of two published totals reveals a group under 5. Still 4 queries
+    (the raw figures of every school involved are read at once).
+    """
+    schools = list(schools)
+    supersets = [list(superset) for superset in published_supersets]
+    ids = {school.pk for school in schools} | {school.pk for superset in supersets for school in superset}
+    raw = _raw_by(Learner.objects.filter(school__in=ids), "school_id")
+    table = _table([(school.pk, school.name) for school in schools], raw, suppress=True)
+    inside = {school.pk for school in schools}
+    for superset in supersets:
+        rest = sum((raw.get(school.pk, RawFigures()) for school in superset if school.pk not in inside), RawFigures())
+        for measure, (_, base) in rest.measures().items():
+            if base and 0 < base < THRESHOLD and measure in table.total.cells:
+                table.total.cells[measure] = Cell.hidden()
+    return table
+
+
 def _workshop_groups(school, learners) -> list[tuple[Any, str]]:
     groups = [(workshop.pk, workshop.name) for workshop in school.workshops.all()]
     if learners.filter(workshop__isnull=True).exists():

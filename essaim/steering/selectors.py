@@ -21,7 +21,7 @@ from essaim.common.formats import format_date, format_euros, format_number, form
 from essaim.funding_programmes.enums import FundingLineStatus, ProgrammeKind
 from essaim.funding_programmes.models import FundingLine
 from essaim.learners.secrecy import SUPPRESSED_LABEL
-from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, programme_learner_outcomes
+from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, scoped_learner_outcomes
 from essaim.orders.selectors import programme_production_activity
 from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, CollectiviteLevel, OrganizationKind
 from essaim.organizations.permissions import current_organization
@@ -479,8 +479,7 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
             if today_value != value:
                 shown = format_euros(today_value, 0) if objective.is_amount else format_number(today_value)
                 notes.append(
-                    f"Réalisé compté à l'échéance ({format_date(objective.due_date)}) ; "
-                    f"au {format_date(on)} : {shown}."
+                    f"Réalisé compté à l'échéance ({format_date(objective.due_date)}) ; au {format_date(on)} : {shown}."
                 )
         else:
             value = objective_value(objective, on, data)
@@ -607,7 +606,14 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
         departments=departments,
         sources=_sources(now=now, on=on, schools=schools),
     )
-    _add_open_school_activity(overview)
+    # Totals of larger scopes the same user can publish: a scope's youth outcomes must not be subtracted
+    # from them to reveal fewer than 5 youths (learners.selectors.scoped_learner_outcomes).
+    all_open = [school for school in schools if progress.is_open_on(school.open_since, on)]
+    supersets = [all_open]
+    if scope.kind in ("epci", "commune"):
+        departments_of_scope = {school.school.commune.department_id for school in open_schools}
+        supersets.append([s for s in all_open if s.school.commune.department_id in departments_of_scope])
+    _add_open_school_activity(overview, supersets)
     return overview
 
 
@@ -654,7 +660,7 @@ def _sources(*, now: dt.datetime, on: dt.date, schools: list[SchoolLine]) -> dic
     }
 
 
-def _add_open_school_activity(overview: Overview) -> None:
+def _add_open_school_activity(overview: Overview, supersets: list[list[SchoolLine]]) -> None:
     """Open schools' activity and results, from the aggregated (suppressed) selectors of issue #8: the
     invoiced and collected production per school, and the programme's learner outcomes (total row only;
     figures resting on fewer than 5 youths arrive already hidden)."""
@@ -665,7 +671,9 @@ def _add_open_school_activity(overview: Overview) -> None:
         overview.activity = [
             (school.school_name, school.invoiced_amount, school.collected_amount) for school in active
         ] + [("Total", activity.invoiced_amount, activity.collected_amount)]
-    outcomes = programme_learner_outcomes(schools=schools)
+    outcomes = scoped_learner_outcomes(
+        schools=schools, published_supersets=[[line.school for line in superset] for superset in supersets]
+    )
     enrolled = outcomes.total.cells.get("enrolled")
     if enrolled is None or not (enrolled.suppressed or enrolled.value):
         return  # no youth followed on Essaim yet

@@ -162,3 +162,32 @@ def test_an_objective_past_its_due_date_is_judged_on_that_date(programme):
         "5 écoles de production ouvertes en Hauts-de-France au 31/12/2023"
     ]
     assert not any(note.startswith("Réalisé compté") for note in five.notes)
+
+
+def test_a_scope_total_never_reveals_fewer_than_5_youths_by_difference_with_a_larger_total(programme):
+    """Région 8 youths, Lille's EPCI 6: publishing both would give the 2 youths of Abbeville by subtraction,
+    so the smaller scope's figure is suppressed; the same for the Nord département (8 − 6)."""
+    from essaim.learners.secrecy import SUPPRESSED_LABEL
+    from essaim.learners.selectors import MEASURE_LABELS
+    from essaim.steering.selectors import epci_scope
+    from tests.learners.factories import LearnerFactory, WorkshopFactory
+
+    new, old = programme["schools"]["new"], programme["schools"]["old"]
+    for _ in range(6):
+        LearnerFactory(school=new, workshop=new.workshops.get())
+    old_workshop = WorkshopFactory(school=old)
+    for _ in range(2):
+        LearnerFactory(school=old, workshop=old_workshop)
+    user = programme["users"]["region_admin"]
+
+    def enrolled(scope):
+        rows = {label: text for label, text, _ in steering_overview(user=user, scope=scope, on=ON).outcomes}
+        return rows[MEASURE_LABELS["enrolled"]]
+
+    assert enrolled(REGION_SCOPE) == "8"
+    assert enrolled(epci_scope(new.commune.epci)) == SUPPRESSED_LABEL
+    assert enrolled(department_scope(programme["departments"]["nord"])) == SUPPRESSED_LABEL
+    # With 5 youths or more outside the scope, the scope's own figure is published.
+    for _ in range(3):
+        LearnerFactory(school=old, workshop=old_workshop)
+    assert enrolled(epci_scope(new.commune.epci)) == "6"
