@@ -24,7 +24,7 @@
 
   function filenameFrom(response, fallback) {
     var header = response.headers.get("Content-Disposition") || "";
-    var match = /filename="?([^";]+)"?/.exec(header);
+    var match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
     return match ? match[1] : fallback;
   }
 
@@ -40,7 +40,10 @@
     status.textContent = label + "… cela peut prendre quelques secondes.";
     try {
       var response = await fetch(link.href, { credentials: "same-origin" });
-      if (!response.ok || !response.body) {
+      // An expired session answers with the sign-in page (a redirect, no attachment): let the browser
+      // follow the link itself rather than save that page as the report.
+      var disposition = response.headers.get("Content-Disposition") || "";
+      if (!response.ok || !response.body || response.redirected || disposition.indexOf("attachment") === -1) {
         throw new Error("HTTP " + response.status);
       }
       var reader = response.body.getReader();
@@ -58,7 +61,7 @@
       var url = URL.createObjectURL(blob);
       var save = document.createElement("a");
       save.href = url;
-      save.download = filenameFrom(response, "");
+      save.download = filenameFrom(response, link.getAttribute("download") || link.pathname.split("/").pop());
       document.body.appendChild(save);
       save.click();
       save.remove();
