@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.learners.models import Learner
@@ -273,6 +274,14 @@ class DeliveryForm(DateWidgetsMixin, forms.ModelForm):
 
 class InvoiceIssueForm(forms.Form):
     issue_date = forms.DateField(label="Date d'émission", widget=DATE)
+
+    def clean_issue_date(self):
+        # Numbers follow the dates (services._check_chronology): a mistyped future date would block every
+        # later invoice of the year until that day.
+        value = self.cleaned_data["issue_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Une facture ne peut pas être datée d'un jour futur.")
+        return value
 
 
 class DepositForm(forms.Form):

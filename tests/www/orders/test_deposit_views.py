@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from essaim.orders import services
 from essaim.orders.enums import InvoiceKind, InvoiceStatus
@@ -137,3 +138,15 @@ def test_order_page_query_count_does_not_grow_with_deposits(client, django_asser
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = text(client.get(url("order_detail", school, pk=order.pk)))
     assert page.count("Facture d'acompte F2026-") == 3 and "Facture F2026-0004" in page
+
+
+def test_an_invoice_cannot_be_issued_with_a_future_date_from_its_page(client):
+    """Numbers follow the dates: a mistyped future date would block the year's later invoices."""
+    school, order = school_and_order()
+    login(client, school.organization)
+    draft = services.invoice_create_deposit(customer_order=order, share=D("0.3"))
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
+    response = client.post(url("invoice_issue", school, pk=draft.pk), {"issue_date": tomorrow.isoformat()}, follow=True)
+    assert "Une facture ne peut pas être datée d'un jour futur." in text(response)
+    draft.refresh_from_db()
+    assert draft.status == InvoiceStatus.DRAFT and draft.number == ""
