@@ -69,6 +69,15 @@ def lines_totals(lines) -> Totals:
     )
 
 
+def deposit_base(share: Decimal, base: Decimal) -> Decimal:
+    """HT of a deposit at one VAT rate: ``round_cents(share × the order's HT at that rate)``.
+
+    >>> deposit_base(Decimal("0.3"), Decimal("1000.03"))
+    Decimal('300.01')
+    """
+    return round_cents(Decimal(share) * Decimal(base))
+
+
 def ht_share(amount: Decimal, *, total_ht: Decimal, total_ttc: Decimal) -> Decimal:
     """The part excluding VAT of a payment of ``amount`` on an invoice (pro rata HT/TTC, to the cent)."""
     if not total_ttc:

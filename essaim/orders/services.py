@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from essaim.common.validators import normalize_identifier
-from essaim.orders.amounts import document_totals, line_amount, lines_totals
+from essaim.orders.amounts import deposit_base, document_totals, line_amount, lines_totals
 from essaim.orders.documents import seller_and_customer_identity
 from essaim.orders.enums import (
     CounterKind,
@@ -36,7 +36,7 @@ from essaim.orders.models import (
     WorkOrder,
 )
 from essaim.schools.models import ProductionSchool
-from financing_engine.money import ZERO, format_eur, format_percent, round_cents
+from financing_engine.money import ZERO, format_eur, format_percent
 
 PREFIXES = {CounterKind.QUOTE: "D", CounterKind.ORDER: "C", CounterKind.INVOICE: "F"}
 
@@ -348,7 +348,7 @@ def invoice_create_deposit(*, customer_order: CustomerOrder, share: Decimal) -> 
     order_totals = lines_totals(order.quote.lines.all())
     if order_totals.total_ttc <= ZERO:
         raise ValidationError({"customer_order": f"La commande {order.number} n'a pas de montant à facturer."})
-    shares_by_rate = [(rate, round_cents(share * base)) for rate, (base, _) in order_totals.vat_by_rate.items()]
+    shares_by_rate = [(rate, deposit_base(share, base)) for rate, (base, _) in order_totals.vat_by_rate.items()]
     new_lines = [(rate, amount) for rate, amount in shares_by_rate if amount > ZERO]
     new_totals = document_totals((1, amount, rate) for rate, amount in new_lines)
     if new_totals.total_ht <= ZERO:
@@ -561,6 +561,8 @@ def invoice_credit(*, invoice: Invoice, reason: str, issue_date: dt.date | None 
     if invoice.issue_date and issue_date < invoice.issue_date:
         raise ValidationError("L'avoir ne peut pas être daté d'avant la facture qu'il annule.")
     if invoice.kind == InvoiceKind.DEPOSIT:
+        # Lock the order as invoice_create_from_order does: no final invoice can be prepared meanwhile.
+        CustomerOrder.objects.select_for_update().get(pk=invoice.customer_order_id)
         final = _live_final_invoice(invoice.customer_order)
         if final is not None:
             action = "supprimez ce brouillon" if final.is_draft else "annulez-la d'abord par un avoir"
