@@ -18,7 +18,7 @@ from essaim.funding_programmes.models import BudgetEnvelope, FundingProgramme
 from essaim.projects.enums import ProjectStage
 from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Department
-from financing_engine import SourceKind, plan_from_dict
+from financing_engine import PlanInput, SourceKind, plan_from_dict
 from financing_engine.errors import PlanInputError
 
 ZERO = Decimal("0.00")
@@ -79,13 +79,24 @@ def reference_version(project) -> FinancingPlanVersion | None:
     )
 
 
-def project_facts(project, version: FinancingPlanVersion | None, *, is_open_school: bool) -> eligibility.ProjectFacts:
+def version_plan(version: FinancingPlanVersion | None) -> PlanInput | None:
+    """The engine's input read from a version (None without a version or when its content is invalid).
+    Reading costs a few milliseconds: a page reads it once and passes it to ``match_project`` and
+    ``investment_mix``."""
+    if version is None:
+        return None
+    try:
+        return plan_from_dict(version.content)
+    except PlanInputError:
+        return None
+
+
+def project_facts(
+    project, version: FinancingPlanVersion | None, *, is_open_school: bool, plan: PlanInput | None = None
+) -> eligibility.ProjectFacts:
     costs = None
     if version is not None:
-        try:
-            plan = plan_from_dict(version.content)
-        except PlanInputError:
-            plan = None
+        plan = plan if plan is not None else version_plan(version)
         if plan is not None:
             costs = eligibility.plan_costs(plan, plan_label=f"{version.plan.name}, version {version.number}")
     commune = project.commune
@@ -116,9 +127,12 @@ def covering_envelopes(programmes, *, department_id, today) -> dict[int, list[Bu
     return result
 
 
-def match_project(project, *, version=None, programmes=None, today=None, labels=None) -> list[ProgrammeMatch]:
+def match_project(
+    project, *, version=None, programmes=None, today=None, labels=None, plan: PlanInput | None = None
+) -> list[ProgrammeMatch]:
     """Every programme of the catalogue (or of ``programmes``) matched against ``project`` on
-    ``version`` (default: ``reference_version``). Sorted: éligible, à vérifier, non éligible."""
+    ``version`` (default: ``reference_version``; ``plan``: that version already read by
+    ``version_plan``). Sorted: éligible, à vérifier, non éligible."""
     today = today or timezone.localdate()
     if version is None:
         version = reference_version(project)
@@ -133,7 +147,7 @@ def match_project(project, *, version=None, programmes=None, today=None, labels=
     )
     current = covering_envelopes(programmes, department_id=project.commune.department_id, today=today)
     is_open = project.stage == ProjectStage.OPEN or ProductionSchool.objects.filter(project=project).exists()
-    facts = project_facts(project, version, is_open_school=is_open)
+    facts = project_facts(project, version, is_open_school=is_open, plan=plan)
     labels = labels if labels is not None else base_labels()
     order = {eligibility.Verdict.ELIGIBLE: 0, eligibility.Verdict.TO_CHECK: 1, eligibility.Verdict.NOT_ELIGIBLE: 2}
     matches = []
@@ -155,7 +169,9 @@ class InvestmentMix:
     other_sources: tuple[tuple[str, Decimal], ...]  # resources of the plan that come from no programme
 
 
-def investment_mix(matches: list[ProgrammeMatch], version: FinancingPlanVersion | None) -> InvestmentMix | None:
+def investment_mix(
+    matches: list[ProgrammeMatch], version: FinancingPlanVersion | None, plan: PlanInput | None = None
+) -> InvestmentMix | None:
     """Which investment programmes together cover the plan version's investment uses (``mix.py``).
 
     Candidates: the programmes that write an investment source, « éligible » or « à vérifier », with a
@@ -164,11 +180,8 @@ def investment_mix(matches: list[ProgrammeMatch], version: FinancingPlanVersion 
     (own funds, a bank loan, an EPCI grant no programme covers…) reduces the need, and an investment
     grant of a collectivité among them satisfies the loan's condition.
     """
-    if version is None:
-        return None
-    try:
-        plan = plan_from_dict(version.content)
-    except PlanInputError:
+    plan = plan if plan is not None else version_plan(version)
+    if plan is None:
         return None
     candidates = []
     for match in matches:

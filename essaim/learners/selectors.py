@@ -198,27 +198,18 @@ def _table(groups: list[tuple[Any, str]], raw: dict[Any, RawFigures], *, suppres
     )
 
 
-def programme_learner_outcomes(*, schools: Iterable) -> OutcomeTable:
+def programme_learner_outcomes(*, schools: Iterable, published_supersets: Iterable[Iterable] = ()) -> OutcomeTable:
     """Per school and in total: youths enrolled and present, production hours and share, diploma
     success rate, insertion rates at 6 and 12 months — aggregated, with groups under 5 youths
     suppressed (primary and complementary). Safe to show to programme partners; 4 queries.
 
     ``schools``: ProductionSchool objects or a queryset of them (the caller's choice of scope).
-    """
-    schools = list(schools)
-    learners = Learner.objects.filter(school__in=[school.pk for school in schools])
-    raw = _raw_by(learners, "school_id")
-    return _table([(school.pk, school.name) for school in schools], raw, suppress=True)
 
-
-def scoped_learner_outcomes(*, schools: Iterable, published_supersets: Iterable[Iterable] = ()) -> OutcomeTable:
-    """``programme_learner_outcomes`` for one scope of the dashboard, safe against differencing.
-
-    The dashboard publishes the total of a scope (a département, an EPCI…) and the totals of larger
-    scopes (the région, the scope's département). A superset's total minus this total gives the figures
-    of the schools outside the scope: when that difference rests on 1 to 4 youths, this total's cell is
-    suppressed too, so no subtraction of two published totals reveals a group under 5. Still 4 queries
-    (the raw figures of every school involved are read at once).
+    ``published_supersets``: larger sets of schools whose totals are published too (the dashboard's
+    région, the scope's département). A superset's total minus this total gives the schools outside
+    the scope: when that difference rests on 1 to 4 youths, this total's cell is suppressed as well,
+    so no subtraction of two published totals reveals a group under 5. The raw figures of every school
+    involved are read at once (still 4 queries).
     """
     schools = list(schools)
     supersets = [list(superset) for superset in published_supersets]

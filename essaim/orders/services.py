@@ -319,10 +319,6 @@ def _live_deposits(order: CustomerOrder):
     return deposits.order_by("year", "sequence", "pk").prefetch_related("lines")
 
 
-def _percent_label(share: Decimal) -> str:
-    return format_percent(share, decimals=2)
-
-
 @transaction.atomic
 def invoice_create_deposit(*, customer_order: CustomerOrder, share: Decimal) -> Invoice:
     """A draft deposit invoice (facture d'acompte) of ``share`` (0 < share < 1) of the order: one line
@@ -380,7 +376,9 @@ def invoice_create_deposit(*, customer_order: CustomerOrder, share: Decimal) -> 
     invoice = Invoice.objects.create(
         school=order.school, customer_order=order, customer=order.customer, kind=InvoiceKind.DEPOSIT
     )
-    description = f"Acompte de {_percent_label(share)} sur la commande {order.number} (devis {order.quote.number})"
+    description = (
+        f"Acompte de {format_percent(share, decimals=2)} sur la commande {order.number} (devis {order.quote.number})"
+    )
     lines = [
         InvoiceLine.objects.create(
             invoice=invoice,

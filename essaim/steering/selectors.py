@@ -21,7 +21,7 @@ from essaim.common.formats import format_date, format_euros, format_number, form
 from essaim.funding_programmes.enums import FundingLineStatus, ProgrammeKind
 from essaim.funding_programmes.models import FundingLine
 from essaim.learners.secrecy import SUPPRESSED_LABEL
-from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, scoped_learner_outcomes
+from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, programme_learner_outcomes
 from essaim.orders.selectors import programme_production_activity
 from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, CollectiviteLevel, OrganizationKind
 from essaim.organizations.permissions import current_organization
@@ -607,7 +607,7 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
         sources=_sources(now=now, on=on, schools=schools),
     )
     # Totals of larger scopes the same user can publish: a scope's youth outcomes must not be subtracted
-    # from them to reveal fewer than 5 youths (learners.selectors.scoped_learner_outcomes).
+    # from them to reveal fewer than 5 youths (learners.selectors.programme_learner_outcomes).
     all_open = [school for school in schools if progress.is_open_on(school.open_since, on)]
     supersets = [all_open]
     if scope.kind in ("epci", "commune"):
@@ -671,7 +671,7 @@ def _add_open_school_activity(overview: Overview, supersets: list[list[SchoolLin
         overview.activity = [
             (school.school_name, school.invoiced_amount, school.collected_amount) for school in active
         ] + [("Total", activity.invoiced_amount, activity.collected_amount)]
-    outcomes = scoped_learner_outcomes(
+    outcomes = programme_learner_outcomes(
         schools=schools, published_supersets=[[line.school for line in superset] for superset in supersets]
     )
     enrolled = outcomes.total.cells.get("enrolled")

@@ -31,6 +31,7 @@ from essaim.funding_programmes.matching import (
     match_project,
     programme_criteria,
     reference_version,
+    version_plan,
 )
 from essaim.funding_programmes.models import (
     BudgetEnvelope,
@@ -381,8 +382,9 @@ def project_matching(request, project_pk):
         version = next((v for v in versions if str(v.pk) == request.GET["version"]), None)
         if version is None:
             raise Http404
-    matches = match_project(project, version=version)
     used = version or (reference_version(project) if versions else None)
+    plan_input = version_plan(used)  # read once, for the matching and the combination
+    matches = match_project(project, version=used, plan=plan_input)
     plans = sorted({v.plan for v in versions}, key=lambda plan: (-plan.updated_at.timestamp(), plan.pk))
     can_add = bool(plans) and has_perm(request.user, "financing.change_plan", plans[0])
     forms_by_slug = {}
@@ -402,7 +404,7 @@ def project_matching(request, project_pk):
         "funding_programmes/matching.html",
         {
             "project": project,
-            "mix": investment_mix(matches, used),
+            "mix": investment_mix(matches, used, plan_input),
             "rows": rows,
             "versions": versions,
             "version": used,
