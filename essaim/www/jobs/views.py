@@ -3,6 +3,8 @@ and the files they produced. Every job is reached through ``Job.objects.visible_
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -101,7 +103,13 @@ def job_download(request, pk):
     if not job.has_file:
         raise Http404("Ce traitement n'a pas (encore) produit de fichier.")
     try:
-        handle = job.result_file.open("rb")
+        with job.result_file.open("rb") as stored:  # read and closed at once (reports: a few MB at most)
+            content = io.BytesIO(stored.read())
     except FileNotFoundError:
         raise Http404("Le fichier de ce traitement n'est plus disponible.") from None
-    return FileResponse(handle, as_attachment=True, filename=job.result_filename, content_type=job.result_content_type)
+    response = FileResponse(
+        content, as_attachment=True, filename=job.result_filename, content_type=job.result_content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
