@@ -362,7 +362,7 @@ def _polygon(lon: float, lat: float, radius: float, sides: int, rotation: float 
 def projects_map(departments, communes, *, label: str) -> SafeString:
     """The départements of the scope, a circle (orange) where projects are, a square (green) where open
     schools are (shapes differ so that colour is not the only cue)."""
-    background = [d for d in departments if d.contour]
+    background = [d for d in departments if d.map_contour]
     markers = []
     for commune in communes:
         if commune.latitude is None or commune.longitude is None:
@@ -391,7 +391,7 @@ def projects_map(departments, communes, *, label: str) -> SafeString:
     drawing = svg.render_svg(
         background + markers,
         width=640,
-        geometry_for=lambda f: f.geometry if isinstance(f, _Marker) else f.contour,
+        geometry_for=lambda f: f.geometry if isinstance(f, _Marker) else f.map_contour,
         fill_for=lambda f: f.fill if isinstance(f, _Marker) else DEPARTMENT_FILL,
         title_for=lambda f: f.title if isinstance(f, _Marker) else f.name,
         label=label,

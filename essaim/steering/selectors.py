@@ -581,7 +581,7 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
     for school in open_schools:
         _point(school.school.commune).schools.append(school)
     map_communes = sorted(communes.values(), key=lambda c: (c.department_code, c.name))
-    departments = Department.objects.order_by("code")
+    departments = Department.objects.select_related("shape").order_by("code")
     if scope.department_id:
         departments = departments.filter(pk=scope.department_id)
     elif scope.epci_id:
