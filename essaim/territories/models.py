@@ -170,6 +170,9 @@ class DepartmentShape(Shape):
     class Meta:
         verbose_name = "contour de département"
 
+    def __str__(self):
+        return f"Contour : {self.department}"
+
 
 class EmploymentZoneShape(Shape):
     employment_zone = models.OneToOneField(
@@ -179,6 +182,9 @@ class EmploymentZoneShape(Shape):
     class Meta:
         verbose_name = "contour de zone d'emploi (partie Hauts-de-France)"
 
+    def __str__(self):
+        return f"Contour : {self.employment_zone}"
+
 
 class EpciShape(Shape):
     epci = models.OneToOneField(Epci, on_delete=models.CASCADE, primary_key=True, related_name="shape")
@@ -186,9 +192,15 @@ class EpciShape(Shape):
     class Meta:
         verbose_name = "contour d'EPCI"
 
+    def __str__(self):
+        return f"Contour : {self.epci}"
+
 
 class CommuneShape(Shape):
     commune = models.OneToOneField(Commune, on_delete=models.CASCADE, primary_key=True, related_name="shape")
 
     class Meta:
         verbose_name = "contour de commune"
+
+    def __str__(self):
+        return f"Contour : {self.commune}"
