@@ -5,6 +5,7 @@ from essaim.common.validators import normalize_identifier
 from essaim.funding_applications.enums import ApplicationState
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
+from essaim.projects import workflow
 from essaim.projects.enums import PartnerRole, ProjectStage
 from essaim.projects.models import Project
 from essaim.territories.models import Commune, Department, Epci
@@ -147,7 +148,7 @@ class ProjectTransitionForm(forms.Form):
 
     def __init__(self, *args, transitions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = [(t.target, t.label) for t in transitions]
+        self.fields["to_stage"].choices = [(workflow.form_value(t), t.label) for t in transitions]
 
 
 class ProjectPartnerForm(forms.Form):

@@ -32,6 +32,7 @@ from essaim.orders.models import (
     WorkOrder,
 )
 from essaim.orders.services import LineInput
+from essaim.orders.workflow import INVOICE_WORKFLOW, QUOTE_WORKFLOW
 from essaim.schools.models import ProductionSchool
 from essaim.www.orders import activity
 from essaim.www.orders.forms import (
@@ -283,6 +284,9 @@ def quote_detail(request, school_pk, pk):
         "vat_lines": documents.vat_breakdown(lines),
         "send_form": QuoteSendForm(initial={"below_market_justification": quote.below_market_justification}),
         "accept_form": QuoteAcceptForm(initial={"order_date": timezone.localdate()}),
+        # The actions offered are the quotes workflow's (orders/workflow.py) that this user may take now.
+        "transitions": QUOTE_WORKFLOW.offered(request.user, quote),
+        "log": quote.transitions.select_related("by"),
     }
     return render(request, "orders/quote_detail.html", context)
 
@@ -306,7 +310,11 @@ def quote_send(request, school_pk, pk):
     form.is_valid()
 
     def send(quote):
-        services.quote_send(quote=quote, below_market_justification=form.cleaned_data.get("below_market_justification"))
+        services.quote_send(
+            quote=quote,
+            below_market_justification=form.cleaned_data.get("below_market_justification"),
+            by=request.user,
+        )
         messages.success(request, f"Devis {quote.number} marqué comme envoyé.")
         return redirect("orders:quote_detail", school_pk=school_pk, pk=pk)
 
@@ -321,7 +329,7 @@ def quote_accept(request, school_pk, pk):
     def accept(quote):
         if not form.is_valid():
             raise ValidationError([f"{form.fields[f].label} : {' '.join(e)}" for f, e in form.errors.items()])
-        order = services.quote_accept(quote=quote, **form.cleaned_data)
+        order = services.quote_accept(quote=quote, by=request.user, **form.cleaned_data)
         messages.success(request, f"Devis accepté : commande {order.number} créée.")
         return redirect("orders:order_detail", school_pk=school_pk, pk=order.pk)
 
@@ -332,7 +340,7 @@ def quote_accept(request, school_pk, pk):
 @require_POST
 def quote_refuse(request, school_pk, pk):
     def refuse(quote):
-        services.quote_refuse(quote=quote)
+        services.quote_refuse(quote=quote, by=request.user)
         messages.success(request, f"Devis {quote.number} marqué comme refusé.")
         return redirect("orders:quote_detail", school_pk=school_pk, pk=pk)
 
@@ -384,6 +392,7 @@ def _order_page(request, school, order, *, deposit_form=None, status=200):
         "can_invoice": not order.invoices.filter(kind=InvoiceKind.INVOICE)
         .exclude(status=InvoiceStatus.CREDITED)
         .exists(),
+        "log": order.transitions.select_related("by"),
     }
     return render(request, "orders/order_detail.html", context, status=status)
 
@@ -428,7 +437,7 @@ def delivery_create(request, school_pk, order_pk):
     form = DeliveryForm(request.POST)
     if form.is_valid():
         try:
-            services.delivery_create(customer_order=order, **form.cleaned_data)
+            services.delivery_create(customer_order=order, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -542,6 +551,9 @@ def invoice_detail(request, school_pk, pk):
         "payment_form": PaymentForm(
             initial={"payment_date": timezone.localdate(), "received_amount": invoice.remaining_amount}
         ),
+        # The actions offered are the invoices workflow's (orders/workflow.py) that this user may take now.
+        "transitions": INVOICE_WORKFLOW.offered(request.user, invoice),
+        "log": invoice.transitions.select_related("by"),
     }
     return render(request, "orders/invoice_detail.html", context)
 
@@ -573,7 +585,7 @@ def invoice_issue(request, school_pk, pk):
         school_pk,
         pk,
         InvoiceIssueForm,
-        lambda invoice, **data: services.invoice_issue(invoice=invoice, **data),
+        lambda invoice, **data: services.invoice_issue(invoice=invoice, by=request.user, **data),
         lambda invoice: f"{invoice.get_kind_display()} émise sous le numéro {invoice.number}.",
     )
 
@@ -602,7 +614,7 @@ def invoice_credit(request, school_pk, pk):
         school_pk,
         pk,
         CreditNoteForm,
-        lambda invoice, **data: services.invoice_credit(invoice=invoice, **data),
+        lambda invoice, **data: services.invoice_credit(invoice=invoice, by=request.user, **data),
         lambda credit: f"Avoir {credit.number} émis : la facture est annulée.",
     )
 
@@ -611,7 +623,7 @@ def invoice_credit(request, school_pk, pk):
 @require_POST
 def payment_create(request, school_pk, pk):
     def record(invoice, **data):
-        services.payment_record(invoice=invoice, **data)
+        services.payment_record(invoice=invoice, by=request.user, **data)
         return None
 
     return _invoice_action(request, school_pk, pk, PaymentForm, record, lambda invoice: "Règlement enregistré.")
