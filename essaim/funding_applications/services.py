@@ -255,7 +255,7 @@ def funding_application_expert_request(
     set_password_path = None
     if not expert.has_usable_password():
         set_password_path = reverse(
-            "www:password_reset_confirm",
+            "accounts:password_reset_confirm",
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(expert.pk)),
                 "token": default_token_generator.make_token(expert),
