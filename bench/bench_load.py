@@ -125,18 +125,14 @@ def _pages(size: str) -> dict:
     from essaim.schools.models import ProductionSchool
 
     region = Organization.objects.get(kind="region")
-    holder = Organization.objects.get(name="Association Forge du Littoral (fictive)")
     school_email = "ecole.nationale@essaim.demo" if size == "national" else "porteur@essaim.demo"
     if size == "national":
         school = ProductionSchool.objects.get(name="École de production nationale n°1 (fictive)")
     else:
         school = ProductionSchool.objects.get(name="École de production de démonstration")
-    project = Project.objects.filter(holder=holder).order_by("pk").first()
-    dossier = (
-        FundingApplication.objects.filter(project=project).order_by("pk").first()
-        or FundingApplication.objects.order_by("pk").first()
-    )
-    assert region and project and dossier
+    project = Project.objects.filter(holder__memberships__user__email="porteur@essaim.demo").order_by("pk").first()
+    dossier = FundingApplication.objects.order_by("pk").first()
+    assert region and project, "démonstration incomplète"
     home = reverse("dashboard:home")
     common = {"accueil": home, "projets": reverse("projects:project_list")}
     roles = {
@@ -159,8 +155,8 @@ def _pages(size: str) -> dict:
             common
             | {
                 "dossiers": reverse("funding_applications:list"),
-                "dossier": reverse("funding_applications:detail", args=[dossier.pk]),
-            },
+            }
+            | ({"dossier": reverse("funding_applications:detail", args=[dossier.pk])} if dossier else {}),
         ),
         "fnep": ("fnep@essaim.demo", common | {"dossiers": reverse("funding_applications:list")}),
         "collectivite": ("collectivite@essaim.demo", common | {"pilotage": reverse("steering:dashboard")}),
@@ -270,10 +266,12 @@ def _inner(size: str, command: str, argument: str = "") -> object:
         [sys.executable, __file__, "--inner", command, size, argument],
         env=_env(size),
         cwd=ROOT,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if output.returncode:
+        raise RuntimeError(f"{command} ({size}) a échoué :\n{output.stderr[-3000:]}")
+    output = output.stdout
     return json.loads(output.strip().splitlines()[-1])
 
 

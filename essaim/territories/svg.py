@@ -251,8 +251,13 @@ def render_svg(
     padding: int = 4,
     precision: int = 0,
     css_class: str = "map-svg",
+    merge_fills: bool = False,
 ) -> str:
     """Draw ``features`` as an inline ``<svg>``; "" when there is nothing to draw.
+
+    ``merge_fills``: one ``<path>`` per colour instead of one per feature, without hover texts nor links —
+    for maps of thousands of small features (every commune of a région), whose page must stay light; the
+    page's table then carries what the hover texts would have.
 
     ``fill_for``, ``title_for`` and ``href_for`` are called with each feature; ``geometry_for``
     returns its GeoJSON geometry. ``outline`` (a geometry, e.g. the territory's own contour) is
@@ -265,9 +270,18 @@ def render_svg(
     if box is None:
         return ""
     projection = _Projection(box, width, padding, precision)
-    body = [
-        _feature_element(feature, geometry, projection, fill_for, title_for, href_for) for feature, geometry in items
-    ]
+    if merge_fills:
+        by_fill: dict[str, list[str]] = {}
+        for feature, geometry in items:
+            d = geometry_path(geometry, projection)
+            if d:
+                by_fill.setdefault(fill_for(feature) if fill_for else DEFAULT_FILL, []).append(d)
+        body = [f'<path d="{"".join(parts)}" fill="{escape(fill)}"/>' for fill, parts in by_fill.items()]
+    else:
+        body = [
+            _feature_element(feature, geometry, projection, fill_for, title_for, href_for)
+            for feature, geometry in items
+        ]
     if outline:
         d = geometry_path(outline, projection)
         if d:

@@ -59,3 +59,14 @@ def test_maps_load_contours_explicitly_in_one_query():
         communes = list(Commune.objects.select_related("shape"))
         assert all(c.contour and c.map_contour for c in communes)
     assert len(queries) == 1
+
+
+def test_merged_fills_draw_one_path_per_colour_without_hover_texts():
+    features = [
+        {"geometry": square_contour(2.0 + 0.1 * i, 50.0), "fill": "#aaa" if i % 2 else "#bbb"} for i in range(10)
+    ]
+    drawing = svg.render_svg(
+        features, fill_for=lambda f: f["fill"], title_for=lambda f: "titre", href_for=lambda f: "/x/", merge_fills=True
+    )
+    assert drawing.count("<path") == 2 and "<title>" not in drawing and "<a " not in drawing
+    assert drawing.count("M") == 10  # every square is drawn

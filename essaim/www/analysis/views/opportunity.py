@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -47,10 +48,10 @@ class ScoreLine:
     map_value: float | None
 
 
-def _score_lines(run: services.ScoringRun, show: str, limit: int | None) -> list[ScoreLine]:
+def _score_lines(run: services.ScoringRun, show: str, scores) -> list[ScoreLine]:
     names = run.school_names
     lines = []
-    for item in run.result.scores[:limit]:
+    for item in scores:
         parts = []
         for c in item.contributions:
             info = run.indicators[c.indicator]
@@ -174,9 +175,10 @@ def _opportunity_context(request):
     except services.AnalysisError as error:
         context["error"] = str(error)
         return context
-    limit = form.row_limit
-    lines = _score_lines(run, show, limit)
+    page = Paginator(run.result.scores, form.row_limit).get_page(request.GET.get("page"))
+    lines = _score_lines(run, show, page.object_list)
     context |= {
+        "page": page,
         "run": run,
         "show": show,
         "show_info": None if show == SCORE else catalogue[show],
