@@ -43,7 +43,7 @@ HEAVY_WORKERS = 3
 
 def _env(size: str) -> dict:
     return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "DJANGO_SETTINGS_MODULE": "load_settings",
         "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}",
         "DATABASE_URL": f"{PG}/essaim_bench_{size}",
         "ESSAIM_VAR_DIR": f"/tmp/essaim-bench-{size}",
@@ -279,11 +279,13 @@ def _inner(size: str, command: str, argument: str = "") -> object:
 
 
 def start_server(size: str) -> subprocess.Popen:
+    log = open(f"/tmp/essaim-bench-{size}-gunicorn.log", "ab")  # noqa: SIM115 — closed with the process
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi", "--workers", "3", "--bind", f"127.0.0.1:{PORT}", "--log-level", "error"],
         env=_env(size),
         cwd=ROOT,
         start_new_session=True,
+        stderr=log,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -507,9 +509,22 @@ def report(results: dict) -> None:
         print(f"p95 {sizes[-1]} / {base} : médiane ×{_fmt(statistics.median(ratios), 2)}, pire ×{_fmt(max(ratios), 2)}")
 
 
+def _postgres_answers() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(f"{PG}/postgres", connect_timeout=3).close()
+    except Exception:  # noqa: BLE001 — any failure means: no server to measure on
+        return False
+    return True
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--inner":
         inner(*sys.argv[2:5])
+        return
+    if not _postgres_answers():
+        print(f"PostgreSQL injoignable ({PG}) : mesure de charge non lancée (BENCH_PG=postgres://… pour la lancer).")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="demo,national")

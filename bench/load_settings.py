@@ -1,5 +1,6 @@
-"""Settings of the load benchmark (bench/bench_load.py): production-like (DEBUG off, PostgreSQL, gunicorn,
-static files by whitenoise from the apps), served over plain HTTP on 127.0.0.1, demo content allowed."""
+"""Settings of the load benchmark (bench/bench_load.py, ``DJANGO_SETTINGS_MODULE=load_settings``): production-like
+(DEBUG off, PostgreSQL, gunicorn, static files by whitenoise from the apps), served over plain HTTP on 127.0.0.1,
+demo content allowed."""
 
 import os
 
