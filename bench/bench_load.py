@@ -312,7 +312,7 @@ def stop(process: subprocess.Popen, grace: float = 30) -> None:
 def start_workers(size: str, count: int) -> list[subprocess.Popen]:
     return [
         subprocess.Popen(
-            [str(BIN / "essaim"), "jobs", "worker", "--interval", "0.5", "-v", "0"],
+            [str(BIN / "essaim"), "jobs", "-v", "0", "worker", "--interval", "0.5"],
             env=_env(size),
             cwd=ROOT,
             start_new_session=True,
@@ -392,7 +392,7 @@ def pdf_job(size: str) -> dict:
     """One steering PDF report as a job, run by a fresh worker (``--batch``): time and the worker's peak RSS."""
     (job_id,) = _inner(size, "submit", "1")
     worker = subprocess.Popen(
-        [str(BIN / "essaim"), "jobs", "worker", "--batch", "-v", "0"],
+        [str(BIN / "essaim"), "jobs", "-v", "0", "worker", "--batch"],
         env=_env(size),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -417,6 +417,8 @@ def run_size(size: str, *, clients: int, duration: float, rebuild: bool) -> dict
         workers = start_workers(size, HEAVY_WORKERS)
         try:
             time.sleep(3)
+            if any(worker.poll() is not None for worker in workers):
+                raise RuntimeError("un processus de calcul s'est arrêté au démarrage")
             print(f"[{size}] charge avec {HEAVY_WORKERS} traitements lourds (rapports PDF) en cours…")
             result["load_with_jobs"] = load(roles, clients=clients, duration=duration)
         finally:
