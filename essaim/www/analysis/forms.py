@@ -12,9 +12,7 @@ from essaim.analysis.models import ScoringProfile
 from essaim.trades.models import Trade
 
 SCORE = "score"
-# « toutes » pages the ranked table by 100 rows: at commune level (3 782 rows) the page stays light.
-ROW_CHOICES = [("25", "25"), ("50", "50"), ("100", "100"), ("all", "toutes, par pages de 100")]
-ALL_ROWS_PAGE = 100
+ROW_CHOICES = [("25", "25"), ("50", "50"), ("100", "100"), ("all", "toutes")]
 DEFAULT_ROWS = "50"
 
 
@@ -69,7 +67,7 @@ class OpportunityForm(forms.Form):
     @property
     def row_limit(self) -> int | None:
         value = self.cleaned_data.get("rows", DEFAULT_ROWS)
-        return ALL_ROWS_PAGE if value == "all" else int(value)
+        return None if value == "all" else int(value)
 
 
 def _profile_label(profile) -> str:

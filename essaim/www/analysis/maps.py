@@ -153,9 +153,6 @@ def _points_svg(points: Sequence[Point], projection, road_factor: float) -> str:
     return "".join(circles + marks)
 
 
-INTERACTIVE_FEATURES = 500
-
-
 def render(
     features,
     *,
@@ -166,14 +163,11 @@ def render(
     road_factor: float = 1.0,
     href_for: Callable | None = None,
 ) -> str:
-    """The SVG of ``features`` (objects with a ``contour``) with the missing-value pattern and ``points``.
-
-    Beyond ``INTERACTIVE_FEATURES`` features (the 3 782 communes), one path per class and no hover text
-    nor link per feature: the page stays under 500 KB; the ranked table gives each territory's figures."""
+    """The SVG of ``features`` (objects with a ``contour``) with the missing-value pattern and ``points``."""
     features = [f for f in features if f.contour]
     drawing = svg.render_svg(
         features, width=MAP_WIDTH, fill_for=fill_for, title_for=title_for, href_for=href_for, label=label,
-        padding=PADDING, merge_fills=len(features) > INTERACTIVE_FEATURES,
+        padding=PADDING,
     )  # fmt: skip
     if not drawing:
         return ""

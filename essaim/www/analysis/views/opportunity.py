@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -48,10 +47,10 @@ class ScoreLine:
     map_value: float | None
 
 
-def _score_lines(run: services.ScoringRun, show: str, scores) -> list[ScoreLine]:
+def _score_lines(run: services.ScoringRun, show: str, limit: int | None) -> list[ScoreLine]:
     names = run.school_names
     lines = []
-    for item in scores:
+    for item in run.result.scores[:limit]:
         parts = []
         for c in item.contributions:
             info = run.indicators[c.indicator]
@@ -175,10 +174,9 @@ def _opportunity_context(request):
     except services.AnalysisError as error:
         context["error"] = str(error)
         return context
-    page = Paginator(run.result.scores, form.row_limit).get_page(request.GET.get("page"))
-    lines = _score_lines(run, show, page.object_list)
+    limit = form.row_limit
+    lines = _score_lines(run, show, limit)
     context |= {
-        "page": page,
         "run": run,
         "show": show,
         "show_info": None if show == SCORE else catalogue[show],
