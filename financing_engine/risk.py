@@ -49,6 +49,7 @@ from financing_engine.loans import unit_cumulative_net_cash
 from financing_engine.money import round_cents, round_cents_up, to_decimal
 from financing_engine.projection import Driver, project
 from financing_engine.validation import validate_plan
+from financing_engine.working_capital import MAX_LOAN
 
 __all__ = [
     "Distribution",
@@ -426,6 +427,8 @@ def run_risk_analysis(
         working_capital_requirement_p50=_money(float(np.quantile(requirement, 0.5, method="higher"))),
         working_capital_requirement_p95=_money(float(np.quantile(requirement, 0.95, method="higher"))),
         working_capital_requirement_max=_money(float(requirement.max())),
-        loan_needed_p95=round_cents_up(to_decimal(round(loan_p95, 6))) if np.isfinite(loan_p95) else None,
+        loan_needed_p95=(
+            round_cents_up(to_decimal(round(loan_p95, 6))) if np.isfinite(loan_p95) and loan_p95 <= MAX_LOAN else None
+        ),
         lowest_cash_p05=_money(float(np.quantile(lowest, 0.05, method="lower"))),
     )

@@ -36,7 +36,9 @@ from financing_engine.inputs import LoanTerms
 from financing_engine.loans import _periods, unit_cumulative_net_cash
 from financing_engine.money import CENT, ZERO, round_cents_up
 
-__all__ = ["size_loan"]
+__all__ = ["MAX_LOAN", "size_loan"]
+
+MAX_LOAN = Decimal("1e15")  # beyond a thousand billion euros, "no loan covers" is the honest answer
 
 
 def _covers(amount: Decimal, terms: LoanTerms, closing: list[Decimal], floor: Decimal) -> bool:
@@ -91,6 +93,8 @@ def size_loan(closing_without_loans: list[Decimal], floor: Decimal, terms: LoanT
         if unit[t] <= 0:
             return None
         needed = max(needed, (floor - cash) / unit[t])
+    if needed > MAX_LOAN:  # a loan almost repaid by then: no sensible amount covers the shortfall
+        return None
     amount = round_cents_up(needed)
     for _ in range(1000):
         if _covers(amount, terms, closing_without_loans, floor):

@@ -14,11 +14,20 @@ from django.utils import timezone
 
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FROZEN_VERSION, FinancingPlan, FinancingPlanVersion, content_hash
-from financing_engine import PlanInput, Severity, demo_plan, evaluate_plan, plan_from_dict, plan_to_dict
+from financing_engine import (
+    PlanInput,
+    PlanInputError,
+    Severity,
+    demo_plan,
+    evaluate_plan,
+    plan_from_dict,
+    plan_to_dict,
+)
 
 DRAFT_EXISTS = "Ce plan a déjà une version en brouillon (version {number}) : modifiez-la."
 SUBMIT_BLOCKED = "La version ne peut pas être soumise : {count} règle(s) bloquante(s) à corriger ({codes})."
 NOTHING_TO_COPY = "Ce plan n'a aucune version à copier."
+SUBMIT_INVALID = "La version ne peut pas être soumise : {count} valeur(s) à corriger dans l'éditeur ({errors})."
 
 
 class PlanVersionError(ValueError):
@@ -77,7 +86,11 @@ def plan_version_submit(*, version: FinancingPlanVersion, user=None, comment: st
     locked = _lock(version)
     if locked.status != VersionStatus.DRAFT:
         raise PlanVersionError(FROZEN_VERSION.format(number=locked.number))
-    result = evaluate_plan(plan_from_dict(locked.content))
+    try:
+        result = evaluate_plan(plan_from_dict(locked.content))
+    except PlanInputError as error:
+        details = " ; ".join(str(problem) for problem in error.errors[:5])
+        raise PlanVersionError(SUBMIT_INVALID.format(count=len(error.errors), errors=details)) from None
     blocking = [rule.code for rule in result.rules if rule.severity is Severity.BLOCKING]
     if blocking:
         raise PlanVersionError(SUBMIT_BLOCKED.format(count=len(blocking), codes=", ".join(blocking)))

@@ -1130,6 +1130,8 @@ class _Reader:
                 number = _parse_number(raw, percent=False)
             except ValueError:
                 raise ValueError(f"nombre entier attendu, trouvé « {_show(raw)} ».") from None
+            if number.copy_abs() > _MAX_INTEGER:
+                raise ValueError("nombre entier beaucoup trop grand.")
             if number != number.to_integral_value():
                 raise ValueError(f"nombre entier attendu, trouvé « {_show(raw)} ».")
             value = int(number)
@@ -1173,6 +1175,7 @@ class _Reader:
 
 
 _REQUIRED = object()
+_MAX_INTEGER = Decimal(10**9)  # far above any count or month of a plan (financing_engine.limits)
 
 
 def _lookup(raw: Any, labels: dict[Any, str]) -> Any:

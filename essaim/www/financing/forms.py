@@ -23,6 +23,7 @@ from financing_engine import (
     PlanInputError,
     SourceKind,
     UseCategory,
+    limits,
     plan_from_dict,
 )
 
@@ -37,6 +38,7 @@ DEFERRAL_LABELS = {DeferralKind.INTEREST_ONLY: "intérêts seuls (différé part
 NUMBER_ERROR = "Saisissez un nombre, par exemple 1 234,56."
 NEGATIVE_ERROR = "Le montant ne peut pas être négatif."
 MONTH_ERROR = "Saisissez un mois au format MM/AAAA, par exemple 09/2026."
+YEAR_RANGE_ERROR = f"Saisissez un mois entre {limits.MIN_START_YEAR} et {limits.MAX_START_YEAR}."
 _SPACES = re.compile(r"[\s\u00a0\u202f€%]")
 
 
@@ -45,15 +47,24 @@ def _capitalize(text: str) -> str:
 
 
 def fr_decimal_text(value, *, percent: bool = False) -> str:
-    """A decimal string of the content, as typed in the editor: 130 000, 1 234,5, 60 (for 0.60 in %)."""
+    """A decimal string of the content, as typed in the editor: 130 000, 1 234,5, 60 (for 0.60 in %).
+
+    A stored value outside the engine's limits (or not a number at all) is shown as it is stored, so
+    that the user sees it, with its error, and can correct it.
+    """
     if value in (None, ""):
         return ""
-    number = Decimal(str(value))
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)[:60]
+    if not number.is_finite() or number.copy_abs() > limits.MAX_AMOUNT * 1000:
+        return str(value)[:60]
     if percent:
         number *= 100
     number = number.normalize()
     decimals = max(0, -number.as_tuple().exponent)
-    return format_number(number, min(decimals, 6))
+    return format_number(number, min(decimals, 8))
 
 
 def month_text(start: dt.date, index: int) -> str:
@@ -66,13 +77,29 @@ def month_index(start: dt.date, value: dt.date) -> int:
 
 
 class FrenchDecimalField(forms.Field):
-    """A number typed the French way; ``percent`` divides by 100 (the content stores fractions)."""
+    """A number typed the French way, within a domain range (``financing_engine.limits``).
+
+    ``percent`` divides by 100 (the content stores fractions). The range and the number of decimals
+    are checked on the number as typed, so that « 1e30 », « NaN » or 26 digits get a French error on
+    the field and never reach the engine.
+    """
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
-    def __init__(self, *, percent=False, min_value=None, **kwargs):
-        self.percent, self.min_value = percent, min_value
+    def __init__(self, *, spec: limits.NumberRange = limits.AMOUNT, **kwargs):
+        self.spec = spec
+        self.percent = spec.unit == "%"
         super().__init__(**kwargs)
+
+    def _range_error(self) -> str:
+        spec = self.spec
+        if self.percent:
+            return (
+                f"Saisissez un pourcentage entre {format_number(spec.low * 100)} et {format_number(spec.high * 100)}."
+            )
+        low, high = format_number(spec.low), format_number(spec.high)
+        unit = "\u00a0€" if spec.unit == "€" else f" {spec.unit}"
+        return f"Saisissez un nombre entre {low} et {high}{unit}."
 
     def to_python(self, value):
         if value in (None, ""):
@@ -80,14 +107,25 @@ class FrenchDecimalField(forms.Field):
         text = _SPACES.sub("", str(value)).replace(",", ".")
         if text.startswith("−"):
             text = "-" + text[1:]
+        if len(text) > 40:
+            raise forms.ValidationError(self._range_error())
         try:
             number = Decimal(text)
         except InvalidOperation:
             raise forms.ValidationError(NUMBER_ERROR) from None
         if not number.is_finite():
             raise forms.ValidationError(NUMBER_ERROR)
-        if self.min_value is not None and number < self.min_value:
-            raise forms.ValidationError(NEGATIVE_ERROR if self.min_value == 0 else f"Minimum : {self.min_value}.")
+        typed_low = self.spec.low * 100 if self.percent else self.spec.low
+        typed_high = self.spec.high * 100 if self.percent else self.spec.high
+        if number < 0 <= typed_low and self.spec.unit == "€":
+            raise forms.ValidationError(NEGATIVE_ERROR)
+        if not typed_low <= number <= typed_high:
+            raise forms.ValidationError(self._range_error())
+        decimals = self.spec.decimals - 2 if self.percent else self.spec.decimals
+        if number != number.quantize(Decimal(1).scaleb(-decimals)):
+            if self.spec.unit == "€":
+                raise forms.ValidationError("Au plus deux décimales (les centimes).")
+            raise forms.ValidationError(f"Au plus {decimals} décimales.")
         return number / 100 if self.percent else number
 
 
@@ -104,27 +142,39 @@ class MonthField(forms.Field):
         value = (value or "").strip()
         if not value:
             return None
-        match = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{4})", value.strip())
+        match = re.fullmatch(r"([0-9]{1,2})\s*/\s*([0-9]{4})", value.strip())
         if not match or not 1 <= int(match[1]) <= 12:
             raise forms.ValidationError(MONTH_ERROR)
+        if not limits.MIN_START_YEAR <= int(match[2]) <= limits.MAX_START_YEAR:
+            raise forms.ValidationError(YEAR_RANGE_ERROR)
         return dt.date(int(match[2]), int(match[1]), 1)
 
 
-def _integer(label, *, min_value=0, required=True, help_text=""):
+def _integer(label, *, max_value, min_value=0, required=True, help_text=""):
     return forms.IntegerField(
         label=label,
         min_value=min_value,
+        max_value=max_value,
         required=required,
         help_text=help_text,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"invalid": "Saisissez un nombre entier.", "min_value": "Saisissez un nombre positif ou nul."},
+        error_messages={
+            "invalid": "Saisissez un nombre entier.",
+            "min_value": "Saisissez un nombre supérieur ou égal à %(limit_value)s."
+            if min_value
+            else "Saisissez un nombre positif ou nul.",
+            "max_value": "Saisissez un nombre inférieur ou égal à %(limit_value)s.",
+        },
     )
 
 
 def _amount(label, *, required=True, allow_negative=False, help_text=""):
-    return FrenchDecimalField(
-        label=label, required=required, min_value=None if allow_negative else 0, help_text=help_text
-    )
+    spec = limits.SIGNED_AMOUNT if allow_negative else limits.AMOUNT
+    return FrenchDecimalField(label=label, required=required, spec=spec, help_text=help_text)
+
+
+def _share(label, *, required=True, spec=limits.SHARE, help_text=""):
+    return FrenchDecimalField(label=label, required=required, spec=spec, help_text=help_text)
 
 
 class ParametersForm(forms.Form):
@@ -145,7 +195,10 @@ class UseLineForm(forms.Form):
     amount = _amount("Montant (€)")
     month = MonthField(label="Mois de paiement")
     depreciation_years = _integer(
-        "Amortissement (ans)", required=False, help_text="Vide : durée usuelle de la catégorie."
+        "Amortissement (ans)",
+        max_value=limits.MAX_DEPRECIATION_YEARS,
+        required=False,
+        help_text="Vide : durée usuelle de la catégorie.",
     )
 
 
@@ -154,11 +207,13 @@ class SourceLineForm(forms.Form):
     label = forms.CharField(label="Libellé", max_length=200)
     amount = _amount("Montant (€)")
     status = forms.ChoiceField(label="État", choices=[(s.value, label) for s, label in FUNDING_STATUS_LABELS.items()])
-    advance_share = FrenchDecimalField(label="Versé à la signature (%)", percent=True, min_value=0, required=False)
-    balance_delay_months = _integer("Solde versé après (mois)", required=False)
-    loan_duration_months = _integer("Durée du prêt (mois)", required=False)
-    loan_deferral_months = _integer("Différé (mois)", required=False)
-    loan_annual_rate = FrenchDecimalField(label="Taux annuel (%)", percent=True, min_value=0, required=False)
+    advance_share = _share("Versé à la signature (%)", required=False)
+    balance_delay_months = _integer("Solde versé après (mois)", max_value=limits.MAX_DELAY_MONTHS, required=False)
+    loan_duration_months = _integer(
+        "Durée du prêt (mois)", min_value=1, max_value=limits.MAX_LOAN_MONTHS, required=False
+    )
+    loan_deferral_months = _integer("Différé (mois)", max_value=limits.MAX_LOAN_MONTHS - 1, required=False)
+    loan_annual_rate = _share("Taux annuel (%)", spec=limits.LOAN_RATE, required=False)
     loan_periodicity = forms.ChoiceField(
         label="Échéances", choices=[(p.value, _capitalize(p.label)) for p in Periodicity], required=False
     )
@@ -213,13 +268,10 @@ class OperatingYearForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label, kind in YEAR_FIELDS:
             if kind == "int":
-                self.fields[name] = _integer(label)
-            elif kind == "percent":
-                self.fields[name] = FrenchDecimalField(label=label, percent=True, min_value=0)
-            elif kind == "optional":
-                self.fields[name] = FrenchDecimalField(label=label, min_value=0, required=False)
+                self.fields[name] = _integer(label, max_value=limits.MAX_YOUTHS)
             else:
-                self.fields[name] = FrenchDecimalField(label=label, min_value=0)
+                spec = limits.DECIMAL_FIELDS[("OperatingYear", name)]
+                self.fields[name] = FrenchDecimalField(label=label, spec=spec, required=kind != "optional")
 
 
 UseFormSet = forms.formset_factory(UseLineForm, extra=0)
@@ -332,6 +384,42 @@ def editor_forms(content, data=None, sections=SECTIONS):
         "years": YearFormSet(bound("years"), prefix="years", initial=initial_years(content)),
     }
     return {name: form for name, form in forms_by_section.items() if name in sections}
+
+
+def form_data(content, sections):
+    """The data the editor's forms of ``sections`` post for ``content`` unchanged (as a browser would)."""
+    data = {}
+    for container in editor_forms(content, sections=sections).values():
+        forms = [container]
+        if hasattr(container, "management_form"):
+            for field in container.management_form:
+                data[field.html_name] = field.value()
+            forms = container.forms
+        for form in forms:
+            for field in form:
+                value = field.value()
+                if value is not None:
+                    data[field.html_name] = value
+    return data
+
+
+# Errors a content that was written directly in the database (not through the engine) may raise
+# while the editor builds its forms: the editor then says the draft cannot be shown.
+UNREADABLE_CONTENT = (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError)
+
+
+def stored_errors(content, sections, problems):
+    """The editor's forms bound to the stored ``content``, showing its ``problems`` on their fields.
+
+    Used when the stored draft breaks a domain limit (a value written before the limits, or directly
+    in the database): each problem is shown on its field, the others above the editor.
+    """
+    forms_by_section = editor_forms(content, form_data(content, sections), sections)
+    for container in forms_by_section.values():
+        container.is_valid()
+    errors = EditorErrors()
+    place_errors(problems, forms_by_section, errors, skip_if_field_has_error=True)
+    return forms_by_section, errors
 
 
 # --- forms → content → plan -------------------------------------------------------------------
@@ -485,7 +573,15 @@ def _field_for(path: str):
 
 def apply_engine_errors(error: PlanInputError, forms_by_section, errors: EditorErrors) -> None:
     """Put each engine error on its field when that field is in the editor, else in the general list."""
-    for problem in error.errors:
+    place_errors(error.errors, forms_by_section, errors)
+
+
+def place_errors(problems, forms_by_section, errors: EditorErrors, *, skip_if_field_has_error=False) -> None:
+    """Put each engine error (``InputError``) on its editor field when shown, else in the general list.
+
+    General errors name the field in French words (``InputError.location``), never its path.
+    """
+    for problem in problems:
         target = _field_for(problem.field)
         form = None
         if target:
@@ -498,9 +594,10 @@ def apply_engine_errors(error: PlanInputError, forms_by_section, errors: EditorE
                 if form is not None and field not in form.fields:
                     form = None
         if form is not None:
-            form.add_error(field, problem.message)
+            if not (skip_if_field_has_error and form.errors.get(field)):
+                form.add_error(field, problem.message)
         else:
-            errors.general.append(f"{problem.field} : {problem.message}")
+            errors.general.append(str(problem))
 
 
 def plan_from_forms(content, forms_by_section):

@@ -24,6 +24,10 @@ from essaim.www.financing.presenters import DEFAULT_TAB, TABS, evaluate_content
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 from financing_engine import PlanInputError, SourceKind, plan_from_dict, run_risk_analysis
 
+INVALID_PLAN = (
+    "Ce plan contient des valeurs invalides (voir en haut de la page) : corrigez-les dans l'éditeur avant "
+    "de l'exporter ou d'en analyser le risque."
+)
 TAB_SECTIONS = {"investissement": ("uses", "sources"), "fonctionnement": ("years",), "tresorerie": ("params",)}
 NEW_USE = {"category": "tooling", "label": "Nouvel emploi", "amount": "0.00", "month": 0}
 LOAN_KINDS = {kind.value for kind in SourceKind if kind.is_loan}
@@ -151,8 +155,11 @@ def version_risk(request, project_pk, plan_pk, number):
     version = _get_version(plan, number)
     try:
         plan_input = plan_from_dict(version.content)
-    except PlanInputError:
-        raise Http404 from None
+    except PlanInputError as error:
+        if request.htmx:
+            return render(request, "financing/_plan_errors.html", {"errors": error.errors})
+        messages.error(request, INVALID_PLAN)
+        return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=number)
     scenarios = getattr(settings, "ESSAIM_RISK_SCENARIOS", 10_000)
     risk = run_risk_analysis(plan_input, scenarios=scenarios, seed=0)
     if request.htmx:
@@ -223,20 +230,30 @@ def plan_edit(request, project_pk, plan_pk):
         return redirect("financing:plan_detail", project_pk=project_pk, plan_pk=plan.pk)
     tab = _tab(request)
     sections = TAB_SECTIONS[tab]
-    if request.method == "GET":
-        forms_by_section = editor.editor_forms(draft.content, sections=sections)
-        evaluation = evaluate_content(draft.content, tab=tab, cash=True)
-        context = _editor_context(request, plan, draft, forms_by_section, tab, evaluation)
-        return render(request, "financing/editor.html", context)
-
-    forms_by_section = editor.editor_forms(draft.content, request.POST, sections=sections)
-    plan_input, new_content, errors = editor.plan_from_forms(draft.content, forms_by_section)
+    try:
+        if request.method == "GET":
+            errors = None
+            evaluation = evaluate_content(draft.content, tab=tab, cash=True)
+            if evaluation.ok:
+                forms_by_section = editor.editor_forms(draft.content, sections=sections)
+            else:  # a stored value breaks a limit: show it, with its error, on its field
+                forms_by_section, errors = editor.stored_errors(draft.content, sections, evaluation.errors)
+            context = _editor_context(request, plan, draft, forms_by_section, tab, evaluation, errors)
+            return render(request, "financing/editor.html", context)
+        forms_by_section = editor.editor_forms(draft.content, request.POST, sections=sections)
+        plan_input, new_content, errors = editor.plan_from_forms(draft.content, forms_by_section)
+    except editor.UNREADABLE_CONTENT:
+        return render(
+            request,
+            "financing/editor_unreadable.html",
+            {"project": plan.project, "plan": plan, "version": draft, "evaluation": evaluate_content(draft.content)},
+        )
     if plan_input is not None and _structural_change(new_content, request.POST):
         try:
             plan_input = plan_from_dict(new_content)
         except PlanInputError as error:
             plan_input = None
-            errors.general += [f"{e.field} : {e.message}" for e in error.errors]
+            errors.general += [str(e) for e in error.errors]
     if plan_input is None:
         evaluation = evaluate_content(draft.content, tab=tab, cash=True)
         context = _editor_context(request, plan, draft, forms_by_section, tab, evaluation, errors)
@@ -333,7 +350,12 @@ def version_export_xlsx(request, project_pk, plan_pk, number):
 
     plan = _get_plan(request, project_pk, plan_pk)
     version = _get_version(plan, number)
-    data = plan_to_xlsx(plan_from_dict(version.content), title=f"{plan.project.name} — {plan.name}, version {number}")
+    try:
+        plan_input = plan_from_dict(version.content)
+    except PlanInputError:
+        messages.error(request, INVALID_PLAN)
+        return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=number)
+    data = plan_to_xlsx(plan_input, title=f"{plan.project.name} — {plan.name}, version {number}")
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, version, "xlsx")}"'
     return response
