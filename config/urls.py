@@ -4,10 +4,15 @@ from django.urls import include, path
 admin.site.site_header = "Essaim — administration de la plateforme"
 admin.site.site_title = "Essaim"
 
+# One include per area of the interface: essaim/www/<area>/urls.py, namespace <area>.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("essaim.www.dashboard.urls")),
+    path("", include("essaim.www.accounts.urls")),
+    path("organisations/", include("essaim.www.organizations.urls")),
+    path("projets/", include("essaim.www.projects.urls")),
+    path("", include("essaim.www.schools.urls")),
     path("territoires/", include("essaim.www.territories.urls")),
-    path("", include("essaim.www.urls")),
     path("", include("essaim.www.financing.urls")),
     path("analyse/", include("essaim.www.analysis.urls")),
     path("indicateurs/", include("essaim.www.indicators.urls")),

@@ -124,9 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "www:login"
-LOGIN_REDIRECT_URL = "www:home"
-LOGOUT_REDIRECT_URL = "www:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes): 5 failures lock the e-mail for this address for 15 minutes.
 AXES_FAILURE_LIMIT = 5

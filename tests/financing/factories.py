@@ -12,6 +12,6 @@ def plan_with_draft(project=None, *, name="Plan de financement", user=None):
 def editor_post_data(content, tab):
     """The POST an editor tab sends for ``content`` unchanged (as the browser would)."""
     from essaim.www.financing.forms import form_data
-    from essaim.www.financing.views import TAB_SECTIONS
+    from essaim.www.financing.views.editor import TAB_SECTIONS
 
     return {"vue": tab} | form_data(content, TAB_SECTIONS[tab])

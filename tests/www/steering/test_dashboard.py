@@ -220,7 +220,7 @@ def test_objective_create_edit_delete(client, programme):
 def test_home_page_figure_comes_from_the_objectives(client, programme):
     _login(client, programme, "holder")
     Objective.objects.filter(label__startswith="5 écoles").update(target_value=6)
-    html = client.get(reverse("www:home")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert "5 écoles de production ouvertes en Hauts-de-France au 31/12/2023" in html
     assert '<div class="stat">6</div>' in html
 
