@@ -71,7 +71,7 @@ def test_bad_workbook_names_sheet_and_cell(tmp_path):
     import openpyxl
 
     from essaim.financing.xlsx import plan_to_xlsx
-    from essaim.financing.xlsx_layout import PARAMETERS
+    from essaim.financing.xlsx.layout import PARAMETERS
 
     workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(demo_plan())))
     del workbook[PARAMETERS]

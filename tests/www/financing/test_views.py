@@ -253,7 +253,7 @@ def test_import_xlsx_error_names_sheet_and_cell_and_saves_nothing(holder_client,
     import openpyxl
 
     from essaim.financing.xlsx import plan_to_xlsx
-    from essaim.financing.xlsx_layout import PARAMETERS
+    from essaim.financing.xlsx.layout import PARAMETERS
 
     workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(demo_plan())))
     missing = PARAMETERS
