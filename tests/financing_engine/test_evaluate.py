@@ -323,3 +323,17 @@ def test_decimal_results_are_in_cents():
         for amount in (month.opening, month.closing, *month.flows.values()):
             assert isinstance(amount, Decimal)
             assert amount == amount.quantize(D("0.01"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=plans())
+def test_loan_needed_is_the_smallest_covering_amount_in_cents(plan):
+    """Issue 16: size_loan is what its name says: the loan covers every month, one cent less does not."""
+    from financing_engine.working_capital import covers
+
+    wcr = evaluate_plan(plan).working_capital
+    if wcr.loan_needed is None or wcr.loan_needed == 0:
+        return
+    closing = list(wcr.closing_without_loans)
+    assert covers(wcr.loan_needed, wcr.loan_terms, closing, wcr.cash_floor)
+    assert not covers(wcr.loan_needed - Decimal("0.01"), wcr.loan_terms, closing, wcr.cash_floor)

@@ -68,7 +68,7 @@ def test_version_page_shows_french_figures_and_accessible_chart(holder_client, p
     html = response.content.decode()
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
     assert f"Plancher de sécurité : 20{NNBSP}000,00{NBSP}€" in html
-    assert f"Point bas : -145{NNBSP}341,65{NBSP}€ (02/2027)" in html
+    assert f"Point bas avec les prêts : -145{NNBSP}341,65{NBSP}€ (02/2027)" in html
     assert html.count('<th scope="row">') >= 84  # one row per month
     assert f"294{NNBSP}800,00{NBSP}€" in html  # working-capital requirement
     investment = holder_client.get(reverse("financing:plan_detail", args=[plan.project_id, plan.pk])).content.decode()
