@@ -7,6 +7,7 @@ is always a plan the engine accepts (it went through `plan_from_dict` or came fr
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import BinaryIO
 
 from django.db import transaction
@@ -34,12 +35,28 @@ class PlanVersionError(ValueError):
     """A plan version cannot undergo the requested action (French message for users)."""
 
 
-def starter_plan(*, name: str) -> PlanInput:
-    """The plan a new financing plan starts from: the programme's model plan, renamed.
+def plan_start_for(project, *, today: dt.date | None = None) -> dt.date:
+    """First month of a new plan: the project's opening (first month of school year 1).
 
-    FNEP builds plans from a model; the holder then replaces every figure with its own.
+    Without an opening date, or with one already past, the next September (a school year's start),
+    never a month already past.
     """
-    return dataclasses.replace(demo_plan(), name=name)
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    opening = project.target_opening_date
+    if opening is not None and opening.replace(day=1) >= this_month:
+        return opening.replace(day=1)
+    return dt.date(today.year if today.month <= 9 else today.year + 1, 9, 1)
+
+
+def starter_plan(*, name: str, start: dt.date | None = None) -> PlanInput:
+    """The plan a new financing plan starts from: the programme's model plan, renamed, from ``start``.
+
+    FNEP builds plans from a model; the holder then replaces every figure with its own. Months of
+    the model are counted from its start, so moving the start moves the whole plan.
+    """
+    plan = demo_plan()
+    return dataclasses.replace(plan, name=name, start_date=start or plan.start_date)
 
 
 @transaction.atomic
@@ -48,7 +65,7 @@ def financing_plan_create(*, project, name: str, user=None, plan: PlanInput | No
     financing_plan = FinancingPlan(project=project, name=name)
     financing_plan.full_clean()
     financing_plan.save()
-    content = plan_to_dict(plan or starter_plan(name=project.name))
+    content = plan_to_dict(plan or starter_plan(name=project.name, start=plan_start_for(project)))
     FinancingPlanVersion.objects.create(plan=financing_plan, number=1, content=content, created_by=user)
     return financing_plan
 

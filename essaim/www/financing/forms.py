@@ -16,8 +16,14 @@ from django import forms
 
 from essaim.common.formats import format_number
 from financing_engine import (
+    Amortisation,
     DeferralKind,
+    EuFund,
+    EuReimbursement,
+    ExpenseKind,
     FundingStatus,
+    OperatingTimings,
+    PaymentTerms,
     Periodicity,
     PlanInput,
     PlanInputError,
@@ -26,6 +32,7 @@ from financing_engine import (
     limits,
     plan_from_dict,
 )
+from financing_engine.dates import month_name
 
 FUNDING_STATUS_LABELS = {
     FundingStatus.REQUESTED: "demandé",
@@ -200,15 +207,58 @@ class UseLineForm(forms.Form):
         required=False,
         help_text="Vide : durée usuelle de la catégorie.",
     )
+    recoverable_vat = _amount("dont TVA récupérable (€)", required=False)
+    eu_eligible = forms.BooleanField(label="Cofinancé par le FEDER", required=False)
+
+
+def _payment_fields(prefix=""):
+    """The fields of a payment calendar (``PaymentTerms``), named ``{prefix}{field}``."""
+    return {
+        f"{prefix}advance_share": _share("Versé à la signature (%)", required=False),
+        f"{prefix}signature_offset_months": _integer(
+            "Signature après le début (mois)", max_value=limits.MAX_DELAY_MONTHS, required=False
+        ),
+        f"{prefix}instalment_count": _integer("Nombre d'acomptes", max_value=limits.MAX_INSTALMENTS, required=False),
+        f"{prefix}instalments_share": _share("Part versée en acomptes (%)", required=False),
+        f"{prefix}balance_delay_months": _integer(
+            "Solde versé après la fin (mois)", max_value=limits.MAX_DELAY_MONTHS, required=False
+        ),
+    }
+
+
+def _eu_fields(prefix="eu_"):
+    """The fields of an EU reimbursement (``EuReimbursement``), named ``{prefix}{field}``."""
+    return {
+        f"{prefix}co_financing_rate": _share("Taux de cofinancement UE (%)", required=False),
+        f"{prefix}advance_share": _share("Avance UE (%)", required=False),
+        f"{prefix}claim_threshold": _share("Seuil de la 1re demande de paiement (% des dépenses)", required=False),
+        f"{prefix}claim_interval_months": _integer(
+            "Intervalle entre demandes (mois)", min_value=1, max_value=limits.MAX_DELAY_MONTHS, required=False
+        ),
+        f"{prefix}payment_delay_months": _integer(
+            "Délai de paiement après la demande (mois)", max_value=limits.MAX_DELAY_MONTHS, required=False
+        ),
+    }
+
+
+PAYMENT_TERMS = ("advance_share", "signature_offset_months", "instalment_count", "instalments_share",
+                 "balance_delay_months")  # fmt: skip
+EU_TERMS = ("co_financing_rate", "advance_share", "claim_threshold", "claim_interval_months", "payment_delay_months")
+AMORTISATION_LABELS = {
+    Amortisation.CONSTANT_INSTALMENT: "échéances constantes",
+    Amortisation.CONSTANT_PRINCIPAL: "amortissement constant du capital",
+}
 
 
 class SourceLineForm(forms.Form):
+    """A source line; the editor shows the payment calendar, the loan terms or the EU reimbursement
+    according to its kind."""
+
     kind = forms.ChoiceField(label="Nature", choices=[(k.value, _capitalize(k.label)) for k in SourceKind])
     label = forms.CharField(label="Libellé", max_length=200)
     amount = _amount("Montant (€)")
     status = forms.ChoiceField(label="État", choices=[(s.value, label) for s, label in FUNDING_STATUS_LABELS.items()])
-    advance_share = _share("Versé à la signature (%)", required=False)
-    balance_delay_months = _integer("Solde versé après (mois)", max_value=limits.MAX_DELAY_MONTHS, required=False)
+    locals().update(_payment_fields())
     loan_duration_months = _integer(
         "Durée du prêt (mois)", min_value=1, max_value=limits.MAX_LOAN_MONTHS, required=False
     )
@@ -217,25 +267,120 @@ class SourceLineForm(forms.Form):
     loan_periodicity = forms.ChoiceField(
         label="Échéances", choices=[(p.value, _capitalize(p.label)) for p in Periodicity], required=False
     )
+    loan_amortisation = forms.ChoiceField(
+        label="Profil d'amortissement",
+        choices=[(a.value, _capitalize(label)) for a, label in AMORTISATION_LABELS.items()],
+        required=False,
+    )
     loan_deferral_kind = forms.ChoiceField(
         label="Nature du différé", choices=[(k.value, v) for k, v in DEFERRAL_LABELS.items()], required=False
     )
     loan_drawdown = MonthField(label="Mois de déblocage", required=False)
+    locals().update(_eu_fields())
 
+    MAIN_FIELDS = ("kind", "label", "amount", "status")
+    PAYMENT_FIELDS = PAYMENT_TERMS
     LOAN_FIELDS = (
         "loan_duration_months",
         "loan_deferral_months",
         "loan_annual_rate",
         "loan_periodicity",
+        "loan_amortisation",
         "loan_deferral_kind",
         "loan_drawdown",
     )
+    EU_FIELDS = tuple(f"eu_{name}" for name in EU_TERMS)
 
     @property
     def is_loan(self) -> bool:
         """The line's kind (as typed, else as stored) is a loan: the editor shows its terms."""
         kind = self["kind"].value()
         return kind in {k.value for k in SourceKind if k.is_loan}
+
+    @property
+    def is_feder(self) -> bool:
+        """The line is FEDER: the editor shows its EU reimbursement terms (paid after the spending)."""
+        return self["kind"].value() == SourceKind.FEDER.value
+
+    def group(self, names):
+        return [self[name] for name in names]
+
+    @property
+    def main_fields(self):
+        return self.group(self.MAIN_FIELDS)
+
+    @property
+    def terms_fields(self):
+        """The terms shown for this line's kind, with the title of their group."""
+        if self.is_loan:
+            return "Conditions du prêt", self.group(self.LOAN_FIELDS)
+        if self.is_feder:
+            return "Remboursement FEDER (après les dépenses éligibles payées)", self.group(self.EU_FIELDS)
+        return "Calendrier de versement (sur la période des investissements)", self.group(self.PAYMENT_FIELDS)
+
+
+TIMING_ROWS = (
+    ("state_subsidy", "Subvention de l'État"),
+    ("region_grant", "Subvention de fonctionnement de la Région"),
+    ("department_grant", "Subvention du département"),
+    ("epci_grant", "Subvention de l'EPCI ou de la commune"),
+    ("foundations", "Fondations et mécènes"),
+)
+MONTH_CHOICES = [(m, _capitalize(month_name(m))) for m in range(1, 13)]
+
+
+class TimingsForm(forms.Form):
+    """Payment calendars of the operating revenues (``OperatingTimings``), one row per revenue."""
+
+    sales_collection_delay_months = _integer(
+        "Délai d'encaissement des ventes (mois)", max_value=limits.MAX_DELAY_MONTHS
+    )
+    apprenticeship_tax_calendar_month = forms.TypedChoiceField(
+        label="Mois de versement de la taxe d'apprentissage", choices=MONTH_CHOICES, coerce=int
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, _label in TIMING_ROWS:
+            self.fields.update(_payment_fields(f"{key}__"))
+
+    @property
+    def rows(self):
+        """(revenue label, its five calendar fields) per operating revenue."""
+        return [(label, [self[f"{key}__{name}"] for name in PAYMENT_TERMS]) for key, label in TIMING_ROWS]
+
+
+EXPENSE_CHOICES = [
+    (kind.value, _capitalize(kind.label))
+    for kind in ExpenseKind
+    if kind not in (ExpenseKind.DEPRECIATION, ExpenseKind.LOAN_INTEREST)
+]
+
+
+class EuGrantForm(forms.Form):
+    """An EU operating grant (FSE+…): its years, the expenses it co-finances and its reimbursement."""
+
+    fund = forms.ChoiceField(label="Fonds", choices=[(f.value, f.label) for f in EuFund])
+    label = forms.CharField(label="Libellé", max_length=200)
+    amount = _amount("Montant (€)")
+    first_year = forms.TypedChoiceField(label="Première année cofinancée", coerce=int)
+    last_year = forms.TypedChoiceField(label="Dernière année cofinancée", coerce=int)
+    eligible_expenses = forms.MultipleChoiceField(
+        label="Dépenses cofinancées", choices=EXPENSE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    locals().update(_eu_fields())
+
+    EU_FIELDS = tuple(f"eu_{name}" for name in EU_TERMS)
+
+    def __init__(self, *args, years=7, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(k, f"Année {k + 1}") for k in range(years)]
+        self.fields["first_year"].choices = choices
+        self.fields["last_year"].choices = choices
+
+    @property
+    def eu_fields(self):
+        return [self[name] for name in self.EU_FIELDS]
 
 
 # The lines of a school year, in the order of the editor's table: (field, label, kind).
@@ -277,8 +422,9 @@ class OperatingYearForm(forms.Form):
 UseFormSet = forms.formset_factory(UseLineForm, extra=0)
 SourceFormSet = forms.formset_factory(SourceLineForm, extra=0)
 YearFormSet = forms.formset_factory(OperatingYearForm, extra=0)
+EuGrantFormSet = forms.formset_factory(EuGrantForm, extra=0)
 
-SECTIONS = ("params", "uses", "sources", "years")
+SECTIONS = ("params", "uses", "sources", "years", "timings", "eu_grants")
 DEFAULT_LOAN = {
     "duration_months": 120,
     "deferral_months": 36,
@@ -297,13 +443,33 @@ def _start(content) -> dt.date:
     return dt.date.fromisoformat(content["start_date"]).replace(day=1)
 
 
+def _month_initial(start: dt.date, value) -> str:
+    """A stored month index as MM/AAAA; anything else as stored (the form then says what is wrong)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 12 * limits.MAX_HORIZON_YEARS:
+        return month_text(start, value)
+    return str(value)[:20]
+
+
+def _terms_initial(terms, names, defaults, prefix="", percent=()):
+    """Initial values of a terms object (a dict of the content) for the fields ``{prefix}{name}``."""
+    terms = terms if isinstance(terms, dict) else {}
+    row = {}
+    for name in names:
+        value = terms.get(name, getattr(defaults, name))
+        row[f"{prefix}{name}"] = fr_decimal_text(value, percent=True) if name in percent else value
+    return row
+
+
+_SHARES = {"advance_share", "instalments_share", "co_financing_rate", "claim_threshold"}
+
+
 def initial_parameters(content):
     start = _start(content)
     return {
         "name": content["name"],
         "start_date": month_text(start, 0),
         "horizon_years": content["horizon_years"],
-        "opening_month": month_text(start, content.get("opening_month", 0)),
+        "opening_month": _month_initial(start, content.get("opening_month", 0)),
         "opening_cash": fr_decimal_text(content.get("opening_cash", "0")),
         "cash_floor": fr_decimal_text(content.get("cash_floor", "0")),
     }
@@ -317,8 +483,10 @@ def initial_uses(content):
             "label": line["label"],
             "workshop": line.get("workshop", ""),
             "amount": fr_decimal_text(line["amount"]),
-            "month": month_text(start, line.get("month", 0)),
+            "month": _month_initial(start, line.get("month", 0)),
             "depreciation_years": line.get("depreciation_years"),
+            "recoverable_vat": fr_decimal_text(line.get("recoverable_vat", "0")),
+            "eu_eligible": bool(line.get("eu_eligible", False)),
         }
         for line in content["uses"]
     ]
@@ -328,24 +496,24 @@ def initial_sources(content):
     start = _start(content)
     rows = []
     for line in content["sources"]:
-        payment = line.get("payment") or {}
         loan = line.get("loan") or {}
         row = {
             "kind": line["kind"],
             "label": line["label"],
             "amount": fr_decimal_text(line["amount"]),
             "status": line.get("status", FundingStatus.REQUESTED.value),
-            "advance_share": fr_decimal_text(payment.get("advance_share", "0"), percent=True),
-            "balance_delay_months": payment.get("balance_delay_months", 0),
         }
+        row |= _terms_initial(line.get("payment"), PAYMENT_TERMS, PaymentTerms(), percent=_SHARES)
+        row |= _terms_initial(line.get("eu"), EU_TERMS, EuReimbursement(), prefix="eu_", percent=_SHARES)
         if loan:
             row |= {
                 "loan_duration_months": loan.get("duration_months", 120),
                 "loan_deferral_months": loan.get("deferral_months", 0),
                 "loan_annual_rate": fr_decimal_text(loan.get("annual_rate", "0"), percent=True),
                 "loan_periodicity": loan.get("periodicity", Periodicity.MONTHLY.value),
+                "loan_amortisation": loan.get("amortisation", Amortisation.CONSTANT_INSTALMENT.value),
                 "loan_deferral_kind": loan.get("deferral_kind", DeferralKind.INTEREST_ONLY.value),
-                "loan_drawdown": month_text(start, loan.get("drawdown_month", 0)),
+                "loan_drawdown": _month_initial(start, loan.get("drawdown_month", 0)),
             }
         rows.append(row)
     return rows
@@ -365,25 +533,73 @@ def initial_years(content):
     return rows
 
 
+def initial_timings(content):
+    timings = content["operating"].get("timings") or {}
+    defaults = OperatingTimings()
+    row = {
+        "sales_collection_delay_months": timings.get(
+            "sales_collection_delay_months", defaults.sales_collection_delay_months
+        ),
+        "apprenticeship_tax_calendar_month": timings.get(
+            "apprenticeship_tax_calendar_month", defaults.apprenticeship_tax_calendar_month
+        ),
+    }
+    for key, _label in TIMING_ROWS:
+        row |= _terms_initial(timings.get(key), PAYMENT_TERMS, getattr(defaults, key), f"{key}__", _SHARES)
+    return row
+
+
+def initial_eu_grants(content):
+    rows = []
+    for grant in content["operating"].get("eu_grants") or []:
+        row = {
+            "fund": grant.get("fund"),
+            "label": grant.get("label", ""),
+            "amount": fr_decimal_text(grant.get("amount", "0")),
+            "first_year": grant.get("first_year", 0),
+            "last_year": grant.get("last_year", grant.get("first_year", 0)),
+            "eligible_expenses": list(
+                grant.get("eligible_expenses", ["master_trainers", "teaching_staff", "support_staff"])
+            ),
+        }
+        row |= _terms_initial(grant.get("reimbursement"), EU_TERMS, EuReimbursement(), "eu_", _SHARES)
+        rows.append(row)
+    return rows
+
+
 def editor_forms(content, data=None, sections=SECTIONS):
     """The editor's forms for ``content``, bound to ``data`` for the sections present in it.
 
     A section missing from a POST (another tab of the editor) is left as stored.
     """
+    keys = {"params": "params-name", "timings": "timings-sales_collection_delay_months"}
 
     def bound(prefix):
         if data is None:
             return None
-        key = "params-name" if prefix == "params" else f"{prefix}-TOTAL_FORMS"
-        return data if key in data else None
+        return data if keys.get(prefix, f"{prefix}-TOTAL_FORMS") in data else None
 
-    forms_by_section = {
-        "params": ParametersForm(bound("params"), prefix="params", initial=initial_parameters(content)),
-        "uses": UseFormSet(bound("uses"), prefix="uses", initial=initial_uses(content)),
-        "sources": SourceFormSet(bound("sources"), prefix="sources", initial=initial_sources(content)),
-        "years": YearFormSet(bound("years"), prefix="years", initial=initial_years(content)),
+    builders = {
+        "params": lambda: ParametersForm(bound("params"), prefix="params", initial=initial_parameters(content)),
+        "uses": lambda: UseFormSet(bound("uses"), prefix="uses", initial=initial_uses(content)),
+        "sources": lambda: SourceFormSet(bound("sources"), prefix="sources", initial=initial_sources(content)),
+        "years": lambda: YearFormSet(bound("years"), prefix="years", initial=initial_years(content)),
+        "timings": lambda: TimingsForm(bound("timings"), prefix="timings", initial=initial_timings(content)),
+        "eu_grants": lambda: EuGrantFormSet(
+            bound("eu_grants"),
+            prefix="eu_grants",
+            initial=initial_eu_grants(content),
+            form_kwargs={"years": _horizon(content)},
+        ),
     }
-    return {name: form for name, form in forms_by_section.items() if name in sections}
+    return {name: builders[name]() for name in SECTIONS if name in sections}
+
+
+def _horizon(content) -> int:
+    horizon = content.get("horizon_years")
+    if isinstance(horizon, int) and limits.MIN_HORIZON_YEARS <= horizon <= limits.MAX_HORIZON_YEARS:
+        return horizon
+    return limits.MAX_HORIZON_YEARS
 
 
 def form_data(content, sections):
@@ -452,6 +668,17 @@ def _plain_decimal(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _terms_content(data, names, defaults, prefix=""):
+    """A terms object of the content from cleaned fields ``{prefix}{name}``; a blank field takes the default."""
+    terms = {}
+    for name in names:
+        value = data.get(f"{prefix}{name}")
+        if value is None:
+            value = getattr(defaults, name)
+        terms[name] = _plain_decimal(value) if isinstance(value, Decimal) else value
+    return terms
+
+
 def content_from_forms(content, forms_by_section):
     """Merge the bound, valid forms into a copy of ``content``; returns (new content, ok).
 
@@ -493,6 +720,8 @@ def content_from_forms(content, forms_by_section):
                 "amount": _plain_decimal(data["amount"]),
                 "month": month or 0,
                 "depreciation_years": data["depreciation_years"],
+                "recoverable_vat": _plain_decimal(data["recoverable_vat"] or Decimal(0)),
+                "eu_eligible": data["eu_eligible"],
             }
             lines.append(line)
         new["uses"] = lines
@@ -502,17 +731,16 @@ def content_from_forms(content, forms_by_section):
         for i, form in enumerate(bound["sources"].forms):
             data = form.cleaned_data
             line = copy.deepcopy(old_lines[i]) if i < len(old_lines) else {}
-            payment = line.get("payment") or {}
-            payment["advance_share"] = _plain_decimal(data["advance_share"] or Decimal(0))
-            payment["balance_delay_months"] = data["balance_delay_months"] or 0
+            kind = SourceKind(data["kind"])
             line |= {
                 "kind": data["kind"],
                 "label": data["label"],
                 "amount": _plain_decimal(data["amount"]),
                 "status": data["status"],
-                "payment": payment,
+                "payment": _terms_content(data, PAYMENT_TERMS, PaymentTerms()),
+                "eu": _terms_content(data, EU_TERMS, EuReimbursement(), "eu_") if kind is SourceKind.FEDER else None,
             }
-            if SourceKind(data["kind"]).is_loan:
+            if kind.is_loan:
                 drawdown = None
                 if data["loan_drawdown"] is not None:
                     drawdown = _month_or_error(form, "loan_drawdown", data["loan_drawdown"], start, months)
@@ -526,6 +754,7 @@ def content_from_forms(content, forms_by_section):
                     if data["loan_annual_rate"] is None
                     else _plain_decimal(data["loan_annual_rate"]),
                     "periodicity": data["loan_periodicity"] or None,
+                    "amortisation": data["loan_amortisation"] or None,
                     "deferral_kind": data["loan_deferral_kind"] or None,
                     "drawdown_month": drawdown,
                 }
@@ -544,6 +773,32 @@ def content_from_forms(content, forms_by_section):
                 year[name] = value if kind == "int" else (None if value is None else _plain_decimal(value))
             years.append(year)
         new["operating"]["years"] = years
+    if "timings" in bound:
+        data = bound["timings"].cleaned_data
+        timings = {
+            "sales_collection_delay_months": data["sales_collection_delay_months"],
+            "apprenticeship_tax_calendar_month": data["apprenticeship_tax_calendar_month"],
+        }
+        defaults = OperatingTimings()
+        for key, _label in TIMING_ROWS:
+            timings[key] = _terms_content(data, PAYMENT_TERMS, getattr(defaults, key), f"{key}__")
+        new["operating"]["timings"] = timings
+    if "eu_grants" in bound:
+        grants = []
+        for form in bound["eu_grants"].forms:
+            data = form.cleaned_data
+            grants.append(
+                {
+                    "fund": data["fund"],
+                    "label": data["label"],
+                    "amount": _plain_decimal(data["amount"]),
+                    "first_year": data["first_year"],
+                    "last_year": data["last_year"],
+                    "eligible_expenses": list(data["eligible_expenses"]),
+                    "reimbursement": _terms_content(data, EU_TERMS, EuReimbursement(), "eu_"),
+                }
+            )
+        new["operating"]["eu_grants"] = grants
     # The operating budget has one year per school year of the horizon.
     years = new["operating"]["years"]
     if len(years) > new["horizon_years"]:
@@ -556,16 +811,25 @@ def content_from_forms(content, forms_by_section):
 def _field_for(path: str):
     """(section, index, field) of the editor for an engine error path, or None."""
     if match := re.fullmatch(r"uses\[(\d+)\]\.(\w+)", path):
-        return "uses", int(match[1]), {"recoverable_vat": "amount"}.get(match[2], match[2])
+        return "uses", int(match[1]), match[2]
     if match := re.fullmatch(r"sources\[(\d+)\]\.loan\.(\w+)", path):
         return "sources", int(match[1]), "loan_drawdown" if match[2] == "drawdown_month" else f"loan_{match[2]}"
     if match := re.fullmatch(r"sources\[(\d+)\]\.payment\.(\w+)", path):
-        field = match[2] if match[2] in ("advance_share", "balance_delay_months") else "advance_share"
-        return "sources", int(match[1]), field
+        return "sources", int(match[1]), match[2]
+    if match := re.fullmatch(r"sources\[(\d+)\]\.eu\.(\w+)", path):
+        return "sources", int(match[1]), f"eu_{match[2]}"
     if match := re.fullmatch(r"sources\[(\d+)\]\.(loan|\w+)", path):
         return "sources", int(match[1]), {"loan": "kind"}.get(match[2], match[2])
     if match := re.fullmatch(r"operating\.years\[(\d+)\]\.(\w+)", path):
         return "years", int(match[1]), match[2]
+    if match := re.fullmatch(r"operating\.timings\.(\w+)\.(\w+)", path):
+        return "timings", None, f"{match[1]}__{match[2]}"
+    if match := re.fullmatch(r"operating\.timings\.(\w+)", path):
+        return "timings", None, match[1]
+    if match := re.fullmatch(r"operating\.eu_grants\[(\d+)\]\.reimbursement\.(\w+)", path):
+        return "eu_grants", int(match[1]), f"eu_{match[2]}"
+    if match := re.fullmatch(r"operating\.eu_grants\[(\d+)\]\.(\w+)", path):
+        return "eu_grants", int(match[1]), match[2]
     if path in ParametersForm.base_fields:
         return "params", None, path
     return None
