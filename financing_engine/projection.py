@@ -23,6 +23,7 @@ Timing rules
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -483,8 +484,20 @@ def _year_budget(plan: PlanInput, k: int, budget: _Year, month_dates: list[date]
     )
 
 
-def project(plan: PlanInput) -> Projection:
+def _delayed(streams: list[Stream], payment_delays: Mapping[Funder, int]) -> list[Stream]:
+    """Every payment of a delayed funder moved ``payment_delays[funder]`` months later."""
+    for stream in streams:
+        delay = payment_delays.get(stream.funder, 0) if stream.funder is not None else 0
+        if delay:
+            stream.payments = [(month + delay, amount) for month, amount in stream.payments]
+    return streams
+
+
+def project(plan: PlanInput, *, payment_delays: Mapping[Funder, int] | None = None) -> Projection:
     """Compute the deterministic projection of a *validated* plan.
+
+    ``payment_delays`` (a scenario, :mod:`financing_engine.scenarios`) postpones every payment of
+    the given funders by that many months (budgets are unchanged: only the cash moves).
 
     In order: the investment uses and sources (with the loan schedules), each
     school year's budget lines, the cash streams of the operating side, the
@@ -520,6 +533,9 @@ def project(plan: PlanInput) -> Projection:
         investment=investment,
         loans=loans,
         years=[_year_budget(plan, k, budget, month_dates, start) for k, budget in enumerate(budgets)],
-        streams=[uses.stream, *source_streams, *year_streams, *_expense_streams(plan, budgets), *eu_streams],
+        streams=_delayed(
+            [uses.stream, *source_streams, *year_streams, *_expense_streams(plan, budgets), *eu_streams],
+            payment_delays or {},
+        ),
         eu_eligible_costs={"sources": uses.feder_eligible, **eu_costs},
     )

@@ -253,8 +253,8 @@ class _Samples:
     delays: dict[Funder, IntArray]  # (S,)
 
 
-def _prepare(plan: PlanInput, params: RiskParameters) -> _Prepared:
-    projection = project(plan)
+def _prepare(plan: PlanInput, params: RiskParameters, payment_delays: Mapping[Funder, int] | None = None) -> _Prepared:
+    projection = project(plan, payment_delays=payment_delays)
     n = projection.months
     fixed = np.zeros(n)
     loans = np.zeros(n)
@@ -448,6 +448,7 @@ def run_risk_analysis(
     scenarios: int = 10_000,
     seed: int | None = 0,
     distributions: RiskParameters | None = None,
+    payment_delays: Mapping[Funder, int] | None = None,
 ) -> RiskResult:
     """Monte Carlo of the cash plan over sales, headcount and payment delays.
 
@@ -461,6 +462,9 @@ def run_risk_analysis(
         Seed of numpy's default generator; the same seed gives the same result.
     distributions : RiskParameters, optional
         Distributions of sales realisation, headcount and funders' delays.
+    payment_delays : Mapping[Funder, int], optional
+        Fixed extra delays of a scenario (:mod:`financing_engine.scenarios`), on which the random
+        delays are drawn: the analysis can start from any scenario.
 
     Returns
     -------
@@ -496,7 +500,7 @@ def run_risk_analysis(
     errors = _parameter_errors(params, scenarios)
     if errors:
         raise PlanInputError(errors)
-    prepared = _prepare(plan, params)
+    prepared = _prepare(plan, params, payment_delays)
     samples = _sample(prepared, params, scenarios, seed)
     lowest, requirement, loan = _simulate(prepared, samples)
     loan_p95 = float(np.quantile(loan, 0.95, method="higher"))
