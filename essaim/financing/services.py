@@ -170,3 +170,58 @@ def plan_version_import_xlsx(*, plan: FinancingPlan, data: bytes | BinaryIO, use
 
     plan_input = plan_from_xlsx(data)
     return plan_version_import(plan=plan, plan_input=plan_input, user=user)
+
+
+MAX_SCENARIOS = 10
+TOO_MANY_SCENARIOS = "Une version compte au plus {count} scénarios : supprimez-en un avant d'en ajouter."
+
+
+@transaction.atomic
+def plan_scenario_create(
+    *, version: FinancingPlanVersion, name: str, headcount_factor, sales_factor, payment_delays: dict, user=None
+):
+    """Add a named variant to ``version`` (its content is not touched: a submitted version stays frozen)."""
+    from essaim.financing.models import PlanScenario
+
+    FinancingPlanVersion.objects.select_for_update().get(pk=version.pk)
+    if version.scenarios.count() >= MAX_SCENARIOS:
+        raise PlanVersionError(TOO_MANY_SCENARIOS.format(count=MAX_SCENARIOS))
+    scenario = PlanScenario(
+        version=version,
+        name=name,
+        headcount_factor=headcount_factor,
+        sales_factor=sales_factor,
+        payment_delays={key: value for key, value in payment_delays.items() if value},
+        created_by=user,
+    )
+    scenario.full_clean()
+    scenario.save()
+    return scenario
+
+
+@transaction.atomic
+def plan_scenarios_add_presets(*, version: FinancingPlanVersion, user=None) -> int:
+    """Add the programme's standard variants (« prudent », « retard FEDER de 6 mois », « effectif −20 % »)
+    that the version does not have yet; returns how many were added."""
+    from financing_engine.scenarios import PRESETS
+
+    existing = set(version.scenarios.values_list("name", flat=True))
+    added = 0
+    for preset in PRESETS.values():
+        if preset.name in existing:
+            continue
+        plan_scenario_create(
+            version=version,
+            name=preset.name,
+            headcount_factor=preset.headcount_factor,
+            sales_factor=preset.sales_factor,
+            payment_delays={funder.value: months for funder, months in preset.payment_delays.items()},
+            user=user,
+        )
+        added += 1
+    return added
+
+
+@transaction.atomic
+def plan_scenario_delete(*, scenario) -> None:
+    scenario.delete()

@@ -21,6 +21,7 @@ from financing_engine import (
     EuFund,
     EuReimbursement,
     ExpenseKind,
+    Funder,
     FundingStatus,
     OperatingTimings,
     PaymentTerms,
@@ -919,3 +920,43 @@ class CompareForm(forms.Form):
         choices = [(n, f"version {n}") for n in numbers]
         self.fields["de"].choices = choices
         self.fields["a"].choices = choices
+
+
+SCENARIO_FACTOR = limits.NumberRange(Decimal(0), Decimal(2), 4, "%")
+SCENARIO_FUNDERS = (
+    (Funder.EU, "Union européenne (FEDER, FSE+)"),
+    (Funder.REGION, "Région"),
+    (Funder.STATE, "État"),
+    (Funder.DEPARTMENT, "Département"),
+    (Funder.EPCI, "EPCI"),
+    (Funder.COMMUNE, "Commune"),
+    (Funder.FOUNDATIONS, "Fondations et mécènes"),
+    (Funder.CUSTOMERS, "Clients"),
+)
+
+
+class ScenarioForm(forms.Form):
+    """A named variant of a version: effectif and ventes as a share of the plan, delays per funder."""
+
+    name = forms.CharField(label="Nom du scénario", max_length=100)
+    headcount = _share("Effectif (% du plan)", spec=SCENARIO_FACTOR, help_text="100 = le plan ; 80 = effectif −20 %.")
+    sales = _share("Ventes (% du plan)", spec=SCENARIO_FACTOR, help_text="Après l'effectif ; 90 = ventes −10 %.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"headcount": "100", "sales": "100"})
+        super().__init__(*args, **kwargs)
+        for funder, label in SCENARIO_FUNDERS:
+            self.fields[f"delay_{funder.value}"] = _integer(
+                f"Retard de paiement : {label} (mois)", max_value=limits.MAX_DELAY_MONTHS, required=False
+            )
+
+    @property
+    def delay_fields(self):
+        return [self[f"delay_{funder.value}"] for funder, _label in SCENARIO_FUNDERS]
+
+    def delays(self) -> dict[str, int]:
+        return {
+            funder.value: self.cleaned_data[f"delay_{funder.value}"]
+            for funder, _label in SCENARIO_FUNDERS
+            if self.cleaned_data.get(f"delay_{funder.value}")
+        }
