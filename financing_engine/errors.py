@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from financing_engine.fields import describe_field
+
 __all__ = ["FinancingEngineError", "InputError", "PlanInputError"]
 
 
@@ -25,13 +27,32 @@ class InputError:
     ----------
     field : str
         Path of the offending value, e.g. ``"sources[2].amount"`` or
-        ``"operating.years[1].rent"``.
+        ``"operating.years[1].rent"``: for programs (to put the error on a form
+        field or a workbook cell), never shown to users.
     message : str
         Explanation in French, shown to the user as is.
+    where : str
+        The field in French words (``"ressource 3 « FEDER » : montant"``); when
+        empty, :attr:`location` derives it from :attr:`field`.
+
+    Examples
+    --------
+    >>> str(InputError("sources[4].loan.annual_rate", "Le taux annuel doit être compris entre 0 et 20 %."))
+    'Ressource 5, prêt : taux annuel : Le taux annuel doit être compris entre 0 et 20 %.'
     """
 
     field: str
     message: str
+    where: str = ""
+
+    @property
+    def location(self) -> str:
+        """The field in French words, for users."""
+        text = self.where or describe_field(self.field)
+        return text[:1].upper() + text[1:]
+
+    def __str__(self) -> str:
+        return f"{self.location} : {self.message}"
 
 
 class PlanInputError(FinancingEngineError):
@@ -43,5 +64,5 @@ class PlanInputError(FinancingEngineError):
 
     def __init__(self, errors: Iterable[InputError]) -> None:
         self.errors: tuple[InputError, ...] = tuple(errors)
-        details = " ; ".join(f"{error.field} : {error.message}" for error in self.errors)
+        details = " ; ".join(str(error) for error in self.errors)
         super().__init__(f"Plan de financement invalide ({len(self.errors)} erreur(s)) : {details}")

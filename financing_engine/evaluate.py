@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
-from financing_engine.inputs import LoanTerms, PlanInput
+from financing_engine.inputs import Funder, LoanTerms, PlanInput
 from financing_engine.money import ZERO
 from financing_engine.projection import Projection, project
 from financing_engine.results import CashPlan, FlowCategory, MonthCash, PlanResult, WorkingCapitalRequirement
@@ -99,7 +100,9 @@ def _working_capital(projection: Projection, closing_without_loans: list[Decimal
     )
 
 
-def evaluate_plan(plan: PlanInput, *, rules: RuleThresholds | None = None) -> PlanResult:
+def evaluate_plan(
+    plan: PlanInput, *, rules: RuleThresholds | None = None, payment_delays: Mapping[Funder, int] | None = None
+) -> PlanResult:
     """Evaluate a financing plan: balance, budgets, monthly cash, BFR, loans, rules.
 
     Parameters
@@ -108,6 +111,8 @@ def evaluate_plan(plan: PlanInput, *, rules: RuleThresholds | None = None) -> Pl
         The plan (see :mod:`financing_engine.inputs`).
     rules : RuleThresholds, optional
         Thresholds of the validation rules; defaults to ``RuleThresholds()``.
+    payment_delays : Mapping[Funder, int], optional
+        Extra months before every payment of these funders (a scenario's delays).
 
     Returns
     -------
@@ -145,13 +150,13 @@ def evaluate_plan(plan: PlanInput, *, rules: RuleThresholds | None = None) -> Pl
     ('année 3 (2028-2029)', 24, Decimal('410023.77'))
     >>> wcr = result.working_capital
     >>> wcr.trough_amount, wcr.trough_date, wcr.loan_needed
-    (Decimal('-274800.00'), datetime.date(2027, 2, 1), Decimal('296033.48'))
+    (Decimal('-274800.00'), datetime.date(2027, 2, 1), Decimal('296033.45'))
     >>> [rule.code for rule in result.rules]  # doctest: +NORMALIZE_WHITESPACE
     ['cost_per_youth_out_of_range', 'operating_result_negative', 'negative_cash',
      'cash_below_floor']
     """
     validate_plan(plan)
-    projection = project(plan)
+    projection = project(plan, payment_delays=payment_delays)
     cash, closing_without_loans = _cash_plan(projection)
     working_capital = _working_capital(projection, closing_without_loans)
     findings = check_rules(plan, projection, cash, working_capital, rules or RuleThresholds())

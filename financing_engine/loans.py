@@ -6,14 +6,18 @@ With ``p`` the period length in months (1, 3 or 12), ``n = duration / p``
 periods, ``d = deferral / p`` deferral periods and the proportional periodic
 rate ``r = annual_rate × p / 12``:
 
-* deferral periods ``1..d``: interest ``I_k = round(B_{k-1} × r)``. With an
+* deferral periods ``1..d``: interest ``I_k = round(B_{k-1} × annual_rate × p / 12)``,
+  multiplied before dividing so that an exact half cent rounds up (150 001,50 €
+  at 4 %, monthly: 500,005 → 500,01 €; with ``r = 0,04 / 12`` truncated first
+  it would round to 500,00 €). With an
   interest-only deferral it is paid (instalment ``I_k``); with a total
   deferral it is capitalised (``B_k = B_{k-1} + I_k``, nothing paid);
 * amortisation over the remaining ``m = n − d`` periods, starting from the
   outstanding ``B_d``:
 
   - constant instalment: ``A = round(B_d × r / (1 − (1 + r)^−m))``
-    (``A = round(B_d / m)`` when ``r = 0``), principal ``A − I_k``;
+    (``A = round(B_d / m)`` when ``r = 0``), computed in exact rational
+    arithmetic before rounding; principal ``A − I_k``;
   - constant principal: ``round(B_d / m)`` each period, plus interest;
 
 * the last period repays the whole outstanding principal, so it absorbs the
@@ -28,41 +32,89 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from financing_engine.dates import add_months
 from financing_engine.errors import InputError, PlanInputError
 from financing_engine.inputs import Amortisation, DeferralKind, LoanTerms
-from financing_engine.money import ZERO, format_eur, round_cents
+from financing_engine.money import CENT, ZERO, format_eur, round_cents
 from financing_engine.results import LoanRow, LoanSchedule
 from financing_engine.validation import loan_terms_errors
 
-__all__ = ["loan_schedule"]
-
-
-def _identity(value: Decimal) -> Decimal:
-    return value
+__all__ = ["constant_instalment", "loan_schedule", "periodic_interest"]
 
 
 _Period = tuple[int, int, Decimal, Decimal, Decimal, Decimal, Decimal]
 
 
+def _half_up_cents(value: Fraction) -> Decimal:
+    """An exact rational amount rounded to the cent, half up (non-negative amounts)."""
+    cents = value * 100
+    rounded = (cents.numerator * 2 + cents.denominator) // (cents.denominator * 2)
+    return (Decimal(rounded) / 100).quantize(CENT)
+
+
+def constant_instalment(base: Decimal, annual_rate: Decimal, period_months: int, periods: int) -> Decimal:
+    """The constant instalment repaying ``base`` over ``periods`` periods, rounded exactly to the cent.
+
+    ``A = B × r × (1 + r)^m / ((1 + r)^m − 1)`` with the periodic rate ``r = annual_rate × p / 12``,
+    computed in exact rational arithmetic (the periodic rate 0,04 / 12 = 0,00333… is never
+    truncated), then rounded half up; ``B / m`` when the rate is 0.
+
+    Examples
+    --------
+    >>> constant_instalment(Decimal("11200"), Decimal("0.12"), 12, 2)
+    Decimal('6627.02')
+    >>> constant_instalment(Decimal("1000"), Decimal("0"), 1, 3)
+    Decimal('333.33')
+    """
+    if annual_rate == 0:
+        return _half_up_cents(Fraction(base) / periods)
+    rate = Fraction(annual_rate) * period_months / 12
+    growth = (1 + rate) ** periods
+    return _half_up_cents(Fraction(base) * rate * growth / (growth - 1))
+
+
+def periodic_interest(outstanding: Decimal, annual_rate: Decimal, period_months: int) -> Decimal:
+    """Interest of one period, ``round(B × annual_rate × p / 12)``: multiplied before dividing.
+
+    Dividing first (``0,04 / 12 = 0,00333…``, cut at 28 digits) loses the exact half cents.
+
+    Examples
+    --------
+    150 001,50 € at 4 % a year, monthly: the exact interest is 500,005 €, rounded half up.
+
+    >>> periodic_interest(Decimal("150001.50"), Decimal("0.04"), 1)
+    Decimal('500.01')
+    >>> round_cents(Decimal("150001.50") * (Decimal("0.04") / 12))  # dividing first: half a cent lost
+    Decimal('500.00')
+    """
+    return round_cents(outstanding * annual_rate * period_months / 12)
+
+
 def _periods(amount: Decimal, terms: LoanTerms, *, rounded: bool = True) -> list[_Period]:
     """``(period, month, instalment, interest, capitalised, principal, outstanding)`` per period.
 
-    ``rounded=False`` keeps full precision (used to size loans per euro borrowed).
+    Rounded (the schedule): every interest is ``round(B × annual_rate × p / 12)`` and the constant
+    instalment is exact (:func:`constant_instalment`). ``rounded=False`` keeps full precision
+    (used to size loans per euro borrowed).
     """
-    q = round_cents if rounded else _identity
     period = terms.periodicity.months
     n = terms.duration_months // period
     d = terms.deferral_months // period
-    rate = terms.annual_rate * period / 12
+    annual = terms.annual_rate
+    rate = annual * period / 12
+
+    def interest_of(balance: Decimal) -> Decimal:
+        return periodic_interest(balance, annual, period) if rounded else balance * annual * period / 12
+
     zero = ZERO if rounded else Decimal(0)
     drawdown = terms.drawdown_month
-    outstanding = q(amount)
+    outstanding = round_cents(amount) if rounded else amount
     result: list[_Period] = []
     total_deferral = terms.deferral_kind is DeferralKind.TOTAL
     for k in range(1, d + 1):
-        interest = q(outstanding * rate)
+        interest = interest_of(outstanding)
         if total_deferral:
             outstanding += interest
             result.append((k, drawdown + k * period, zero, interest, interest, zero, outstanding))
@@ -71,16 +123,18 @@ def _periods(amount: Decimal, terms: LoanTerms, *, rounded: bool = True) -> list
 
     remaining = n - d
     base = outstanding
-    constant_instalment = terms.amortisation is Amortisation.CONSTANT_INSTALMENT
-    if constant_instalment and rate != 0:
-        payment = q(base * rate / (1 - (1 + rate) ** -remaining))
+    constant_instalment_profile = terms.amortisation is Amortisation.CONSTANT_INSTALMENT
+    if rounded and constant_instalment_profile:
+        payment = constant_instalment(base, annual, period, remaining)
+    elif constant_instalment_profile and rate != 0:
+        payment = base * rate / (1 - (1 + rate) ** -remaining)
     else:
-        payment = q(base / remaining)
+        payment = round_cents(base / remaining) if rounded else base / remaining
     for j in range(1, remaining + 1):
-        interest = q(outstanding * rate)
+        interest = interest_of(outstanding)
         if j == remaining:
             principal = outstanding
-        elif constant_instalment:
+        elif constant_instalment_profile:
             principal = min(payment - interest, outstanding)
         else:
             principal = min(payment, outstanding)

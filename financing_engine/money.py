@@ -15,7 +15,9 @@ Rounding policy
    difference between two rounded *cumulative* amounts (:func:`split_evenly`,
    :func:`allocate`). The parts therefore add up to the total exactly: no cent
    is lost or created, whatever the number of parts.
-4. **Loans.** Interest is rounded each period; the last instalment repays the
+4. **Loans.** Interest is rounded each period, multiplied before dividing
+   (``B × annual_rate × p / 12``, never ``B × (annual_rate / 12)`` whose
+   truncated rate loses exact half cents); the last instalment repays the
    whole outstanding principal, so it absorbs the rounding residue and the
    outstanding balance reaches exactly zero at maturity.
 5. **Sums are exact.** Once amounts are in cents, sums and differences of

@@ -23,6 +23,7 @@ Timing rules
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -204,40 +205,99 @@ def _spread(total: Decimal, months: list[int]) -> list[tuple[int, Decimal]]:
     return list(zip(months, split_evenly(total, len(months)), strict=True))
 
 
-def project(plan: PlanInput) -> Projection:
-    """Compute the deterministic projection of a *validated* plan."""
-    n_months = plan.months
-    start = date(plan.start_date.year, plan.start_date.month, 1)
-    month_dates = [add_months(start, m) for m in range(n_months)]
-    streams: list[Stream] = []
+_PAID_EXPENSES = (
+    ExpenseKind.MASTER_TRAINERS,
+    ExpenseKind.TEACHING_STAFF,
+    ExpenseKind.SUPPORT_STAFF,
+    ExpenseKind.MATERIALS,
+    ExpenseKind.RENT,
+    ExpenseKind.ENERGY,
+    ExpenseKind.INSURANCE,
+    ExpenseKind.OTHER_EXPENSES,
+)
+_SALARIES = (ExpenseKind.MASTER_TRAINERS, ExpenseKind.TEACHING_STAFF, ExpenseKind.SUPPORT_STAFF)
 
-    # ------------------------------------------------------------------ investment
-    uses_by_category = dict.fromkeys(UseCategory, ZERO)
-    spending_stream = Stream(FlowCategory.INVESTMENT_SPENDING)
-    eu_spending = [Decimal(0)] * n_months
-    all_spending = [Decimal(0)] * n_months
+
+@dataclass(slots=True)
+class _Uses:
+    """The investment uses: totals by category, the spending stream and the monthly spending profiles."""
+
+    by_category: dict[UseCategory, Decimal]
+    stream: Stream
+    eu_spending: list[Decimal]  # EU-eligible spending net of recoverable VAT, per month
+    all_spending: list[Decimal]
+    period_start: int  # first and last month of investment spending
+    period_end: int
+
+    @property
+    def feder_eligible(self) -> Decimal:
+        return round_cents(sum(self.eu_spending, Decimal(0)))
+
+
+@dataclass(slots=True)
+class _Year:
+    """One school year's budget lines and the months the school is open."""
+
+    revenues: dict[RevenueKind, Decimal]
+    expenses: dict[ExpenseKind, Decimal]
+    open_months: list[int]
+    excluded_state_subsidy: Decimal
+
+
+def _project_uses(plan: PlanInput) -> _Uses:
+    """Uses are paid in their month; initial working capital stays in the bank."""
+    months = plan.months
+    uses = _Uses(
+        by_category=dict.fromkeys(UseCategory, ZERO),
+        stream=Stream(FlowCategory.INVESTMENT_SPENDING),
+        eu_spending=[Decimal(0)] * months,
+        all_spending=[Decimal(0)] * months,
+        period_start=0,
+        period_end=0,
+    )
     investment_months: list[int] = []
     for use in plan.uses:
         amount = round_cents(Decimal(use.amount))
-        uses_by_category[use.category] += amount
+        uses.by_category[use.category] += amount
         if use.category is UseCategory.WORKING_CAPITAL or amount == 0:
             continue
         investment_months.append(use.month)
-        spending_stream.payments.append((use.month, -amount))
-        all_spending[use.month] += amount
+        uses.stream.payments.append((use.month, -amount))
+        uses.all_spending[use.month] += amount
         if use.eu_eligible:
-            eu_spending[use.month] += amount - use.recoverable_vat
-    streams.append(spending_stream)
-    period_start = min(investment_months, default=0)
-    period_end = max(investment_months, default=0)
-    feder_eligible = round_cents(sum(eu_spending, Decimal(0)))
+            uses.eu_spending[use.month] += amount - use.recoverable_vat
+    uses.period_start = min(investment_months, default=0)
+    uses.period_end = max(investment_months, default=0)
+    return uses
 
-    sources_by_kind = dict.fromkeys(SourceKind, ZERO)
+
+def _loan_streams(schedule: LoanSchedule, drawdown_month: int) -> list[Stream]:
+    """Drawdown, interest paid and principal repaid of a loan, as three streams."""
+    interest = Stream(FlowCategory.LOAN_INTEREST)
+    principal = Stream(FlowCategory.LOAN_PRINCIPAL)
+    for month, paid_interest, repaid in loan_cash_flows(schedule):
+        if paid_interest:
+            interest.payments.append((month, -paid_interest))
+        if repaid:
+            principal.payments.append((month, -repaid))
+    return [Stream(FlowCategory.LOAN_DRAWDOWNS, payments=[(drawdown_month, schedule.amount)]), interest, principal]
+
+
+def _project_sources(
+    plan: PlanInput, start: date, uses: _Uses
+) -> tuple[dict[SourceKind, Decimal], list[LoanSchedule], list[Stream]]:
+    """Sources by kind, loan schedules, and the cash streams of every source.
+
+    Loans are drawn in their drawdown month and repaid on their schedule; the FEDER reimburses the
+    EU-eligible spending (all spending if none is marked); other sources follow their payment terms
+    over the investment period.
+    """
+    by_kind = dict.fromkeys(SourceKind, ZERO)
     loans: list[LoanSchedule] = []
+    streams: list[Stream] = []
     for index, source in enumerate(plan.sources):
         amount = round_cents(Decimal(source.amount))
-        sources_by_kind[source.kind] += amount
-        funder = source.kind.funder
+        by_kind[source.kind] += amount
         if source.kind.is_loan:
             assert source.loan is not None
             schedule = LoanSchedule(
@@ -248,214 +308,234 @@ def project(plan: PlanInput) -> Projection:
                 source_index=index,
             )
             loans.append(schedule)
-            streams.append(Stream(FlowCategory.LOAN_DRAWDOWNS, payments=[(source.loan.drawdown_month, amount)]))
-            interest_stream = Stream(FlowCategory.LOAN_INTEREST)
-            principal_stream = Stream(FlowCategory.LOAN_PRINCIPAL)
-            for month, interest, principal in loan_cash_flows(schedule):
-                if interest:
-                    interest_stream.payments.append((month, -interest))
-                if principal:
-                    principal_stream.payments.append((month, -principal))
-            streams.extend((interest_stream, principal_stream))
+            streams.extend(_loan_streams(schedule, source.loan.drawdown_month))
         elif source.kind is SourceKind.FEDER:
             terms = source.eu or EuReimbursement()
-            profile = eu_spending if feder_eligible > 0 else all_spending
+            profile = uses.eu_spending if uses.feder_eligible > 0 else uses.all_spending
+            payments = eu_claims(amount, terms, profile, uses.period_start, uses.period_end)
+            streams.append(Stream(FlowCategory.EU_FUNDS, source.kind.funder, payments=payments))
+        else:
+            own = source.kind is SourceKind.OWN_FUNDS
+            payments = schedule_payment(amount, source.payment, uses.period_start, uses.period_end)
             streams.append(
                 Stream(
-                    FlowCategory.EU_FUNDS, funder, payments=eu_claims(amount, terms, profile, period_start, period_end)
+                    FlowCategory.OWN_FUNDS if own else FlowCategory.INVESTMENT_GRANTS,
+                    None if own else source.kind.funder,
+                    payments=payments,
                 )
             )
-        else:
-            category = FlowCategory.OWN_FUNDS if source.kind is SourceKind.OWN_FUNDS else FlowCategory.INVESTMENT_GRANTS
-            stream_funder = None if source.kind is SourceKind.OWN_FUNDS else funder
-            payments = schedule_payment(amount, source.payment, period_start, period_end)
-            streams.append(Stream(category, stream_funder, payments=payments))
+    return by_kind, loans, streams
 
-    total_uses = sum(uses_by_category.values(), ZERO)
+
+def _interest_by_year(plan: PlanInput, loans: list[LoanSchedule]) -> list[Decimal]:
+    """Loan interest of the periods paid in each school year (capitalised interest included)."""
+    result = [ZERO] * plan.horizon_years
+    for schedule in loans:
+        for row in schedule.rows:
+            if row.month_index < plan.months:
+                result[row.month_index // 12] += row.interest
+    return result
+
+
+def _year_lines(plan: PlanInput, k: int, year: OperatingYear, depreciation: Decimal, interest: Decimal) -> _Year:
+    """Revenues and expenses of school year ``k`` (EU operating grants are allocated later)."""
+    open_months = [m for m in range(12 * k, 12 * k + 12) if m >= plan.opening_month]
+    full = plan.opening_month <= 12 * k
+    sales = _sales(year)
+    state_entered = round_cents(year.youths * Decimal(year.state_subsidy_per_youth))
+    state = state_entered if full else ZERO
+    revenues = {
+        RevenueKind.SALES: sales,
+        RevenueKind.STATE_SUBSIDY: state,
+        RevenueKind.REGION_GRANT: round_cents(Decimal(year.region_grant)),
+        RevenueKind.DEPARTMENT_GRANT: round_cents(Decimal(year.department_grant)),
+        RevenueKind.EPCI_GRANT: round_cents(Decimal(year.epci_grant)),
+        RevenueKind.APPRENTICESHIP_TAX: round_cents(Decimal(year.apprenticeship_tax)),
+        RevenueKind.EU_GRANTS: ZERO,
+        RevenueKind.FOUNDATIONS: round_cents(Decimal(year.foundations)),
+    }
+    expenses = {
+        ExpenseKind.MASTER_TRAINERS: round_cents(year.master_trainers * Decimal(year.master_trainer_cost)),
+        ExpenseKind.TEACHING_STAFF: round_cents(Decimal(year.teaching_staff)),
+        ExpenseKind.SUPPORT_STAFF: round_cents(Decimal(year.support_staff)),
+        ExpenseKind.MATERIALS: round_cents(sales * year.materials_share),
+        ExpenseKind.RENT: round_cents(Decimal(year.rent)),
+        ExpenseKind.ENERGY: round_cents(Decimal(year.energy)),
+        ExpenseKind.INSURANCE: round_cents(Decimal(year.insurance)),
+        ExpenseKind.OTHER_EXPENSES: round_cents(Decimal(year.other_expenses)),
+        ExpenseKind.DEPRECIATION: depreciation,
+        ExpenseKind.LOAN_INTEREST: interest,
+    }
+    return _Year(revenues, expenses, open_months, state_entered - state)
+
+
+def _year_streams(plan: PlanInput, k: int, budget: _Year, start: date) -> list[Stream]:
+    """Cash streams of school year ``k``'s revenues, materials and sales receipts.
+
+    Salaries and other expenses are gathered by :func:`_expense_streams`.
+    """
+    timings = plan.operating.timings
+    revenues, months = budget.revenues, budget.open_months
+    first, last = months[0], months[-1]
+    materials = [(month, -part) for month, part in _spread(budget.expenses[ExpenseKind.MATERIALS], months)]
+    delay = timings.sales_collection_delay_months
+    receipts = [(month + delay, part) for month, part in _spread(revenues[RevenueKind.SALES], months)]
+    streams = [
+        Stream(FlowCategory.MATERIALS, None, Driver.SALES, k, materials),
+        Stream(FlowCategory.SALES_RECEIPTS, Funder.CUSTOMERS, Driver.SALES, k, receipts),
+        Stream(
+            FlowCategory.STATE_SUBSIDY,
+            Funder.STATE,
+            Driver.HEADCOUNT,
+            k,
+            schedule_payment(revenues[RevenueKind.STATE_SUBSIDY], timings.state_subsidy, first, last),
+        ),
+    ]
+    for revenue, funder, terms in (
+        (RevenueKind.REGION_GRANT, Funder.REGION, timings.region_grant),
+        (RevenueKind.DEPARTMENT_GRANT, Funder.DEPARTMENT, timings.department_grant),
+        (RevenueKind.EPCI_GRANT, Funder.EPCI, timings.epci_grant),
+    ):
+        payments = schedule_payment(revenues[revenue], terms, first, last)
+        streams.append(Stream(FlowCategory.OPERATING_GRANTS, funder, year=k, payments=payments))
+    foundations = schedule_payment(revenues[RevenueKind.FOUNDATIONS], timings.foundations, first, last)
+    streams.append(Stream(FlowCategory.FOUNDATIONS, Funder.FOUNDATIONS, year=k, payments=foundations))
+    tax = revenues[RevenueKind.APPRENTICESHIP_TAX]
+    if tax:
+        month = 12 * k + (timings.apprenticeship_tax_calendar_month - start.month) % 12
+        streams.append(
+            Stream(FlowCategory.APPRENTICESHIP_TAX, Funder.APPRENTICESHIP_TAX, year=k, payments=[(month, tax)])
+        )
+    return streams
+
+
+def _expense_spending(plan: PlanInput, budgets: list[_Year]) -> dict[ExpenseKind, list[Decimal]]:
+    """Monthly spending of each paid expense line: the yearly amount split over the open months."""
+    spending = {kind: [Decimal(0)] * plan.months for kind in _PAID_EXPENSES}
+    for budget in budgets:
+        for kind, months in spending.items():
+            for month, part in _spread(budget.expenses[kind], budget.open_months):
+                months[month] += part
+    return spending
+
+
+def _expense_streams(plan: PlanInput, budgets: list[_Year]) -> list[Stream]:
+    """Salaries and other expenses (rent, energy, insurance, other), paid monthly over the open months."""
+    salaries = Stream(FlowCategory.SALARIES)
+    others = Stream(FlowCategory.OTHER_EXPENSES)
+    for budget in budgets:
+        for kind in _PAID_EXPENSES:
+            if kind is ExpenseKind.MATERIALS:
+                continue
+            target = salaries if kind in _SALARIES else others
+            target.payments.extend((month, -part) for month, part in _spread(budget.expenses[kind], budget.open_months))
+    return [salaries, others]
+
+
+def _eu_operating_grants(
+    plan: PlanInput, budgets: list[_Year], spending: dict[ExpenseKind, list[Decimal]]
+) -> tuple[dict[str, Decimal], list[Stream]]:
+    """EU operating grants: budget share pro rata to the eligible expenses, cash after the spending.
+
+    Adds each grant's share to the years' ``EU_GRANTS`` revenue; returns the eligible costs of each
+    grant and its payment stream.
+    """
+    eligible_costs: dict[str, Decimal] = {}
+    streams: list[Stream] = []
+    for i, grant in enumerate(plan.operating.eu_grants):
+        years = range(grant.first_year, grant.last_year + 1)
+        eligible = [kind for kind in grant.eligible_expenses if kind in spending]
+        weights = [sum((budgets[k].expenses[kind] for kind in eligible), Decimal(0)) for k in years]
+        eligible_costs[f"operating.eu_grants[{i}]"] = sum(weights, ZERO)
+        amount = round_cents(Decimal(grant.amount))
+        for k, share in zip(years, allocate(amount, weights), strict=True):
+            budgets[k].revenues[RevenueKind.EU_GRANTS] += share
+        profile = [sum(column, Decimal(0)) for column in zip(*(spending[kind] for kind in eligible), strict=True)]
+        first_month = budgets[grant.first_year].open_months[0]
+        last_month = budgets[grant.last_year].open_months[-1]
+        if sum(profile[first_month : last_month + 1], Decimal(0)) == 0:
+            profile = [Decimal(1) if first_month <= m <= last_month else Decimal(0) for m in range(plan.months)]
+        payments = eu_claims(amount, grant.reimbursement, profile, first_month, last_month)
+        streams.append(Stream(FlowCategory.EU_FUNDS, Funder.EU, payments=payments))
+    return eligible_costs, streams
+
+
+def _year_budget(plan: PlanInput, k: int, budget: _Year, month_dates: list[date], start: date) -> YearBudget:
+    """The result of school year ``k``: totals, result, cost per youth and sales share."""
+    youths = plan.operating.years[k].youths
+    total_revenues = sum(budget.revenues.values(), ZERO)
+    total_expenses = sum(budget.expenses.values(), ZERO)
+    return YearBudget(
+        index=k,
+        label=school_year_label(start, k),
+        start_date=month_dates[12 * k],
+        end_date=month_dates[12 * k + 11],
+        open_months=len(budget.open_months),
+        is_full_school_year=plan.opening_month <= 12 * k,
+        youths=youths,
+        revenues=budget.revenues,
+        expenses=budget.expenses,
+        total_revenues=total_revenues,
+        total_expenses=total_expenses,
+        result=total_revenues - total_expenses,
+        excluded_state_subsidy=budget.excluded_state_subsidy,
+        cost_per_youth=round_cents(total_expenses / youths) if youths else None,
+        sales_share=(budget.revenues[RevenueKind.SALES] / total_expenses) if total_expenses else None,
+    )
+
+
+def _delayed(streams: list[Stream], payment_delays: Mapping[Funder, int]) -> list[Stream]:
+    """Every payment of a delayed funder moved ``payment_delays[funder]`` months later."""
+    for stream in streams:
+        delay = payment_delays.get(stream.funder, 0) if stream.funder is not None else 0
+        if delay:
+            stream.payments = [(month + delay, amount) for month, amount in stream.payments]
+    return streams
+
+
+def project(plan: PlanInput, *, payment_delays: Mapping[Funder, int] | None = None) -> Projection:
+    """Compute the deterministic projection of a *validated* plan.
+
+    ``payment_delays`` (a scenario, :mod:`financing_engine.scenarios`) postpones every payment of
+    the given funders by that many months (budgets are unchanged: only the cash moves).
+
+    In order: the investment uses and sources (with the loan schedules), each
+    school year's budget lines, the cash streams of the operating side, the
+    EU operating grants (which need the years' eligible expenses), then each
+    year's result.
+    """
+    start = date(plan.start_date.year, plan.start_date.month, 1)
+    month_dates = [add_months(start, m) for m in range(plan.months)]
+
+    uses = _project_uses(plan)
+    sources_by_kind, loans, source_streams = _project_sources(plan, start, uses)
+    total_uses = sum(uses.by_category.values(), ZERO)
     total_sources = sum(sources_by_kind.values(), ZERO)
     investment = InvestmentBalance(
-        uses_by_category=uses_by_category,
+        uses_by_category=uses.by_category,
         sources_by_kind=sources_by_kind,
         total_uses=total_uses,
         total_sources=total_sources,
         gap=total_sources - total_uses,
     )
 
-    # ------------------------------------------------------------------ operating
-    timings = plan.operating.timings
     depreciation = _depreciation_by_year(plan)
-    interest_by_year = [ZERO] * plan.horizon_years
-    for schedule in loans:
-        for row in schedule.rows:
-            if row.month_index < n_months:
-                interest_by_year[row.month_index // 12] += row.interest
-
-    expense_spending: dict[ExpenseKind, list[Decimal]] = {
-        kind: [Decimal(0)] * n_months
-        for kind in (
-            ExpenseKind.MASTER_TRAINERS,
-            ExpenseKind.TEACHING_STAFF,
-            ExpenseKind.SUPPORT_STAFF,
-            ExpenseKind.MATERIALS,
-            ExpenseKind.RENT,
-            ExpenseKind.ENERGY,
-            ExpenseKind.INSURANCE,
-            ExpenseKind.OTHER_EXPENSES,
-        )
-    }
-    year_revenues: list[dict[RevenueKind, Decimal]] = []
-    year_expenses: list[dict[ExpenseKind, Decimal]] = []
-    year_open: list[list[int]] = []
-    excluded: list[Decimal] = []
-    salaries = Stream(FlowCategory.SALARIES)
-    others = Stream(FlowCategory.OTHER_EXPENSES)
-    ta_offset = (timings.apprenticeship_tax_calendar_month - start.month) % 12
-    for k, year in enumerate(plan.operating.years):
-        open_months = [m for m in range(12 * k, 12 * k + 12) if m >= plan.opening_month]
-        year_open.append(open_months)
-        first, last = open_months[0], open_months[-1]
-        full = plan.opening_month <= 12 * k
-        sales = _sales(year)
-        state_entered = round_cents(year.youths * Decimal(year.state_subsidy_per_youth))
-        state = state_entered if full else ZERO
-        excluded.append(state_entered - state)
-        revenues = {
-            RevenueKind.SALES: sales,
-            RevenueKind.STATE_SUBSIDY: state,
-            RevenueKind.REGION_GRANT: round_cents(Decimal(year.region_grant)),
-            RevenueKind.DEPARTMENT_GRANT: round_cents(Decimal(year.department_grant)),
-            RevenueKind.EPCI_GRANT: round_cents(Decimal(year.epci_grant)),
-            RevenueKind.APPRENTICESHIP_TAX: round_cents(Decimal(year.apprenticeship_tax)),
-            RevenueKind.EU_GRANTS: ZERO,
-            RevenueKind.FOUNDATIONS: round_cents(Decimal(year.foundations)),
-        }
-        expenses = {
-            ExpenseKind.MASTER_TRAINERS: round_cents(year.master_trainers * Decimal(year.master_trainer_cost)),
-            ExpenseKind.TEACHING_STAFF: round_cents(Decimal(year.teaching_staff)),
-            ExpenseKind.SUPPORT_STAFF: round_cents(Decimal(year.support_staff)),
-            ExpenseKind.MATERIALS: round_cents(sales * year.materials_share),
-            ExpenseKind.RENT: round_cents(Decimal(year.rent)),
-            ExpenseKind.ENERGY: round_cents(Decimal(year.energy)),
-            ExpenseKind.INSURANCE: round_cents(Decimal(year.insurance)),
-            ExpenseKind.OTHER_EXPENSES: round_cents(Decimal(year.other_expenses)),
-            ExpenseKind.DEPRECIATION: depreciation[k],
-            ExpenseKind.LOAN_INTEREST: interest_by_year[k],
-        }
-        year_revenues.append(revenues)
-        year_expenses.append(expenses)
-
-        for kind, spending in expense_spending.items():
-            for month, part in _spread(expenses[kind], open_months):
-                spending[month] += part
-                if kind is ExpenseKind.MATERIALS:
-                    continue
-                target = (
-                    salaries
-                    if kind in (ExpenseKind.MASTER_TRAINERS, ExpenseKind.TEACHING_STAFF, ExpenseKind.SUPPORT_STAFF)
-                    else others
-                )
-                target.payments.append((month, -part))
-        materials = [(month, -part) for month, part in _spread(expenses[ExpenseKind.MATERIALS], open_months)]
-        streams.append(Stream(FlowCategory.MATERIALS, None, Driver.SALES, k, materials))
-        delay = timings.sales_collection_delay_months
-        receipts = [(month + delay, part) for month, part in _spread(sales, open_months)]
-        streams.append(Stream(FlowCategory.SALES_RECEIPTS, Funder.CUSTOMERS, Driver.SALES, k, receipts))
-        streams.append(
-            Stream(
-                FlowCategory.STATE_SUBSIDY,
-                Funder.STATE,
-                Driver.HEADCOUNT,
-                k,
-                schedule_payment(state, timings.state_subsidy, first, last),
-            )
-        )
-        grant_terms = (
-            (RevenueKind.REGION_GRANT, Funder.REGION, timings.region_grant),
-            (RevenueKind.DEPARTMENT_GRANT, Funder.DEPARTMENT, timings.department_grant),
-            (RevenueKind.EPCI_GRANT, Funder.EPCI, timings.epci_grant),
-        )
-        for revenue, grant_funder, payment_terms in grant_terms:
-            payments = schedule_payment(revenues[revenue], payment_terms, first, last)
-            streams.append(Stream(FlowCategory.OPERATING_GRANTS, grant_funder, year=k, payments=payments))
-        streams.append(
-            Stream(
-                FlowCategory.FOUNDATIONS,
-                Funder.FOUNDATIONS,
-                year=k,
-                payments=schedule_payment(revenues[RevenueKind.FOUNDATIONS], timings.foundations, first, last),
-            )
-        )
-        tax = revenues[RevenueKind.APPRENTICESHIP_TAX]
-        if tax:
-            streams.append(
-                Stream(
-                    FlowCategory.APPRENTICESHIP_TAX,
-                    Funder.APPRENTICESHIP_TAX,
-                    year=k,
-                    payments=[(12 * k + ta_offset, tax)],
-                )
-            )
-    streams.append(salaries)
-    streams.append(others)
-
-    # EU operating grants: budget share pro rata to eligible expenses, cash after spending.
-    eu_eligible_costs: dict[str, Decimal] = {"sources": feder_eligible}
-    for i, grant in enumerate(plan.operating.eu_grants):
-        years = range(grant.first_year, grant.last_year + 1)
-        eligible = [kind for kind in grant.eligible_expenses if kind in expense_spending]
-        weights = [sum((year_expenses[k][kind] for kind in eligible), Decimal(0)) for k in years]
-        eu_eligible_costs[f"operating.eu_grants[{i}]"] = sum(weights, ZERO)
-        amount = round_cents(Decimal(grant.amount))
-        for k, share in zip(years, allocate(amount, weights), strict=True):
-            year_revenues[k][RevenueKind.EU_GRANTS] += share
-        profile = [
-            sum(column, Decimal(0)) for column in zip(*(expense_spending[kind] for kind in eligible), strict=True)
-        ]
-        first_month = year_open[grant.first_year][0]
-        last_month = year_open[grant.last_year][-1]
-        if sum(profile[first_month : last_month + 1], Decimal(0)) == 0:
-            profile = [Decimal(1) if first_month <= m <= last_month else Decimal(0) for m in range(n_months)]
-        streams.append(
-            Stream(
-                FlowCategory.EU_FUNDS,
-                Funder.EU,
-                payments=eu_claims(amount, grant.reimbursement, profile, first_month, last_month),
-            )
-        )
-
-    budgets: list[YearBudget] = []
-    for k, year in enumerate(plan.operating.years):
-        revenues = year_revenues[k]
-        expenses = year_expenses[k]
-        total_revenues = sum(revenues.values(), ZERO)
-        total_expenses = sum(expenses.values(), ZERO)
-        budgets.append(
-            YearBudget(
-                index=k,
-                label=school_year_label(start, k),
-                start_date=month_dates[12 * k],
-                end_date=month_dates[12 * k + 11],
-                open_months=len(year_open[k]),
-                is_full_school_year=plan.opening_month <= 12 * k,
-                youths=year.youths,
-                revenues=revenues,
-                expenses=expenses,
-                total_revenues=total_revenues,
-                total_expenses=total_expenses,
-                result=total_revenues - total_expenses,
-                excluded_state_subsidy=excluded[k],
-                cost_per_youth=round_cents(total_expenses / year.youths) if year.youths else None,
-                sales_share=(revenues[RevenueKind.SALES] / total_expenses) if total_expenses else None,
-            )
-        )
+    interest = _interest_by_year(plan, loans)
+    budgets = [_year_lines(plan, k, year, depreciation[k], interest[k]) for k, year in enumerate(plan.operating.years)]
+    year_streams = [stream for k, budget in enumerate(budgets) for stream in _year_streams(plan, k, budget, start)]
+    spending = _expense_spending(plan, budgets)
+    eu_costs, eu_streams = _eu_operating_grants(plan, budgets, spending)
 
     return Projection(
         plan=plan,
-        months=n_months,
+        months=plan.months,
         month_dates=month_dates,
         investment=investment,
         loans=loans,
-        years=budgets,
-        streams=streams,
-        eu_eligible_costs=eu_eligible_costs,
+        years=[_year_budget(plan, k, budget, month_dates, start) for k, budget in enumerate(budgets)],
+        streams=_delayed(
+            [uses.stream, *source_streams, *year_streams, *_expense_streams(plan, budgets), *eu_streams],
+            payment_delays or {},
+        ),
+        eu_eligible_costs={"sources": uses.feder_eligible, **eu_costs},
     )

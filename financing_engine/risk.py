@@ -49,6 +49,7 @@ from financing_engine.loans import unit_cumulative_net_cash
 from financing_engine.money import round_cents, round_cents_up, to_decimal
 from financing_engine.projection import Driver, project
 from financing_engine.validation import validate_plan
+from financing_engine.working_capital import MAX_LOAN
 
 __all__ = [
     "Distribution",
@@ -252,8 +253,8 @@ class _Samples:
     delays: dict[Funder, IntArray]  # (S,)
 
 
-def _prepare(plan: PlanInput, params: RiskParameters) -> _Prepared:
-    projection = project(plan)
+def _prepare(plan: PlanInput, params: RiskParameters, payment_delays: Mapping[Funder, int] | None = None) -> _Prepared:
+    projection = project(plan, payment_delays=payment_delays)
     n = projection.months
     fixed = np.zeros(n)
     loans = np.zeros(n)
@@ -305,44 +306,125 @@ def _sample(prepared: _Prepared, params: RiskParameters, scenarios: int, seed: i
     return _Samples(sales=sales, headcount=headcount, delays=delays)
 
 
-def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per scenario: lowest cash with planned loans, requirement, loan needed."""
-    n = prepared.months
+def _factors(groups: list[_Group], samples: _Samples) -> FloatArray:
+    """(S, G) factor of each group in each scenario: sales × headcount, headcount, or 1."""
     scenarios = samples.sales.shape[0]
-    months = np.arange(n)
-    cash = np.broadcast_to(prepared.opening + np.cumsum(prepared.fixed), (scenarios, n)).copy()
-    shifted_index: dict[Funder, IntArray] = {}
-    for group in prepared.groups:
-        cumulative = np.concatenate(([0.0], np.cumsum(group.flows)))
-        if group.funder is None:
-            contribution = np.broadcast_to(cumulative[1:], (scenarios, n))
-        else:
-            index = shifted_index.get(group.funder)
-            if index is None:
-                index = np.maximum(months[None, :] - samples.delays[group.funder][:, None] + 1, 0)
-                shifted_index[group.funder] = index
-            contribution = cumulative[index]
+    columns = []
+    for group in groups:
         if group.driver is Driver.SALES:
             assert group.year is not None
-            factor = samples.sales[:, group.year] * samples.headcount[:, group.year]
-            cash += factor[:, None] * contribution
+            columns.append(samples.sales[:, group.year] * samples.headcount[:, group.year])
         elif group.driver is Driver.HEADCOUNT:
             assert group.year is not None
-            cash += samples.headcount[:, group.year][:, None] * contribution
+            columns.append(samples.headcount[:, group.year])
         else:
-            cash += contribution
-    lowest_with_loans = (cash + np.cumsum(prepared.loans)[None, :]).min(axis=1)
-    need = prepared.floor - cash
-    requirement = np.maximum(need.max(axis=1), 0.0)
-    short = need > 0
-    first_short = np.where(short.any(axis=1), short.argmax(axis=1), n)
-    drawdown = np.minimum(first_short, prepared.drawdown_month)
-    unit_padded = np.concatenate(([0.0], prepared.unit_loan))
-    unit = unit_padded[np.maximum(months[None, :] - drawdown[:, None] + 1, 0)]
+            columns.append(np.ones(scenarios))
+    return np.stack(columns, axis=1)
+
+
+@dataclass(slots=True)
+class _FunderFlows:
+    """The stream groups of one funder: cumulative flows (G, N+1), or, when no group is scaled per
+    scenario, the table of their summed cumulative cash delayed by 0, 1, 2… months (D+1, N)."""
+
+    funder: Funder | None
+    groups: list[_Group]
+    cumulative: FloatArray
+    table: FloatArray | None
+
+
+_CHUNK = 512  # scenarios per block: a block's (scenarios × months) arrays stay in the CPU cache
+
+
+def _shifted(cumulative: FloatArray, delays: IntArray, max_delay: int) -> FloatArray:
+    """``out[s, t] = cumulative[s, t − delays[s] + 1]`` (0 before the first month), for ``t < N``.
+
+    ``cumulative`` is (S, N+1) with a leading 0. Padding it with ``max_delay`` zeros on the left
+    turns every scenario's shift into a window of the same row: one gather of whole rows, no
+    (S, N) index array.
+    """
+    scenarios, width = cumulative.shape
+    n = width - 1
+    padded = np.zeros((scenarios, width + max_delay))
+    padded[:, max_delay:] = cumulative
+    windows = np.lib.stride_tricks.sliding_window_view(padded, n, axis=1)  # (S, max_delay + 2, N)
+    return windows[np.arange(scenarios), max_delay + 1 - delays]
+
+
+def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per scenario: lowest cash with planned loans, requirement, loan needed.
+
+    Groups paid by the same funder share that funder's delay: their scaled cumulative flows are
+    summed first with one matrix product ``(S, G_f) @ (G_f, N+1)``, then shifted once (a window
+    per scenario, :func:`_shifted`). Scenarios are processed in blocks of ``_CHUNK`` so that the
+    (scenarios × months) arrays of a block stay in the CPU cache.
+    """
+    by_funder: dict[Funder | None, list[_Group]] = {}
+    for group in prepared.groups:
+        by_funder.setdefault(group.funder, []).append(group)
+    funders: list[_FunderFlows] = []
+    for funder, groups in by_funder.items():
+        cumulative = np.stack([np.concatenate(([0.0], np.cumsum(group.flows))) for group in groups])
+        table = None
+        if funder is not None and all(group.driver is Driver.NONE for group in groups):
+            # Same cash for every scenario, only delayed: one row per possible delay, gathered by row.
+            total = cumulative.sum(axis=0)
+            max_delay = int(samples.delays[funder].max(initial=0))
+            table = _shifted(np.broadcast_to(total, (max_delay + 1, total.size)), np.arange(max_delay + 1), max_delay)
+        funders.append(_FunderFlows(funder, groups, cumulative, table))
+    base = prepared.opening + np.cumsum(prepared.fixed)
+    loans = np.cumsum(prepared.loans)
+    # Cumulative cash of 1 € borrowed, drawn in month d (0 before), for every possible drawdown d.
+    unit = np.concatenate(([0.0], prepared.unit_loan))
+    drawdowns = np.arange(prepared.drawdown_month + 1)
+    units = _shifted(np.broadcast_to(unit, (drawdowns.size, unit.size)), drawdowns, prepared.drawdown_month)
+    scenarios = samples.sales.shape[0]
+    lowest = np.empty(scenarios)
+    requirement = np.empty(scenarios)
+    loan = np.empty(scenarios)
+    for first in range(0, scenarios, _CHUNK):
+        block = slice(first, min(first + _CHUNK, scenarios))
+        chunk = _Samples(
+            sales=samples.sales[block],
+            headcount=samples.headcount[block],
+            delays={funder: delays[block] for funder, delays in samples.delays.items()},
+        )
+        lowest[block], requirement[block], loan[block] = _simulate_block(prepared, chunk, funders, base, loans, units)
+    return lowest, requirement, loan
+
+
+def _simulate_block(
+    prepared: _Prepared,
+    samples: _Samples,
+    funders: list[_FunderFlows],
+    base: FloatArray,
+    loans: FloatArray,
+    units: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    n = prepared.months
+    cash = np.tile(base, (samples.sales.shape[0], 1))
+    for flows in funders:
+        if flows.table is not None:
+            assert flows.funder is not None
+            cash += flows.table[samples.delays[flows.funder]]
+            continue
+        scaled = _factors(flows.groups, samples) @ flows.cumulative  # (S, N+1): cumulative cash of the groups
+        if flows.funder is None:
+            cash += scaled[:, 1:]
+        else:
+            delays = samples.delays[flows.funder]
+            cash += _shifted(scaled, delays, int(delays.max(initial=0)))
+    lowest_with_loans = (cash + loans).min(axis=1)
+    requirement = np.maximum(prepared.floor - cash.min(axis=1), 0.0)
+    short = cash < prepared.floor
+    any_short = short.any(axis=1)
+    first_short = np.where(any_short, short.argmax(axis=1), n)
+    unit = units[np.minimum(first_short, prepared.drawdown_month)]
+    need = np.subtract(prepared.floor, cash, out=cash)  # the cash is not needed any more
+    # A month under the floor needs need / unit euros of loan; none can cover it when unit ≤ 0.
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(short, np.where(unit > 0, need / unit, np.inf), 0.0)
-    loan = ratio.max(axis=1)
-    return lowest_with_loans, requirement, loan
+        ratio = need / np.where(unit > 0, unit, 0.0)
+    return lowest_with_loans, requirement, np.where(short, ratio, 0.0).max(axis=1)
 
 
 def _parameter_errors(params: RiskParameters, scenarios: int) -> list[InputError]:
@@ -366,6 +448,7 @@ def run_risk_analysis(
     scenarios: int = 10_000,
     seed: int | None = 0,
     distributions: RiskParameters | None = None,
+    payment_delays: Mapping[Funder, int] | None = None,
 ) -> RiskResult:
     """Monte Carlo of the cash plan over sales, headcount and payment delays.
 
@@ -379,6 +462,9 @@ def run_risk_analysis(
         Seed of numpy's default generator; the same seed gives the same result.
     distributions : RiskParameters, optional
         Distributions of sales realisation, headcount and funders' delays.
+    payment_delays : Mapping[Funder, int], optional
+        Fixed extra delays of a scenario (:mod:`financing_engine.scenarios`), on which the random
+        delays are drawn: the analysis can start from any scenario.
 
     Returns
     -------
@@ -414,7 +500,7 @@ def run_risk_analysis(
     errors = _parameter_errors(params, scenarios)
     if errors:
         raise PlanInputError(errors)
-    prepared = _prepare(plan, params)
+    prepared = _prepare(plan, params, payment_delays)
     samples = _sample(prepared, params, scenarios, seed)
     lowest, requirement, loan = _simulate(prepared, samples)
     loan_p95 = float(np.quantile(loan, 0.95, method="higher"))
@@ -426,6 +512,8 @@ def run_risk_analysis(
         working_capital_requirement_p50=_money(float(np.quantile(requirement, 0.5, method="higher"))),
         working_capital_requirement_p95=_money(float(np.quantile(requirement, 0.95, method="higher"))),
         working_capital_requirement_max=_money(float(requirement.max())),
-        loan_needed_p95=round_cents_up(to_decimal(round(loan_p95, 6))) if np.isfinite(loan_p95) else None,
+        loan_needed_p95=(
+            round_cents_up(to_decimal(round(loan_p95, 6))) if np.isfinite(loan_p95) and loan_p95 <= MAX_LOAN else None
+        ),
         lowest_cash_p05=_money(float(np.quantile(lowest, 0.05, method="lower"))),
     )

@@ -464,13 +464,17 @@ def _cash_rules(
         )
     floor = Decimal(plan.cash_floor)
     if floor > 0:
-        below = [month for month in cash.months if 0 <= month.closing < floor]
+        # Every month under the floor counts, negative cash included (it is below the floor too).
+        below = [month for month in cash.months if month.closing < floor]
         if below:
             first = below[0]
+            negatives = sum(1 for month in below if month.closing < 0)
+            detail = f", dont {negatives} de trésorerie négative" if negatives else ""
             yield _result(
                 "cash_below_floor",
-                f"Trésorerie sous le plancher de sécurité de {format_eur(floor)} en {month_label(first.date)} "
-                f"({format_eur(first.closing)}) et sur {len(below)} mois au total.",
+                f"Trésorerie sous le plancher de sécurité de {format_eur(floor)} pendant {len(below)} mois au "
+                f"total{detail} ; premier mois sous le plancher : {month_label(first.date)} "
+                f"({format_eur(first.closing)}).",
                 month_index=first.index,
             )
 

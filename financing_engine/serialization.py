@@ -16,12 +16,14 @@ import dataclasses
 import types
 import typing
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from financing_engine.errors import InputError, PlanInputError
+from financing_engine.fields import describe_field
 from financing_engine.inputs import PlanInput
 from financing_engine.money import to_decimal
 from financing_engine.results import PlanResult
@@ -30,6 +32,7 @@ from financing_engine.validation import plan_errors
 
 __all__ = ["plan_from_dict", "plan_to_dict", "result_to_dict", "risk_result_to_dict"]
 
+_MAX_LIST = 1000  # far above the engine's own limits (financing_engine.limits): stops huge documents early
 _RATIO_SUFFIXES = ("_rate", "_share", "_ratio", "_threshold", "_probability")
 
 
@@ -56,6 +59,8 @@ class _Parser:
             item_hint = typing.get_args(hint)[0]
             if not isinstance(data, list):
                 raise self.fail(path, "Liste attendue.")
+            if len(data) > _MAX_LIST:
+                raise self.fail(path, f"Liste trop longue : {_MAX_LIST} éléments au plus (reçu : {len(data)}).")
             items = []
             failed = False
             for i, item in enumerate(data):
@@ -71,7 +76,9 @@ class _Parser:
         if isinstance(hint, type) and issubclass(hint, Enum):
             allowed = [member.value for member in hint]
             if data not in allowed:
-                raise self.fail(path, f"Valeur inconnue « {data} » ; valeurs possibles : {', '.join(allowed)}.")
+                raise self.fail(
+                    path, f"Valeur inconnue « {_shown_text(data)} » ; valeurs possibles : {', '.join(allowed)}."
+                )
             return hint(data)
         if hint is Decimal:
             if isinstance(data, bool) or not isinstance(data, str | int | float):
@@ -79,7 +86,9 @@ class _Parser:
             try:
                 return to_decimal(data)
             except (ValueError, TypeError):
-                raise self.fail(path, f'Nombre invalide « {data} » ; attendu par exemple "1234.56".') from None
+                raise self.fail(
+                    path, f'Nombre invalide « {_shown_text(data)} » ; attendu par exemple "1234.56".'
+                ) from None
         if hint is int:
             if isinstance(data, bool) or not isinstance(data, int):
                 raise self.fail(path, "Nombre entier attendu.")
@@ -98,7 +107,7 @@ class _Parser:
             try:
                 return date.fromisoformat(data)
             except ValueError:
-                raise self.fail(path, f"Date invalide « {data} » ; format attendu AAAA-MM-JJ.") from None
+                raise self.fail(path, f"Date invalide « {_shown_text(data)} » ; format attendu AAAA-MM-JJ.") from None
         raise self.fail(path, "Type non pris en charge.")  # pragma: no cover
 
     def dataclass(self, path: str, data: object, cls: type) -> Any:
@@ -110,7 +119,7 @@ class _Parser:
         failed = False
         for key in data:
             if key not in fields:
-                self.fail(f"{prefix}{key}", "Champ inconnu.")
+                self.fail(f"{prefix}{_shown_text(key)}", "Champ inconnu.")
                 failed = True
         kwargs: dict[str, Any] = {}
         for name, field in fields.items():
@@ -157,20 +166,28 @@ def plan_from_dict(data: Mapping[str, Any]) -> PlanInput:
     ...     plan_from_dict(bad)
     ... except PlanInputError as error:
     ...     for problem in error.errors:
-    ...         print(problem.field, ":", problem.message.replace("\\u00a0", " "))
-    horizon_years : L'horizon du plan doit être compris entre 3 et 7 ans (reçu : 9 ans).
-    sources[0].amount : Le montant ne peut pas être négatif (reçu : -1,00 €).
+    ...         print(problem.field, "|", str(problem).replace("\\u00a0", " "))
+    horizon_years | Horizon du plan : L'horizon du plan doit être compris entre 3 et 7 ans (reçu : 9 ans).
+    sources[0].amount | Ressource 1 « x » : montant : Le montant ne peut pas être négatif (reçu : -1,00 €).
     """
     parser = _Parser()
     try:
         plan = parser.dataclass("", data, PlanInput)
     except _Invalid:
-        raise PlanInputError(parser.errors) from None
+        raise PlanInputError(replace(e, where=describe_field(e.field, data)) for e in parser.errors) from None
+    except RecursionError:  # a pathologically nested document
+        raise PlanInputError([InputError("plan", "Document JSON trop profondément imbriqué.")]) from None
     errors = plan_errors(plan)
     if errors:
         raise PlanInputError(errors)
     assert isinstance(plan, PlanInput)
     return plan
+
+
+def _shown_text(data: object) -> str:
+    """A received JSON value in a message: short, never a whole document."""
+    text = data if isinstance(data, str) else repr(data)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _plain(value: Any, name: str = "") -> Any:

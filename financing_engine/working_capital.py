@@ -18,8 +18,8 @@ the safety floor.
   (impossible if ``u_t ≤ 0`` for a short month, e.g. after the loan is
   repaid). The loan is drawn in its terms' drawdown month, or in the first
   month below the floor if that comes earlier.
-  ``L`` is rounded up to the cent, then checked against the exact rounded
-  schedule and raised cent by cent if rounding requires.
+  ``L`` is rounded up to the cent, then adjusted cent by cent against the
+  real rounded schedule: the result covers every month and one cent less does not.
 
 Worked example: with no floor, a trough of −60,000 € in month 20 and a 0 %
 loan drawn in month 0 with 36 months of deferral, ``u_20 = 1`` and
@@ -36,10 +36,19 @@ from financing_engine.inputs import LoanTerms
 from financing_engine.loans import _periods, unit_cumulative_net_cash
 from financing_engine.money import CENT, ZERO, round_cents_up
 
-__all__ = ["size_loan"]
+__all__ = ["MAX_LOAN", "covers", "size_loan"]
+
+MAX_LOAN = Decimal("1e15")  # beyond a thousand billion euros, "no loan covers" is the honest answer
 
 
-def _covers(amount: Decimal, terms: LoanTerms, closing: list[Decimal], floor: Decimal) -> bool:
+_MAX_STEPS = 1000
+
+
+def covers(amount: Decimal, terms: LoanTerms, closing: list[Decimal], floor: Decimal) -> bool:
+    """True when a loan of ``amount`` on ``terms`` (its real, rounded schedule) keeps every month ≥ ``floor``.
+
+    ``closing`` is the closing cash per month without any loan.
+    """
     months = len(closing)
     flows = [Decimal(0)] * months
     if terms.drawdown_month < months:
@@ -56,7 +65,13 @@ def _covers(amount: Decimal, terms: LoanTerms, closing: list[Decimal], floor: De
 
 
 def size_loan(closing_without_loans: list[Decimal], floor: Decimal, terms: LoanTerms) -> Decimal | None:
-    """Smallest loan on ``terms`` keeping every month's cash at or above ``floor``.
+    """Smallest loan, in cents, on ``terms`` keeping every month's cash at or above ``floor``.
+
+    The exact minimum ``L = max_t (F − C_t) / u_t`` (module docstring) is rounded up to the cent,
+    then adjusted against the loan's real schedule (interest rounded each period) until that
+    amount covers every month and one cent less does not: the result is the smallest covering
+    amount, not the working-capital requirement rounded up (they differ as soon as the loan
+    repays or pays interest before the trough).
 
     Parameters
     ----------
@@ -91,9 +106,16 @@ def size_loan(closing_without_loans: list[Decimal], floor: Decimal, terms: LoanT
         if unit[t] <= 0:
             return None
         needed = max(needed, (floor - cash) / unit[t])
+    if needed > MAX_LOAN:  # a loan almost repaid by then: no sensible amount covers the shortfall
+        return None
     amount = round_cents_up(needed)
-    for _ in range(1000):
-        if _covers(amount, terms, closing_without_loans, floor):
+    # The exact minimum is for a loan without rounding: adjust it cent by cent against the real,
+    # rounded schedule until the amount covers and one cent less does not.
+    for _ in range(_MAX_STEPS):
+        if not covers(amount, terms, closing_without_loans, floor):
+            amount += CENT
+        elif amount > 0 and covers(amount - CENT, terms, closing_without_loans, floor):
+            amount -= CENT
+        else:
             return amount
-        amount += CENT
     return None  # pragma: no cover - rounding never drifts by 10 euros

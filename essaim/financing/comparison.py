@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from financing_engine import ExpenseKind, SourceKind, UseCategory
+from financing_engine import SourceKind, UseCategory, limits
+from financing_engine.fields import FIELD_LABELS as ENGINE_FIELD_LABELS
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 CHANGE_LABELS = {ADDED: "ajoutée", REMOVED: "supprimée", CHANGED: "modifiée"}
@@ -125,27 +126,51 @@ def _same(old: Any, new: Any) -> bool:
         return old == new
 
 
+def _field_label(key: str) -> str:
+    """French name of a flattened content key (``loan.annual_rate``), never the key itself."""
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    parts = key.split(".")
+    words = [ENGINE_FIELD_LABELS.get(part, "champ") for part in parts]
+    return " : ".join(words)
+
+
+def _shown(value: Any) -> Any:
+    """A stored value as shown in the comparison: short text, never a whole document."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _field_changes(old: dict, new: dict) -> tuple[FieldChange, ...]:
     flat_old, flat_new = _flatten(old), _flatten(new)
     changes = []
     for key in [*flat_old, *(k for k in flat_new if k not in flat_old)]:
         before, after = flat_old.get(key), flat_new.get(key)
         if not _same(before, after):
-            changes.append(FieldChange(key, FIELD_LABELS.get(key, key), before, after))
+            changes.append(FieldChange(key, _field_label(key), _shown(before), _shown(after)))
     return tuple(changes)
 
 
 def _decimal(value: Any) -> Decimal | None:
+    """The amount of a line, or None when it is not a number within the engine's limits."""
     if value is None:
         return None
     try:
-        return Decimal(str(value))
-    except InvalidOperation:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
         return None
+    if not number.is_finite() or number.copy_abs() > limits.MAX_AMOUNT:
+        return None
+    return number
 
 
 def _line_name(section: str, line: dict) -> str:
-    kind = UseCategory(line["category"]).label if section == "uses" else SourceKind(line["kind"]).label
+    try:
+        kind = UseCategory(line["category"]).label if section == "uses" else SourceKind(line["kind"]).label
+    except (KeyError, ValueError, TypeError):
+        kind = "nature inconnue"
     return f"{line.get('label') or kind} ({kind})"
 
 
@@ -191,18 +216,28 @@ def _year_label(index: int) -> str:
     return f"Année {index + 1}"
 
 
-def _year_total(year: dict) -> Decimal:
-    """Entered expenses of a school year (staff, rent, energy…), the amount shown for the line."""
-    staff = Decimal(str(year.get("master_trainers", 0))) * Decimal(str(year.get("master_trainer_cost", 0)))
-    entered = sum(
-        (
-            Decimal(str(year.get(kind.value, 0)))
-            for kind in ExpenseKind
-            if kind.value in ("teaching_staff", "support_staff", "rent", "energy", "insurance", "other_expenses")
-        ),
-        Decimal(0),
-    )
-    return (staff + entered).quantize(Decimal("0.01"))
+def _year_total(year: dict) -> Decimal | None:
+    """Entered expenses of a school year (staff, rent, energy…), the amount shown for the line.
+
+    None when one of them is not a number within the engine's limits.
+    """
+    values = [
+        _decimal(year.get(name, 0))
+        for name in (
+            "master_trainers",
+            "master_trainer_cost",
+            "teaching_staff",
+            "support_staff",
+            "rent",
+            "energy",
+            "insurance",
+            "other_expenses",
+        )
+    ]
+    if any(value is None for value in values):
+        return None
+    fte, cost, *entered = values
+    return (fte * cost + sum(entered, Decimal(0))).quantize(Decimal("0.01"))  # type: ignore[operator]
 
 
 def _compare_years(old_years: list[dict], new_years: list[dict]) -> list[LineDifference]:
@@ -222,6 +257,16 @@ def _compare_years(old_years: list[dict], new_years: list[dict]) -> list[LineDif
     return differences
 
 
+def _mapping(value: Any) -> dict:
+    """A stored part of a content, or {} when it is not an object (a content altered in the database)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _lines(value: Any) -> list[dict]:
+    """The lines of a stored list; anything that is not an object is left out."""
+    return [line for line in value if isinstance(line, dict)] if isinstance(value, list) else []
+
+
 _PARAMETERS = ("name", "start_date", "horizon_years", "opening_month", "opening_cash", "cash_floor")
 
 
@@ -235,6 +280,7 @@ def compare_contents(old: dict, new: dict) -> list[LineDifference]:
     [('sources', 'changed', Decimal('130000.00'), Decimal('150000.00'))]
     """
     differences = []
+    old, new = _mapping(old), _mapping(new)
     parameter_changes = _field_changes(
         {key: old.get(key) for key in _PARAMETERS} | {"working_capital_loan": old.get("working_capital_loan")},
         {key: new.get(key) for key in _PARAMETERS} | {"working_capital_loan": new.get("working_capital_loan")},
@@ -250,10 +296,10 @@ def compare_contents(old: dict, new: dict) -> list[LineDifference]:
                 parameter_changes,
             )
         )
-    differences += _compare_lines("uses", old.get("uses", []), new.get("uses", []))
-    differences += _compare_lines("sources", old.get("sources", []), new.get("sources", []))
-    old_operating, new_operating = old.get("operating", {}), new.get("operating", {})
-    differences += _compare_years(old_operating.get("years", []), new_operating.get("years", []))
+    differences += _compare_lines("uses", _lines(old.get("uses")), _lines(new.get("uses")))
+    differences += _compare_lines("sources", _lines(old.get("sources")), _lines(new.get("sources")))
+    old_operating, new_operating = _mapping(old.get("operating")), _mapping(new.get("operating"))
+    differences += _compare_years(_lines(old_operating.get("years")), _lines(new_operating.get("years")))
     old_timings = {"timings": old_operating.get("timings"), "eu_grants": old_operating.get("eu_grants")}
     new_timings = {"timings": new_operating.get("timings"), "eu_grants": new_operating.get("eu_grants")}
     if changes := _field_changes(old_timings, new_timings):

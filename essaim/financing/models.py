@@ -167,3 +167,65 @@ class FinancingPlanVersion(BaseModel):
         if self._stored_is_frozen():
             raise ValidationError(FROZEN_VERSION.format(number=self.number))
         return super().delete(*args, **kwargs)
+
+
+class PlanScenarioQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Scenarios of the versions a user may see (same rule as the plans)."""
+        return self.filter(version__plan__project__in=Project.objects.visible_to(user))
+
+
+class PlanScenario(BaseModel):
+    """A named variant of a version (« prudent », « retard FEDER de 6 mois »…), stored as overrides.
+
+    The version's content is never changed (a submitted version stays frozen and intact): the
+    scenario's factors and delays are applied to it by ``financing_engine.scenarios``.
+    """
+
+    version = models.ForeignKey(
+        FinancingPlanVersion, on_delete=models.CASCADE, related_name="scenarios", verbose_name="version"
+    )
+    name = models.CharField("nom du scénario", max_length=100)
+    headcount_factor = models.DecimalField("effectif (part du plan)", max_digits=5, decimal_places=4, default=1)
+    sales_factor = models.DecimalField("ventes (part du plan)", max_digits=5, decimal_places=4, default=1)
+    payment_delays = models.JSONField(
+        "retards de paiement (mois par financeur)", default=dict, blank=True, help_text="{« region »: 3, « eu »: 6}"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PlanScenarioQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "scénario de plan"
+        verbose_name_plural = "scénarios de plan"
+        ordering = ["version", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "name"],
+                name="financing_unique_scenario_name",
+                violation_error_message="Un scénario porte déjà ce nom pour cette version.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def as_engine(self):
+        """The ``financing_engine.scenarios.Scenario`` of this row (unknown funders are ignored)."""
+        from financing_engine import Funder
+        from financing_engine.scenarios import Scenario
+
+        known = {funder.value: funder for funder in Funder}
+        delays = self.payment_delays if isinstance(self.payment_delays, dict) else {}
+        return Scenario(
+            name=self.name,
+            headcount_factor=self.headcount_factor,
+            sales_factor=self.sales_factor,
+            payment_delays={
+                known[key]: value
+                for key, value in delays.items()
+                if key in known and isinstance(value, int) and 0 <= value <= 120
+            },
+        )

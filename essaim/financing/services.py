@@ -7,6 +7,7 @@ is always a plan the engine accepts (it went through `plan_from_dict` or came fr
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import BinaryIO
 
 from django.db import transaction
@@ -14,23 +15,48 @@ from django.utils import timezone
 
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FROZEN_VERSION, FinancingPlan, FinancingPlanVersion, content_hash
-from financing_engine import PlanInput, Severity, demo_plan, evaluate_plan, plan_from_dict, plan_to_dict
+from financing_engine import (
+    PlanInput,
+    PlanInputError,
+    Severity,
+    demo_plan,
+    evaluate_plan,
+    plan_from_dict,
+    plan_to_dict,
+)
 
 DRAFT_EXISTS = "Ce plan a déjà une version en brouillon (version {number}) : modifiez-la."
 SUBMIT_BLOCKED = "La version ne peut pas être soumise : {count} règle(s) bloquante(s) à corriger ({codes})."
 NOTHING_TO_COPY = "Ce plan n'a aucune version à copier."
+SUBMIT_INVALID = "La version ne peut pas être soumise : {count} valeur(s) à corriger dans l'éditeur ({errors})."
 
 
 class PlanVersionError(ValueError):
     """A plan version cannot undergo the requested action (French message for users)."""
 
 
-def starter_plan(*, name: str) -> PlanInput:
-    """The plan a new financing plan starts from: the programme's model plan, renamed.
+def plan_start_for(project, *, today: dt.date | None = None) -> dt.date:
+    """First month of a new plan: the project's opening (first month of school year 1).
 
-    FNEP builds plans from a model; the holder then replaces every figure with its own.
+    Without an opening date, or with one already past, the next September (a school year's start),
+    never a month already past.
     """
-    return dataclasses.replace(demo_plan(), name=name)
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    opening = project.target_opening_date
+    if opening is not None and opening.replace(day=1) >= this_month:
+        return opening.replace(day=1)
+    return dt.date(today.year if today.month <= 9 else today.year + 1, 9, 1)
+
+
+def starter_plan(*, name: str, start: dt.date | None = None) -> PlanInput:
+    """The plan a new financing plan starts from: the programme's model plan, renamed, from ``start``.
+
+    FNEP builds plans from a model; the holder then replaces every figure with its own. Months of
+    the model are counted from its start, so moving the start moves the whole plan.
+    """
+    plan = demo_plan()
+    return dataclasses.replace(plan, name=name, start_date=start or plan.start_date)
 
 
 @transaction.atomic
@@ -39,7 +65,7 @@ def financing_plan_create(*, project, name: str, user=None, plan: PlanInput | No
     financing_plan = FinancingPlan(project=project, name=name)
     financing_plan.full_clean()
     financing_plan.save()
-    content = plan_to_dict(plan or starter_plan(name=project.name))
+    content = plan_to_dict(plan or starter_plan(name=project.name, start=plan_start_for(project)))
     FinancingPlanVersion.objects.create(plan=financing_plan, number=1, content=content, created_by=user)
     return financing_plan
 
@@ -77,7 +103,11 @@ def plan_version_submit(*, version: FinancingPlanVersion, user=None, comment: st
     locked = _lock(version)
     if locked.status != VersionStatus.DRAFT:
         raise PlanVersionError(FROZEN_VERSION.format(number=locked.number))
-    result = evaluate_plan(plan_from_dict(locked.content))
+    try:
+        result = evaluate_plan(plan_from_dict(locked.content))
+    except PlanInputError as error:
+        details = " ; ".join(str(problem) for problem in error.errors[:5])
+        raise PlanVersionError(SUBMIT_INVALID.format(count=len(error.errors), errors=details)) from None
     blocking = [rule.code for rule in result.rules if rule.severity is Severity.BLOCKING]
     if blocking:
         raise PlanVersionError(SUBMIT_BLOCKED.format(count=len(blocking), codes=", ".join(blocking)))
@@ -140,3 +170,58 @@ def plan_version_import_xlsx(*, plan: FinancingPlan, data: bytes | BinaryIO, use
 
     plan_input = plan_from_xlsx(data)
     return plan_version_import(plan=plan, plan_input=plan_input, user=user)
+
+
+MAX_SCENARIOS = 10
+TOO_MANY_SCENARIOS = "Une version compte au plus {count} scénarios : supprimez-en un avant d'en ajouter."
+
+
+@transaction.atomic
+def plan_scenario_create(
+    *, version: FinancingPlanVersion, name: str, headcount_factor, sales_factor, payment_delays: dict, user=None
+):
+    """Add a named variant to ``version`` (its content is not touched: a submitted version stays frozen)."""
+    from essaim.financing.models import PlanScenario
+
+    FinancingPlanVersion.objects.select_for_update().get(pk=version.pk)
+    if version.scenarios.count() >= MAX_SCENARIOS:
+        raise PlanVersionError(TOO_MANY_SCENARIOS.format(count=MAX_SCENARIOS))
+    scenario = PlanScenario(
+        version=version,
+        name=name,
+        headcount_factor=headcount_factor,
+        sales_factor=sales_factor,
+        payment_delays={key: value for key, value in payment_delays.items() if value},
+        created_by=user,
+    )
+    scenario.full_clean()
+    scenario.save()
+    return scenario
+
+
+@transaction.atomic
+def plan_scenarios_add_presets(*, version: FinancingPlanVersion, user=None) -> int:
+    """Add the programme's standard variants (« prudent », « retard FEDER de 6 mois », « effectif −20 % »)
+    that the version does not have yet; returns how many were added."""
+    from financing_engine.scenarios import PRESETS
+
+    existing = set(version.scenarios.values_list("name", flat=True))
+    added = 0
+    for preset in PRESETS.values():
+        if preset.name in existing:
+            continue
+        plan_scenario_create(
+            version=version,
+            name=preset.name,
+            headcount_factor=preset.headcount_factor,
+            sales_factor=preset.sales_factor,
+            payment_delays={funder.value: months for funder, months in preset.payment_delays.items()},
+            user=user,
+        )
+        added += 1
+    return added
+
+
+@transaction.atomic
+def plan_scenario_delete(*, scenario) -> None:
+    scenario.delete()

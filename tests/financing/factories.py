@@ -11,19 +11,7 @@ def plan_with_draft(project=None, *, name="Plan de financement", user=None):
 
 def editor_post_data(content, tab):
     """The POST an editor tab sends for ``content`` unchanged (as the browser would)."""
-    from essaim.www.financing.forms import editor_forms
+    from essaim.www.financing.forms import form_data
     from essaim.www.financing.views.editor import TAB_SECTIONS
 
-    data = {"vue": tab}
-    for container in editor_forms(content, sections=TAB_SECTIONS[tab]).values():
-        forms = [container]
-        if hasattr(container, "management_form"):
-            for field in container.management_form:
-                data[field.html_name] = field.value()
-            forms = container.forms
-        for form in forms:
-            for field in form:
-                value = field.value()
-                if value is not None:
-                    data[field.html_name] = value
-    return data
+    return {"vue": tab} | form_data(content, TAB_SECTIONS[tab])

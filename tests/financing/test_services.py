@@ -124,3 +124,25 @@ def test_import_xlsx_round_trip_and_errors_save_nothing():
         services.plan_version_import_xlsx(plan=plan, data=b"pas un classeur")
     assert str(error.value)
     assert list(FinancingPlanVersion.objects.values_list("content", flat=True)) == before
+
+
+def test_a_new_plan_starts_at_the_project_opening(project):
+    """Issue 16: a new plan starts from the project's opening date, not from 09/2026 already past."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from essaim.financing.services import plan_start_for
+
+    opening = timezone.localdate() + dt.timedelta(days=300)
+    project.target_opening_date = opening
+    plan = services.financing_plan_create(project=project, name="Plan")
+    assert plan.versions.get().content["start_date"] == opening.replace(day=1).isoformat()
+    project.target_opening_date = dt.date(2027, 9, 15)
+    today = dt.date(2026, 12, 7)
+    assert plan_start_for(project, today=today) == dt.date(2027, 9, 1)
+    project.target_opening_date = None
+    assert plan_start_for(project, today=today) == dt.date(2027, 9, 1)
+    assert plan_start_for(project, today=dt.date(2027, 3, 1)) == dt.date(2027, 9, 1)
+    project.target_opening_date = dt.date(2025, 9, 1)  # already past: the next school year
+    assert plan_start_for(project, today=today) == dt.date(2027, 9, 1)

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
 
-from essaim.financing import xlsx_layout as L
 from essaim.financing.xlsx import (
     XLSX_CONTENT_TYPE,
     WorkbookError,
@@ -27,6 +26,7 @@ from essaim.financing.xlsx import (
     plan_from_xlsx,
     plan_to_xlsx,
 )
+from essaim.financing.xlsx import layout as L
 from financing_engine import (
     ExpenseKind,
     FlowCategory,

@@ -238,7 +238,9 @@ def test_working_capital_requirement_worked_example():
     """120 000 € spent in month 0, the grant paid 6 months later, floor 10 000 €, loan at 12 % interest-only.
 
     Trough −120 000 € in month 0, requirement 130 000 €; the loan pays 1 % interest a
-    month, so by month 5 a loan L brings L × (1 − 5 × 0.01): L = 130 000 / 0.95 = 136 842,11 €.
+    month, so by month 5 a loan L brings L × (1 − 5 × 0.01): L = 130 000 / 0.95 = 136 842,105… €. With the
+    interest rounded each month (1 368,42 €), 136 842,10 € already covers the floor: size_loan returns the
+    smallest amount in cents (issue 16; it returned the exact value rounded up, 136 842,11 €).
     """
     plan = empty_plan(
         uses=(UseLine(UseCategory.TOOLING, "machines", D(120000), month=0, depreciation_years=0),),
@@ -251,7 +253,7 @@ def test_working_capital_requirement_worked_example():
     wcr = evaluate_plan(plan).working_capital
     assert (wcr.trough_amount, wcr.trough_month, wcr.trough_date) == (D("-120000.00"), 0, date(2026, 9, 1))
     assert wcr.requirement == D("130000.00")
-    assert wcr.loan_needed == D("136842.11")
+    assert wcr.loan_needed == D("136842.10")
 
 
 def test_working_capital_loan_at_zero_rate_equals_the_requirement():
@@ -323,3 +325,17 @@ def test_decimal_results_are_in_cents():
         for amount in (month.opening, month.closing, *month.flows.values()):
             assert isinstance(amount, Decimal)
             assert amount == amount.quantize(D("0.01"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=plans())
+def test_loan_needed_is_the_smallest_covering_amount_in_cents(plan):
+    """Issue 16: size_loan is what its name says: the loan covers every month, one cent less does not."""
+    from financing_engine.working_capital import covers
+
+    wcr = evaluate_plan(plan).working_capital
+    if wcr.loan_needed is None or wcr.loan_needed == 0:
+        return
+    closing = list(wcr.closing_without_loans)
+    assert covers(wcr.loan_needed, wcr.loan_terms, closing, wcr.cash_floor)
+    assert not covers(wcr.loan_needed - Decimal("0.01"), wcr.loan_terms, closing, wcr.cash_floor)

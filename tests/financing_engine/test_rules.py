@@ -179,3 +179,18 @@ def test_loan_rule_ignores_a_loan_of_zero():
     """A BdT line of 0 € does not require a local grant."""
     plan = empty_plan(sources=(SourceLine(SourceKind.BDT_SUBORDINATED_LOAN, "BdT", D(0), loan=LoanTerms()),))
     assert "bdt_loan_without_local_grant" not in findings(plan)
+
+
+def test_cash_below_floor_counts_every_month_under_the_floor_negative_included():
+    """Issue 16: the demo plan's cash is under its 20 000 € floor for 17 months, 13 of them negative
+    (the message said « sur 4 mois », counting only 0 ≤ cash < floor)."""
+    from financing_engine import demo_plan, evaluate_plan
+
+    result = evaluate_plan(demo_plan())
+    floor = result.working_capital.cash_floor
+    below = [month for month in result.cash.months if month.closing < floor]
+    negative = [month for month in below if month.closing < 0]
+    assert (len(below), len(negative)) == (17, 13)
+    (rule,) = [rule for rule in result.rules if rule.code == "cash_below_floor"]
+    assert "pendant 17 mois au total, dont 13 de trésorerie négative" in rule.message
+    assert rule.month_index == below[0].index

@@ -16,12 +16,16 @@ from django.utils.safestring import mark_safe
 from essaim.common.formats import format_euros
 from essaim.www.charts import SHORT_MONTHS_FR, nice_step
 
-WIDTH, HEIGHT = 960, 340
-LEFT, RIGHT, TOP, BOTTOM = 92, 16, 34, 46
+WIDTH, HEIGHT = 960, 360
+LEFT, RIGHT, TOP, BOTTOM = 92, 16, 34, 66  # the bottom band holds the axis labels, then the trough notes
 
 
 def month_label(day) -> str:
     return f"{day.month:02d}/{day.year}"
+
+
+# The number inside a trough marker: SVG presentation attributes (no inline style).
+_NUMBER = 'class="marker-number" text-anchor="middle" fill="#fff" font-size="11" font-weight="700"'
 
 
 def _f(value: float) -> str:
@@ -89,18 +93,14 @@ def cash_chart_svg(result, *, chart_id: str = "cash-chart") -> str:
     )
     parts.append(
         format_html(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="floor"/>'
-            '<text x="{}" y="{}" class="label floor-label" text-anchor="start">Plancher de sécurité : {}</text>',
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="floor"/>',
             LEFT,
             WIDTH - RIGHT,
             _f(y(float(floor))),
             _f(y(float(floor))),
-            LEFT + 4,
-            _f(y(float(floor)) - 5),
-            format_euros(floor),
         )
     )
-    # Troughs.
+    # Troughs: a numbered marker on the chart, its text below the axis (never over the bars).
     trough_i = result.cash.lowest_closing_month
     trough = months[trough_i]
     wcr = result.working_capital
@@ -108,30 +108,41 @@ def cash_chart_svg(result, *, chart_id: str = "cash-chart") -> str:
         (
             trough_i,
             float(trough.closing),
-            f"Point bas : {format_euros(trough.closing)} ({month_label(trough.date)})",
+            f"Point bas avec les prêts : {format_euros(trough.closing)} ({month_label(trough.date)})",
             "trough",
         ),
         (
             wcr.trough_month,
             float(wcr.trough_amount),
-            f"Sans prêt : {format_euros(wcr.trough_amount)} ({month_label(wcr.trough_date)})",
+            f"Point bas sans prêt : {format_euros(wcr.trough_amount)} ({month_label(wcr.trough_date)})",
             "trough-no-loan",
         ),
     ]
-    for index, (i, value, text, css) in enumerate(marks):
+    notes_y = HEIGHT - 14
+    for number, (i, value, text, css) in enumerate(marks, start=1):
         cx, cy = LEFT + (i + 0.5) * slot, y(value)
-        anchor = "start" if i < n * 0.6 else "end"
-        dx = 8 if anchor == "start" else -8
+        note_x = LEFT + (number - 1) * (WIDTH - LEFT - RIGHT) / 2
         parts.append(
             format_html(
-                '<circle cx="{}" cy="{}" r="5" class="{}"/>'
-                '<text x="{}" y="{}" class="label" text-anchor="{}">{}</text>',
+                '<circle cx="{}" cy="{}" r="8" class="{}"/>'
+                f'<text x="{{}}" y="{{}}" {_NUMBER}>{{}}</text>'
+                '<circle cx="{}" cy="{}" r="8" class="{}"/>'
+                f'<text x="{{}}" y="{{}}" {_NUMBER}>{{}}</text>'
+                '<text x="{}" y="{}" class="label" text-anchor="start">{}</text>',
                 _f(cx),
                 _f(cy),
                 css,
-                _f(cx + dx),
-                _f(min(cy + 16 + index * 16, HEIGHT - BOTTOM - 4)),
-                anchor,
+                _f(cx),
+                _f(cy + 4),
+                number,
+                _f(note_x + 8),
+                _f(notes_y - 4),
+                css,
+                _f(note_x + 8),
+                _f(notes_y),
+                number,
+                _f(note_x + 22),
+                _f(notes_y),
                 text,
             )
         )
@@ -148,7 +159,7 @@ def cash_chart_svg(result, *, chart_id: str = "cash-chart") -> str:
                     TOP,
                     HEIGHT - BOTTOM + 6,
                     _f(x + 3),
-                    HEIGHT - BOTTOM + 20,
+                    HEIGHT - BOTTOM + 18,
                     SHORT_MONTHS_FR[month.date.month - 1],
                     month.date.year,
                 )
@@ -164,9 +175,10 @@ def cash_chart_svg(result, *, chart_id: str = "cash-chart") -> str:
         '<rect x="0" y="-9" width="12" height="10" class="bar"/>'
         '<text x="16" y="0">Trésorerie fin de mois (avec prêts)</text>'
         '<line x1="250" x2="274" y1="-4" y2="-4" class="no-loan"/><text x="280" y="0">Sans aucun prêt</text>'
-        '<line x1="400" x2="424" y1="-4" y2="-4" class="floor"/><text x="430" y="0">Plancher de sécurité</text>'
+        '<line x1="400" x2="424" y1="-4" y2="-4" class="floor"/><text x="430" y="0">Plancher de sécurité : {}</text>'
         "</g>",
         LEFT,
+        format_euros(floor),
     )
     return format_html(
         '<svg class="cash-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essaim.www.financing.views import editor, exchange, plans, versions
+from essaim.www.financing.views import editor, exchange, plans, scenarios, versions
 
 app_name = "financing"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path(f"{_PLAN}importer/", exchange.plan_import, name="plan_import"),
     path(_VERSION, plans.version_detail, name="version_detail"),
     path(f"{_VERSION}risque/", plans.version_risk, name="version_risk"),
+    path(f"{_VERSION}scenarios/", scenarios.scenario_list, name="scenario_list"),
+    path(f"{_VERSION}scenarios/<int:scenario_pk>/supprimer/", scenarios.scenario_delete, name="scenario_delete"),
     path(f"{_VERSION}export.xlsx", exchange.version_export_xlsx, name="version_export_xlsx"),
     path(f"{_VERSION}export.json", exchange.version_export_json, name="version_export_json"),
 ]

@@ -68,7 +68,7 @@ def test_version_page_shows_french_figures_and_accessible_chart(holder_client, p
     html = response.content.decode()
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
     assert f"Plancher de sécurité : 20{NNBSP}000,00{NBSP}€" in html
-    assert f"Point bas : -145{NNBSP}341,65{NBSP}€ (02/2027)" in html
+    assert f"Point bas avec les prêts : -145{NNBSP}341,65{NBSP}€ (02/2027)" in html
     assert html.count('<th scope="row">') >= 84  # one row per month
     assert f"294{NNBSP}800,00{NBSP}€" in html  # working-capital requirement
     investment = holder_client.get(reverse("financing:plan_detail", args=[plan.project_id, plan.pk])).content.decode()
@@ -105,8 +105,10 @@ def test_editor_change_saves_and_returns_recomputed_partials(holder_client, plan
             "Le mois 03/2035 est hors de l&#x27;horizon du plan (09/2026 à 08/2033).",
         ),
         ("investissement", "uses-0-month", "mars", "Saisissez un mois au format MM/AAAA"),
-        ("investissement", "sources-4-loan_duration_months", "480", "entre 1 mois et 30 ans (reçu : 480 mois)"),
-        ("investissement", "sources-4-loan_annual_rate", "25", "Le taux annuel doit être compris entre 0 et 20"),
+        ("investissement", "sources-4-loan_duration_months", "480", "Saisissez un nombre inférieur ou égal à 360."),
+        ("investissement", "sources-4-loan_annual_rate", "25", "Saisissez un pourcentage entre 0 et 20."),
+        # Errors only the engine sees (a relation between fields) are put back on the field too.
+        ("investissement", "sources-4-loan_deferral_months", "130", "doit être plus court que la durée du prêt"),
         ("fonctionnement", "years-2-rent", "-100", "Le montant ne peut pas être négatif."),
         ("fonctionnement", "years-0-youths", "12,5", "Saisissez un nombre entier."),
         ("tresorerie", "params-cash_floor", "beaucoup", "Saisissez un nombre"),
@@ -251,7 +253,7 @@ def test_import_xlsx_error_names_sheet_and_cell_and_saves_nothing(holder_client,
     import openpyxl
 
     from essaim.financing.xlsx import plan_to_xlsx
-    from essaim.financing.xlsx_layout import PARAMETERS
+    from essaim.financing.xlsx.layout import PARAMETERS
 
     workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(demo_plan())))
     missing = PARAMETERS

@@ -10,7 +10,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from essaim.financing import services
-from essaim.financing.models import FinancingPlan, FinancingPlanVersion
+from essaim.financing.models import FinancingPlan, FinancingPlanVersion, PlanScenario
 from financing_engine import demo_plan, plan_to_dict
 from tests.financing.factories import editor_post_data
 from tests.www.matrix.actors import PARTNERS
@@ -28,6 +28,13 @@ def extend_world(world):
     submitted = services.financing_plan_create(project=world["project_a"], name="Plan A soumis", plan=demo_plan())
     services.plan_version_submit(version=submitted.versions.get())
     world["plan_a_submitted"] = submitted
+    world["scenario_a"] = services.plan_scenario_create(
+        version=world["plan_a"].versions.get(),
+        name="retard FEDER de 6 mois",
+        headcount_factor=1,
+        sales_factor=1,
+        payment_delays={"eu": 6},
+    )
 
 
 def snapshot():
@@ -35,6 +42,9 @@ def snapshot():
         "financing_plans": list(FinancingPlan.objects.order_by("pk").values_list("project_id", "name")),
         "financing_versions": list(
             FinancingPlanVersion.objects.order_by("pk").values_list("plan_id", "number", "status", "content")
+        ),
+        "financing_scenarios": list(
+            PlanScenario.objects.order_by("pk").values_list("version_id", "name", "headcount_factor", "payment_delays")
         ),
     }
 
@@ -84,4 +94,27 @@ ROWS = [
     ("version_new_a_post", "financing:version_new", _plan("plan_a_submitted"), "post", lambda w: {}, EDIT_A),
     ("plan_import_a", "financing:plan_import", _plan("plan_a"), "get", None, EDIT_A),
     ("plan_import_a_post", "financing:plan_import", _plan("plan_a"), "post", _import_post, EDIT_A),
+    ("scenario_list_a", "financing:scenario_list", _version("plan_a"), "get", None, VIEW_A),
+    ("scenario_list_b", "financing:scenario_list", _version("plan_b"), "get", None, VIEW_B),
+    (
+        "scenario_create_a_post",
+        "financing:scenario_list",
+        _version("plan_a"),
+        "post",
+        lambda w: {"name": "prudent", "headcount": "90", "sales": "90", "delay_region": "3"},
+        EDIT_A,
+    ),
+    (
+        "scenario_delete_a_post",
+        "financing:scenario_delete",
+        lambda w: {
+            "project_pk": w["plan_a"].project_id,
+            "plan_pk": w["plan_a"].pk,
+            "number": 1,
+            "scenario_pk": w["scenario_a"].pk,
+        },
+        "post",
+        lambda w: {},
+        EDIT_A,
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,14 +28,18 @@ def read_plan(path: Path):
             raise CommandError(f"{path} : le fichier n'est pas du texte UTF-8.") from None
         except json.JSONDecodeError as error:
             raise CommandError(
-                f"{path} : JSON invalide, ligne {error.lineno}, colonne {error.colno} ({error.msg})."
+                f"{path} : JSON invalide, ligne {error.lineno}, colonne {error.colno} ({_json_reason(error.msg)})."
             ) from None
+        except RecursionError:
+            raise CommandError(f"{path} : JSON trop profondément imbriqué pour être un plan.") from None
+        except ValueError:  # e.g. an integer of more than 4 300 digits
+            raise CommandError(f"{path} : JSON invalide (un nombre y est beaucoup trop long).") from None
         if not isinstance(data, dict):
             raise CommandError(f"{path} : le JSON doit contenir un objet (le plan), voir docs/plan-schema.json.")
         try:
             return plan_from_dict(data)
         except PlanInputError as error:
-            lines = [f"  {problem.field} : {problem.message}" for problem in error.errors]
+            lines = [f"  {problem}" for problem in error.errors]
             raise CommandError(f"{path} : plan invalide ({len(lines)} erreur(s)) :\n" + "\n".join(lines)) from None
     if suffix == ".xlsx":
         from essaim.financing.xlsx import WorkbookError, plan_from_xlsx
@@ -43,9 +48,25 @@ def read_plan(path: Path):
             with path.open("rb") as handle:
                 return plan_from_xlsx(handle)
         except WorkbookError as error:
-            lines = [f"  Feuille « {i.sheet} », cellule {i.cell} : {i.message}" for i in error.issues]
+            lines = [f"  {issue}" for issue in error.issues]
             raise CommandError(f"{path} : classeur invalide ({len(lines)} erreur(s)) :\n" + "\n".join(lines)) from None
     raise CommandError(f"{path} : format non reconnu ; fichiers acceptés : .json (docs/plan-schema.json) ou .xlsx.")
+
+
+_JSON_REASONS = {
+    "Expecting value": "valeur attendue",
+    "Expecting property name enclosed in double quotes": "nom de champ entre guillemets attendu",
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points attendus",
+    "Unterminated string starting at": "texte non terminé",
+    "Extra data": "contenu en trop après le plan",
+    "Invalid control character at": "caractère de contrôle interdit",
+}
+
+
+def _json_reason(message: str) -> str:
+    """The JSON parser's reason in French (it speaks English)."""
+    return _JSON_REASONS.get(message, "syntaxe incorrecte")
 
 
 def render_text(plan, result) -> str:
@@ -100,6 +121,10 @@ def render_text(plan, result) -> str:
     return "\n".join(out)
 
 
+class _ReportedError(Exception):
+    """A CommandError to print without Django's « CommandError: » prefix."""
+
+
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
     help = (
@@ -120,6 +145,25 @@ class Command(BaseCommand):
             default="text",
             help="text (par défaut, lisible) ou json (pour les programmes)",
         )
+
+    def run_from_argv(self, argv):
+        """From the command line, an error is one French message on stderr and exit code 1.
+
+        Django would print it as « CommandError: … », a Python class name users need not read.
+        """
+        try:
+            super().run_from_argv(argv)
+        except _ReportedError as error:
+            self.stderr.write(str(error.__cause__ or error))
+            sys.exit(1)
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if getattr(self, "_called_from_command_line", False):
+                raise _ReportedError() from error
+            raise
 
     def handle(self, *args, **options):
         plan = read_plan(Path(options["file"]))

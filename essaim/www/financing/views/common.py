@@ -10,6 +10,11 @@ from essaim.projects.models import Project
 from essaim.www.financing.presenters import DEFAULT_TAB, TABS
 from essaim.www.permissions import get_visible_or_404, has_perm
 
+INVALID_PLAN = (
+    "Ce plan contient des valeurs invalides (voir en haut de la page) : corrigez-les dans l'éditeur avant "
+    "de l'exporter ou d'en analyser le risque."
+)
+
 
 def _tab(request):
     tab = request.GET.get("vue") or request.POST.get("vue") or DEFAULT_TAB

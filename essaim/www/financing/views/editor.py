@@ -18,7 +18,11 @@ from essaim.www.financing.views.common import _get_plan, _tab
 from essaim.www.permissions import require_perm
 from financing_engine import PlanInputError, SourceKind, plan_from_dict
 
-TAB_SECTIONS = {"investissement": ("uses", "sources"), "fonctionnement": ("years",), "tresorerie": ("params",)}
+TAB_SECTIONS = {
+    "investissement": ("uses", "sources"),
+    "fonctionnement": ("years", "timings", "eu_grants"),
+    "tresorerie": ("params",),
+}
 
 
 NEW_USE = {"category": "tooling", "label": "Nouvel emploi", "amount": "0.00", "month": 0}
@@ -28,6 +32,15 @@ LOAN_KINDS = {kind.value for kind in SourceKind if kind.is_loan}
 
 
 NEW_SOURCE = {"kind": "region_grant", "label": "Nouvelle ressource", "amount": "0.00"}
+
+
+NEW_EU_GRANT = {
+    "fund": "fse_plus",
+    "label": "Nouveau fonds européen",
+    "amount": "0.00",
+    "first_year": 0,
+    "last_year": 0,
+}
 
 
 def _editor_context(request, plan, draft, forms_by_section, tab, evaluation, errors=None):
@@ -53,22 +66,27 @@ def _year_rows(formset):
     return [(label, [form[name] for form in formset.forms]) for name, label, _kind in editor.YEAR_FIELDS]
 
 
-def _loan_lines(content):
-    return [line.get("kind") in LOAN_KINDS for line in content.get("sources", [])]
+def _source_shapes(content):
+    """Which terms each source line shows (loan, FEDER or payment calendar): a change reloads the editor."""
+    return [
+        "loan" if line.get("kind") in LOAN_KINDS else line.get("kind") == "feder"
+        for line in content.get("sources", [])
+        if isinstance(line, dict)
+    ]
 
 
 def _structural_change(content, post):
     """Apply an « add a line » / « remove a line » button of the editor to ``content``."""
+    lists = {"uses": content["uses"], "sources": content["sources"], "eu_grants": content["operating"]["eu_grants"]}
+    new_lines = {"uses": NEW_USE, "sources": NEW_SOURCE, "eu_grants": NEW_EU_GRANT}
     if add := post.get("add"):
-        if add == "uses":
-            content["uses"].append(dict(NEW_USE))
-        elif add == "sources":
-            content["sources"].append(dict(NEW_SOURCE))
+        if add in lists:
+            lists[add].append(dict(new_lines[add]))
         return True
     if remove := post.get("remove"):
-        section, _, index = remove.partition("-")
-        if section in ("uses", "sources") and index.isdigit() and int(index) < len(content[section]):
-            del content[section][int(index)]
+        section, _, index = remove.rpartition("-")
+        if section in lists and index.isdigit() and int(index) < len(lists[section]):
+            del lists[section][int(index)]
         return True
     return False
 
@@ -88,27 +106,37 @@ def plan_edit(request, project_pk, plan_pk):
         return redirect("financing:plan_detail", project_pk=project_pk, plan_pk=plan.pk)
     tab = _tab(request)
     sections = TAB_SECTIONS[tab]
-    if request.method == "GET":
-        forms_by_section = editor.editor_forms(draft.content, sections=sections)
-        evaluation = evaluate_content(draft.content, tab=tab, cash=True)
-        context = _editor_context(request, plan, draft, forms_by_section, tab, evaluation)
-        return render(request, "financing/editor.html", context)
-
-    forms_by_section = editor.editor_forms(draft.content, request.POST, sections=sections)
-    plan_input, new_content, errors = editor.plan_from_forms(draft.content, forms_by_section)
+    try:
+        if request.method == "GET":
+            errors = None
+            evaluation = evaluate_content(draft.content, tab=tab, cash=True)
+            if evaluation.ok:
+                forms_by_section = editor.editor_forms(draft.content, sections=sections)
+            else:  # a stored value breaks a limit: show it, with its error, on its field
+                forms_by_section, errors = editor.stored_errors(draft.content, sections, evaluation.errors)
+            context = _editor_context(request, plan, draft, forms_by_section, tab, evaluation, errors)
+            return render(request, "financing/editor.html", context)
+        forms_by_section = editor.editor_forms(draft.content, request.POST, sections=sections)
+        plan_input, new_content, errors = editor.plan_from_forms(draft.content, forms_by_section)
+    except editor.UNREADABLE_CONTENT:
+        return render(
+            request,
+            "financing/editor_unreadable.html",
+            {"project": plan.project, "plan": plan, "version": draft, "evaluation": evaluate_content(draft.content)},
+        )
     if plan_input is not None and _structural_change(new_content, request.POST):
         try:
             plan_input = plan_from_dict(new_content)
         except PlanInputError as error:
             plan_input = None
-            errors.general += [f"{e.field} : {e.message}" for e in error.errors]
+            errors.general += [str(e) for e in error.errors]
     if plan_input is None:
         evaluation = evaluate_content(draft.content, tab=tab, cash=True)
         context = _editor_context(request, plan, draft, forms_by_section, tab, evaluation, errors)
         context["invalid"] = True
         template = "financing/_editor_response.html" if request.htmx else "financing/editor.html"
         return render(request, template, context)
-    previous_shape = (draft.content.get("horizon_years"), _loan_lines(draft.content))
+    previous_shape = (draft.content.get("horizon_years"), _source_shapes(draft.content))
     try:
         services.plan_version_update_draft(version=draft, plan=plan_input, user=request.user)
     except (services.PlanVersionError, ValidationError) as error:
@@ -116,8 +144,8 @@ def plan_edit(request, project_pk, plan_pk):
         return redirect("financing:plan_detail", project_pk=project_pk, plan_pk=plan.pk)
     url = f"{reverse('financing:plan_edit', args=[project_pk, plan.pk])}?vue={tab}"
     if request.htmx:
-        if (draft.content.get("horizon_years"), _loan_lines(draft.content)) != previous_shape:
-            # The editor's shape changed (years, loan terms to show): reload it.
+        if (draft.content.get("horizon_years"), _source_shapes(draft.content)) != previous_shape:
+            # The editor's shape changed (years, terms to show for a line): reload it.
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
             return response

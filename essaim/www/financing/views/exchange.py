@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.financing import services
 from essaim.www.financing import forms as editor
-from essaim.www.financing.views.common import _get_plan, _get_version
+from essaim.www.financing.views.common import INVALID_PLAN, _get_plan, _get_version
 from essaim.www.permissions import require_perm
 from financing_engine import PlanInputError, plan_from_dict
 
@@ -29,7 +29,12 @@ def version_export_xlsx(request, project_pk, plan_pk, number):
 
     plan = _get_plan(request, project_pk, plan_pk)
     version = _get_version(plan, number)
-    data = plan_to_xlsx(plan_from_dict(version.content), title=f"{plan.project.name} — {plan.name}, version {number}")
+    try:
+        plan_input = plan_from_dict(version.content)
+    except PlanInputError:
+        messages.error(request, INVALID_PLAN)
+        return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=number)
+    data = plan_to_xlsx(plan_input, title=f"{plan.project.name} — {plan.name}, version {number}")
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, version, "xlsx")}"'
     return response
@@ -52,8 +57,16 @@ def _read_upload(upload):
     if upload.name.lower().endswith(".json"):
         try:
             data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"Le fichier n'est pas un JSON valide ({error}).") from None
+        except UnicodeDecodeError:
+            raise ValueError("Le fichier n'est pas du texte UTF-8.") from None
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"Le fichier n'est pas un JSON valide (ligne {error.lineno}, colonne {error.colno})."
+            ) from None
+        except RecursionError:
+            raise ValueError("Le fichier JSON est trop profondément imbriqué pour être un plan.") from None
+        except ValueError:  # an integer of more than 4 300 digits
+            raise ValueError("Le fichier JSON contient un nombre beaucoup trop long.") from None
         if not isinstance(data, dict):
             raise ValueError("Le fichier JSON doit contenir un objet (le plan).")
         return plan_from_dict(data)

@@ -6,17 +6,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.financing import services
 from essaim.financing.enums import VersionStatus
-from essaim.financing.models import FinancingPlan
+from essaim.financing.models import FinancingPlan, PlanScenario
 from essaim.www.financing import forms as editor
 from essaim.www.financing.presenters import TABS, evaluate_content
-from essaim.www.financing.views.common import _get_plan, _get_project, _get_version, _permissions, _tab
+from essaim.www.financing.views.common import (
+    INVALID_PLAN,
+    _get_plan,
+    _get_project,
+    _get_version,
+    _permissions,
+    _tab,
+)
 from essaim.www.permissions import has_perm, require_perm
 from financing_engine import PlanInputError, plan_from_dict, run_risk_analysis
+from financing_engine.scenarios import apply_scenario
 
 
 @login_required
@@ -105,12 +113,22 @@ def version_risk(request, project_pk, plan_pk, number):
     version = _get_version(plan, number)
     try:
         plan_input = plan_from_dict(version.content)
-    except PlanInputError:
-        raise Http404 from None
+    except PlanInputError as error:
+        if request.htmx:
+            return render(request, "financing/_plan_errors.html", {"errors": error.errors})
+        messages.error(request, INVALID_PLAN)
+        return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=number)
+    delays = None
+    scenario = None
+    if scenario_pk := request.GET.get("scenario"):
+        # The analysis starts from a scenario of this version (another version's scenario is a 404).
+        scenario = get_object_or_404(PlanScenario, pk=scenario_pk if scenario_pk.isdigit() else 0, version=version)
+        variant = scenario.as_engine()
+        plan_input, delays = apply_scenario(plan_input, variant), variant.payment_delays
     scenarios = getattr(settings, "ESSAIM_RISK_SCENARIOS", 10_000)
-    risk = run_risk_analysis(plan_input, scenarios=scenarios, seed=0)
+    risk = run_risk_analysis(plan_input, scenarios=scenarios, seed=0, payment_delays=delays)
     if request.htmx:
-        return render(request, "financing/_risk_result.html", {"risk": risk})
+        return render(request, "financing/_risk_result.html", {"risk": risk, "scenario": scenario})
     request.GET = request.GET.copy()
     request.GET["vue"] = "tresorerie"
     return _version_page(request, plan, version, risk=risk)

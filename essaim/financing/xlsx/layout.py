@@ -1,6 +1,7 @@
 """Layout of the financing-plan workbook: sheet names, rows, columns and French labels.
 
-Shared by the export and the import of :mod:`essaim.financing.xlsx`; the
+Shared by the writer (:mod:`essaim.financing.xlsx.writer`) and the reader
+(:mod:`essaim.financing.xlsx.reader`); the
 documentation of this layout is ``docs/plan-workbook.md``. Pure Python (no
 Django import). Rows and columns are 1-based, as in Excel.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+
+from openpyxl.utils import get_column_letter
 
 from financing_engine import (
     Amortisation,
@@ -312,3 +315,13 @@ CASH_COL_LOANS = CASH_COL_CLOSING + 1
 CASH_COL_WITHOUT_LOANS = CASH_COL_LOANS + 1
 
 COMPUTED_BY_ESSAIM = "calculé par Essaim"
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 1-based column index (1 → A)."""
+    return get_column_letter(index)
+
+
+def source_columns() -> list[tuple[str, Field]]:
+    """(group, field) of every input column of the « Ressources » sheet, left to right."""
+    return [(group, item) for group, items, _ in SOURCE_GROUPS for item in items]

@@ -1,0 +1,94 @@
+"""Issue 16 item 4: named variants of a version, compared side by side; the risk analysis starts from one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from essaim.financing import services
+from essaim.financing.enums import VersionStatus
+from essaim.financing.models import PlanScenario
+from tests.financing.factories import plan_with_draft
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _few_scenarios(settings):
+    settings.ESSAIM_RISK_SCENARIOS = 200
+
+
+@pytest.fixture
+def plan(project):
+    return plan_with_draft(project)
+
+
+def _url(plan, number=1):
+    return reverse("financing:scenario_list", args=[plan.project_id, plan.pk, number])
+
+
+def test_presets_are_added_and_compared_side_by_side(holder_client, plan, django_assert_max_num_queries):
+    response = holder_client.post(_url(plan), {"presets": "1"}, follow=True)
+    assert response.status_code == 200
+    names = list(plan.versions.get().scenarios.values_list("name", flat=True))
+    assert names == ["prudent", "retard FEDER de 6 mois", "effectif −20 %"]
+    with django_assert_max_num_queries(8):
+        html = holder_client.get(_url(plan)).content.decode()
+    for text in (
+        "Version 1",
+        "prudent",
+        "retard FEDER de 6 mois",
+        "effectif −20 %",
+        "Union européenne (FEDER, FSE+) +6",
+    ):
+        assert text in html, text
+    assert html.count('data-figure="requirement"') == 4
+    assert plan.versions.get().content == plan_with_draft(plan.project).versions.get().content  # content unchanged
+
+
+def test_a_custom_scenario_with_french_errors(holder_client, plan):
+    response = holder_client.post(_url(plan), {"name": "dur", "headcount": "250", "sales": "abc", "delay_eu": "500"})
+    html = response.content.decode()
+    assert "Saisissez un pourcentage entre 0 et 200." in html
+    assert "Saisissez un nombre" in html and "inférieur ou égal à 120" in html
+    assert not PlanScenario.objects.exists()
+    holder_client.post(_url(plan), {"name": "dur", "headcount": "80", "sales": "90", "delay_eu": "6"})
+    scenario = PlanScenario.objects.get()
+    assert (scenario.headcount_factor, scenario.sales_factor, scenario.payment_delays) == (
+        Decimal("0.8"),
+        Decimal("0.9"),
+        {"eu": 6},
+    )
+    response = holder_client.post(_url(plan), {"name": "dur", "headcount": "80", "sales": "90"})
+    assert "Un scénario porte déjà ce nom" in response.content.decode()
+
+
+def test_a_submitted_version_takes_scenarios_and_stays_intact(holder_client, plan):
+    version = services.plan_version_submit(version=plan.versions.get(status=VersionStatus.DRAFT))
+    holder_client.post(_url(plan), {"presets": "1"})
+    version.refresh_from_db()
+    assert version.scenarios.count() == 3 and version.is_intact
+
+
+def test_the_risk_analysis_starts_from_a_scenario(holder_client, plan):
+    services.plan_scenarios_add_presets(version=plan.versions.get())
+    prudent = PlanScenario.objects.get(name="prudent")
+    url = reverse("financing:version_risk", args=[plan.project_id, plan.pk, 1])
+    base = holder_client.get(url, **HTMX).content.decode()
+    variant = holder_client.get(url, {"scenario": prudent.pk}, **HTMX).content.decode()
+    assert "Scénario « prudent »" in variant and "Scénario" not in base
+    other = plan_with_draft(plan.project, name="Autre")
+    services.plan_scenarios_add_presets(version=other.versions.get())
+    foreign = PlanScenario.objects.filter(version__plan=other).first()
+    assert holder_client.get(url, {"scenario": foreign.pk}, **HTMX).status_code == 404
+
+
+def test_scenarios_are_deleted(holder_client, plan):
+    services.plan_scenarios_add_presets(version=plan.versions.get())
+    scenario = PlanScenario.objects.first()
+    url = reverse("financing:scenario_delete", args=[plan.project_id, plan.pk, 1, scenario.pk])
+    holder_client.post(url)
+    assert PlanScenario.objects.count() == 2
