@@ -6,6 +6,7 @@ admin.site.site_title = "Essaim"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include(("essaim.api.urls", "api"), namespace="api")),
     path("territoires/", include("essaim.www.territories.urls")),
     path("", include("essaim.www.urls")),
     path("", include("essaim.www.financing.urls")),

@@ -58,9 +58,11 @@ INSTALLED_APPS = [
     "essaim.learners",
     "essaim.orders",
     "essaim.steering",
+    "essaim.api_tokens",
     "essaim.demo",
-    # Interface
+    # Interfaces
     "essaim.www",
+    "essaim.api",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "essaim.organizations.middleware.current_organization_middleware",
+    "essaim.api.middleware.token_use_middleware",
     # Axes must be last: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,3 +182,7 @@ LOGGING = {
 # this many years after the youth's exit — the 12-month follow-up, then one year to report to the
 # funders (docs/learners.md, « données des mineurs »). `essaim learners purge` applies it.
 LEARNER_RETENTION_YEARS_AFTER_EXIT = int(os.environ.get("LEARNER_RETENTION_YEARS_AFTER_EXIT", "2"))
+
+# REST API (docs/api.md): requests per personal token and per period, counted in the default cache
+# (set a shared cache, e.g. CACHES with DatabaseCache, when several processes serve the platform).
+ESSAIM_API_RATE = os.environ.get("ESSAIM_API_RATE", "300/min")

@@ -1,0 +1,66 @@
+"""Shared response schemas and helpers (amounts as decimal strings, French labels beside codes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import AfterValidator, Field, PlainSerializer
+
+# Amounts: euros to the cent as exact decimal strings ("1234.50"), like the plan schema.
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    Field(json_schema_extra={"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"}),
+]
+
+
+def amount_out(value) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+class Label(Schema):
+    """A code and its French label."""
+
+    code: str
+    label: str
+
+
+class OrganizationRef(Schema):
+    uid: UUID
+    name: str
+    kind: str
+
+
+class TerritoryRef(Schema):
+    code: str = Field(description="Code INSEE (commune, département) ou SIREN (EPCI).")
+    name: str
+
+
+class Me(Schema):
+    """Le jeton utilisé et ce qu'il permet."""
+
+    token_name: str
+    scope: str = Field(description="read (lecture) ou write (lecture et écriture).")
+    expires_at: dt.datetime
+    user_email: str
+    organization: OrganizationRef
+    role: str = Field(description="admin, member ou reader : le rôle dans l'organisation pour laquelle agit le jeton.")
+
+
+# --- Safe scalar inputs: no value, however absurd, reaches the database as an error (no 500) -----------
+
+MAX_ID = 2**63 - 1
+
+
+def _reasonable_year(value):
+    if value is not None and not 1900 <= value.year <= 2200:
+        raise ValueError("L'année doit être comprise entre 1900 et 2200.")
+    return value
+
+
+SafeDate = Annotated[dt.date, AfterValidator(_reasonable_year)]
+SafeDateTime = Annotated[dt.datetime, AfterValidator(_reasonable_year)]
