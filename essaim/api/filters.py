@@ -4,11 +4,11 @@ from typing import Annotated
 
 from ninja import Field, FilterLookup, FilterSchema
 
-from essaim.api.schemas import SafeDateTime
+from essaim.api.schemas import QueryDateTime
 
 
 class UpdatedSince(FilterSchema):
-    updated_since: Annotated[SafeDateTime | None, FilterLookup("updated_at__gte")] = Field(
+    updated_since: Annotated[QueryDateTime | None, FilterLookup("updated_at__gte")] = Field(
         None, description="Modifiés depuis cette date et heure (ISO 8601), pour une synchronisation."
     )
 

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field, PlainSerializer
 # Amounts: euros to the cent as exact decimal strings ("1234.50"), like the plan schema.
 Amount = Annotated[
     Decimal,
-    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="always"),
     Field(json_schema_extra={"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"}),
 ]
 
@@ -62,5 +62,20 @@ def _reasonable_year(value):
     return value
 
 
+def _clamp_date(value):
+    """Query dates before 1900 or after 2200 mean « since ever » / « until the end »: clamp them (a year 1
+    or 9999 with a time zone would overflow when converted to UTC)."""
+    if value is None:
+        return value
+    if value.year < 1900:
+        return value.replace(year=1900, month=1, day=1)
+    if value.year > 2200:
+        return value.replace(year=2200, month=12, day=31)
+    return value
+
+
+# Written dates (payments, conventions): outside 1900-2200 is an input error naming the field.
 SafeDate = Annotated[dt.date, AfterValidator(_reasonable_year)]
-SafeDateTime = Annotated[dt.datetime, AfterValidator(_reasonable_year)]
+# Dates and times in queries (filters, « à la date du »): clamped to 1900-2200.
+QueryDate = Annotated[dt.date, AfterValidator(_clamp_date)]
+QueryDateTime = Annotated[dt.datetime, AfterValidator(_clamp_date)]

@@ -109,6 +109,18 @@ class ApplicationDetailOut(ApplicationOut):
         description="Les actions que ce jeton peut faire maintenant sur ce dossier (rôle, état), hors portée du jeton."
     )
 
+    @staticmethod
+    def resolve_transitions(obj):
+        return list(obj.transitions.all())
+
+    @staticmethod
+    def resolve_payments(obj):
+        return list(obj.disbursements.all())
+
+    @staticmethod
+    def resolve_available_actions(obj):
+        return obj.api_available_actions
+
 
 class ApplicationFilters(territory_filters("project__commune")):
     state: Annotated[ApplicationState | None, FilterLookup("state")] = Field(None, description="État du dossier.")
@@ -153,14 +165,12 @@ def _detail(request, application_id) -> FundingApplication:
     return get_object_or_404(queryset, pk=application_id)
 
 
-def _detail_out(request, application) -> dict:
-    data = ApplicationOut.from_orm(application).model_dump()
-    data["transitions"] = list(application.transitions.all())
-    data["payments"] = list(application.disbursements.all())
-    data["available_actions"] = [t.name for t in available_transitions(request.user, application)]
+def _detail_out(request, application) -> FundingApplication:
+    actions = [t.name for t in available_transitions(request.user, application)]
     if rules.has_perm("funding_applications.record_disbursement", request.user, application):
-        data["available_actions"].append("record_payment")
-    return data
+        actions.append("record_payment")
+    application.api_available_actions = actions
+    return application
 
 
 @router.get(

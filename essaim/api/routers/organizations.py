@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from essaim.api.pagination import CursorPagination
 from essaim.api.problems import READ_ERRORS
-from essaim.api.schemas import SafeDateTime
+from essaim.api.schemas import QueryDateTime
 from essaim.organizations.enums import OrganizationKind
 from essaim.organizations.models import Organization
 
@@ -44,7 +44,7 @@ class OrganizationOut(Schema):
 
 class OrganizationFilters(FilterSchema):
     kind: OrganizationKind | None = Field(None, description="Type d'organisation.")
-    updated_since: Annotated[SafeDateTime | None, FilterLookup("updated_at__gte")] = Field(
+    updated_since: Annotated[QueryDateTime | None, FilterLookup("updated_at__gte")] = Field(
         None, description="Modifiées depuis (ISO 8601), pour une synchronisation."
     )
 

@@ -70,10 +70,6 @@ class VersionOut(VersionSummaryOut):
     content: PlanContent
     evaluation: Evaluation | None = Field(description="Résultats du calcul ; null si le plan n'a pas pu être calculé.")
 
-    @staticmethod
-    def resolve_project_id(obj):
-        return obj.plan.project_id
-
 
 class PlanFilters(UpdatedSince):
     project: Annotated[int | None, FilterLookup("project_id")] = Field(None, ge=1, le=MAX_ID, description="Projet.")
