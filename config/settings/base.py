@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "essaim.orders",
     "essaim.steering",
     "essaim.api_tokens",
+    "essaim.webhooks",
     "essaim.demo",
     # Interfaces
     "essaim.www",
@@ -186,3 +187,5 @@ LEARNER_RETENTION_YEARS_AFTER_EXIT = int(os.environ.get("LEARNER_RETENTION_YEARS
 # REST API (docs/api.md): requests per personal token and per period, counted in the default cache
 # (set a shared cache, e.g. CACHES with DatabaseCache, when several processes serve the platform).
 ESSAIM_API_RATE = os.environ.get("ESSAIM_API_RATE", "300/min")
+# Webhooks (docs/api.md): an endpoint is disabled after this many abandoned deliveries in a row.
+WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(os.environ.get("WEBHOOK_MAX_CONSECUTIVE_FAILURES", "5"))

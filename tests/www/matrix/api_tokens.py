@@ -46,5 +46,12 @@ ROWS = [
         lambda w: {**_create(w), "membership": w["users"]["holder_b_member"].memberships.get().pk},
         {"holder_b_member"},
     ),
-    ("api_tokens_revoke", "api_tokens:revoke", lambda w: {"uid": w["api_token"].uid}, "post", None, {"holder_a_admin"}),
+    (
+        "api_tokens_revoke",
+        "api_tokens:revoke",
+        lambda w: {"uid": w["api_token"].uid},
+        "post",
+        lambda w: {},
+        {"holder_a_admin"},
+    ),
 ]
