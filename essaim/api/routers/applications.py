@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, Path, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from essaim.api.auth import require_write
 from essaim.api.errors import ApiProblem
@@ -249,4 +250,4 @@ def applications_record_payment(request, application_id: Id, payload: PaymentIn)
         if application.decided_amount is not None and str(error).startswith("Ce versement porterait"):
             raise ApiProblem(422, f"amount : {error}", [{"field": "amount", "message": str(error)}]) from error
         raise
-    return 201, _detail_out(request, _detail(request, application_id))
+    return Status(201, _detail_out(request, _detail(request, application_id)))

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, Path, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from essaim.api.auth import require_write
 from essaim.api.errors import ApiProblem
@@ -166,7 +167,7 @@ def plan_versions_create(request, plan_id: Id, payload: VersionIn):
         version.comment = payload.comment
         version.save(update_fields=["comment", "updated_at"])
     version.plan = plan
-    return 201, _version_out(version)
+    return Status(201, _version_out(version))
 
 
 @router.post(
