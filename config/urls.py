@@ -10,6 +10,7 @@ urlpatterns = [
     path("territoires/", include("essaim.www.territories.urls")),
     path("compte/jetons/", include("essaim.www.api_tokens.urls")),
     path("organisations/webhooks/", include("essaim.www.webhooks.urls")),
+    path("", include("essaim.www.open_data.urls")),
     path("", include("essaim.www.urls")),
     path("", include("essaim.www.financing.urls")),
     path("analyse/", include("essaim.www.analysis.urls")),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "essaim.steering",
     "essaim.api_tokens",
     "essaim.webhooks",
+    "essaim.open_data",
     "essaim.demo",
     # Interfaces
     "essaim.www",
