@@ -12,7 +12,6 @@ from essaim.common.validators import validate_siret
 from essaim.funding_applications import services
 from essaim.funding_programmes.enums import ProgrammeKind
 from essaim.open_data import scdl
-from tests.funding_applications.conftest import fa  # noqa: F401
 from tests.funding_applications.factories import advance, create_application
 from tests.funding_programmes.factories import FundingProgrammeFactory
 

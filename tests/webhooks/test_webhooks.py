@@ -17,7 +17,6 @@ from essaim.organizations.enums import MembershipRole
 from essaim.webhooks import services, transport
 from essaim.webhooks.enums import DeliveryStatus, WebhookEvent
 from essaim.webhooks.models import WebhookDelivery
-from tests.funding_applications.conftest import fa  # noqa: F401
 from tests.funding_applications.factories import advance
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def sent(monkeypatch):
     return calls
 
 
-def _endpoint(fa, key="bdt", events=(WebhookEvent.APPLICATION_STATE_CHANGED, WebhookEvent.APPLICATION_DECIDED)):  # noqa: F811
+def _endpoint(fa, key="bdt", events=(WebhookEvent.APPLICATION_STATE_CHANGED, WebhookEvent.APPLICATION_DECIDED)):
     user = fa.users[key]
     membership = user.memberships.get()
     membership.role = MembershipRole.ADMIN
@@ -56,11 +55,11 @@ def _endpoint(fa, key="bdt", events=(WebhookEvent.APPLICATION_STATE_CHANGED, Web
     )
 
 
-def _run_commits(fa):  # noqa: F811
+def _run_commits(fa):
     return fa.commits(execute=True)
 
 
-def test_decision_is_delivered_signed_to_the_funder_only(fa, sent):  # noqa: F811
+def test_decision_is_delivered_signed_to_the_funder_only(fa, sent):
     endpoint, secret = _endpoint(fa)
     other, _ = _endpoint(fa, key="other_holder")
     # One transaction per action, as on the pages: each event is emitted when its action is committed.
@@ -92,7 +91,7 @@ def test_decision_is_delivered_signed_to_the_funder_only(fa, sent):  # noqa: F81
     assert all(d.status == DeliveryStatus.SUCCEEDED for d in WebhookDelivery.objects.filter(endpoint=endpoint))
 
 
-def test_refused_action_sends_nothing(fa, sent):  # noqa: F811
+def test_refused_action_sends_nothing(fa, sent):
     endpoint, _ = _endpoint(fa)
     with fa.commits(execute=True), pytest.raises(application_services.ApplicationPermissionError):
         application_services.funding_application_transition(
@@ -101,7 +100,7 @@ def test_refused_action_sends_nothing(fa, sent):  # noqa: F811
     assert not WebhookDelivery.objects.exists()
 
 
-def test_retries_with_backoff_then_disables_and_notifies(fa, sent, settings):  # noqa: F811
+def test_retries_with_backoff_then_disables_and_notifies(fa, sent, settings):
     settings.WEBHOOK_MAX_CONSECUTIVE_FAILURES = 1
     endpoint, _ = _endpoint(fa, events=[WebhookEvent.PLAN_VERSION_SUBMITTED], key="fnep")
     from tests.funding_applications.factories import frozen_version
@@ -129,7 +128,7 @@ def test_retries_with_backoff_then_disables_and_notifies(fa, sent, settings):  #
     assert [m.subject for m in mail.outbox if "Webhook" in m.subject] == ["[Essaim] Webhook désactivé"]
 
 
-def test_payment_event(fa, sent):  # noqa: F811
+def test_payment_event(fa, sent):
     endpoint, _ = _endpoint(fa, events=[WebhookEvent.PAYMENT_RECORDED], key="holder")
     with fa.commits(execute=True):
         advance(fa.application, until="convention_signed", actors=fa.actors)
@@ -141,7 +140,7 @@ def test_payment_event(fa, sent):  # noqa: F811
     assert delivery.payload["data"]["paid_date"] == "2027-01-05"
 
 
-def test_only_https_public_addresses(fa, monkeypatch):  # noqa: F811
+def test_only_https_public_addresses(fa, monkeypatch):
     monkeypatch.undo()
     user = fa.users["bdt"]
     membership = user.memberships.get()
@@ -159,7 +158,7 @@ def test_only_https_public_addresses(fa, monkeypatch):  # noqa: F811
         assert message in str(error.value)
 
 
-def test_only_administrateurs_register(fa):  # noqa: F811
+def test_only_administrateurs_register(fa):
     from django.core.exceptions import ValidationError
 
     user = fa.users["bdt"]
