@@ -4,14 +4,18 @@ from django.urls import include, path
 admin.site.site_header = "Essaim — administration de la plateforme"
 admin.site.site_title = "Essaim"
 
+# One include per area of the interface: essaim/www/<area>/urls.py, namespace <area>.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("essaim.api.urls", "api"), namespace="api")),
-    path("territoires/", include("essaim.www.territories.urls")),
-    path("compte/jetons/", include("essaim.www.api_tokens.urls")),
+    path("", include("essaim.www.dashboard.urls")),
+    path("", include("essaim.www.accounts.urls")),
     path("organisations/webhooks/", include("essaim.www.webhooks.urls")),
     path("", include("essaim.www.open_data.urls")),
-    path("", include("essaim.www.urls")),
+    path("organisations/", include("essaim.www.organizations.urls")),
+    path("projets/", include("essaim.www.projects.urls")),
+    path("", include("essaim.www.schools.urls")),
+    path("territoires/", include("essaim.www.territories.urls")),
     path("", include("essaim.www.financing.urls")),
     path("analyse/", include("essaim.www.analysis.urls")),
     path("indicateurs/", include("essaim.www.indicators.urls")),
@@ -20,4 +24,5 @@ urlpatterns = [
     path("pilotage/", include("essaim.www.steering.urls")),
     path("production/", include("essaim.www.orders.urls")),
     path("jeunes/", include("essaim.www.learners.urls")),
+    path("traitements/", include("essaim.www.jobs.urls")),
 ]

@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # Domain apps
     "essaim.common",
     "essaim.accounts",
+    "essaim.jobs",
     "essaim.territories",
     "essaim.trades",
     "essaim.organizations",
@@ -110,7 +113,25 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the job worker (`make run`) share the embedded database: write-ahead logging lets
+    # readers go on while one writes, and a writer waits for the lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (essaim/jobs, docs/jobs.md): django-tasks with its database backend, in the same
+# database as everything else (SQLite for `make run`, PostgreSQL in production). Workers are
+# `essaim jobs worker` processes; the test settings run jobs synchronously.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Seconds without a heartbeat after which a running job is taken for orphaned (its worker died).
+ESSAIM_JOBS_STALE_AFTER = int(os.environ.get("ESSAIM_JOBS_STALE_AFTER", "90"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -129,9 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "www:login"
-LOGIN_REDIRECT_URL = "www:home"
-LOGOUT_REDIRECT_URL = "www:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes): 5 failures lock the e-mail for this address for 15 minutes.
 AXES_FAILURE_LIMIT = 5
@@ -188,5 +209,6 @@ LEARNER_RETENTION_YEARS_AFTER_EXIT = int(os.environ.get("LEARNER_RETENTION_YEARS
 # REST API (docs/api.md): requests per personal token and per period, counted in the default cache
 # (set a shared cache, e.g. CACHES with DatabaseCache, when several processes serve the platform).
 ESSAIM_API_RATE = os.environ.get("ESSAIM_API_RATE", "300/min")
-# Webhooks (docs/api.md): an endpoint is disabled after this many abandoned deliveries in a row.
+# Webhooks (docs/api.md), delivered by the task queue: an endpoint is disabled after this many
+# abandoned deliveries in a row.
 WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(os.environ.get("WEBHOOK_MAX_CONSECUTIVE_FAILURES", "5"))

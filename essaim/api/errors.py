@@ -26,12 +26,6 @@ READ_ONLY_TOKEN = "Ce jeton est en lecture seule : créez un jeton « lecture et
 FORBIDDEN = "Votre rôle dans l'organisation pour laquelle agit ce jeton ne permet pas cette action."
 THROTTLED = "Trop de requêtes avec ce jeton : réessayez dans {seconds} seconde(s)."
 
-# Domain messages that are about one input field: answered 422 naming that field.
-_FIELD_OF_MESSAGE = {
-    application_services.AMOUNT_REQUIRED: "decided_amount",
-    application_services.DATE_REQUIRED: "convention_signed_date",
-}
-
 
 class ApiProblem(Exception):
     """Raise anywhere in an operation to answer a problem+json."""
@@ -54,10 +48,12 @@ def _django_validation_errors(error: DjangoValidationError) -> list[dict]:
 
 
 def _application_error(request, exc):
+    """A dossier's refusal: about one input field (the workflow names it) → 422; otherwise 409."""
     message = str(exc)
-    if message in _FIELD_OF_MESSAGE:
-        errors = [{"field": _FIELD_OF_MESSAGE[message], "message": message}]
-        return problem_response(request, 422, f"{errors[0]['field']} : {message}", errors)
+    field = getattr(exc, "field", None)
+    if field:
+        errors = [{"field": field, "message": message}]
+        return problem_response(request, 422, f"{field} : {message}", errors)
     if message.startswith("Précisez : "):
         errors = [{"field": "comment", "message": message}]
         return problem_response(request, 422, f"comment : {message}", errors)

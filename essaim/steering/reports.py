@@ -104,8 +104,8 @@ def _source_footer(sheet, overview: Overview, key: str) -> None:
     sheet.append([f"Millésime : {source.vintage}"])
 
 
-def report_workbook(overview: Overview) -> bytes:
-    workbook = Workbook()
+def _summary_sheet(workbook, overview: Overview) -> None:
+    """The « Synthèse » sheet: the headline figures of the report."""
     summary = workbook.active
     summary.title = "Synthèse"
     summary.column_dimensions["A"].width = 48
@@ -140,6 +140,9 @@ def report_workbook(overview: Overview) -> bytes:
         summary.append([])
         summary.append(["Périmètre", "Projets visibles par votre organisation (son territoire) uniquement."])
 
+
+def _objectives_sheet(workbook, overview: Overview) -> None:
+    """One line per objective: target, value, rate, expected value and situation."""
     sheet = _sheet(
         workbook,
         "Objectifs",
@@ -180,11 +183,17 @@ def report_workbook(overview: Overview) -> bytes:
     _formats(sheet, {3: DATE_FORMAT, 4: DATE_FORMAT, 5: "#,##0.##", 6: "#,##0.##", 7: "0%", 8: "#,##0.##"})
     _source_footer(sheet, overview, "objectives")
 
+
+def _funnel_sheet(workbook, overview: Overview) -> None:
+    """Projects per stage on the report's date."""
     sheet = _sheet(workbook, "Entonnoir", ["Étape", "Projets"], [32, 10])
     for _, label, count in overview.funnel:
         sheet.append([label, count])
     _source_footer(sheet, overview, "projects")
 
+
+def _projects_sheet(workbook, overview: Overview) -> None:
+    """One line per project: its stage on the date, delays and the stages it went through."""
     sheet = _sheet(
         workbook,
         "Projets",
@@ -228,6 +237,9 @@ def report_workbook(overview: Overview) -> bytes:
     _formats(sheet, {6: DATE_FORMAT, 7: DATE_FORMAT, 8: INTEGER_FORMAT})
     _source_footer(sheet, overview, "projects")
 
+
+def _funding_sheet(workbook, overview: Overview) -> None:
+    """Amounts per funder and programme: requested, granted, paid, remaining."""
     sheet = _sheet(
         workbook,
         "Financements",
@@ -239,6 +251,9 @@ def report_workbook(overview: Overview) -> bytes:
     _formats(sheet, {4: EURO_FORMAT, 5: EURO_FORMAT, 6: EURO_FORMAT, 7: EURO_FORMAT})
     _source_footer(sheet, overview, "funding")
 
+
+def _leverage_sheet(workbook, overview: Overview) -> None:
+    """The leverage of the Banque des Territoires' subordinated loans."""
     sheet = _sheet(workbook, "Effet de levier", ["Grandeur", "Valeur"], [60, 18])
     leverage = overview.leverage
     sheet.append(["Total obtenu, tous financeurs (A)", leverage.total_raised])
@@ -249,6 +264,9 @@ def report_workbook(overview: Overview) -> bytes:
     sheet["B4"].number_format = sheet["B5"].number_format = "0.00"
     _source_footer(sheet, overview, "funding")
 
+
+def _places_sheet(workbook, overview: Overview) -> None:
+    """Places per trade and département, planned and in open schools."""
     sheet = _sheet(
         workbook,
         "Places",
@@ -260,6 +278,9 @@ def report_workbook(overview: Overview) -> bytes:
     _source_footer(sheet, overview, "projects")
     sheet.append(["Places des écoles ouvertes : " + overview.sources["schools"].source])
 
+
+def _schools_sheet(workbook, overview: Overview) -> None:
+    """The open schools with their places."""
     sheet = _sheet(
         workbook,
         "Écoles ouvertes",
@@ -279,6 +300,9 @@ def report_workbook(overview: Overview) -> bytes:
     _formats(sheet, {4: DATE_FORMAT})
     _source_footer(sheet, overview, "schools")
 
+
+def _activity_sheet(workbook, overview: Overview) -> None:
+    """The open schools' production activity and the youths' aggregated outcomes."""
     sheet = _sheet(workbook, "Écoles - activité", ["École", "Facturé", "Encaissé"], [48, 16, 16])
     for name, invoiced, collected in overview.activity:
         sheet.append([name, invoiced, collected])
@@ -295,11 +319,29 @@ def report_workbook(overview: Overview) -> bytes:
         ]
     )
 
+
+def _sources_sheet(workbook, overview: Overview) -> None:
+    """Where every figure comes from."""
     sheet = _sheet(workbook, "Sources", ["Chiffres", "Source", "Millésime", "Extraction"], [50, 80, 60, 18])
     extracted = timezone.localtime(overview.extracted_at).replace(tzinfo=None)
     for source in overview.sources.values():
         sheet.append([source.figure, source.source, source.vintage, extracted])
     _formats(sheet, {4: "DD/MM/YYYY HH:MM"})
+
+
+def report_workbook(overview: Overview) -> bytes:
+    """The report as an Excel workbook: a summary, then one sheet per part of the dashboard."""
+    workbook = Workbook()
+    _summary_sheet(workbook, overview)
+    _objectives_sheet(workbook, overview)
+    _funnel_sheet(workbook, overview)
+    _projects_sheet(workbook, overview)
+    _funding_sheet(workbook, overview)
+    _leverage_sheet(workbook, overview)
+    _places_sheet(workbook, overview)
+    _schools_sheet(workbook, overview)
+    _activity_sheet(workbook, overview)
+    _sources_sheet(workbook, overview)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -460,7 +460,38 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
     funding = _funding_lines(user, [p.pk for p in projects])
     data = _Data(projects=projects, schools=schools, funding=funding)
 
-    # Objectives (public commitments) shown for the scope, each computed on its own territory.
+    # Projects of the scope as they were on the date.
+    lines = [line for line in _project_lines(projects, until) if scope.contains(line.project.commune)]
+    scope_schools = [school for school in schools if scope.contains(school.school.commune)]
+    open_schools = [school for school in scope_schools if progress.is_open_on(school.open_since, on)]
+    money, total, bdt_loans = _money(funding, scope=scope, on=on)
+    places_rows, places_by_trade = _places(lines, schools=schools, open_schools=open_schools)
+
+    overview = Overview(
+        scope=scope,
+        on=on,
+        extracted_at=now,
+        partial_view=partial_view,
+        objectives=_objective_rows(user, scope=scope, on=on, partial_view=partial_view, data=data),
+        funnel=_funnel(lines),
+        projects=sorted(lines, key=lambda line: (line.segments[0].start, line.project.name)),
+        schools=open_schools,
+        money=money,
+        money_total=total,
+        leverage=progress.leverage(total_raised=total.granted, bdt_loans=bdt_loans),
+        places=places_rows,
+        places_by_trade=places_by_trade,
+        map_communes=_map_communes(lines, open_schools=open_schools),
+        departments=_departments(scope),
+        sources=_sources(now=now, on=on, schools=schools),
+    )
+    _add_open_school_activity(overview, _published_supersets(schools, open_schools=open_schools, scope=scope, on=on))
+    return overview
+
+
+def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data: _Data) -> list[ObjectiveRow]:
+    """Objectives (public commitments) shown for the scope, each computed on its own territory."""
+    projects = data.projects
     objectives = list(Objective.objects.visible_to(user).select_related("funder", "department", "epci"))
     epci_departments: dict[int, set[int]] = defaultdict(set)
     for project in projects:
@@ -494,17 +525,19 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
                 notes=notes,
             )
         )
+    return objective_rows
 
-    # Projects of the scope as they were on the date.
-    lines = [line for line in _project_lines(projects, until) if scope.contains(line.project.commune)]
+
+def _funnel(lines: list[ProjectLine]) -> list[tuple[str, str, int]]:
+    """Projects per stage on the date, every stage listed."""
     counts = defaultdict(int)
     for line in lines:
         counts[line.stage] += 1
-    funnel = [(value, label, counts[value]) for value, label in ProjectStage.choices]
-    scope_schools = [school for school in schools if scope.contains(school.school.commune)]
-    open_schools = [school for school in scope_schools if progress.is_open_on(school.open_since, on)]
+    return [(value, label, counts[value]) for value, label in ProjectStage.choices]
 
-    # Money by funder and programme.
+
+def _money(funding, *, scope: Scope, on: dt.date) -> tuple[list[MoneyRow], MoneyRow, Decimal]:
+    """Money by funder and programme on the date, the total, and the BdT's subordinated loans granted."""
     paid = _paid_as_of(funding, on)
     rows: dict[tuple[str, str], MoneyRow] = {}
     total = MoneyRow(funder="Total", programme="")
@@ -527,8 +560,13 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
         if _is_bdt_loan(funding_line):
             bdt_loans += amounts.granted
     money = [rows[key] for key in sorted(rows)]
+    return money, total, bdt_loans
 
-    # Places for youths by trade and département.
+
+def _places(
+    lines: list[ProjectLine], *, schools: list[SchoolLine], open_schools: list[SchoolLine]
+) -> tuple[list[PlacesRow], list[tuple[str, int, int]]]:
+    """Places for youths by trade and département (planned in projects, open in schools), and by trade."""
     places: dict[tuple[str, str], PlacesRow] = {}
     linked = {school.school.project_id for school in schools}
     for line in lines:
@@ -559,8 +597,11 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
         by_trade[row.trade][0] += row.planned
         by_trade[row.trade][1] += row.open
     places_by_trade = [(trade, values[0], values[1]) for trade, values in sorted(by_trade.items())]
+    return places_rows, places_by_trade
 
-    # Map: one point per commune with projects (not abandoned) or open schools.
+
+def _map_communes(lines: list[ProjectLine], *, open_schools: list[SchoolLine]) -> list[MapCommune]:
+    """Map: one point per commune with projects (not abandoned) or open schools."""
     communes: dict[str, MapCommune] = {}
 
     def _point(commune):
@@ -581,40 +622,31 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
     for school in open_schools:
         _point(school.school.commune).schools.append(school)
     map_communes = sorted(communes.values(), key=lambda c: (c.department_code, c.name))
-    departments = Department.objects.order_by("code")
+    return map_communes
+
+
+def _departments(scope: Scope) -> list[Department]:
+    """The départements drawn on the map: the scope's."""
+    departments = Department.objects.select_related("shape").order_by("code")
     if scope.department_id:
         departments = departments.filter(pk=scope.department_id)
     elif scope.epci_id:
         departments = departments.filter(communes__epci_id=scope.epci_id).distinct()
     departments = list(departments)
+    return departments
 
-    overview = Overview(
-        scope=scope,
-        on=on,
-        extracted_at=now,
-        partial_view=partial_view,
-        objectives=objective_rows,
-        funnel=funnel,
-        projects=sorted(lines, key=lambda line: (line.segments[0].start, line.project.name)),
-        schools=open_schools,
-        money=money,
-        money_total=total,
-        leverage=progress.leverage(total_raised=total.granted, bdt_loans=bdt_loans),
-        places=places_rows,
-        places_by_trade=places_by_trade,
-        map_communes=map_communes,
-        departments=departments,
-        sources=_sources(now=now, on=on, schools=schools),
-    )
-    # Totals of larger scopes the same user can publish: a scope's youth outcomes must not be subtracted
-    # from them to reveal fewer than 5 youths (learners.selectors.programme_learner_outcomes).
+
+def _published_supersets(
+    schools: list[SchoolLine], *, open_schools: list[SchoolLine], scope: Scope, on: dt.date
+) -> list[list[SchoolLine]]:
+    """Totals of larger scopes the same user can publish: a scope's youth outcomes must not be subtracted
+    from them to reveal fewer than 5 youths (learners.selectors.programme_learner_outcomes)."""
     all_open = [school for school in schools if progress.is_open_on(school.open_since, on)]
     supersets = [all_open]
     if scope.kind in ("epci", "commune"):
         departments_of_scope = {school.school.commune.department_id for school in open_schools}
         supersets.append([s for s in all_open if s.school.commune.department_id in departments_of_scope])
-    _add_open_school_activity(overview, supersets)
-    return overview
+    return supersets
 
 
 def _sources(*, now: dt.datetime, on: dt.date, schools: list[SchoolLine]) -> dict[str, Source]:

@@ -1,8 +1,9 @@
 """Webhooks: register, enable, delete; emit an event; deliver with retries and backoff.
 
-Delivery is a plain function, ``webhook_delivery_attempt(delivery_id=…)``: the command
-``essaim webhooks deliver`` runs the attempts that are due (every minute from cron, until the
-platform's task queue runs them: ``_enqueue`` is the one place to plug it). Backoff: 1 min, 5 min,
+Delivery is a plain function, ``webhook_delivery_attempt(delivery_id=…)``, run by the platform's task
+queue (``tasks.deliver_webhook``, django-tasks): the first attempt once the event is committed, each
+retry deferred to its time (``run_after``). ``essaim webhooks deliver`` runs whatever is due by hand
+(or from cron) — e.g. with a queue backend that cannot defer. Backoff: 1 min, 5 min,
 30 min, 2 h, 12 h, then the delivery is abandoned. After ``WEBHOOK_MAX_CONSECUTIVE_FAILURES`` failed
 deliveries in a row the endpoint is disabled and the organisation's administrateurs get an e-mail.
 """
@@ -101,9 +102,17 @@ def _sees(endpoint, visible) -> bool:
     return visible(user).exists()
 
 
-def _enqueue(delivery_id: int) -> None:
-    """Where a delivery is handed to the background runner. Until the task queue is on the platform, the
-    delivery waits for ``essaim webhooks deliver`` (cron); with the queue: ``deliver_task.enqueue(delivery_id)``."""
+def _enqueue(delivery_id: int, *, run_after=None) -> None:
+    """Hand an attempt to the task queue (after the commit). A retry needs a backend that defers; without
+    one (the tests' immediate backend) it waits for ``essaim webhooks deliver``."""
+    from django_tasks import default_task_backend
+
+    from essaim.webhooks.tasks import deliver_webhook
+
+    if run_after is None:
+        transaction.on_commit(lambda: deliver_webhook.enqueue(delivery_id))
+    elif default_task_backend.supports_defer:
+        transaction.on_commit(lambda: deliver_webhook.using(run_after=run_after).enqueue(delivery_id))
 
 
 def webhook_event_emit(*, event: str, payload: dict, visible) -> list[WebhookDelivery]:
@@ -188,6 +197,7 @@ def _record(delivery, answer, *, now) -> WebhookDelivery:
             _disable(endpoint, now=now)
     else:
         delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+        _enqueue(delivery.pk, run_after=delivery.next_attempt_at)
     delivery.save()
     return delivery
 

@@ -12,7 +12,7 @@ def plan_with_draft(project=None, *, name="Plan de financement", user=None):
 def editor_post_data(content, tab):
     """The POST an editor tab sends for ``content`` unchanged (as the browser would)."""
     from essaim.www.financing.forms import editor_forms
-    from essaim.www.financing.views import TAB_SECTIONS
+    from essaim.www.financing.views.editor import TAB_SECTIONS
 
     data = {"vue": tab}
     for container in editor_forms(content, sections=TAB_SECTIONS[tab]).values():

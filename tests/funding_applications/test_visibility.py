@@ -67,7 +67,7 @@ def test_private_notes_never_reach_the_holder(fa, client):
         assert "NOTE-SECRETE-BDT" in html and "NOTE-SECRETE-FNEP" in html
     for key in ("holder", "holder_reader", "region", "collectivite"):
         client.force_login(fa.users[key])
-        for url in (detail, reverse("funding_applications:list"), reverse("www:home")):
+        for url in (detail, reverse("funding_applications:list"), reverse("dashboard:home")):
             html = client.get(url).content.decode()
             assert "NOTE-SECRETE" not in html, (key, url)
             assert "Notes privées" not in html
@@ -111,7 +111,7 @@ def test_expert_reads_only_the_dossier_asked_about_until_they_answer(fa, client)
     assert response.status_code == 200
     b"".join(response.streaming_content)  # consuming closes the file
     assert client.get(reverse("funding_applications:detail", kwargs={"pk": other.pk})).status_code == 404
-    assert client.get(reverse("www:project_detail", kwargs={"pk": fa.project.pk})).status_code == 404
+    assert client.get(reverse("projects:project_detail", kwargs={"pk": fa.project.pk})).status_code == 404
     answer_url = reverse(
         "funding_applications:expert_answer", kwargs={"pk": fa.application.pk, "request_id": expert_request.pk}
     )

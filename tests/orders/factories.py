@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.urls import reverse
 from factory.django import DjangoModelFactory
 
 from essaim.orders import services
@@ -13,6 +14,25 @@ from essaim.orders.services import LineInput
 from tests.schools.factories import RunSchoolFactory
 
 D = Decimal
+
+# An open school's structure pages are in the schools area; its customers, quotes, orders, invoices
+# and activity in the orders area (both under /production/ecoles/<school_pk>/).
+SCHOOL_STRUCTURE_VIEWS = {
+    "school_home",
+    "school_identity_edit",
+    "school_year_create",
+    "school_year_edit",
+    "workshop_create",
+    "workshop_edit",
+    "master_trainer_create",
+    "master_trainer_edit",
+}
+
+
+def school_url(name, school, **kwargs):
+    """The URL of one of an open school's pages, by its name without namespace."""
+    namespace = "schools" if name in SCHOOL_STRUCTURE_VIEWS else "orders"
+    return reverse(f"{namespace}:{name}", kwargs={"school_pk": school.pk, **kwargs})
 
 
 class CustomerFactory(DjangoModelFactory):

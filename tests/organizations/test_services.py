@@ -27,7 +27,7 @@ def test_inviting_a_new_person_sends_a_link(client):
     """An administrateur adds a new person: an account without password and an invitation e-mail."""
     admin = MembershipFactory(role=MembershipRole.ADMIN)
     client.force_login(admin.user)
-    url = reverse("www:membership_add", kwargs={"uid": admin.organization.uid})
+    url = reverse("organizations:membership_add", kwargs={"uid": admin.organization.uid})
     response = client.post(url, {"email": "Nouvelle@Exemple.fr", "role": "reader", "first_name": "", "last_name": ""})
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="nouvelle@exemple.fr")
@@ -43,7 +43,7 @@ def test_invalid_siret_is_refused_with_field_error(client):
     """Editing an organisation with a wrong SIRET shows the French error on the field and saves nothing."""
     admin = MembershipFactory(role=MembershipRole.ADMIN, organization__siren="180020026")
     client.force_login(admin.user)
-    url = reverse("www:organization_edit", kwargs={"uid": admin.organization.uid})
+    url = reverse("organizations:organization_edit", kwargs={"uid": admin.organization.uid})
     response = client.post(
         url, {"name": "Autre nom", "siren": "180020026", "siret": "18002002600018", "website": "", "description": ""}
     )
@@ -58,10 +58,10 @@ def test_switching_organisation_changes_what_one_acts_for(client):
     second = MembershipFactory(user=first.user, organization__name="B – seconde")
     stranger = MembershipFactory()
     client.force_login(first.user)
-    assert client.get(reverse("www:home")).wsgi_request.current_organization == first.organization
-    client.post(reverse("www:switch_organization"), {"membership": second.pk})
-    assert client.get(reverse("www:home")).wsgi_request.current_organization == second.organization
-    assert client.post(reverse("www:switch_organization"), {"membership": stranger.pk}).status_code == 403
+    assert client.get(reverse("dashboard:home")).wsgi_request.current_organization == first.organization
+    client.post(reverse("accounts:switch_organization"), {"membership": second.pk})
+    assert client.get(reverse("dashboard:home")).wsgi_request.current_organization == second.organization
+    assert client.post(reverse("accounts:switch_organization"), {"membership": stranger.pk}).status_code == 403
 
 
 def test_deactivated_membership_no_longer_counts():

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from essaim.funding_applications import services as application_services
 from essaim.organizations.enums import MembershipRole
@@ -81,7 +80,9 @@ def test_decision_is_delivered_signed_to_the_funder_only(fa, sent):
     ]
     # Another holder's endpoint never hears of this dossier.
     assert not WebhookDelivery.objects.filter(endpoint=other).exists()
-    assert services.webhook_deliveries_run_due() == 4
+    # Delivered by the task queue once each action was committed (immediate backend in tests).
+    assert len(sent) == 4
+    assert services.webhook_deliveries_run_due() == 0
     call = sent[-1]
     expected = hmac.new(
         secret.encode(), call["headers"]["X-Essaim-Timestamp"].encode() + b"." + call["body"], hashlib.sha256
@@ -105,13 +106,14 @@ def test_retries_with_backoff_then_disables_and_notifies(fa, sent, settings):
     endpoint, _ = _endpoint(fa, events=[WebhookEvent.PLAN_VERSION_SUBMITTED], key="fnep")
     from tests.funding_applications.factories import frozen_version
 
-    with fa.commits(execute=True):
-        frozen_version(fa.project, user=fa.users["holder"], name="Variante")
-    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
-    now = timezone.now()
     sent.answers.extend([transport.Answer(status=500, body="panne")] * 10)
-    delays = []
-    for _ in range(services.MAX_ATTEMPTS):
+    with fa.commits(execute=True):
+        frozen_version(fa.project, user=fa.users["holder"], name="Variante")  # first attempt: on the queue
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.attempts == 1 and delivery.response_status == 500
+    delays = [delivery.next_attempt_at - delivery.last_attempt_at]
+    now = delivery.next_attempt_at
+    for _ in range(services.MAX_ATTEMPTS - 1):
         delivery.refresh_from_db()
         with fa.commits(execute=True):
             services.webhook_delivery_attempt(delivery_id=delivery.pk, now=now)

@@ -161,12 +161,12 @@ SESSION_ONLY_ACTIONS = {"switch_organization_post"}
 
 # Views reached without signing in (authentication itself), outside the matrix on purpose.
 PUBLIC_VIEWS = {
-    "www:login",
-    "www:logout",
-    "www:password_reset",
-    "www:password_reset_done",
-    "www:password_reset_confirm",
-    "www:password_reset_complete",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
 }
 
 
@@ -206,7 +206,7 @@ def test_permission_matrix(client, world, row, actor):
     if actor in allowed:
         assert response.status_code in (200, 302), f"{actor} devrait accéder à {url_name}"
         if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("www:login")), f"{actor} renvoyé vers la connexion"
+            assert not response["Location"].startswith(reverse("accounts:login")), f"{actor} renvoyé vers la connexion"
             assert not response["Location"].startswith(reverse("admin:login"))
         if method == "post" and row[0] not in SESSION_ONLY_ACTIONS:
             assert snapshot() != before, f"{actor} : l'action {url_name} n'a rien enregistré"
@@ -216,7 +216,7 @@ def test_permission_matrix(client, world, row, actor):
             assert response["Location"].startswith(reverse("admin:login"))
         elif user is None:
             assert response.status_code == 302
-            assert response["Location"].startswith(reverse("www:login"))
+            assert response["Location"].startswith(reverse("accounts:login"))
         else:
             assert response.status_code in (403, 404), f"{actor} ne devrait pas accéder à {url_name}"
         assert snapshot() == before, f"{actor} : l'action refusée {url_name} a modifié des données"

@@ -141,6 +141,10 @@ class TransitionIn(Schema):
     convention_signed_date: SafeDate | None = Field(
         None, description="Date de signature de la convention (action sign_convention)."
     )
+    effective_date: SafeDate | None = Field(
+        None,
+        description="Date d'effet : le jour où l'événement a eu lieu (aujourd'hui par défaut, jamais dans le futur).",
+    )
 
 
 class PaymentIn(Schema):
@@ -219,6 +223,7 @@ def applications_transition(request, application_id: Id, payload: TransitionIn):
         decided_amount=payload.decided_amount,
         conditions=payload.conditions,
         convention_signed_date=payload.convention_signed_date,
+        effective_date=payload.effective_date,
     )
     return _detail_out(request, _detail(request, application_id))
 

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from essaim.organizations.permissions import SESSION_KEY
-from essaim.www.forms import AccountForm, EmailAuthenticationForm
+from essaim.www.accounts.forms import AccountForm, EmailAuthenticationForm
 
 login = auth_views.LoginView.as_view(
     template_name="registration/login.html",
@@ -20,17 +20,18 @@ password_reset = auth_views.PasswordResetView.as_view(
     template_name="registration/password_reset_form.html",
     email_template_name="registration/password_reset_email.txt",
     subject_template_name="registration/password_reset_subject.txt",
-    success_url=reverse_lazy("www:password_reset_done"),
+    success_url=reverse_lazy("accounts:password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="registration/password_reset_confirm.html", success_url=reverse_lazy("www:password_reset_complete")
+    template_name="registration/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="registration/password_reset_complete.html"
 )
 password_change = auth_views.PasswordChangeView.as_view(
-    template_name="registration/password_change_form.html", success_url=reverse_lazy("www:password_change_done")
+    template_name="registration/password_change_form.html", success_url=reverse_lazy("accounts:password_change_done")
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html")
 
@@ -45,11 +46,11 @@ def account(request):
             user.last_name = form.cleaned_data["last_name"]
             user.save(update_fields=["first_name", "last_name"])
             messages.success(request, "Vos informations ont été enregistrées.")
-            return redirect("www:account")
+            return redirect("accounts:account")
     else:
         form = AccountForm(initial={"first_name": user.first_name, "last_name": user.last_name})
     memberships = user.memberships.active().select_related("organization").order_by("organization__name")
-    return render(request, "www/account.html", {"form": form, "memberships": memberships})
+    return render(request, "accounts/account.html", {"form": form, "memberships": memberships})
 
 
 @login_required
@@ -68,4 +69,4 @@ def switch_organization(request):
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
-    return redirect("www:home")
+    return redirect("dashboard:home")

@@ -2,18 +2,18 @@
 
 from django.urls import path
 
-from essaim.www.analysis import views
+from essaim.www.analysis.views import opportunity, profiles, sites
 
 app_name = "analysis"
 
 urlpatterns = [
-    path("", views.opportunity, name="opportunity"),
-    path("sensibilite/", views.opportunity_sensitivity, name="opportunity_sensitivity"),
-    path("export/<slug:fmt>/", views.opportunity_export, name="opportunity_export"),
-    path("sites/", views.sites, name="sites"),
-    path("sites/export/<slug:fmt>/", views.sites_export, name="sites_export"),
-    path("profils/", views.profile_list, name="profile_list"),
-    path("profils/nouveau/", views.profile_create, name="profile_create"),
-    path("profils/<int:pk>/", views.profile_detail, name="profile_detail"),
-    path("profils/<int:pk>/modifier/", views.profile_edit, name="profile_edit"),
+    path("", opportunity.opportunity, name="opportunity"),
+    path("sensibilite/", opportunity.opportunity_sensitivity, name="opportunity_sensitivity"),
+    path("export/<slug:fmt>/", opportunity.opportunity_export, name="opportunity_export"),
+    path("sites/", sites.sites, name="sites"),
+    path("sites/export/<slug:fmt>/", sites.sites_export, name="sites_export"),
+    path("profils/", profiles.profile_list, name="profile_list"),
+    path("profils/nouveau/", profiles.profile_create, name="profile_create"),
+    path("profils/<int:pk>/", profiles.profile_detail, name="profile_detail"),
+    path("profils/<int:pk>/modifier/", profiles.profile_edit, name="profile_edit"),
 ]

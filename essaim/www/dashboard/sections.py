@@ -9,10 +9,10 @@ dossier counts « à instruire ») adds its sections without touching this modul
 
     @register_section_provider
     def funding_application_sections(request):
-        return [HomeSection(key="dossiers", title="Dossiers à instruire", template="www/…/_home.html", extra={...})]
+        return [HomeSection(key="dossiers", title="Dossiers à instruire", template="<area>/_home.html", extra={...})]
 
-(register it from a module that is imported at start-up, e.g. that area's ``views.py``, which
-``essaim/www/urls.py`` imports). A section is drawn by its ``template`` (default: a list of projects
+(register it from a module that is imported at start-up, e.g. one of that area's views modules,
+which its ``urls.py`` imports). A section is drawn by its ``template`` (default: a list of projects
 and/or a table of counts), which receives ``section``.
 """
 
@@ -55,7 +55,7 @@ class HomeSection:
     more_count: int = 0
     table: CountTable | None = None
     empty_text: str = "Aucun projet pour le moment."
-    template: str = "www/dashboard/_section.html"
+    template: str = "dashboard/_section.html"
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -107,7 +107,7 @@ def _list_section(key, title, description, queryset, *, filters="", empty_text=N
         title=title,
         description=description,
         projects=rows[:SECTION_LIMIT],
-        more_url=f"{reverse('www:project_list')}?{filters}" if len(rows) > SECTION_LIMIT else "",
+        more_url=f"{reverse('projects:project_list')}?{filters}" if len(rows) > SECTION_LIMIT else "",
     )
     if empty_text:
         section.empty_text = empty_text

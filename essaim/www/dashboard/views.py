@@ -33,4 +33,4 @@ def home(request):
         .count(),
         "headline_objective": Objective.objects.visible_to(request.user).headline(),
     }
-    return render(request, "www/home.html", context)
+    return render(request, "dashboard/home.html", context)

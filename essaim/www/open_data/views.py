@@ -41,7 +41,7 @@ def grants(request):
         "publication": publication,
         "version": scdl.SCHEMA_VERSION,
     }
-    return render(request, "www/open_data/grants.html", context)
+    return render(request, "open_data/grants.html", context)
 
 
 @login_required

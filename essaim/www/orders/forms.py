@@ -1,4 +1,4 @@
-"""Forms of the school pages (structure, customers, quotes, orders, invoices). Numbers are typed the
+"""Forms of the school pages (customers, quotes, orders, invoices). Numbers are typed the
 French way (« 1 234,56 »)."""
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from essaim.common.validators import normalize_identifier, validate_siret
+from essaim.common.validators import normalize_identifier
 from essaim.learners.models import Learner
 from essaim.orders.enums import VAT_RATE_CHOICES, PaymentMethod
 from essaim.orders.models import Customer, Delivery, MarketPriceReference, WorkOrder
-from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
 
 _SPACES = re.compile(r"[\s\u00a0\u202f€]")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,68 +51,6 @@ class DateWidgetsMixin:
         for name in self.date_fields:
             if name in self.fields:
                 self.fields[name].widget = DATE
-
-
-# --------------------------------------------------------------------------- structure
-
-
-class SchoolIdentityForm(forms.ModelForm):
-    siret = forms.CharField(label="SIRET", max_length=20, required=False, help_text="14 chiffres.")
-
-    class Meta:
-        model = ProductionSchool
-        fields = [
-            "address",
-            "legal_form",
-            "siret",
-            "vat_number",
-            "vat_exemption_note",
-            "payment_terms_days",
-            "late_penalty_terms",
-        ]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-
-    def clean_siret(self):
-        siret = normalize_identifier(self.cleaned_data.get("siret") or "")
-        if siret:
-            validate_siret(siret)
-        return siret
-
-
-class SchoolOpenForm(forms.Form):
-    name = forms.CharField(label="Nom de l'école", max_length=200)
-    opening_year = forms.IntegerField(label="Année d'ouverture", min_value=2000, max_value=2100, required=False)
-
-
-class SchoolYearForm(DateWidgetsMixin, forms.ModelForm):
-    date_fields = ("start_date", "end_date")
-
-    class Meta:
-        model = SchoolYear
-        fields = ["label", "start_date", "end_date"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._dates()
-
-
-class WorkshopForm(forms.ModelForm):
-    class Meta:
-        model = Workshop
-        fields = ["name", "trade", "capacity", "is_active"]
-
-
-class MasterTrainerForm(DateWidgetsMixin, forms.ModelForm):
-    date_fields = ("start_date", "end_date")
-
-    class Meta:
-        model = MasterTrainer
-        fields = ["first_name", "last_name", "workshop", "email", "start_date", "end_date"]
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["workshop"].queryset = school.workshops.all()
-        self._dates()
 
 
 # --------------------------------------------------------------------------- customers and prices

@@ -17,7 +17,7 @@ from essaim.organizations.models import Organization
 from essaim.organizations.sirene import SireneImportError, sirene_import
 from essaim.projects.models import Project, ProjectPartner
 from essaim.territories.models import Commune, Department
-from essaim.www.forms import (
+from essaim.www.organizations.forms import (
     MembershipAddForm,
     MembershipEditForm,
     OrganizationFilterForm,
@@ -112,11 +112,13 @@ def organization_list(request):
     )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     directory_map = partners_map(
-        Department.objects.order_by("code"), _map_points(organizations), label="Carte des organisations filtrées"
+        Department.objects.select_related("shape").order_by("code"),
+        _map_points(organizations),
+        label="Carte des organisations filtrées",
     )
     return render(
         request,
-        "www/organizations/list.html",
+        "organizations/list.html",
         {
             "form": form,
             "page": page,
@@ -143,10 +145,10 @@ def organization_import(request):
         else:
             if not form.cleaned_data["dry_run"]:
                 messages.success(request, report.summary())
-                return redirect("www:organization_list")
+                return redirect("organizations:organization_list")
     return render(
         request,
-        "www/organizations/import.html",
+        "organizations/import.html",
         {"form": form, "report": report, "errors": errors, "communes_count": Commune.objects.count()},
     )
 
@@ -172,7 +174,7 @@ def organization_detail(request, uid):
     )
     return render(
         request,
-        "www/organizations/detail.html",
+        "organizations/detail.html",
         {
             "organization": organization,
             "can_view_members": can_view_members,
@@ -193,15 +195,15 @@ def organization_edit(request, uid):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Les informations de l'organisation ont été enregistrées.")
-        return redirect("www:organization_detail", uid=organization.uid)
-    return render(request, "www/organizations/edit.html", {"organization": organization, "form": form})
+        return redirect("organizations:organization_detail", uid=organization.uid)
+    return render(request, "organizations/edit.html", {"organization": organization, "form": form})
 
 
 def _send_invitation(request, membership):
     user = membership.user
     link = request.build_absolute_uri(
         reverse(
-            "www:password_reset_confirm",
+            "accounts:password_reset_confirm",
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
                 "token": default_token_generator.make_token(user),
@@ -209,7 +211,7 @@ def _send_invitation(request, membership):
         )
     )
     body = render_to_string(
-        "registration/invitation_email.txt",
+        "organizations/invitation_email.txt",
         {"membership": membership, "link": link, "invited_by": request.user},
     )
     send_mail(f"Invitation à rejoindre {membership.organization.name} sur Essaim", body, None, [user.email])
@@ -235,8 +237,8 @@ def membership_add(request, uid):
             messages.success(request, f"{membership.user.email} a été invité(e) par e-mail.")
         else:
             messages.success(request, f"{membership.user.email} a été ajouté(e) à l'organisation.")
-        return redirect("www:organization_detail", uid=organization.uid)
-    return render(request, "www/organizations/member_add.html", {"organization": organization, "form": form})
+        return redirect("organizations:organization_detail", uid=organization.uid)
+    return render(request, "organizations/member_add.html", {"organization": organization, "form": form})
 
 
 @login_required
@@ -258,9 +260,9 @@ def membership_edit(request, uid, membership_id):
             form.add_error(None, error)
         else:
             messages.success(request, "L'adhésion a été mise à jour.")
-            return redirect("www:organization_detail", uid=organization.uid)
+            return redirect("organizations:organization_detail", uid=organization.uid)
     return render(
         request,
-        "www/organizations/member_edit.html",
+        "organizations/member_edit.html",
         {"organization": organization, "membership": membership, "form": form},
     )

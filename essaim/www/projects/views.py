@@ -15,9 +15,9 @@ from essaim.projects import services, workflow
 from essaim.projects.enums import ProjectStage
 from essaim.projects.models import Project, ProjectPartner
 from essaim.territories.models import Commune
-from essaim.www.forms import ProjectFilterForm, ProjectForm, ProjectPartnerForm, ProjectTransitionForm
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 from essaim.www.projects.exports import PROJECT_COLUMNS
+from essaim.www.projects.forms import ProjectFilterForm, ProjectForm, ProjectPartnerForm, ProjectTransitionForm
 
 PAGE_SIZE = 50
 PARTNER_CHOICES_LIMIT = 200
@@ -68,7 +68,7 @@ def project_list(request):
     filters.pop("page", None)
     return render(
         request,
-        "www/projects/list.html",
+        "projects/list.html",
         {
             "form": form,
             "page": page,
@@ -157,7 +157,7 @@ def _detail_context(request, project, *, transition_form=None, now=None):
 @require_GET
 def project_detail(request, pk):
     project = _get_project(request, pk)
-    return render(request, "www/projects/detail.html", _detail_context(request, project))
+    return render(request, "projects/detail.html", _detail_context(request, project))
 
 
 @login_required
@@ -185,9 +185,9 @@ def project_transition(request, pk):
                 form.add_error(None, error.messages)
         else:
             messages.success(request, f"Le projet est passé à l'étape « {move.get_to_stage_display()} ».")
-            return redirect("www:project_detail", pk=project.pk)
+            return redirect("projects:project_detail", pk=project.pk)
     context = _detail_context(request, project, transition_form=form)
-    return render(request, "www/projects/detail.html", context, status=200)
+    return render(request, "projects/detail.html", context, status=200)
 
 
 def _communes_datalist():
@@ -211,8 +211,8 @@ def project_create(request):
             created_by=request.user,
         )
         messages.success(request, "Le projet a été créé.")
-        return redirect("www:project_detail", pk=project.pk)
-    return render(request, "www/projects/form.html", {"form": form, "communes": _communes_datalist()})
+        return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "communes": _communes_datalist()})
 
 
 @login_required
@@ -234,10 +234,8 @@ def project_edit(request, pk):
             description=form.cleaned_data["description"],
         )
         messages.success(request, "Le projet a été mis à jour.")
-        return redirect("www:project_detail", pk=project.pk)
-    return render(
-        request, "www/projects/form.html", {"form": form, "project": project, "communes": _communes_datalist()}
-    )
+        return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": project, "communes": _communes_datalist()})
 
 
 def _partner_candidates(project, q):
@@ -272,7 +270,7 @@ def project_partner_add(request, pk):
                 messages.success(
                     request, f"{partner.organization.name} est partenaire du projet ({partner.get_role_display()})."
                 )
-                return redirect("www:project_detail", pk=project.pk)
+                return redirect("projects:project_detail", pk=project.pk)
     else:
         form = ProjectPartnerForm(organizations=candidates)
     # Limit the drop-down to a readable size; the search narrows it (the directory may hold SIRENE imports).
@@ -280,7 +278,7 @@ def project_partner_add(request, pk):
     form.fields["organization"].queryset = candidates.filter(pk__in=[o.pk for o in shown[:PARTNER_CHOICES_LIMIT]])
     return render(
         request,
-        "www/projects/partner_add.html",
+        "projects/partner_add.html",
         {"project": project, "form": form, "q": q, "too_many": len(shown) > PARTNER_CHOICES_LIMIT},
     )
 
@@ -295,4 +293,4 @@ def project_partner_remove(request, pk, partner_id):
     messages.success(
         request, f"{partner.organization.name} n'est plus partenaire du projet ({partner.get_role_display()})."
     )
-    return redirect("www:project_detail", pk=project.pk)
+    return redirect("projects:project_detail", pk=project.pk)

@@ -8,6 +8,7 @@ programme partners, platform administrators; anyone else gets a 404) and check w
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,15 +18,17 @@ from essaim.organizations.permissions import current_organization
 from essaim.projects.models import Project
 from essaim.schools import services
 from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
-from essaim.www.forms import SchoolFilterForm
-from essaim.www.orders.forms import (
+from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
+from essaim.www.schools.forms import (
     MasterTrainerForm,
+    SchoolFilterForm,
     SchoolIdentityForm,
     SchoolOpenForm,
     SchoolYearForm,
     WorkshopForm,
 )
-from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
+
+SCHOOL_PAGE_SIZE = 30
 
 
 @login_required
@@ -42,7 +45,8 @@ def school_list(request):
             schools = schools.filter(trades=trade)
         if department := form.cleaned_data["department"]:
             schools = schools.filter(commune__department=department)
-    return render(request, "www/schools/list.html", {"form": form, "schools": schools})
+    page = Paginator(schools, SCHOOL_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/list.html", {"form": form, "schools": page.object_list, "page": page})
 
 
 @login_required
@@ -53,7 +57,7 @@ def school_detail(request, pk):
         "school": school,
         "can_view_structure": school.is_run_on_essaim and has_perm(request.user, "schools.view_structure", school),
     }
-    return render(request, "www/schools/detail.html", context)
+    return render(request, "schools/detail.html", context)
 
 
 # --------------------------------------------------------------------------- open schools
@@ -83,9 +87,9 @@ def my_school(request):
     organization = current_organization(request.user)
     school = ProductionSchool.objects.staffed_by(request.user).first()
     if school is not None:
-        return redirect("orders:school_home", school_pk=school.pk)
+        return redirect("schools:school_home", school_pk=school.pk)
     projects = Project.objects.visible_to(request.user).filter(holder=organization) if organization else []
-    return render(request, "orders/no_school.html", {"projects": projects, "organization": organization})
+    return render(request, "schools/no_school.html", {"projects": projects, "organization": organization})
 
 
 @login_required
@@ -99,7 +103,7 @@ def school_open(request, project_pk):
         and ProductionSchool.objects.structure_visible_to(request.user).filter(pk=existing.pk).exists()
     ):
         messages.info(request, f"L'école de ce projet est déjà ouverte : « {existing.name} ».")
-        return redirect("orders:school_home", school_pk=existing.pk)
+        return redirect("schools:school_home", school_pk=existing.pk)
     require_perm(request.user, "schools.open_school", project)
     form = SchoolOpenForm(request.POST or None, initial={"name": project.name})
     if request.method == "POST" and form.is_valid():
@@ -115,8 +119,8 @@ def school_open(request, project_pk):
                 form.add_error(None, error.messages)
         else:
             messages.success(request, f"L'école « {school.name} » est ouverte sur Essaim.")
-            return redirect("orders:school_home", school_pk=school.pk)
-    return render(request, "orders/school_open.html", {"project": project, "form": form})
+            return redirect("schools:school_home", school_pk=school.pk)
+    return render(request, "schools/school_open.html", {"project": project, "form": form})
 
 
 @login_required
@@ -151,7 +155,7 @@ def school_home(request, school_pk):
         ),
         "trainer_count": sum(w.trainer_count for w in workshops),
     }
-    return render(request, "orders/school_home.html", context)
+    return render(request, "schools/school_home.html", context)
 
 
 def _structure_form(request, school_pk, *, form_class, instance_model=None, pk=None, save, title, form_kwargs=None):
@@ -168,9 +172,9 @@ def _structure_form(request, school_pk, *, form_class, instance_model=None, pk=N
             _add_errors(form, error)
         else:
             messages.success(request, "Enregistré.")
-            return redirect("orders:school_home", school_pk=school.pk)
+            return redirect("schools:school_home", school_pk=school.pk)
     context = school_context(request, school, "structure") | {"form": form, "title": title}
-    return render(request, "orders/form.html", context)
+    return render(request, "schools/form.html", context)
 
 
 def _add_errors(form, error):
@@ -190,12 +194,12 @@ def school_identity_edit(request, school_pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Identité de l'école enregistrée.")
-        return redirect("orders:school_home", school_pk=school.pk)
+        return redirect("schools:school_home", school_pk=school.pk)
     context = school_context(request, school, "structure") | {
         "form": form,
         "title": "Identité de l'école sur les devis et factures",
     }
-    return render(request, "orders/form.html", context)
+    return render(request, "schools/form.html", context)
 
 
 @login_required

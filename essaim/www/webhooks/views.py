@@ -38,7 +38,7 @@ def endpoint_list(request):
             form = WebhookEndpointForm()
     response = render(
         request,
-        "www/webhooks/endpoint_list.html",
+        "webhooks/endpoint_list.html",
         {"form": form, "endpoints": _endpoints(request), "created": created, "secret": secret},
         status=422 if request.method == "POST" and secret is None else 200,
     )
@@ -53,7 +53,7 @@ def endpoint_detail(request, uid):
     require_perm(request.user, "webhooks.manage")
     endpoint = get_object_or_404(_endpoints(request), uid=uid)
     deliveries = endpoint.deliveries.order_by("-created_at", "-pk")[:50]
-    return render(request, "www/webhooks/endpoint_detail.html", {"endpoint": endpoint, "deliveries": deliveries})
+    return render(request, "webhooks/endpoint_detail.html", {"endpoint": endpoint, "deliveries": deliveries})
 
 
 @login_required

@@ -31,7 +31,7 @@ def projects():
 
 def _home(client, organization, role=MembershipRole.MEMBER):
     client.force_login(MembershipFactory(organization=organization, role=role).user)
-    response = client.get(reverse("www:home"))
+    response = client.get(reverse("dashboard:home"))
     # The dossier section (funding applications) is tested with the dossiers; here, the project sections.
     sections = [s for s in response.context["sections"] if s.key != "dossiers"]
     return response, {s.key: [p.name for p in s.projects or []] for s in sections}

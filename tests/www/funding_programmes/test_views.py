@@ -239,7 +239,7 @@ def test_region_operating_support_is_suggested_and_added_to_the_operating_budget
 
 def test_project_page_loads_the_block_and_lines_move_through_their_states(client, world):
     client.force_login(world.users["holder"])
-    page = client.get(reverse("www:project_detail", args=[world.project.pk])).content.decode()
+    page = client.get(reverse("projects:project_detail", args=[world.project.pk])).content.decode()
     block_url = reverse("funding_programmes:project_block", args=[world.project.pk])
     assert f'hx-get="{block_url}"' in page
     envelope = BudgetEnvelopeFactory(programme=world.loan, allocated_amount=D("100000"), label="Prêts 2026")

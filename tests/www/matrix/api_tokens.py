@@ -36,11 +36,11 @@ def _create(world):
 
 
 ROWS = [
-    ("api_tokens_list", "api_tokens:list", None, "get", None, SIGNED_IN),
+    ("api_tokens_list", "accounts:api_tokens", None, "get", None, SIGNED_IN),
     # A membership id that is not the actor's: refused for everyone (the form lists one's own memberships only).
     (
         "api_tokens_create_foreign_membership",
-        "api_tokens:list",
+        "accounts:api_tokens",
         None,
         "post",
         lambda w: {**_create(w), "membership": w["users"]["holder_b_member"].memberships.get().pk},
@@ -48,7 +48,7 @@ ROWS = [
     ),
     (
         "api_tokens_revoke",
-        "api_tokens:revoke",
+        "accounts:api_token_revoke",
         lambda w: {"uid": w["api_token"].uid},
         "post",
         lambda w: {},

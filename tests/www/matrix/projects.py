@@ -65,7 +65,7 @@ ROWS = [
     # Workflow: each move by whom the table says; lecteurs, other holders, the Région and collectivités never.
     (
         "transition_holder_starts_study",
-        "www:project_transition",
+        "projects:project_transition",
         lambda w: {"pk": w["project_a"].pk},
         "post",
         move(ProjectStage.OPPORTUNITY_STUDY),
@@ -73,7 +73,7 @@ ROWS = [
     ),
     (
         "transition_fnep_accredits",
-        "www:project_transition",
+        "projects:project_transition",
         lambda w: {"pk": w["project_a_pending"].pk},
         "post",
         move(ProjectStage.ACCREDITED),
@@ -81,7 +81,7 @@ ROWS = [
     ),
     (
         "transition_bdt_or_fnep_secure_funding",
-        "www:project_transition",
+        "projects:project_transition",
         lambda w: {"pk": w["project_a_plan"].pk},
         "post",
         move(ProjectStage.FUNDING_SECURED),
@@ -89,7 +89,7 @@ ROWS = [
     ),
     (
         "transition_abandon_with_reason",
-        "www:project_transition",
+        "projects:project_transition",
         lambda w: {"pk": w["project_a"].pk},
         "post",
         move(ProjectStage.ABANDONED, "Pas de locaux disponibles."),
@@ -97,7 +97,7 @@ ROWS = [
     ),
     (
         "transition_other_holder_project",
-        "www:project_transition",
+        "projects:project_transition",
         lambda w: {"pk": w["project_b"].pk},
         "post",
         move(ProjectStage.OPPORTUNITY_STUDY),
@@ -106,7 +106,7 @@ ROWS = [
     # Partners
     (
         "partner_add",
-        "www:project_partner_add",
+        "projects:project_partner_add",
         lambda w: {"pk": w["project_a"].pk},
         "get",
         None,
@@ -114,7 +114,7 @@ ROWS = [
     ),
     (
         "partner_add_post",
-        "www:project_partner_add",
+        "projects:project_partner_add",
         lambda w: {"pk": w["project_a"].pk},
         "post",
         partner(PartnerRole.CUSTOMER),
@@ -122,7 +122,7 @@ ROWS = [
     ),
     (
         "partner_add_post_other_holder_project",
-        "www:project_partner_add",
+        "projects:project_partner_add",
         lambda w: {"pk": w["project_b"].pk},
         "post",
         partner(PartnerRole.PATRON),
@@ -130,7 +130,7 @@ ROWS = [
     ),
     (
         "partner_remove",
-        "www:project_partner_remove",
+        "projects:project_partner_remove",
         lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_a"].pk},
         "post",
         lambda w: {},
@@ -138,7 +138,7 @@ ROWS = [
     ),
     (
         "partner_remove_other_project_partner_through_own_project",
-        "www:project_partner_remove",
+        "projects:project_partner_remove",
         lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_b"].pk},
         "post",
         lambda w: {},
@@ -146,20 +146,20 @@ ROWS = [
     ),
     (
         "partner_remove_other_holder_project",
-        "www:project_partner_remove",
+        "projects:project_partner_remove",
         lambda w: {"pk": w["project_b"].pk, "partner_id": w["partner_b"].pk},
         "post",
         lambda w: {},
         {"holder_b_member"} | FNEP,
     ),
-    # Pipeline exports (rows limited to the visible projects, see tests/www/test_projects.py)
-    ("project_export_csv", "www:project_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
-    ("project_export_xlsx", "www:project_export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
+    # Pipeline exports (rows limited to the visible projects, see tests/www/projects/test_views.py)
+    ("project_export_csv", "projects:project_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
+    ("project_export_xlsx", "projects:project_export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
     # SIRENE import: platform administrators, administrateurs of the Région or FNEP
-    ("organization_import", "www:organization_import", None, "get", None, {"platform_admin", "region_admin"}),
+    ("organization_import", "organizations:organization_import", None, "get", None, {"platform_admin", "region_admin"}),
     (
         "organization_import_post",
-        "www:organization_import",
+        "organizations:organization_import",
         None,
         "post",
         sirene_file,

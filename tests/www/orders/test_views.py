@@ -18,7 +18,15 @@ from essaim.schools.models import ProductionSchool
 from financing_engine import demo_plan
 from tests.accounts.factories import UserFactory
 from tests.learners.factories import LearnerFactory
-from tests.orders.factories import CustomerFactory, MarketPriceFactory, line, make_invoice, make_order, make_quote
+from tests.orders.factories import (
+    CustomerFactory,
+    MarketPriceFactory,
+    line,
+    make_invoice,
+    make_order,
+    make_quote,
+    school_url,
+)
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.schools.factories import RunSchoolFactory, SchoolWorkshopFactory
@@ -34,7 +42,7 @@ def login(client, organization, role=MembershipRole.ADMIN):
 
 
 def url(name, school, **kwargs):
-    return reverse(f"orders:{name}", kwargs={"school_pk": school.pk, **kwargs})
+    return school_url(name, school, **kwargs)
 
 
 def text(response):
@@ -64,10 +72,10 @@ def quote_post(customer, lines, **extra):
 def test_holder_opens_the_school_from_its_open_project_and_pages_link_both_ways(client):
     project = ProjectFactory(stage="open", name="Projet de Calais")
     login(client, project.holder)
-    detail = reverse("www:project_detail", kwargs={"pk": project.pk})
+    detail = reverse("projects:project_detail", kwargs={"pk": project.pk})
     assert "Ouvrir l'école" in client.get(detail).content.decode()
     response = client.post(
-        reverse("orders:school_open", kwargs={"project_pk": project.pk}), {"name": "École de Calais"}
+        reverse("schools:school_open", kwargs={"project_pk": project.pk}), {"name": "École de Calais"}
     )
     school = ProductionSchool.objects.get(project=project)
     assert response.status_code == 302 and response["Location"] == url("school_home", school)
@@ -75,15 +83,15 @@ def test_holder_opens_the_school_from_its_open_project_and_pages_link_both_ways(
     assert "Projet de Calais" in page and "Capacité d'accueil" in page and "12 jeunes" in page
     assert url("school_home", school) in client.get(detail).content.decode()
     # « Mon école » leads there.
-    assert client.get(reverse("orders:my_school"))["Location"] == url("school_home", school)
-    assert "Mon école" in client.get(reverse("www:home")).content.decode()
+    assert client.get(reverse("schools:my_school"))["Location"] == url("school_home", school)
+    assert "Mon école" in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_a_reader_cannot_open_the_school(client):
     project = ProjectFactory(stage="open")
     login(client, project.holder, MembershipRole.READER)
     assert (
-        client.post(reverse("orders:school_open", kwargs={"project_pk": project.pk}), {"name": "X"}).status_code == 403
+        client.post(reverse("schools:school_open", kwargs={"project_pk": project.pk}), {"name": "X"}).status_code == 403
     )
     assert not ProductionSchool.objects.exists()
 
@@ -93,10 +101,10 @@ def test_the_project_page_offers_the_opening_only_to_whom_the_view_allows(client
     project = ProjectFactory(stage="open")
     admin = UserFactory(platform_admin=True)
     client.force_login(admin)
-    detail = client.get(reverse("www:project_detail", kwargs={"pk": project.pk}))
+    detail = client.get(reverse("projects:project_detail", kwargs={"pk": project.pk}))
     assert detail.status_code == 200 and "Ouvrir l'école" not in detail.content.decode()
     assert (
-        client.post(reverse("orders:school_open", kwargs={"project_pk": project.pk}), {"name": "X"}).status_code == 403
+        client.post(reverse("schools:school_open", kwargs={"project_pk": project.pk}), {"name": "X"}).status_code == 403
     )
 
 
@@ -355,7 +363,7 @@ def test_overdue_invoices_and_expired_quotes_are_flagged(client):
 def test_public_school_card_links_to_the_structure_for_those_who_may_see_it(client):
     school = RunSchoolFactory()
     login(client, school.organization)
-    detail = reverse("www:school_detail", kwargs={"pk": school.pk})
+    detail = reverse("schools:school_detail", kwargs={"pk": school.pk})
     assert url("school_home", school) in client.get(detail).content.decode()
     login(client, OrganizationFactory(kind="company"))
     assert url("school_home", school) not in client.get(detail).content.decode()
@@ -378,14 +386,14 @@ def test_pages_render_every_variable(client):
         url("invoice_detail", school, pk=draft.pk),
         url("work_order_create", school, order_pk=order.pk),
         url("school_identity_edit", school),
-        reverse("orders:my_school"),
+        reverse("schools:my_school"),
     ]
     for page in pages:
         response = client.get(page, follow=True)
         assert response.status_code == 200, page
         assert "INVALID_TEMPLATE_VARIABLE" not in response.content.decode(), page
     client.force_login(MembershipFactory(organization=OrganizationFactory(), role=MembershipRole.ADMIN).user)
-    assert "INVALID_TEMPLATE_VARIABLE" not in client.get(reverse("orders:my_school")).content.decode()
+    assert "INVALID_TEMPLATE_VARIABLE" not in client.get(reverse("schools:my_school")).content.decode()
     assert user
 
 

@@ -47,7 +47,7 @@ def _names(response):
 
 def test_filters_by_territory_trade_and_role(client, world):
     client.force_login(world["region"])
-    url = reverse("www:organization_list")
+    url = reverse("organizations:organization_list")
     assert _names(client.get(url, {"department": "80"})) == [
         "Porteur B",
         "Scierie picarde",
@@ -62,14 +62,14 @@ def test_filters_by_territory_trade_and_role(client, world):
 def test_role_filter_only_looks_at_visible_projects(client, world):
     """A holder filtering on « mécène » finds its own mécènes, never the other holder's."""
     client.force_login(world["user_a"])
-    response = client.get(reverse("www:organization_list"), {"role": PartnerRole.PATRON})
+    response = client.get(reverse("organizations:organization_list"), {"role": PartnerRole.PATRON})
     assert _names(response) == ["Aciéries"]
     assert "Projet B" not in response.content.decode()
 
 
 def test_map_shows_points_with_names(client, world):
     client.force_login(world["region"])
-    page = client.get(reverse("www:organization_list"), {"kind": OrganizationKind.COMPANY}).content.decode()
+    page = client.get(reverse("organizations:organization_list"), {"kind": OrganizationKind.COMPANY}).content.decode()
     assert "<svg" in page
     assert "Dunkerque : 1 organisation(s) — Aciéries" in page
 
@@ -77,20 +77,20 @@ def test_map_shows_points_with_names(client, world):
 def test_directory_query_count_does_not_grow(client, world, django_assert_max_num_queries):
     client.force_login(world["region"])
     with django_assert_max_num_queries(20) as small:
-        client.get(reverse("www:organization_list"))
+        client.get(reverse("organizations:organization_list"))
     for index in range(30):
         company = OrganizationFactory(
             name=f"Entreprise {index}", kind=OrganizationKind.COMPANY, commune=CommuneFactory()
         )
         ProjectPartnerFactory(organization=company)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(reverse("www:organization_list"))
+        client.get(reverse("organizations:organization_list"))
 
 
 def test_sirene_upload_by_region_admin(client, world):
     CommuneFactory(code="59183")
     client.force_login(world["region"])
-    url = reverse("www:organization_import")
+    url = reverse("organizations:organization_import")
     upload = SimpleUploadedFile("stock.csv", SAMPLE.read_bytes(), content_type="text/csv")
     response = client.post(url, {"file": upload, "dry_run": "on"})
     assert "Vérification terminée, rien n'est enregistré." in response.content.decode()
@@ -105,4 +105,4 @@ def test_sirene_upload_by_region_admin(client, world):
 
 def test_sirene_upload_refused_to_non_admins(client, world):
     client.force_login(world["fnep_member"])
-    assert client.get(reverse("www:organization_import")).status_code == 403
+    assert client.get(reverse("organizations:organization_import")).status_code == 403

@@ -45,7 +45,7 @@ def _projects(n, **kwargs):
         ProjectTransition.objects.create(project=project, from_stage="", to_stage=project.stage)
 
 
-@pytest.mark.parametrize("view", ["www:project_list", "www:home"])
+@pytest.mark.parametrize("view", ["projects:project_list", "dashboard:home"])
 def test_list_pages_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries, view):
     """Session, user, memberships + the view's own queries, whatever the number of projects."""
     client.force_login(world["region"])
@@ -62,16 +62,16 @@ def test_export_query_count_does_not_grow_with_rows(client, world, django_assert
     client.force_login(world["region"])
     _projects(3)
     with django_assert_max_num_queries(10) as small:
-        client.get(reverse("www:project_export", kwargs={"fmt": fmt}))
+        client.get(reverse("projects:project_export", kwargs={"fmt": fmt}))
     _projects(30)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(reverse("www:project_export", kwargs={"fmt": fmt}))
+        client.get(reverse("projects:project_export", kwargs={"fmt": fmt}))
 
 
 def test_pipeline_late_filter(client, world):
     late = ProjectFactory(name="Projet en retard", stage="funding_secured", target_opening_date=dt.date(2020, 9, 1))
     client.force_login(world["region"])
-    page = client.get(reverse("www:project_list"), {"late": "on"}).content.decode()
+    page = client.get(reverse("projects:project_list"), {"late": "on"}).content.decode()
     assert "Projet en retard" in page and "Projet A" not in page
     assert "en retard</span>" in page
     assert late.pk
@@ -88,7 +88,7 @@ def test_csv_export_is_the_filtered_list_in_french_formats(client, world):
     world["project_a"].save()
     ProjectFactory(name="Autre étape", stage="accredited")
     client.force_login(world["region"])
-    response = client.get(reverse("www:project_export", kwargs={"fmt": "csv"}), {"stage": "idea"})
+    response = client.get(reverse("projects:project_export", kwargs={"fmt": "csv"}), {"stage": "idea"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="projets-ecoles-de-production-')
     header, *rows = _csv_rows(response)
@@ -105,7 +105,7 @@ def test_xlsx_export_keeps_types(client, world):
     world["project_a"].target_opening_date = dt.date(2027, 9, 1)
     world["project_a"].save()
     client.force_login(world["region"])
-    response = client.get(reverse("www:project_export", kwargs={"fmt": "xlsx"}), {"q": "Projet A"})
+    response = client.get(reverse("projects:project_export", kwargs={"fmt": "xlsx"}), {"q": "Projet A"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
@@ -117,13 +117,13 @@ def test_xlsx_export_keeps_types(client, world):
 
 def test_unknown_export_format_is_404(client, world):
     client.force_login(world["region"])
-    assert client.get(reverse("www:project_export", kwargs={"fmt": "pdf"})).status_code == 404
+    assert client.get(reverse("projects:project_export", kwargs={"fmt": "pdf"})).status_code == 404
 
 
 def test_holder_exports_only_its_projects(client, world):
     client.force_login(world["user_a"])
     for fmt in ("csv", "xlsx"):
-        content = client.get(reverse("www:project_export", kwargs={"fmt": fmt})).content
+        content = client.get(reverse("projects:project_export", kwargs={"fmt": fmt})).content
         text = (
             content.decode("utf-8-sig")
             if fmt == "csv"
@@ -135,11 +135,11 @@ def test_holder_exports_only_its_projects(client, world):
 def test_detail_shows_timeline_stepper_and_moves(client, world):
     client.force_login(world["user_a"])
     response = client.post(
-        reverse("www:project_transition", kwargs={"pk": world["project_a"].pk}),
+        reverse("projects:project_transition", kwargs={"pk": world["project_a"].pk}),
         {"move-to_stage": "opportunity_study", "move-comment": "Étude confiée à la CCI."},
     )
     assert response.status_code == 302
-    page = client.get(reverse("www:project_detail", kwargs={"pk": world["project_a"].pk})).content.decode()
+    page = client.get(reverse("projects:project_detail", kwargs={"pk": world["project_a"].pk})).content.decode()
     assert "Chronologie des étapes" in page
     assert "Étude confiée à la CCI." in page
     assert 'aria-current="step"' in page
@@ -150,7 +150,7 @@ def test_detail_shows_timeline_stepper_and_moves(client, world):
 def test_abandon_without_reason_shows_the_error_and_changes_nothing(client, world):
     client.force_login(world["user_a"])
     response = client.post(
-        reverse("www:project_transition", kwargs={"pk": world["project_a"].pk}),
+        reverse("projects:project_transition", kwargs={"pk": world["project_a"].pk}),
         {"move-to_stage": "abandoned", "move-comment": ""},
     )
     assert response.status_code == 200
@@ -166,13 +166,13 @@ def test_late_project_page_says_why(client, world):
         target_opening_date=timezone.localdate() - dt.timedelta(days=3),
     )
     client.force_login(world["user_a"])
-    page = client.get(reverse("www:project_detail", kwargs={"pk": project.pk})).content.decode()
+    page = client.get(reverse("projects:project_detail", kwargs={"pk": project.pk})).content.decode()
     assert "La date d&#x27;ouverture visée est dépassée." in page
 
 
 def test_partners_are_added_and_removed_with_history(client, world):
     client.force_login(world["user_a"])
-    url = reverse("www:project_partner_add", kwargs={"pk": world["project_a"].pk})
+    url = reverse("projects:project_partner_add", kwargs={"pk": world["project_a"].pk})
     page = client.get(url, {"q": "Aciéries"}).content.decode()
     assert "Aciéries du Littoral" in page and "Porteur A —" not in page  # the holder is not offered
     response = client.post(url, {"organization": world["company"].uid, "role": PartnerRole.PATRON, "comment": "Acier"})
@@ -180,7 +180,9 @@ def test_partners_are_added_and_removed_with_history(client, world):
     again = client.post(url, {"organization": world["company"].uid, "role": PartnerRole.PATRON})
     assert "déjà ce rôle" in again.content.decode()
     partner = ProjectPartner.objects.get()
-    client.post(reverse("www:project_partner_remove", kwargs={"pk": world["project_a"].pk, "partner_id": partner.pk}))
+    client.post(
+        reverse("projects:project_partner_remove", kwargs={"pk": world["project_a"].pk, "partner_id": partner.pk})
+    )
     assert not ProjectPartner.objects.exists()
     history = ProjectPartner.history.order_by("history_date")
     assert [h.history_type for h in history] == ["+", "-"]
@@ -193,16 +195,18 @@ def test_holder_cannot_reach_another_holders_project_by_id(client, world):
     other_partner = ProjectPartnerFactory(project=other, organization=world["company"])
     client.force_login(world["user_a"])
     urls = [
-        ("get", reverse("www:project_detail", kwargs={"pk": other.pk})),
-        ("get", reverse("www:project_edit", kwargs={"pk": other.pk})),
-        ("post", reverse("www:project_edit", kwargs={"pk": other.pk})),
-        ("post", reverse("www:project_transition", kwargs={"pk": other.pk})),
-        ("get", reverse("www:project_partner_add", kwargs={"pk": other.pk})),
-        ("post", reverse("www:project_partner_add", kwargs={"pk": other.pk})),
-        ("post", reverse("www:project_partner_remove", kwargs={"pk": other.pk, "partner_id": other_partner.pk})),
+        ("get", reverse("projects:project_detail", kwargs={"pk": other.pk})),
+        ("get", reverse("projects:project_edit", kwargs={"pk": other.pk})),
+        ("post", reverse("projects:project_edit", kwargs={"pk": other.pk})),
+        ("post", reverse("projects:project_transition", kwargs={"pk": other.pk})),
+        ("get", reverse("projects:project_partner_add", kwargs={"pk": other.pk})),
+        ("post", reverse("projects:project_partner_add", kwargs={"pk": other.pk})),
+        ("post", reverse("projects:project_partner_remove", kwargs={"pk": other.pk, "partner_id": other_partner.pk})),
         (
             "post",
-            reverse("www:project_partner_remove", kwargs={"pk": world["project_a"].pk, "partner_id": other_partner.pk}),
+            reverse(
+                "projects:project_partner_remove", kwargs={"pk": world["project_a"].pk, "partner_id": other_partner.pk}
+            ),
         ),
     ]
     for method, url in urls:
@@ -211,7 +215,9 @@ def test_holder_cannot_reach_another_holders_project_by_id(client, world):
     other.refresh_from_db()
     assert other.stage == ProjectStage.IDEA
     assert ProjectPartner.objects.filter(pk=other_partner.pk).exists()
-    for view in ("www:project_list", "www:home", "www:organization_list"):
+    for view in ("projects:project_list", "dashboard:home", "organizations:organization_list"):
         assert "Projet B" not in client.get(reverse(view)).content.decode()
-    page = client.get(reverse("www:organization_detail", kwargs={"uid": world["company"].uid})).content.decode()
+    page = client.get(
+        reverse("organizations:organization_detail", kwargs={"uid": world["company"].uid})
+    ).content.decode()
     assert "Projet B" not in page

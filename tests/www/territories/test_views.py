@@ -118,7 +118,7 @@ def test_anonymous_user_is_redirected_to_login(client, territories, name):
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("www:login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize("name", list(MAX_QUERIES))

@@ -1,0 +1,102 @@
+"""Scoring profiles: list, detail, creation and edition."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from essaim.analysis import services
+from essaim.analysis.enums import Direction
+from essaim.analysis.models import ScoringProfile
+from essaim.organizations.permissions import current_organization
+from essaim.www.analysis.forms import ScoringProfileForm
+from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
+
+
+@login_required
+@require_GET
+def profile_list(request):
+    """The profiles the user may use: shared ones and their organisation's."""
+    require_perm(request.user, "analysis.use")
+    profiles = ScoringProfile.objects.visible_to(request.user).select_related("owner")
+    catalogue = services.indicator_catalogue()
+    rows = [
+        {
+            "profile": profile,
+            "weights": [
+                (catalogue[code].label if code in catalogue else code, weight)
+                for code, weight in profile.positive_weights.items()
+            ],
+            "can_change": has_perm(request.user, "analysis.change_profile", profile),
+        }
+        for profile in profiles
+    ]
+    return render(
+        request,
+        "analysis/profile_list.html",
+        {"rows": rows, "can_add": has_perm(request.user, "analysis.add_profile")},
+    )
+
+
+@login_required
+@require_GET
+def profile_detail(request, pk):
+    """A profile: its weights (with the indicators' sources), normalisation, penalty and history."""
+    require_perm(request.user, "analysis.use")
+    profile = get_visible_or_404(ScoringProfile, request.user, pk=pk)
+    catalogue = services.indicator_catalogue()
+    weights = []
+    for code, weight in profile.positive_weights.items():
+        info = catalogue.get(code)
+        weights.append(
+            {
+                "code": code,
+                "info": info,
+                "weight": weight,
+                "share": weight / profile.weight_total if profile.weight_total else None,
+                "direction": Direction(services.effective_direction(profile, info)).label if info else "—",
+                "is_override": code in (profile.directions or {}),
+            }
+        )
+    return render(
+        request,
+        "analysis/profile_detail.html",
+        {
+            "profile": profile,
+            "weights": weights,
+            "can_change": has_perm(request.user, "analysis.change_profile", profile),
+            "history": profile.history.select_related("history_user").order_by("-history_date")[:10],
+        },
+    )
+
+
+def _profile_form(request, profile):
+    catalogue = services.indicator_catalogue()
+    form = ScoringProfileForm(request.POST or None, instance=profile, catalogue=catalogue)
+    if request.method == "POST" and form.is_valid():
+        profile = services.scoring_profile_save(
+            profile=form.instance, owner=current_organization(request.user), user=request.user
+        )
+        messages.success(request, f"Profil « {profile.name} » enregistré.")
+        return redirect("analysis:profile_detail", pk=profile.pk)
+    return render(request, "analysis/profile_form.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_create(request):
+    """A new profile, owned by the organisation the user acts for (Région, Banque des Territoires)."""
+    require_perm(request.user, "analysis.add_profile")
+    return _profile_form(request, ScoringProfile())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, pk):
+    """Edit a profile of one's own organisation (every version is kept)."""
+    require_perm(request.user, "analysis.use")
+    profile = get_visible_or_404(ScoringProfile, request.user, pk=pk)
+    require_perm(request.user, "analysis.change_profile", profile)
+    return _profile_form(request, profile)

@@ -1,0 +1,205 @@
+"""Site selection: where to open the next schools, on a map with the answer explained, export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from essaim.analysis import services
+from essaim.analysis.enums import Level
+from essaim.common.exports import csv_response, xlsx_response
+from essaim.common.formats import format_number
+from essaim.www.analysis import maps
+from essaim.www.analysis.forms import SitesForm
+from essaim.www.analysis.views.common import _column, _features
+from essaim.www.permissions import require_perm
+
+SITES_RESULTS_ID = "sites-results"
+
+
+def _sites_context(request):
+    require_perm(request.user, "analysis.use")
+    measures = services.demand_measures()
+    submitted = "trade" in request.GET
+    form = SitesForm(request.GET if submitted else None, measures=measures)
+    context = {"form": form, "results_id": SITES_RESULTS_ID, "run": None, "error": None}
+    if not submitted or not form.is_valid():
+        return context
+    data = form.cleaned_data
+    try:
+        run = services.sites_run(
+            trade=data["trade"],
+            k=data["k"],
+            radius_km=data["radius_km"],
+            measure=data["measure"],
+            road_factor=data["road_factor"],
+            time_limit_s=float(data["time_limit_s"]),
+            min_population=data["min_population"],
+        )
+    except services.AnalysisError as error:
+        context["error"] = str(error)
+        return context
+    from urllib.parse import urlencode
+
+    context |= {
+        "run": run,
+        "answers": [_answer(run, run.comparison.exact, "exact"), _answer(run, run.comparison.greedy, "greedy")],
+        "map": _sites_map(run),
+        "query": urlencode({k: v for k, v in request.GET.items() if k in form.fields}),
+    }
+    return context
+
+
+def _answer(run: services.SitesRun, selection, kind: str) -> dict:
+    comparison = run.comparison
+    sites = [
+        {
+            "order": site.order,
+            "code": site.code,
+            "name": run.communes[site.code].name,
+            "url": reverse("territories:commune_detail", kwargs={"code": site.code}),
+            "marginal_gain": site.marginal_gain,
+            "removal_loss": site.removal_loss,
+        }
+        for site in selection.sites
+    ]
+    coverable = comparison.coverable_demand
+    return {
+        "kind": kind,
+        "title": "Solution exacte (programmation linéaire en nombres entiers)"
+        if kind == "exact"
+        else "Solution gloutonne (heuristique)",
+        "method": "HiGHS, scipy.optimize.milp" if kind == "exact" else "ajout pas à pas du site au plus fort gain",
+        "selection": selection,
+        "status_label": selection.status.label_fr,
+        "sites": sites,
+        "covered": selection.covered_demand,
+        "share_of_coverable": selection.covered_demand / coverable if coverable else None,
+        "upper_bound": selection.upper_bound,
+        "gap": selection.gap,
+    }
+
+
+def _sites_map(run: services.SitesRun) -> maps.Map | None:
+    straight = run.radius_km / run.road_factor
+    exact_codes = set(run.comparison.exact.codes)
+    points = [
+        maps.Point(
+            s.lat,
+            s.lon,
+            f"École de production existante : {s.name} ({s.commune_name})",
+            "school",
+        )
+        for s in run.schools
+    ]
+    for site in run.comparison.exact.sites:
+        place = run.communes[site.code]
+        points.append(
+            maps.Point(
+                place.lat,
+                place.lon,
+                f"Site proposé n° {site.order} (solution exacte) : {place.name}, "
+                f"+{format_number(site.marginal_gain)} jeunes",
+                "site",
+                label=str(site.order),
+                radius_km=straight,
+            )
+        )
+    for site in run.comparison.greedy.sites:
+        if site.code in exact_codes:
+            continue
+        place = run.communes[site.code]
+        points.append(
+            maps.Point(place.lat, place.lon, f"Site de la solution gloutonne seulement : {place.name}", "greedy")
+        )
+    drawing = maps.render(
+        _features(Level.EPCI),
+        fill_for=lambda f: "#eef1f5",
+        title_for=lambda f: f.name,
+        label=f"Carte des sites proposés pour le métier {run.trade.name}",
+        points=points,
+        road_factor=run.road_factor,
+    )
+    if not drawing:
+        return None
+    legend = [
+        maps.LegendItem(label="site proposé (solution exacte), numéroté dans l'ordre des gains", symbol="site"),
+        maps.LegendItem(
+            label=f"zone de recrutement : {format_number(run.radius_km)} km par la route "
+            f"(≈ {format_number(straight, 1)} km à vol d'oiseau)",
+            symbol="radius",
+        ),
+        maps.LegendItem(label=f"école de production existante ({run.trade.name})", symbol="school"),
+    ]
+    if set(run.comparison.greedy.codes) - exact_codes:
+        legend.append(maps.LegendItem(label="site retenu par la seule solution gloutonne", symbol="greedy"))
+    return maps.Map(svg=maps.safe(drawing), title=f"Sites proposés — {run.trade.name}", legend=legend)
+
+
+@login_required
+@require_GET
+def sites(request):
+    """Site selection: k communes for new schools of a trade, exact and greedy answers side by side."""
+    context = _sites_context(request)
+    if request.htmx and request.htmx.target == SITES_RESULTS_ID:
+        return render(request, "analysis/_sites_results.html", context)
+    return render(request, "analysis/sites.html", context)
+
+
+@login_required
+@require_GET
+def sites_export(request, fmt):
+    """The two answers as shown (same inputs), as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    context = _sites_context(request)
+    run = context["run"]
+    if run is None:
+        messages.error(request, context["error"] or "Paramètres invalides : rien à exporter.")
+        return redirect("analysis:sites")
+    columns = [
+        _column("Méthode", None, 24),
+        _column("Statut", None, 40),
+        _column("Ordre", 0, 8),
+        _column("Code commune (INSEE)", None, 12),
+        _column("Commune", None, 30),
+        _column("Gain marginal (demande)", 1, 14),
+        _column("Perte si retirée (demande)", 1, 14),
+    ]
+    rows = []
+    for answer in context["answers"]:
+        method = "exacte (MILP)" if answer["kind"] == "exact" else "gloutonne"
+        for site in answer["sites"]:
+            rows.append(
+                [method, answer["status_label"], site["order"], site["code"], site["name"]]
+                + [site["marginal_gain"], site["removal_loss"]]
+            )
+    comparison = run.comparison
+    parameters = [
+        ("Métier", run.trade.name),
+        ("Nombre d'écoles", str(run.k)),
+        ("Rayon (km par la route)", format_number(run.radius_km, 1)),
+        ("Facteur routier", format_number(run.road_factor, 2)),
+        ("Jeunes à couvrir", run.measure_label),
+        ("Temps de calcul maximal (s)", format_number(run.time_limit_s)),
+        ("Population minimale des sites", format_number(run.min_population) if run.min_population else "aucune"),
+        ("Demande totale", format_number(comparison.total_demand)),
+        ("Demande déjà desservie par une école du métier", format_number(comparison.demand_served_by_existing)),
+        ("Demande atteignable par au moins un site", format_number(comparison.coverable_demand)),
+    ]
+    for answer in context["answers"]:
+        parameters.append(
+            (
+                answer["title"],
+                f"demande couverte {format_number(answer['covered'])} ; {answer['status_label']}"
+                + (f" ; écart {format_number((answer['gap'] or 0) * 100, 2)} %" if answer["gap"] is not None else ""),
+            )
+        )
+    stem = f"sites-{run.trade.slug}-k{run.k}"
+    if fmt == "csv":
+        return csv_response(rows, columns, filename_stem=stem)
+    return xlsx_response(rows, columns, filename_stem=stem, title="Sites", parameters=parameters)

@@ -1,0 +1,28 @@
+"""Helpers shared by the dossiers' pages: back to the dossier, errors as messages, file downloads."""
+
+import io
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+def _back(application, anchor=""):
+    return redirect(reverse("funding_applications:detail", kwargs={"pk": application.pk}) + anchor)
+
+
+def _error(request, error):
+    for message in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, message)
+
+
+def _attachment(field_file, filename, content_type):
+    """Serve a stored file as a download. Files are 20 MB at most, so they are read in memory and the
+    file is closed at once (nothing left open if the client goes away before the end)."""
+    with field_file.open("rb") as stored:
+        content = io.BytesIO(stored.read())
+    response = FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,232 @@
+"""The dossiers' list (and the home page's « à instruire » section), creation, the dossier page, its
+workflow actions and disbursements."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from essaim.funding_applications import services
+from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, ExpertRequestStatus
+from essaim.funding_applications.models import FundingApplication, RequiredDocumentKind
+from essaim.funding_applications.workflow import DECISION_TRANSITIONS, TRANSITIONS_BY_NAME, available_transitions
+from essaim.organizations.enums import OrganizationKind
+from essaim.www.dashboard.sections import SECTION_LIMIT, HomeSection, register_section_provider
+from essaim.www.funding_applications.forms import (
+    ApplicationCreateForm,
+    ApplicationFilterForm,
+    DisbursementForm,
+    DocumentUploadForm,
+    ExpertRequestForm,
+    MessageForm,
+    NoteForm,
+    TransitionForm,
+)
+from essaim.www.funding_applications.views.common import _back, _error
+from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
+
+PAGE_SIZE = 50
+
+
+S = ApplicationState
+
+
+# Per kind of organisation: the list's title and the states in which the dossier awaits its action.
+LIST_SECTIONS = {
+    OrganizationKind.PROJECT_HOLDER: ("Mes dossiers", [S.DRAFT, S.COMPLETION_REQUESTED]),
+    OrganizationKind.FEDERATION: ("À valider", [S.SUBMITTED_TO_FNEP, S.FNEP_VALIDATED]),
+    OrganizationKind.BANQUE_DES_TERRITOIRES: ("À instruire", [S.DEPOSITED, S.IN_REVIEW, S.GRANTED]),
+    OrganizationKind.OTHER_FUNDER: ("À instruire", [S.DEPOSITED, S.IN_REVIEW, S.GRANTED]),
+    OrganizationKind.REGION: ("Dossiers de financement", [S.DEPOSITED, S.IN_REVIEW, S.GRANTED]),
+    OrganizationKind.COLLECTIVITE: ("Dossiers de financement", [S.DEPOSITED, S.IN_REVIEW, S.GRANTED]),
+}
+
+
+def todo_applications(applications, organization, todo_states):
+    """The dossiers awaiting the acting organisation: in its « to do » states and, for a funder,
+    addressed to it (the list page and the home page show the same ones)."""
+    todo = applications.filter(state__in=todo_states)
+    if organization.kind in FUNDER_KINDS and organization.kind != OrganizationKind.PROJECT_HOLDER:
+        todo = todo.filter(funder=organization)
+    return todo
+
+
+@register_section_provider
+def application_home_sections(request):
+    """Home page: the dossiers that wait for the acting organisation (« à valider » for FNEP,
+    « à instruire » for a funder, the holder's drafts and dossiers to complete)."""
+    organization = request.current_organization
+    if organization is None or organization.kind not in LIST_SECTIONS:
+        return []
+    title, todo_states = LIST_SECTIONS[organization.kind]
+    todo = todo_applications(
+        FundingApplication.objects.visible_to(request.user).with_list_data(), organization, todo_states
+    )
+    return [
+        HomeSection(
+            key="dossiers",
+            title=f"Dossiers — {title.lower()}",
+            template="funding_applications/_home_section.html",
+            more_url=reverse("funding_applications:list"),
+            extra={"applications": list(todo[:SECTION_LIMIT])},
+            empty_text="Aucun dossier en attente.",
+        )
+    ]
+
+
+@login_required
+@require_GET
+def application_list(request):
+    organization = request.current_organization
+    title, todo_states = LIST_SECTIONS.get(organization.kind if organization else None, ("Dossiers de financement", []))
+    applications = FundingApplication.objects.visible_to(request.user).with_list_data()
+    form = ApplicationFilterForm(request.GET or None)
+    if form.is_valid():
+        if state := form.cleaned_data["state"]:
+            applications = applications.filter(state=state)
+        if funder := form.cleaned_data["funder"]:
+            applications = applications.filter(funder=funder)
+        if department := form.cleaned_data["department"]:
+            applications = applications.filter(project__commune__department=department)
+    todo = list(todo_applications(applications, organization, todo_states)[:PAGE_SIZE]) if todo_states else []
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding_applications/list.html",
+        {
+            "title": title,
+            "form": form,
+            "todo": todo,
+            "page": page,
+            "can_create": has_perm(request.user, "funding_applications.add_application"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request):
+    require_perm(request.user, "funding_applications.add_application")
+    initial = {}
+    if project_id := request.GET.get("projet"):
+        initial["project"] = project_id
+    form = ApplicationCreateForm(request.POST or None, user=request.user, initial=initial)
+    posted_project = request.POST.get("project")
+    if (
+        posted_project
+        and not form.fields["project"].queryset.filter(pk=posted_project if posted_project.isdigit() else None).exists()
+    ):
+        raise Http404  # another organisation's project: not found, as everywhere
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.funding_application_create(by=request.user, **form.cleaned_data)
+        except (services.ApplicationError, ValidationError) as error:
+            _error(request, error)
+        else:
+            messages.success(request, "Le dossier a été créé en brouillon : joignez les pièces puis soumettez-le.")
+            return _back(application)
+    return render(request, "funding_applications/create.html", {"form": form})
+
+
+def _detail_context(request, application):
+    user = request.user
+    can_view_notes = has_perm(user, "funding_applications.view_private_notes", application)
+    can_view_messages = has_perm(user, "funding_applications.view_messages", application)
+    can_view_experts = has_perm(user, "funding_applications.view_expert_requests", application)
+    transitions = available_transitions(user, application)
+    documents = list(application.documents.select_related("kind", "uploaded_by"))
+    present_kinds = {document.kind_id for document in documents}
+    kinds = list(RequiredDocumentKind.objects.all())
+    checklist = [
+        {"kind": kind, "required": kind.is_required_for(application.funder.kind), "present": kind.pk in present_kinds}
+        for kind in kinds
+    ]
+    open_expert_request = application.expert_requests.filter(expert=user, status=ExpertRequestStatus.OPEN).first()
+    return {
+        "application": application,
+        "version": application.plan_version,
+        "timeline": application.transitions.select_related("by", "acting_organization"),
+        "documents": documents,
+        "checklist": checklist,
+        "can_change_documents": has_perm(user, "funding_applications.change_documents", application),
+        "upload_form": DocumentUploadForm(),
+        "can_view_messages": can_view_messages,
+        "thread": application.messages.select_related("author", "author_organization") if can_view_messages else [],
+        "can_post_message": has_perm(user, "funding_applications.post_message", application),
+        "message_form": MessageForm(),
+        "can_view_notes": can_view_notes,
+        "notes": application.review_notes.select_related("author", "author_organization") if can_view_notes else [],
+        "can_add_note": has_perm(user, "funding_applications.add_private_note", application),
+        "note_form": NoteForm(),
+        "can_view_experts": can_view_experts,
+        "expert_requests": application.expert_requests.select_related("expert", "requested_by")
+        if can_view_experts
+        else [],
+        "can_request_expert": has_perm(user, "funding_applications.request_expert_opinion", application),
+        "can_manage_experts": has_perm(user, "funding_applications.manage_expert_requests", application),
+        "expert_form": ExpertRequestForm(),
+        "open_expert_request": open_expert_request,
+        "actions": [(t, TransitionForm(transition=t)) for t in transitions if t.name not in DECISION_TRANSITIONS],
+        "decisions": [(t, TransitionForm(transition=t)) for t in transitions if t.name in DECISION_TRANSITIONS],
+        "disbursements": application.disbursements.all(),
+        "can_record_disbursement": has_perm(user, "funding_applications.record_disbursement", application),
+        "disbursement_form": DisbursementForm(),
+    }
+
+
+@login_required
+@require_GET
+def application_detail(request, pk):
+    application = get_visible_or_404(FundingApplication, request.user, pk=pk)
+    return render(request, "funding_applications/detail.html", _detail_context(request, application))
+
+
+@login_required
+@require_POST
+def application_transition(request, pk, action):
+    application = get_visible_or_404(FundingApplication, request.user, pk=pk)
+    transition = TRANSITIONS_BY_NAME.get(action)
+    if transition is None:
+        raise Http404
+    form = TransitionForm(request.POST, transition=transition)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+        return _back(application, "#actions")
+    try:
+        services.funding_application_transition(
+            application=application, by=request.user, name=transition.name, **form.cleaned_data
+        )
+    except services.ApplicationError as error:
+        _error(request, error)
+        return _back(application, "#actions")
+    messages.success(request, transition.done)
+    return _back(application)
+
+
+@login_required
+@require_POST
+def disbursement_create(request, pk):
+    application = get_visible_or_404(FundingApplication, request.user, pk=pk)
+    require_perm(request.user, "funding_applications.record_disbursement", application)
+    form = DisbursementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_application_disbursement_record(
+                application=application, by=request.user, **form.cleaned_data
+            )
+        except services.ApplicationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, "Le versement a été enregistré.")
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label} : {error}")
+    return _back(application, "#versements")

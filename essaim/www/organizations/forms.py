@@ -1,0 +1,70 @@
+from django import forms
+
+from essaim.common.validators import normalize_identifier
+from essaim.organizations.enums import MembershipRole, OrganizationKind
+from essaim.organizations.models import Membership, Organization
+from essaim.projects.enums import PartnerRole
+from essaim.territories.models import Department, Epci
+from essaim.trades.models import Trade
+
+
+class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label="Site internet", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organization
+        fields = ["name", "siren", "siret", "website", "description"]
+
+    def clean_siren(self):
+        return normalize_identifier(self.cleaned_data["siren"])
+
+    def clean_siret(self):
+        return normalize_identifier(self.cleaned_data["siret"])
+
+
+class MembershipAddForm(forms.Form):
+    email = forms.EmailField(label="Adresse e-mail")
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    role = forms.ChoiceField(label="Rôle", choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+
+
+class MembershipEditForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "is_active"]
+        labels = {"is_active": "Adhésion active"}
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom, SIREN ou SIRET.")
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous")] + list(OrganizationKind.choices))
+    role = forms.ChoiceField(
+        label="Rôle dans un projet", required=False, choices=[("", "Tous")] + list(PartnerRole.choices)
+    )
+    trade = forms.ModelChoiceField(
+        label="Métier des projets",
+        required=False,
+        queryset=Trade.objects.all(),
+        empty_label="Tous",
+        to_field_name="slug",
+    )
+    department = forms.ModelChoiceField(
+        label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous", to_field_name="code"
+    )
+    epci = forms.ModelChoiceField(
+        label="EPCI (SIREN)",
+        required=False,
+        queryset=Epci.objects.all(),
+        to_field_name="siren",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 11}),
+        error_messages={"invalid_choice": "EPCI inconnu : saisissez le SIREN d'un EPCI des Hauts-de-France."},
+    )
+
+
+class SireneImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV SIRENE (StockEtablissement)",
+        help_text="Extrait du fichier StockEtablissement de l'INSEE, en UTF-8, avec les noms de colonnes officiels.",
+    )
+    dry_run = forms.BooleanField(label="Vérifier seulement, sans rien enregistrer", required=False)

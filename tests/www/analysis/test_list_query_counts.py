@@ -1,0 +1,136 @@
+# ruff: noqa: F811  (fixtures imported from the area's tests are used as test parameters)
+"""No N+1 on the analysis pages: opportunity table and map at every level, its sensitivity fragment and
+exports, the site selection and its export, a profile's page. Each is read on the small world, then with
+clearly more territories (communes, EPCI, each with indicator values), schools and profiles, under the
+same bound. The indicator values come from the analysis tests' double of the selectors.
+
+Complements tests/www/analysis/test_views.py, whose opportunity bound is checked at one size."""
+
+import pytest
+from django.urls import reverse
+
+from essaim.analysis.models import ScoringProfile
+from essaim.schools.models import ProductionSchool
+from tests.analysis.conftest import region, region_client, selectors, small_world  # noqa: F401
+from tests.territories.factories import CommuneFactory, EpciFactory, square_contour
+
+pytestmark = pytest.mark.django_db
+
+SITES_QUERY = {
+    "trade": "usinage",
+    "k": "2",
+    "radius_km": "20",
+    "measure": "youths_15_24",
+    "road_factor": "1,3",
+    "time_limit_s": "10",
+}
+
+
+def _territories(world, fake, n, region_org):
+    """``n`` new EPCI, each with two communes (one with an usinage school), their values and a profile."""
+    start = len(fake.tables["epci"])
+    nord = world["communes"]["59001"].department
+    for index in range(start, start + n):
+        siren = f"2100{index:05d}"
+        epci = EpciFactory(siren=siren, name=f"CC Nouvelle {index}", with_contour=True)
+        fake.tables["epci"][siren] = {"neet_rate": 0.1 + index / 100, "youths_15_24": 900.0 + index, "cfa_count": 1.0}
+        fake.trade_tables["usinage"]["epci"][siren] = {"bmo_projects_per_1000": 1.0, "bmo_difficulty_rate": 0.4}
+        for offset in (0, 1):
+            code = f"59{index:02d}{offset}"
+            lon, lat = 3.0 + index / 50, 50.0 + offset / 10
+            commune = CommuneFactory(
+                code=code, name=f"Commune {index}-{offset}", epci=epci, department=nord,
+                employment_zone=world["zones"]["Z1"], population=1000 + index, longitude=lon + 0.01,
+                latitude=lat + 0.01, contour=square_contour(lon, lat, 0.02),
+            )  # fmt: skip
+            fake.tables["commune"][code] = {"neet_rate": 0.2, "youths_15_24": 300.0 + index}
+            fake.trade_tables["usinage"]["commune"][code] = {"bmo_projects_per_1000": 1.2, "bmo_difficulty_rate": 0.5}
+            fake.demand["youths_15_24"][code] = 300.0 + index
+            if offset == 0:
+                school = ProductionSchool.objects.create(
+                    name=f"École {index}", commune=commune, sources="https://exemple.fr"
+                )
+                school.trades.add(world["usinage"])
+        ScoringProfile.objects.create(
+            name=f"Profil {index}", owner=region_org, weights={"neet_rate": 1.0}, is_shared=True
+        )
+
+
+def assert_constant(client, target, params, grow, bound, django_assert_max_num_queries):
+    client.get(target, params)  # warm up the session
+    with django_assert_max_num_queries(bound) as small:
+        assert client.get(target, params).status_code == 200
+    grow()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(target, params)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("level", ["epci", "commune", "employment_zone", "department"])
+@pytest.mark.parametrize("show", ["score", "neet_rate"])
+def test_opportunity_page_at_every_level(
+    region_client,
+    small_world,
+    selectors,
+    region,
+    django_assert_max_num_queries,
+    level,
+    show,
+):
+    params = {"trade": "usinage", "level": level, "show": show, "rows": "all"}
+    response = assert_constant(
+        region_client, reverse("analysis:opportunity"), params,
+        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
+    )  # fmt: skip
+    if level in ("epci", "commune"):
+        assert len(response.context["lines"]) > 10
+
+
+def test_sensitivity_fragment(region_client, small_world, selectors, region, django_assert_max_num_queries):
+    params = {"trade": "usinage", "level": "epci", "show": "score", "rows": "all"}
+    response = assert_constant(
+        region_client, reverse("analysis:opportunity_sensitivity"), params,
+        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
+    )  # fmt: skip
+    assert len(response.context["stability_rows"]) == 13
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_opportunity_export(region_client, small_world, selectors, region, django_assert_max_num_queries, fmt):
+    params = {"trade": "usinage", "level": "commune", "show": "score", "rows": "all", "sensitivity": "1"}
+    assert_constant(
+        region_client, reverse("analysis:opportunity_export", kwargs={"fmt": fmt}), params,
+        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
+    )  # fmt: skip
+
+
+def test_sites_page(region_client, small_world, selectors, region, django_assert_max_num_queries):
+    assert_constant(
+        region_client, reverse("analysis:sites"), SITES_QUERY,
+        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_sites_export(region_client, small_world, selectors, region, django_assert_max_num_queries, fmt):
+    assert_constant(
+        region_client, reverse("analysis:sites_export", kwargs={"fmt": fmt}), SITES_QUERY,
+        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
+    )  # fmt: skip
+
+
+def test_profile_page_with_a_longer_history(
+    region_client, small_world, selectors, region, django_assert_max_num_queries
+):
+    profile = ScoringProfile.objects.create(name="Profil suivi", owner=region, weights={"neet_rate": 1.0})
+
+    def edits():
+        for index in range(12):
+            profile.description = f"Version {index}"
+            profile.save()
+
+    assert_constant(
+        region_client, reverse("analysis:profile_detail", args=[profile.pk]), {}, edits, 12,
+        django_assert_max_num_queries,
+    )  # fmt: skip

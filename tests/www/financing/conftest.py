@@ -1,0 +1,1 @@
+from tests.financing.conftest import holder_client, holder_membership, holder_user, project  # noqa: F401

@@ -1,0 +1,105 @@
+# ruff: noqa: F811  (fixtures imported from the area's tests are used as test parameters)
+"""No N+1 on a dossier's page (timeline, documents, messages, private notes, expert opinions, tranches)
+nor on the dossiers shown on the home page and in the list: each is read with a few rows, then with
+clearly more rows, under the same bound.
+
+Complements tests/www/funding_applications/test_views.py, whose list test grows drafts only."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from essaim.funding_applications import services
+from essaim.funding_applications.enums import ApplicationState as S
+from tests.funding_applications.conftest import fa  # noqa: F401  (the dossiers' small world)
+from tests.funding_applications.factories import advance, create_application
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def _conversation(application, world, n, holder):
+    """``n`` messages from each side, private notes and expert requests of the BdT (one answered)."""
+    bdt = world.users["bdt"]
+    for index in range(n):
+        services.funding_application_message_post(application=application, body=f"Question {index}", by=bdt)
+        services.funding_application_message_post(application=application, body=f"Réponse {index}", by=holder)
+        services.funding_application_note_add(application=application, body=f"Note {index}", by=bdt)
+        expert_request = services.funding_application_expert_request(
+            application=application,
+            email=f"expert-{application.pk}-{index}@exemple.fr",
+            question=f"Avis {index} ?",
+            by=bdt,
+        )
+        if index == 0:
+            services.funding_application_expert_answer(
+                expert_request=expert_request, answer="Oui.", by=expert_request.expert
+            )
+
+
+def _tranches(application, world, n):
+    for index in range(n):
+        services.funding_application_disbursement_record(
+            application=application, amount=D("1000"), paid_date=dt.date(2027, 1, 10), by=world.users["bdt"],
+            label=f"Tranche {index}",
+        )  # fmt: skip
+
+
+def _filled(application, world, n, holder):
+    advance(application, until=S.IN_REVIEW, actors=world.actors | {"holder": holder})
+    _conversation(application, world, n, holder)
+    advance(application, until=S.CONVENTION_SIGNED, actors=world.actors | {"holder": holder})
+    _tranches(application, world, n)
+    return application
+
+
+@pytest.mark.parametrize("who", ["bdt", "holder", "fnep"])
+def test_dossier_page_with_more_messages_notes_opinions_and_tranches(client, fa, django_assert_max_num_queries, who):
+    few = _filled(fa.application, fa, 1, fa.users["holder"])
+    other_holder = fa.users["other_holder"]
+    many = _filled(
+        create_application(project=fa.other_project, funder=fa.orgs["bdt"], by=other_holder), fa, 12, other_holder
+    )
+    viewers = {
+        "bdt": (fa.users["bdt"],) * 2,
+        "fnep": (fa.users["fnep"],) * 2,
+        "holder": (fa.users["holder"], other_holder),
+    }
+    first, second = viewers[who]
+    client.force_login(first)
+    client.get(reverse("funding_applications:detail", args=[few.pk]))
+    with django_assert_max_num_queries(40) as small:
+        assert client.get(reverse("funding_applications:detail", args=[few.pk])).status_code == 200
+    bound = len(small.captured_queries)  # read now: the next request clears the connection's query log
+    client.force_login(second)
+    client.get(reverse("funding_applications:detail", args=[many.pk]))
+    with django_assert_max_num_queries(bound):
+        page = client.get(reverse("funding_applications:detail", args=[many.pk])).content.decode()
+    assert "Tranche 11" in page
+    if who != "fnep":
+        assert "Réponse 11" in page
+
+
+def _dossiers_in_every_state(world, n):
+    """``n`` dossiers of project A to the BdT in each state of the path, from draft to convention signed."""
+    holder = world.users["holder"]
+    for _ in range(n):
+        for state in [S.DRAFT, S.SUBMITTED_TO_FNEP, S.FNEP_VALIDATED, S.DEPOSITED, S.IN_REVIEW, S.GRANTED]:
+            application = create_application(project=world.project, funder=world.orgs["bdt"], by=holder)
+            advance(application, until=state, actors=world.actors)
+
+
+@pytest.mark.parametrize("who", ["holder", "fnep", "bdt", "collectivite", "region"])
+@pytest.mark.parametrize("view", ["dashboard:home", "funding_applications:list"])
+def test_home_and_list_with_dossiers_in_every_state(client, fa, django_assert_max_num_queries, who, view):
+    _dossiers_in_every_state(fa, 1)
+    client.force_login(fa.users[who])
+    target = reverse(view)
+    client.get(target)
+    with django_assert_max_num_queries(20) as small:
+        assert client.get(target).status_code == 200
+    _dossiers_in_every_state(fa, 2)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(target).status_code == 200

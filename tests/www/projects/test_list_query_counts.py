@@ -1,0 +1,140 @@
+"""No N+1 on the home page's sections (every kind of organisation), on a project's page (partners,
+timeline, trades, history), an organisation's page and the account page: each is read with a few rows,
+then with clearly more rows, under the same bound.
+
+Complements tests/www/projects/test_views.py, which grows the Région's home page with projects at the
+« idée » stage only (its lists of late projects and of next openings stay empty)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from essaim.organizations.enums import CollectiviteLevel, MembershipRole, OrganizationKind
+from essaim.projects.enums import ProjectStage
+from essaim.projects.models import ProjectTransition
+from essaim.trades.models import Trade
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.projects.factories import ProjectFactory, ProjectPartnerFactory
+from tests.territories.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+LATE = {"target_opening_date": dt.date(2020, 9, 1)}
+
+
+@pytest.fixture
+def place():
+    commune = CommuneFactory(code="59183", name="Dunkerque")
+    return {"commune": commune, "holder": OrganizationFactory(name="Porteur A")}
+
+
+def _projects_at_every_stage(place, rounds):
+    """``rounds`` projects at each stage (the first round late), all in the holder's commune (visible to the
+    holder and to the EPCI), each with a partner and a logged move."""
+    for index in range(rounds):
+        for stage in ProjectStage.values:
+            project = ProjectFactory(
+                holder=place["holder"], commune=place["commune"], stage=stage, **(LATE if index % 2 == 0 else {})
+            )
+            ProjectPartnerFactory(project=project)
+            ProjectTransition.objects.create(project=project, from_stage="", to_stage=stage)
+
+
+def _organization(kind, place):
+    if kind == "holder":
+        return place["holder"]
+    if kind == "collectivite":
+        return OrganizationFactory(
+            kind=OrganizationKind.COLLECTIVITE, collectivite_level=CollectiviteLevel.EPCI, epci=place["commune"].epci
+        )
+    return OrganizationFactory(**{kind: True})
+
+
+@pytest.mark.parametrize("kind", ["holder", "fnep", "bdt", "collectivite", "region"])
+def test_home_sections_of_every_kind_of_organisation(client, place, django_assert_max_num_queries, kind):
+    client.force_login(MembershipFactory(organization=_organization(kind, place), role=MembershipRole.ADMIN).user)
+    _projects_at_every_stage(place, 1)
+    client.get(reverse("dashboard:home"))  # warm up the session
+    with django_assert_max_num_queries(18) as small:
+        assert client.get(reverse("dashboard:home")).status_code == 200
+    _projects_at_every_stage(place, 4)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("dashboard:home"))
+    shown = sum(len(section.projects or []) for section in response.context["sections"])
+    small_shown = {"holder": 1, "collectivite": 1}.get(kind, 0)
+    assert shown > small_shown  # the sections do list more projects
+
+
+@pytest.mark.parametrize("filters", [{"late": "on"}, {"stage": ProjectStage.FINANCING_PLAN}])
+def test_project_list_filtered_with_late_projects(client, place, django_assert_max_num_queries, filters):
+    client.force_login(MembershipFactory(organization=OrganizationFactory(region=True)).user)
+    _projects_at_every_stage(place, 1)
+    client.get(reverse("projects:project_list"), filters)
+    with django_assert_max_num_queries(16) as small:
+        assert client.get(reverse("projects:project_list"), filters).status_code == 200
+    _projects_at_every_stage(place, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("projects:project_list"), filters).status_code == 200
+
+
+def _filled_project(place, n):
+    """A project with ``n`` partners, moves logged by people of several organisations, trades and edits."""
+    project = ProjectFactory(holder=place["holder"], commune=place["commune"], with_trade=False)
+    for trade in Trade.objects.order_by("slug")[:n]:
+        project.trade_lines.create(trade=trade, places=12)
+    for index in range(n):
+        ProjectPartnerFactory(project=project, organization=OrganizationFactory(company=True, commune=CommuneFactory()))
+        member = MembershipFactory(organization=OrganizationFactory(fnep=True))
+        ProjectTransition.objects.create(
+            project=project, from_stage="", to_stage=ProjectStage.IDEA, by=member.user,
+            organization=member.organization, comment=f"Étape {index}",
+        )  # fmt: skip
+        project.name = f"Projet rempli {n} — version {index}"
+        project.save()
+    return project
+
+
+def test_project_detail_with_more_partners_moves_and_trades(client, place, django_assert_max_num_queries):
+    client.force_login(MembershipFactory(organization=place["holder"], role=MembershipRole.ADMIN).user)
+    few = _filled_project(place, 1)
+    client.get(reverse("projects:project_detail", args=[few.pk]))
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(reverse("projects:project_detail", args=[few.pk])).status_code == 200
+    trades = min(Trade.objects.count(), 12)
+    many = _filled_project(place, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(reverse("projects:project_detail", args=[many.pk])).content.decode()
+    assert "Étape 11" in page and trades > 1
+
+
+def test_organization_detail_with_more_members_projects_and_partnerships(client, place, django_assert_max_num_queries):
+    organization = place["holder"]
+    client.force_login(MembershipFactory(organization=organization, role=MembershipRole.ADMIN).user)
+
+    def grow(n):
+        for _ in range(n):
+            MembershipFactory(organization=organization)
+            ProjectFactory(holder=organization, commune=CommuneFactory())
+            ProjectPartnerFactory(organization=organization, project=ProjectFactory(holder=organization))
+
+    grow(1)
+    target = reverse("organizations:organization_detail", args=[organization.uid])
+    client.get(target)
+    with django_assert_max_num_queries(16) as small:
+        assert client.get(target).status_code == 200
+    grow(12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(target).status_code == 200
+
+
+def test_account_page_with_more_memberships(client, django_assert_max_num_queries):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    client.get(reverse("accounts:account"))
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(reverse("accounts:account")).status_code == 200
+    for _ in range(12):
+        MembershipFactory(user=membership.user)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("accounts:account"))
+    assert len(response.context["memberships"]) == 13

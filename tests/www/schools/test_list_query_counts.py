@@ -1,0 +1,55 @@
+"""No N+1 on the directory of écoles de production (public reference data for every signed-in user):
+the list, whatever its filters, and a school's page are read with a few rows, then with clearly more
+rows, under the same bound."""
+
+import pytest
+from django.urls import reverse
+
+from essaim.trades.models import Trade
+from tests.accounts.factories import UserFactory
+from tests.learners.factories import OpenSchoolFactory
+from tests.territories.factories import CommuneFactory, DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nord():
+    return DepartmentFactory(code="59", name="Nord")
+
+
+def _schools(nord, n):
+    """``n`` schools in Nord, each teaching every trade of the programme (so that each row lists several)."""
+    trades = list(Trade.objects.all())
+    schools = []
+    for _ in range(n):
+        school = OpenSchoolFactory(commune=CommuneFactory(department=nord))
+        school.trades.set(trades)
+        schools.append(school)
+    return schools
+
+
+@pytest.mark.parametrize("filters", [{}, {"trade": "usinage"}, {"department": "59"}])
+def test_school_list(client, nord, django_assert_max_num_queries, filters):
+    client.force_login(UserFactory())
+    _schools(nord, 2)
+    target = reverse("schools:school_list")
+    client.get(target, filters)
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(target, filters).status_code == 200
+    _schools(nord, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(target, filters)
+    assert len(response.context["schools"]) == 14
+
+
+def test_school_page_with_more_trades(client, nord, django_assert_max_num_queries):
+    client.force_login(UserFactory())
+    few = OpenSchoolFactory(commune=CommuneFactory(department=nord))
+    few.trades.set(Trade.objects.all()[:1])
+    (many,) = _schools(nord, 1)
+    assert many.trades.count() > 3
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(reverse("schools:school_detail", args=[few.pk])).status_code == 200
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("schools:school_detail", args=[many.pk])).status_code == 200

@@ -1,0 +1,133 @@
+# ruff: noqa: F811  (fixtures imported from the area's tests are used as test parameters)
+"""No N+1 on the steering dashboard's tables (objectives, funnel, timeline, map, funding, open schools'
+activity and results) nor in the steering-committee report: each is read on the programme's small world,
+then with clearly more projects, moves, funding lines, schools (some run on Essaim, with invoices and
+youths) and objectives, under the bound measured first.
+
+Complements tests/www/steering/test_dashboard.py, whose bound (23: 22 + the report jobs) is checked after
+growing only."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from essaim.funding_programmes.enums import FundingLineStatus as F
+from essaim.jobs.models import Job
+from essaim.orders import services as orders
+from essaim.orders.enums import PaymentMethod
+from essaim.projects.enums import ProjectStage as S
+from essaim.schools.models import ProductionSchool, Workshop
+from essaim.trades.models import Trade
+from tests.learners.factories import EnrolmentFactory, LearnerFactory, WorkshopFactory
+from tests.orders.factories import make_invoice
+from tests.projects.factories import ProjectFactory
+from tests.schools.factories import RunSchoolFactory
+from tests.steering.conftest import programme  # noqa: F401
+from tests.steering.factories import FundingLineFactory, ObjectiveFactory, at, backdate, move
+from tests.territories.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+ON = "2025-06-30"
+
+
+def _grow(world, n):
+    """``n`` of everything the dashboard shows, in the Nord."""
+    nord = world["departments"]["nord"]
+    usinage = Trade.objects.get(slug="usinage")
+    for index in range(n):
+        commune = CommuneFactory(department=nord)
+        project = ProjectFactory(
+            commune=commune, holder=world["orgs"]["holder"], target_opening_date=dt.date(2027, 9, 1)
+        )
+        backdate(project, at(2024, 1, 10))
+        move(project, "", S.IDEA, at(2024, 1, 10))
+        move(project, S.IDEA, S.OPPORTUNITY_STUDY, at(2024, 4, 1))
+        for funder, status in (
+            (world["orgs"]["region"], F.PAID),
+            (world["orgs"]["bdt"], F.GRANTED),
+            (world["orgs"]["nord"], F.REQUESTED),
+        ):
+            granted = Decimal(1000 + index) if status != F.REQUESTED else None
+            FundingLineFactory(
+                project=project, funder=funder, status=status, requested_amount=Decimal(2000 + index),
+                granted_amount=granted, paid_amount=granted if status == F.PAID else Decimal(0),
+                requested_date=dt.date(2024, 11, 5), decision_date=dt.date(2025, 2, 1) if granted else None,
+            )  # fmt: skip
+        school = ProductionSchool.objects.create(
+            name=f"École ajoutée {index}", commune=commune, opening_year=2020 + index % 4, sources="x"
+        )
+        Workshop.objects.create(school=school, trade=usinage, name="Usinage", capacity=12)
+        ObjectiveFactory(metric="schools_open", due_date=dt.date(2027, 12, 31))
+    for _ in range(max(1, n // 4)):
+        _run_school(nord)
+
+
+def _run_school(department):
+    """A school run on Essaim: a paid invoice and five youths (a group large enough to be shown)."""
+    school = RunSchoolFactory(commune=CommuneFactory(department=department), opening_year=2024)
+    invoice = make_invoice(school=school, issue_date=dt.date(2025, 3, 3))
+    orders.payment_record(
+        invoice=invoice, received_amount=invoice.total_ttc_amount, payment_date=dt.date(2025, 3, 10),
+        method=PaymentMethod.TRANSFER,
+    )  # fmt: skip
+    workshop = WorkshopFactory(school=school)
+    for _ in range(5):
+        EnrolmentFactory(learner=LearnerFactory(school=school, workshop=workshop))
+    return school
+
+
+@pytest.mark.parametrize("who", ["region_admin", "bdt", "nord"])
+@pytest.mark.parametrize("query", [{"date": ON}, {}])
+def test_dashboard(client, programme, django_assert_max_num_queries, who, query):
+    _run_school(programme["departments"]["nord"])
+    client.force_login(programme["users"][who])
+    target = reverse("steering:dashboard")
+    client.get(target, query)  # warm up the session
+    with django_assert_max_num_queries(23) as small:
+        assert client.get(target, query).status_code == 200
+    _grow(programme, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(target, query)
+    assert response.status_code == 200
+    assert len(response.context["overview"].schools) > 12
+
+
+@pytest.mark.parametrize("name", ["report_xlsx", "report_pdf"])
+def test_report(client, programme, django_assert_max_num_queries, name):
+    """The report is a job (run synchronously here): its queries, bookkeeping included, do not grow."""
+    _run_school(programme["departments"]["nord"])
+    client.force_login(programme["users"]["region_admin"])
+    target = f"{reverse(f'steering:{name}')}?date={ON}"
+    client.post(target)
+    with django_assert_max_num_queries(40) as small:
+        assert client.post(target).status_code == 302
+    _grow(programme, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.post(target).status_code == 302
+    assert Job.objects.filter(status="succeeded").count() == 3
+
+
+def test_dashboard_bytes_stay_bounded_as_projects_grow(client, programme):
+    """The frieze and its table come by pages of 25 projects, the map's table and the schools' activity are
+    summarised: 60 more projects (in communes that already have one) leave the page's size almost unchanged."""
+    client.force_login(programme["users"]["region_admin"])
+    target = reverse("steering:dashboard")
+    _grow(programme, 30)  # more than one page already
+    communes = list(ProductionSchool.objects.values_list("commune", flat=True)[:30])
+    small = len(client.get(target, {"date": ON}).content)
+    for index in range(60):
+        project = ProjectFactory(
+            commune_id=communes[index % len(communes)],
+            holder=programme["orgs"]["holder"],
+            name=f"Projet ajouté n°{index:03d}",
+            target_opening_date=dt.date(2027, 9, 1),
+        )
+        backdate(project, at(2024, 1, 10))
+        move(project, "", S.IDEA, at(2024, 1, 10))
+    response = client.get(target, {"date": ON})
+    assert response.context["page"].paginator.count > 90
+    big = len(response.content)
+    # Unpaginated, each project added ≈ 1,5 KB (frieze bar, table row, map table): ≈ 90 KB here.
+    assert big - small < 12_000, (small, big)
