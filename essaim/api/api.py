@@ -1,4 +1,4 @@
-"""The Essaim REST API, version 1 (django-ninja, OpenAPI 3.1; see docs/api.md and docs/decisions/0006-api.md)."""
+"""The Essaim REST API, version 1 (django-ninja, OpenAPI 3.1; see docs/api.md and docs/decisions/0007-api.md)."""
 
 from __future__ import annotations
 
