@@ -7,8 +7,11 @@ admin.site.site_title = "Essaim"
 # One include per area of the interface: essaim/www/<area>/urls.py, namespace <area>.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include(("essaim.api.urls", "api"), namespace="api")),
     path("", include("essaim.www.dashboard.urls")),
     path("", include("essaim.www.accounts.urls")),
+    path("organisations/webhooks/", include("essaim.www.webhooks.urls")),
+    path("", include("essaim.www.open_data.urls")),
     path("organisations/", include("essaim.www.organizations.urls")),
     path("projets/", include("essaim.www.projects.urls")),
     path("", include("essaim.www.schools.urls")),

@@ -61,9 +61,13 @@ INSTALLED_APPS = [
     "essaim.learners",
     "essaim.orders",
     "essaim.steering",
+    "essaim.api_tokens",
+    "essaim.webhooks",
+    "essaim.open_data",
     "essaim.demo",
-    # Interface
+    # Interfaces
     "essaim.www",
+    "essaim.api",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "essaim.organizations.middleware.current_organization_middleware",
+    "essaim.api.middleware.token_use_middleware",
     # Axes must be last: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,3 +205,10 @@ LOGGING = {
 # this many years after the youth's exit — the 12-month follow-up, then one year to report to the
 # funders (docs/learners.md, « données des mineurs »). `essaim learners purge` applies it.
 LEARNER_RETENTION_YEARS_AFTER_EXIT = int(os.environ.get("LEARNER_RETENTION_YEARS_AFTER_EXIT", "2"))
+
+# REST API (docs/api.md): requests per personal token and per period, counted in the default cache
+# (set a shared cache, e.g. CACHES with DatabaseCache, when several processes serve the platform).
+ESSAIM_API_RATE = os.environ.get("ESSAIM_API_RATE", "300/min")
+# Webhooks (docs/api.md), delivered by the task queue: an endpoint is disabled after this many
+# abandoned deliveries in a row.
+WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(os.environ.get("WEBHOOK_MAX_CONSECUTIVE_FAILURES", "5"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from essaim.www.accounts import views
+from essaim.www.accounts import api_tokens, views
 
 app_name = "accounts"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("compte/mot-de-passe/", views.password_change, name="password_change"),
     path("compte/mot-de-passe/modifie/", views.password_change_done, name="password_change_done"),
     path("compte/organisation/", views.switch_organization, name="switch_organization"),
+    # Personal API tokens (issue 18): create (the secret shown once), list, revoke.
+    path("compte/jetons/", api_tokens.token_list, name="api_tokens"),
+    path("compte/jetons/<uuid:uid>/revoquer/", api_tokens.token_revoke, name="api_token_revoke"),
 ]
