@@ -1,7 +1,6 @@
 """The steering dashboard (« Pilotage »), the steering-committee report and the objectives' forms."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -36,7 +35,6 @@ def _overview(request):
     return form, steering_overview(user=request.user, scope=scope, on=on)
 
 
-@login_required
 @require_GET
 def dashboard(request):
     form, overview = _overview(request)
@@ -62,7 +60,6 @@ def _filename(overview, extension: str) -> str:
     return f"rapport-comite-de-pilotage-{territory}-{overview.on:%Y-%m-%d}.{extension}"
 
 
-@login_required
 @require_GET
 def report_pdf(request):
     _, overview = _overview(request)
@@ -71,7 +68,6 @@ def report_pdf(request):
     return response
 
 
-@login_required
 @require_GET
 def report_xlsx(request):
     _, overview = _overview(request)
@@ -92,7 +88,6 @@ def _objective_form_page(request, form, objective=None):
     return render(request, "steering/objective_form.html", {"form": form, "objective": objective})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def objective_create(request):
     require_perm(request.user, "steering.manage_objectives")
@@ -100,7 +95,6 @@ def objective_create(request):
     return _objective_form_page(request, form)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request, pk):
     objective = get_visible_or_404(Objective, request.user, pk=pk)
@@ -109,7 +103,6 @@ def objective_edit(request, pk):
     return _objective_form_page(request, form, objective)
 
 
-@login_required
 @require_POST
 def objective_delete(request, pk):
     objective = get_visible_or_404(Objective, request.user, pk=pk)

@@ -27,6 +27,7 @@ from essaim.funding_applications.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.funding_applications.factories import PDF_BYTES, frozen_version
+from tests.www.matrix import seen
 from tests.www.matrix.actors import SIGNED_IN
 
 SEE_DEPOSITED_A = {
@@ -183,10 +184,34 @@ ROWS = [
         },
         {"holder_a_admin"},
     ),
-    ("fa_detail_in_review", "funding_applications:detail", _pk("in_review"), "get", None, SEE_DEPOSITED_A),
-    ("fa_detail_draft", "funding_applications:detail", _pk("draft"), "get", None, SEE_DRAFT_A),
-    ("fa_detail_submitted", "funding_applications:detail", _pk("submitted"), "get", None, SEE_SUBMITTED_A),
-    ("fa_detail_b", "funding_applications:detail", _pk("b"), "get", None, {"platform_admin", "holder_b_member"}),
+    (
+        "fa_detail_in_review",
+        "funding_applications:detail",
+        _pk("in_review"),
+        "get",
+        None,
+        SEE_DEPOSITED_A,
+        seen("fa.in_review"),
+    ),
+    ("fa_detail_draft", "funding_applications:detail", _pk("draft"), "get", None, SEE_DRAFT_A, seen("fa.draft")),
+    (
+        "fa_detail_submitted",
+        "funding_applications:detail",
+        _pk("submitted"),
+        "get",
+        None,
+        SEE_SUBMITTED_A,
+        seen("fa.submitted"),
+    ),
+    (
+        "fa_detail_b",
+        "funding_applications:detail",
+        _pk("b"),
+        "get",
+        None,
+        {"platform_admin", "holder_b_member"},
+        seen("fa.b"),
+    ),
     (
         "fa_submit",
         "funding_applications:transition",
@@ -194,6 +219,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"holder_a_admin"},
+        seen("fa.draft"),
     ),
     (
         "fa_request_completion",
@@ -202,6 +228,7 @@ ROWS = [
         "post",
         lambda w: {"comment": "Joindre les devis."},
         {"fnep_member"},
+        seen("fa.submitted"),
     ),
     (
         "fa_validate",
@@ -210,6 +237,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"fnep_member"},
+        seen("fa.submitted"),
     ),
     (
         "fa_deposit",
@@ -218,6 +246,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"fnep_member"},
+        seen("fa.validated"),
     ),
     (
         "fa_request_review_completion",
@@ -226,6 +255,7 @@ ROWS = [
         "post",
         lambda w: {"comment": "Préciser la trésorerie."},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_grant",
@@ -234,6 +264,7 @@ ROWS = [
         "post",
         lambda w: {"decided_amount": "120 000", "conditions": "Garantie."},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_refuse",
@@ -242,8 +273,17 @@ ROWS = [
         "post",
         lambda w: {"comment": "Trésorerie insuffisante."},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
-    ("fa_document_upload", "funding_applications:document_upload", _pk("draft"), "post", _upload, {"holder_a_admin"}),
+    (
+        "fa_document_upload",
+        "funding_applications:document_upload",
+        _pk("draft"),
+        "post",
+        _upload,
+        {"holder_a_admin"},
+        seen("fa.draft"),
+    ),
     (
         "fa_document_download",
         "funding_applications:document_download",
@@ -251,6 +291,7 @@ ROWS = [
         "get",
         None,
         SEE_DEPOSITED_A,
+        seen("fa.in_review"),
     ),
     (
         "fa_document_download_b",
@@ -259,6 +300,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "holder_b_member"},
+        seen("fa.b"),
     ),
     (
         "fa_document_delete",
@@ -267,8 +309,17 @@ ROWS = [
         "post",
         lambda w: {},
         {"holder_a_admin"},
+        seen("fa.draft"),
     ),
-    ("fa_deposit_receipt", "funding_applications:deposit_receipt", _pk("in_review"), "get", None, SEE_DEPOSITED_A),
+    (
+        "fa_deposit_receipt",
+        "funding_applications:deposit_receipt",
+        _pk("in_review"),
+        "get",
+        None,
+        SEE_DEPOSITED_A,
+        seen("fa.in_review"),
+    ),
     (
         "fa_message_create",
         "funding_applications:message_create",
@@ -276,6 +327,7 @@ ROWS = [
         "post",
         lambda w: {"body": "Bonjour"},
         {"holder_a_admin"} | REVIEWERS,
+        seen("fa.in_review"),
     ),
     (
         "fa_note_create",
@@ -284,6 +336,7 @@ ROWS = [
         "post",
         lambda w: {"body": "Note"},
         REVIEWERS,
+        seen("fa.in_review"),
     ),
     (
         "fa_expert_request_create",
@@ -292,6 +345,7 @@ ROWS = [
         "post",
         lambda w: {"email": "nouvel.expert@exemple.fr", "question": "Votre avis ?"},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_expert_request_revoke",
@@ -300,6 +354,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_expert_answer",
@@ -307,7 +362,10 @@ ROWS = [
         lambda w: {"pk": w["fa"]["in_review"].pk, "request_id": w["fa"]["open_request"].pk},
         "get",
         None,
-        set(),  # only the expert asked (not one of the matrix actors); tests/funding_applications covers them
+        set(),
+        seen(
+            "fa.in_review"
+        ),  # only the expert asked (not one of the matrix actors); tests/funding_applications covers them
     ),
     (
         "fa_expert_document_download",
@@ -316,6 +374,7 @@ ROWS = [
         "get",
         None,
         REVIEWERS,
+        seen("fa.in_review"),
     ),
     (
         "fa_disbursement_create",
@@ -324,5 +383,6 @@ ROWS = [
         "post",
         lambda w: {"amount": "40 000", "paid_date": "2027-01-15", "label": "1re tranche"},
         {"bdt_member"},
+        seen("fa.signed"),
     ),
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +18,6 @@ from essaim.www.permissions import has_perm, require_perm
 from financing_engine import PlanInputError, plan_from_dict, run_risk_analysis
 
 
-@login_required
 @require_GET
 def plan_list(request, project_pk):
     project = _get_project(request, project_pk)
@@ -40,7 +38,6 @@ def plan_list(request, project_pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, project_pk):
     project = _get_project(request, project_pk)
@@ -80,7 +77,6 @@ def _version_page(request, plan, version, *, risk=None):
     )
 
 
-@login_required
 @require_GET
 def plan_detail(request, project_pk, plan_pk):
     plan = _get_plan(request, project_pk, plan_pk)
@@ -90,14 +86,12 @@ def plan_detail(request, project_pk, plan_pk):
     return _version_page(request, plan, version)
 
 
-@login_required
 @require_GET
 def version_detail(request, project_pk, plan_pk, number):
     plan = _get_plan(request, project_pk, plan_pk)
     return _version_page(request, plan, _get_version(plan, number))
 
 
-@login_required
 @require_GET
 def version_risk(request, project_pk, plan_pk, number):
     """Run the Monte Carlo risk analysis of a version (htmx: the result block only)."""

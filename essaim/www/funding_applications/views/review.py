@@ -1,7 +1,6 @@
 """The review of a dossier: messages, private notes, experts' opinions."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,6 @@ from essaim.www.funding_applications.views.dossiers import _detail_context
 from essaim.www.permissions import get_visible_or_404, require_perm
 
 
-@login_required
 @require_POST
 def message_create(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -36,7 +34,6 @@ def message_create(request, pk):
     return _back(application, "#messages")
 
 
-@login_required
 @require_POST
 def note_create(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -50,7 +47,6 @@ def note_create(request, pk):
     return _back(application, "#notes")
 
 
-@login_required
 @require_POST
 def expert_request_create(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -72,7 +68,6 @@ def expert_request_create(request, pk):
     return _back(application, "#experts")
 
 
-@login_required
 @require_POST
 def expert_request_revoke(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -87,7 +82,6 @@ def expert_request_revoke(request, pk, request_id):
     return _back(application, "#experts")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def expert_answer(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -121,7 +115,6 @@ def expert_answer(request, pk, request_id):
     )
 
 
-@login_required
 @require_GET
 def expert_document_download(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.shortcuts import redirect, render
@@ -18,7 +17,6 @@ from essaim.www.permissions import has_perm
 STATUS_FILTERS = {"presents": "Présents", "sortis": "Sortis", "tous": "Tous"}
 
 
-@login_required
 @require_GET
 def learner_list(request, school_pk):
     school = _school_for_staff(request, school_pk)
@@ -64,7 +62,6 @@ def learner_list(request, school_pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def learner_create(request, school_pk):
     school = _school_for_staff(request, school_pk, "learners.manage_learners")
