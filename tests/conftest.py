@@ -2,6 +2,13 @@ import os
 
 import pytest
 from django.db.backends.signals import connection_created
+from hypothesis import HealthCheck, settings
+
+# Property tests never assert a timing: hypothesis' per-example deadline and its « too slow » health
+# check measure wall time, which a busy 2-core machine (or CI) stretches at random. Tests that need
+# fewer or more examples still set their own `@settings`, on top of this profile.
+settings.register_profile("essaim", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.load_profile("essaim")
 
 DB_FIXTURES = {
     "db",

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 # Every money field: ``models.DecimalField("…", **AMOUNT)``, named ``*_amount`` (euros, to the cent).
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -12,3 +14,39 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TransitionLog(models.Model):
+    """Abstract log line of a declared workflow (``essaim.common.workflow``): which action, from which
+    state to which, who (for which organisation), when it was recorded, its effective date (date d'effet:
+    when it truly happened, which may be earlier), the comment and, when a condition was overridden, the
+    written reason. Lines are written by the workflow only and never edited."""
+
+    name = models.CharField("action", max_length=40)
+    from_state = models.CharField("état de départ", max_length=30)
+    to_state = models.CharField("état d'arrivée", max_length=30)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+        help_text="Vide pour une action faite par Essaim (import, reprise de données).",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pour l'organisation",
+    )
+    recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+    effective_date = models.DateField("date d'effet", default=timezone.localdate, db_index=True)
+    comment = models.TextField("commentaire", blank=True)
+    override_reason = models.TextField("condition passée outre (raison écrite)", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["effective_date", "recorded_at", "pk"]

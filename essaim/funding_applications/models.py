@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from essaim.common.models import AMOUNT, BaseModel
@@ -273,7 +274,9 @@ class FundingApplication(BaseModel):
 
 
 class ApplicationTransition(models.Model):
-    """One change of state of a dossier: who (and for which organisation), when, from, to, why."""
+    """One change of state of a dossier (written by the workflow only): which action, who (and for which
+    organisation), when it was recorded (``at``), its effective date (date d'effet), from, to, why, and
+    the written reason when a condition was overridden."""
 
     application = models.ForeignKey(
         FundingApplication, on_delete=models.CASCADE, related_name="transitions", verbose_name="dossier"
@@ -289,13 +292,17 @@ class ApplicationTransition(models.Model):
         related_name="+",
         verbose_name="pour l'organisation",
     )
-    at = models.DateTimeField("le", auto_now_add=True)
+    at = models.DateTimeField("saisi le", auto_now_add=True)
+    effective_date = models.DateField(
+        "date d'effet", default=timezone.localdate, help_text="Le jour où l'événement a réellement eu lieu."
+    )
     comment = models.TextField("commentaire", blank=True)
+    override_reason = models.TextField("condition passée outre (raison écrite)", blank=True)
 
     class Meta:
         verbose_name = "changement d'état"
         verbose_name_plural = "changements d'état"
-        ordering = ["at", "pk"]
+        ordering = ["effective_date", "at", "pk"]
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

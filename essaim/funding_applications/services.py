@@ -13,8 +13,6 @@ from decimal import Decimal
 import rules
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +20,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from essaim.common.formats import format_euros
+from essaim.common.workflow import transition as workflow_transition
 from essaim.financing.enums import VersionStatus
-from essaim.funding_applications import notifications, receipts
+from essaim.funding_applications import notifications
 from essaim.funding_applications.documents import check_document
-from essaim.funding_applications.enums import GRANTED_STATES, ApplicationState, ExpertRequestStatus
+from essaim.funding_applications.enums import GRANTED_STATES, ExpertRequestStatus
+from essaim.funding_applications.errors import ApplicationError, ApplicationPermissionError
 from essaim.funding_applications.models import (
     ApplicationDocument,
     ApplicationMessage,
@@ -36,29 +36,14 @@ from essaim.funding_applications.models import (
     ReviewNote,
 )
 from essaim.funding_applications.permissions import is_application_funder, is_application_holder
-from essaim.funding_applications.workflow import TRANSITIONS_BY_NAME
+from essaim.funding_applications.workflow import NOT_ALLOWED, TRANSITIONS_BY_NAME
 from essaim.funding_programmes import services as funding_lines
 from essaim.organizations.permissions import current_organization, has_write_role
 
-ILLEGAL_MOVE = (
-    "Action impossible : le dossier est « {state} », l'action « {label} » n'est possible que depuis {sources}."
-)
-COMMENT_REQUIRED = "Précisez : {label}."
-AMOUNT_REQUIRED = "Indiquez le montant accordé (positif)."
-DATE_REQUIRED = "Indiquez la date de signature de la convention."
 NOT_EDITABLE = "Les pièces ne se modifient que lorsque le dossier est en brouillon ou à compléter."
-NOT_ALLOWED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
 DISBURSEMENT_TOO_HIGH = "Ce versement porterait le total versé à {total}, au-delà du montant accordé ({decided})."
 EXPERT_REQUEST_CLOSED = "Cette demande d'avis est close."
 VERSION_NOT_FROZEN = "Seule une version soumise (figée) du plan de financement peut être jointe au dossier."
-
-
-class ApplicationError(ValueError):
-    """The dossier cannot undergo this action now (French message for users)."""
-
-
-class ApplicationPermissionError(PermissionDenied):
-    """The user's role does not allow this action on this dossier."""
 
 
 def _lock(application) -> FundingApplication:
@@ -100,135 +85,27 @@ def funding_application_create(
     return application
 
 
-def _apply_effects(locked, transition, *, now, comment, decided_amount, conditions, convention_signed_date):
-    name = transition.name
-    if name == "submit" and locked.submitted_at is None:
-        locked.submitted_at = now
-    elif name in ("request_completion", "request_review_completion"):
-        locked.completion_return_state = locked.state
-    elif name == "complete":
-        locked.completion_return_state = ""
-    elif name == "validate":
-        locked.validated_at = now
-    elif name == "deposit":
-        locked.deposited_at = now
-        locked.deposit_plan_hash = locked.plan_version.computed_hash()
-    elif name == "start_review":
-        locked.review_started_at = now
-    elif name == "grant":
-        if decided_amount is None or decided_amount <= 0:
-            raise ApplicationError(AMOUNT_REQUIRED)
-        locked.decided_amount = decided_amount
-        locked.conditions = conditions
-        locked.decided_at = now
-    elif name == "refuse":
-        locked.refusal_reasons = comment
-        locked.decided_at = now
-    elif name == "close":
-        locked.closing_reason = comment
-        locked.decided_at = now
-    elif name == "reopen":
-        locked.decided_amount = None
-        locked.conditions = ""
-        locked.refusal_reasons = ""
-        locked.closing_reason = ""
-        locked.decided_at = None
-    elif name == "sign_convention":
-        if convention_signed_date is None:
-            raise ApplicationError(DATE_REQUIRED)
-        locked.convention_signed_date = convention_signed_date
-
-
-@transaction.atomic
 def funding_application_transition(
     *,
     application,
     by,
     name: str,
     comment: str = "",
-    decided_amount: Decimal | None = None,
-    conditions: str = "",
-    convention_signed_date=None,
+    effective_date=None,
+    override_reason: str = "",
+    **data,
 ) -> ApplicationTransition:
-    """Apply the transition ``name`` of the workflow table: checks, effects, log, notifications."""
-    transition = TRANSITIONS_BY_NAME.get(name)
-    if transition is None:
-        raise ApplicationError("Action inconnue.")
-    if name in ("grant", "reopen"):
-        funding_lines.serialize_envelope_writes()  # SQLite: queue concurrent decisions (envelope credit)
-    locked = _lock(application)
-    if not rules.has_perm("funding_applications.view_application", by, locked) or not transition.actor.test(by, locked):
-        raise ApplicationPermissionError(NOT_ALLOWED)
-    if locked.state not in transition.sources:
-        sources = " ou ".join(f"« {ApplicationState(s).label} »" for s in sorted(transition.sources))
-        raise ApplicationError(
-            ILLEGAL_MOVE.format(state=locked.get_state_display(), label=transition.label, sources=sources)
-        )
-    comment = (comment or "").strip()
-    if transition.comment == "required" and not comment:
-        raise ApplicationError(COMMENT_REQUIRED.format(label=transition.comment_label.lower()))
-    for guard in transition.guards:
-        reason = guard(locked)
-        if reason:
-            raise ApplicationError(reason)
-    now = timezone.now()
-    from_state = locked.state
-    to_state = transition.target_for(locked)
-    _apply_effects(
-        locked,
-        transition,
-        now=now,
+    """Apply the transition ``name`` of the workflow table (``workflow.py``) through the platform's one
+    workflow mechanism: checks, effects (funding line, envelope, proof of deposit), log, notifications."""
+    return workflow_transition(
+        application,
+        name,
+        user=by,
         comment=comment,
-        decided_amount=decided_amount,
-        conditions=(conditions or "").strip(),
-        convention_signed_date=convention_signed_date,
+        effective_date=effective_date,
+        override_reason=override_reason,
+        **data,
     )
-    locked.state = to_state
-    locked.full_clean()
-    locked.save()
-    _sync_funding_line(locked, transition.name, by=by, comment=comment)
-    if transition.name == "deposit":
-        pdf = receipts.receipt_pdf(receipts.receipt_html(locked))
-        locked.deposit_receipt.save(f"attestation-{locked.reference}.pdf", ContentFile(pdf), save=True)
-    log = ApplicationTransition.objects.create(
-        application=locked,
-        name=transition.name,
-        from_state=from_state,
-        to_state=to_state,
-        by=by,
-        acting_organization=current_organization(by),
-        comment=comment,
-    )
-    _refresh(application, locked)
-    transaction.on_commit(
-        lambda: notifications.notify_transition(application=locked, transition=transition, log=log, by=by)
-    )
-    return log
-
-
-def _sync_funding_line(locked, name, *, by, comment) -> None:
-    """Keep the dossier's funding line and its envelope's ledger in step with the decision.
-
-    Deposit: the line exists (« demandé »). Grant: « obtenu », the amount committed on the dossier's
-    envelope (refused with the figures when the credit is short). Refuse, close: « refusé ». Reopen:
-    back to « demandé », the commitment released.
-    """
-    try:
-        if name == "deposit":
-            line = funding_lines.application_line_sync(application=locked)
-        elif name == "grant":
-            line = funding_lines.application_granted(application=locked, amount=locked.decided_amount, by=by)
-        elif name in ("refuse", "close"):
-            line = funding_lines.application_refused(application=locked, by=by, reason=comment)
-        elif name == "reopen":
-            line = funding_lines.application_reopened(application=locked, by=by)
-        else:
-            return
-    except funding_lines.FundingError as error:
-        raise ApplicationError(str(error)) from error
-    if line is not None and locked.funding_line_id != line.pk:
-        locked.funding_line = line
-        locked.save(update_fields=["funding_line", "updated_at"])
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
 """The workflow of a funding dossier, declared in one place.
 
-Each ``Transition`` says from which states it starts, where it goes, who may take it (a rules
-predicate on the acting organisation and role), what it asks for (comment, amount…), which guards
-must hold and who is notified. ``services.funding_application_transition`` is the only code that
-applies it; ``docs/funding-applications.md`` shows the same table for readers.
+Each ``Transition`` (the platform's one workflow mechanism, ``essaim.common.workflow``) says from which
+states it starts, where it goes, who may take it (a rules predicate on the acting organisation and
+role), what it asks for (comment, amount…), which guards must hold, its side effects (dates, the
+funding line and the envelope's ledger, the proof of deposit) and who is notified.
+``essaim.common.workflow.transition`` applies it (``services.funding_application_transition`` is its
+service name); ``docs/funding-applications.md`` shows the same table for readers.
 
     brouillon → soumis à la FNEP → (à compléter ⇄) → validé par la FNEP → déposé → en instruction
       → (à compléter ⇄) → accordé → convention signée (→ versements)
@@ -12,20 +14,21 @@ applies it; ``docs/funding-applications.md`` shows the same table for readers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from django.core.files.base import ContentFile
 
-import rules
-
+from essaim.common.workflow import REQUIRED, LogFields, Transition, Workflow
+from essaim.funding_applications import notifications, receipts
 from essaim.funding_applications.enums import ApplicationState as S
+from essaim.funding_applications.errors import ApplicationError, ApplicationPermissionError, refused
 from essaim.funding_applications.permissions import (
     acts_for_fnep,
+    can_view_application,
     is_application_funder,
     is_application_holder,
-    state_in,
 )
+from essaim.funding_programmes import services as funding_lines
 from essaim.organizations.enums import OrganizationKind
-from essaim.organizations.permissions import has_write_role
+from essaim.organizations.permissions import current_organization, has_write_role
 from financing_engine import PlanInputError, plan_from_dict
 
 holder_writer = is_application_holder & has_write_role
@@ -48,9 +51,12 @@ BDT_NEEDS_FNEP_VALIDATION = (
     "de financement."
 )
 PLAN_UNREADABLE = "Le plan de financement joint (version {number}) est illisible : {error}"
+AMOUNT_REQUIRED = "Indiquez le montant accordé (positif)."
+DATE_REQUIRED = "Indiquez la date de signature de la convention."
+NOT_ALLOWED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
 
 
-def guard_required_documents(application) -> str | None:
+def guard_required_documents(application, context=None) -> str | None:
     """Every document kind required for this kind of funder is attached."""
     from essaim.funding_applications.models import RequiredDocumentKind
 
@@ -63,7 +69,7 @@ def guard_required_documents(application) -> str | None:
     return MISSING_DOCUMENTS.format(names=", ".join(missing)) if missing else None
 
 
-def guard_plan_intact(application) -> str | None:
+def guard_plan_intact(application, context=None) -> str | None:
     """The frozen plan version still matches the hash stored when it was submitted."""
     version = application.plan_version
     return None if version.is_frozen and version.is_intact else PLAN_ALTERED.format(number=version.number)
@@ -78,7 +84,7 @@ def has_local_authority_investment_grant(plan_content) -> bool:
     return any(source.kind.is_local_authority_grant and source.amount > 0 for source in plan.sources)
 
 
-def guard_bdt_deposit(application) -> str | None:
+def guard_bdt_deposit(application, context=None) -> str | None:
     """Domain rule (domain.md §7.2): a dossier reaches the Banque des Territoires only with a local-authority
     investment grant line in its frozen plan and after FNEP validated the plan."""
     if application.funder.kind != OrganizationKind.BANQUE_DES_TERRITOIRES:
@@ -94,184 +100,317 @@ def guard_bdt_deposit(application) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str  # service suffix (funding_application_<name>) and URL slug
-    label: str  # button label
-    sources: frozenset[str]
-    target: str | None  # None: back to the state that asked for completion
-    actor: rules.Predicate
-    actor_label: str  # who, for the documentation and the timeline
-    comment: str = "optional"  # "none", "optional" or "required"
-    comment_label: str = "Commentaire"
-    fields: tuple[str, ...] = ()  # extra inputs: decided_amount, conditions, convention_signed_date
-    guards: tuple[Callable, ...] = ()
-    notify: tuple[str, ...] = ()  # audiences: holder, fnep, funder, reviewers (FNEP before deposit, else funder)
-    done: str = ""  # success message
-    style: str = "primary"  # primary, secondary or danger (button look)
+def _now(context):
+    return context.recorded_at
 
-    @property
-    def permission(self) -> str:
-        return f"funding_applications.{self.name}"
 
-    def target_for(self, application) -> str:
-        return self.target or application.completion_return_state
+def _mark_submitted(application, context) -> None:
+    if application.submitted_at is None:
+        application.submitted_at = _now(context)
+
+
+def _remember_return_state(application, context) -> None:
+    application.completion_return_state = application.state
+
+
+def _clear_return_state(application, context) -> None:
+    application.completion_return_state = ""
+
+
+def _mark_validated(application, context) -> None:
+    application.validated_at = _now(context)
+
+
+def _mark_deposited(application, context) -> None:
+    application.deposited_at = _now(context)
+    application.deposit_plan_hash = application.plan_version.computed_hash()
+
+
+def _mark_review_started(application, context) -> None:
+    application.review_started_at = _now(context)
+
+
+def _record_grant(application, context) -> None:
+    amount = context.data.get("decided_amount")
+    if amount is None or amount <= 0:
+        raise ApplicationError(AMOUNT_REQUIRED, "decided_amount")
+    application.decided_amount = amount
+    application.conditions = (context.data.get("conditions") or "").strip()
+    application.decided_at = _now(context)
+
+
+def _record_refusal(application, context) -> None:
+    application.refusal_reasons = context.comment
+    application.decided_at = _now(context)
+
+
+def _record_closing(application, context) -> None:
+    application.closing_reason = context.comment
+    application.decided_at = _now(context)
+
+
+def _undo_decision(application, context) -> None:
+    application.decided_amount = None
+    application.conditions = ""
+    application.refusal_reasons = ""
+    application.closing_reason = ""
+    application.decided_at = None
+
+
+def _record_convention(application, context) -> None:
+    signed = context.data.get("convention_signed_date")
+    if signed is None:
+        raise ApplicationError(DATE_REQUIRED, "convention_signed_date")
+    application.convention_signed_date = signed
+
+
+def _serialize_envelope_writes(application, context) -> None:
+    """SQLite: queue concurrent decisions before the dossier row is read (envelope credit)."""
+    funding_lines.serialize_envelope_writes()
+
+
+def _link_line(application, line) -> None:
+    if line is not None and application.funding_line_id != line.pk:
+        application.funding_line = line
+        application.save(update_fields=["funding_line", "updated_at"])
+
+
+def _sync_line(hook):
+    """Run a funding-programmes hook that keeps the dossier's funding line and its envelope's ledger in
+    step with the decision (same transaction); its refusal (credit short…) becomes the dossier's."""
+
+    def after(application, context) -> None:
+        try:
+            line = hook(application, context)
+        except funding_lines.FundingError as error:
+            raise ApplicationError(str(error)) from error
+        _link_line(application, line)
+
+    after.__name__ = hook.__name__
+    return after
+
+
+@_sync_line
+def _line_requested(application, context):
+    """Deposit: the line exists (« demandé ») and the proof of deposit is stored."""
+    line = funding_lines.application_line_sync(application=application)
+    pdf = receipts.receipt_pdf(receipts.receipt_html(application))
+    application.deposit_receipt.save(f"attestation-{application.reference}.pdf", ContentFile(pdf), save=True)
+    return line
+
+
+@_sync_line
+def _line_granted(application, context):
+    """Grant: « obtenu », the amount committed on the dossier's envelope (refused with the figures when
+    the credit is short)."""
+    return funding_lines.application_granted(
+        application=application, amount=application.decided_amount, by=context.user
+    )
+
+
+@_sync_line
+def _line_refused(application, context):
+    return funding_lines.application_refused(application=application, by=context.user, reason=context.comment)
+
+
+@_sync_line
+def _line_reopened(application, context):
+    """Reopen: back to « demandé », the commitment released."""
+    return funding_lines.application_reopened(application=application, by=context.user)
+
+
+def _notify(*, obj, transition, log, user) -> None:
+    notifications.notify_transition(application=obj, transition=transition, log=log, by=user)
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         name="submit",
         label="Soumettre à la FNEP",
-        sources=frozenset({S.DRAFT}),
+        sources={S.DRAFT},
         target=S.SUBMITTED_TO_FNEP,
-        actor=holder_writer,
-        actor_label="Porteur (administrateur ou membre)",
+        who=holder_writer,
+        who_label="Porteur (administrateur ou membre)",
         guards=(guard_required_documents, guard_plan_intact),
         notify=("fnep", "holder"),
+        effect=_mark_submitted,
         done="Le dossier a été soumis à la FNEP.",
     ),
     Transition(
         name="request_completion",
         label="Demander des compléments",
-        sources=frozenset({S.SUBMITTED_TO_FNEP}),
+        sources={S.SUBMITTED_TO_FNEP},
         target=S.COMPLETION_REQUESTED,
-        actor=fnep_writer,
-        actor_label="FNEP",
-        comment="required",
+        who=fnep_writer,
+        who_label="FNEP",
+        comment=REQUIRED,
         comment_label="Ce que le porteur doit compléter",
         notify=("holder",),
+        effect=_remember_return_state,
         done="Le dossier a été renvoyé au porteur pour compléments.",
         style="secondary",
     ),
     Transition(
         name="complete",
         label="Renvoyer le dossier complété",
-        sources=frozenset({S.COMPLETION_REQUESTED}),
-        target=None,
-        actor=holder_writer,
-        actor_label="Porteur (administrateur ou membre)",
+        sources={S.COMPLETION_REQUESTED},
+        target=lambda application: application.completion_return_state,
+        who=holder_writer,
+        who_label="Porteur (administrateur ou membre)",
         comment_label="Réponse aux demandes de compléments",
         guards=(guard_required_documents,),
         notify=("reviewers",),
+        effect=_clear_return_state,
         done="Le dossier complété a été renvoyé.",
     ),
     Transition(
         name="validate",
         label="Valider le dossier",
-        sources=frozenset({S.SUBMITTED_TO_FNEP}),
+        sources={S.SUBMITTED_TO_FNEP},
         target=S.FNEP_VALIDATED,
-        actor=fnep_writer,
-        actor_label="FNEP",
+        who=fnep_writer,
+        who_label="FNEP",
         guards=(guard_plan_intact,),
         notify=("holder",),
+        effect=_mark_validated,
         done="Le dossier a été validé par la FNEP.",
     ),
     Transition(
         name="deposit",
         label="Déposer auprès du financeur",
-        sources=frozenset({S.FNEP_VALIDATED}),
+        sources={S.FNEP_VALIDATED},
         target=S.DEPOSITED,
-        actor=fnep_writer,
-        actor_label="FNEP",
+        who=fnep_writer,
+        who_label="FNEP",
         guards=(guard_plan_intact, guard_bdt_deposit),
         notify=("funder", "holder"),
+        effect=_mark_deposited,
+        after=_line_requested,
         done="Le dossier a été déposé ; l'attestation de dépôt est disponible.",
     ),
     Transition(
         name="start_review",
         label="Prendre en instruction",
-        sources=frozenset({S.DEPOSITED}),
+        sources={S.DEPOSITED},
         target=S.IN_REVIEW,
-        actor=funder_writer,
-        actor_label="Financeur",
+        who=funder_writer,
+        who_label="Financeur",
         notify=("holder", "fnep"),
+        effect=_mark_review_started,
         done="Le dossier est en instruction.",
     ),
     Transition(
         name="request_review_completion",
         label="Demander des compléments",
-        sources=frozenset({S.IN_REVIEW}),
+        sources={S.IN_REVIEW},
         target=S.COMPLETION_REQUESTED,
-        actor=funder_writer,
-        actor_label="Financeur",
-        comment="required",
+        who=funder_writer,
+        who_label="Financeur",
+        comment=REQUIRED,
         comment_label="Ce que le porteur doit compléter",
         notify=("holder", "fnep"),
+        effect=_remember_return_state,
         done="Le dossier a été renvoyé au porteur pour compléments.",
         style="secondary",
     ),
     Transition(
         name="grant",
         label="Accorder",
-        sources=frozenset({S.IN_REVIEW}),
+        sources={S.IN_REVIEW},
         target=S.GRANTED,
-        actor=funder_writer,
-        actor_label="Financeur",
-        comment="optional",
+        who=funder_writer,
+        who_label="Financeur",
         comment_label="Commentaire",
         fields=("decided_amount", "conditions"),
         notify=("holder", "fnep"),
+        prepare=_serialize_envelope_writes,
+        effect=_record_grant,
+        after=_line_granted,
         done="Le financement a été accordé.",
     ),
     Transition(
         name="refuse",
         label="Refuser",
-        sources=frozenset({S.IN_REVIEW}),
+        sources={S.IN_REVIEW},
         target=S.REFUSED,
-        actor=funder_writer,
-        actor_label="Financeur",
-        comment="required",
+        who=funder_writer,
+        who_label="Financeur",
+        comment=REQUIRED,
         comment_label="Motifs du refus",
         notify=("holder", "fnep"),
+        effect=_record_refusal,
+        after=_line_refused,
         done="Le financement a été refusé.",
         style="danger",
     ),
     Transition(
         name="close",
         label="Classer sans suite",
-        sources=frozenset({S.DEPOSITED, S.IN_REVIEW}),
+        sources={S.DEPOSITED, S.IN_REVIEW},
         target=S.CLOSED,
-        actor=funder_writer,
-        actor_label="Financeur",
-        comment="required",
+        who=funder_writer,
+        who_label="Financeur",
+        comment=REQUIRED,
         comment_label="Motif du classement",
         notify=("holder", "fnep"),
+        effect=_record_closing,
+        after=_line_refused,
         done="Le dossier a été classé sans suite.",
         style="danger",
     ),
     Transition(
         name="reopen",
         label="Rouvrir l'instruction",
-        sources=frozenset({S.GRANTED, S.REFUSED, S.CLOSED}),
+        sources={S.GRANTED, S.REFUSED, S.CLOSED},
         target=S.IN_REVIEW,
-        actor=funder_writer,
-        actor_label="Financeur",
-        comment="required",
+        who=funder_writer,
+        who_label="Financeur",
+        comment=REQUIRED,
         comment_label="Motif de la réouverture",
         notify=("holder", "fnep"),
+        prepare=_serialize_envelope_writes,
+        effect=_undo_decision,
+        after=_line_reopened,
         done="L'instruction du dossier a été rouverte.",
         style="secondary",
     ),
     Transition(
         name="sign_convention",
         label="Enregistrer la signature de la convention",
-        sources=frozenset({S.GRANTED}),
+        sources={S.GRANTED},
         target=S.CONVENTION_SIGNED,
-        actor=funder_writer,
-        actor_label="Financeur",
+        who=funder_writer,
+        who_label="Financeur",
         fields=("convention_signed_date",),
         notify=("holder", "fnep"),
+        effect=_record_convention,
         done="La signature de la convention a été enregistrée.",
     ),
 )
-TRANSITIONS_BY_NAME = {transition.name: transition for transition in TRANSITIONS}
+
+WORKFLOW = Workflow(
+    model="funding_applications.FundingApplication",
+    states=S,
+    state_field="state",
+    transitions=TRANSITIONS,
+    log_model="funding_applications.ApplicationTransition",
+    log_fields=LogFields(object="application", organization="acting_organization", recorded_at=None),
+    permission_prefix="funding_applications",
+    noun="le dossier",
+    visibility=can_view_application,
+    organization_of=current_organization,
+    notifier=_notify,
+    audiences=("holder", "fnep", "funder", "reviewers"),
+    fields=("decided_amount", "conditions", "convention_signed_date"),
+    refused=refused,
+    forbidden=ApplicationPermissionError,
+    messages={"forbidden": NOT_ALLOWED},
+)
+TRANSITIONS_BY_NAME = WORKFLOW.by_name
 # The decision (accordé / refusé / classé sans suite) is shown as one form on the dossier page.
 DECISION_TRANSITIONS = ("grant", "refuse", "close")
-
-for _transition in TRANSITIONS:
-    rules.add_perm(_transition.permission, _transition.actor & state_in(*_transition.sources))
 
 
 def available_transitions(user, application) -> list[Transition]:
     """The transitions this user may take now on this dossier (role and state), in table order."""
-    return [t for t in TRANSITIONS if rules.has_perm(t.permission, user, application)]
+    return WORKFLOW.available(user, application)

@@ -6,4 +6,4 @@ class OrdersConfig(AppConfig):
     verbose_name = "Commandes clients"
 
     def ready(self):
-        from essaim.orders import permissions  # noqa: F401
+        from essaim.orders import permissions, workflow  # noqa: F401  (rules and the workflows)

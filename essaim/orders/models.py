@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from essaim.common.models import AMOUNT, BaseModel
+from essaim.common.models import AMOUNT, BaseModel, TransitionLog
 from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.orders.enums import (
     PROFESSIONAL_KINDS,
@@ -493,3 +493,42 @@ class Payment(BaseModel):
 
     def __str__(self):
         return f"Règlement du {self.payment_date:%d/%m/%Y}"
+
+
+class QuoteTransition(TransitionLog):
+    """A change of status of a quote (sent, accepted, refused), written by the quotes workflow."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="transitions", verbose_name="devis")
+    from_state = models.CharField("état de départ", max_length=30, choices=QuoteStatus.choices)
+    to_state = models.CharField("état d'arrivée", max_length=30, choices=QuoteStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement de statut du devis"
+        verbose_name_plural = "changements de statut des devis"
+
+
+class OrderTransition(TransitionLog):
+    """A change of status of an order (delivered, invoiced, paid…), written by the orders workflow."""
+
+    customer_order = models.ForeignKey(
+        CustomerOrder, on_delete=models.CASCADE, related_name="transitions", verbose_name="commande"
+    )
+    from_state = models.CharField("état de départ", max_length=30, choices=OrderStatus.choices)
+    to_state = models.CharField("état d'arrivée", max_length=30, choices=OrderStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement de statut de la commande"
+        verbose_name_plural = "changements de statut des commandes"
+
+
+class InvoiceTransition(TransitionLog):
+    """A change of status of an invoice (issued, paid, cancelled by a credit note), written by the
+    invoices workflow."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="transitions", verbose_name="facture")
+    from_state = models.CharField("état de départ", max_length=30, choices=InvoiceStatus.choices)
+    to_state = models.CharField("état d'arrivée", max_length=30, choices=InvoiceStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement de statut de la facture"
+        verbose_name_plural = "changements de statut des factures"

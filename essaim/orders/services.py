@@ -13,14 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from essaim.common.validators import normalize_identifier
+from essaim.common.workflow import transition as workflow_transition
 from essaim.orders.amounts import deposit_base, document_totals, line_amount, lines_totals
-from essaim.orders.documents import seller_and_customer_identity
 from essaim.orders.enums import (
     CounterKind,
     InvoiceKind,
     InvoiceStatus,
     OrderStatus,
-    QuoteStatus,
 )
 from essaim.orders.models import (
     Customer,
@@ -209,66 +208,31 @@ def quote_update(*, quote: Quote, lines: list[LineInput], **fields) -> Quote:
     return quote
 
 
-@transaction.atomic
-def quote_send(*, quote: Quote, below_market_justification: str | None = None) -> Quote:
-    """Mark a draft quote as sent. A quote with a price below the market reference needs a
-    justification (the school must sell at market conditions)."""
-    quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.status != QuoteStatus.DRAFT:
-        raise ValidationError(f"Le devis {quote.number} n'est pas un brouillon.")
-    if below_market_justification is not None:
-        quote.below_market_justification = below_market_justification.strip()
-    if quote.has_below_market_lines and not quote.below_market_justification:
-        raise ValidationError(
-            {
-                "below_market_justification": "Un prix de ce devis est inférieur au prix de marché de référence : "
-                "justifiez-le pour pouvoir l'envoyer (l'école doit vendre aux conditions du marché)."
-            }
-        )
-    quote.status = QuoteStatus.SENT
-    quote.sent_at = timezone.now()
-    quote.save()
+def quote_send(*, quote: Quote, below_market_justification: str | None = None, by=None) -> Quote:
+    """Mark a draft quote as sent (quotes workflow, ``workflow.py``). A quote with a price below the market
+    reference needs a justification (the school must sell at market conditions)."""
+    workflow_transition(quote, "send", user=by, below_market_justification=below_market_justification)
     return quote
 
 
-@transaction.atomic
 def quote_accept(
-    *, quote: Quote, order_date: dt.date | None = None, customer_reference: str = "", due_date=None
+    *, quote: Quote, order_date: dt.date | None = None, customer_reference: str = "", due_date=None, by=None
 ) -> CustomerOrder:
-    """The customer accepted a sent quote: it becomes an order (« C<année>-<rang> »)."""
-    order_date = order_date or timezone.localdate()
-    counter = lock_counter(school_id=quote.school_id, year=order_date.year, kind=CounterKind.ORDER)
-    quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.status != QuoteStatus.SENT:
-        raise ValidationError(
-            f"Seul un devis envoyé peut être accepté (le devis {quote.number} est "
-            f"« {quote.get_status_display().lower()} »)."
-        )
-    quote.status = QuoteStatus.ACCEPTED
-    quote.decided_at = timezone.now()
-    quote.save()
-    _, number = take_number(counter)
-    return _save(
-        CustomerOrder(
-            school=quote.school,
-            customer=quote.customer,
-            quote=quote,
-            number=number,
-            order_date=order_date,
-            customer_reference=customer_reference,
-            due_date=due_date,
-        )
+    """The customer accepted a sent quote: it becomes an order (« C<année>-<rang> ») dated ``order_date``."""
+    log = workflow_transition(
+        quote,
+        "accept",
+        user=by,
+        effective_date=order_date or timezone.localdate(),
+        customer_reference=customer_reference,
+        due_date=due_date,
     )
+    return log.results["order"]
 
 
-@transaction.atomic
-def quote_refuse(*, quote: Quote) -> Quote:
-    quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.status != QuoteStatus.SENT:
-        raise ValidationError(f"Seul un devis envoyé peut être refusé (le devis {quote.number} ne l'est pas).")
-    quote.status = QuoteStatus.REFUSED
-    quote.decided_at = timezone.now()
-    quote.save()
+def quote_refuse(*, quote: Quote, by=None) -> Quote:
+    """The customer refused a sent quote."""
+    workflow_transition(quote, "refuse", user=by)
     return quote
 
 
@@ -293,14 +257,14 @@ def work_order_save(
 
 
 @transaction.atomic
-def delivery_create(*, customer_order: CustomerOrder, delivery_date: dt.date, description: str, is_final=True):
+def delivery_create(*, customer_order: CustomerOrder, delivery_date: dt.date, description: str, is_final=True, by=None):
+    """Record a delivery; a complete one moves an order in production to « livrée » (orders workflow)."""
     order = CustomerOrder.objects.select_for_update().get(pk=customer_order.pk)
     delivery = _save(
         Delivery(customer_order=order, delivery_date=delivery_date, description=description, is_final=is_final)
     )
     if is_final and order.status == OrderStatus.IN_PRODUCTION:
-        order.status = OrderStatus.DELIVERED
-        order.save()
+        workflow_transition(order, "deliver", user=by, effective_date=delivery_date)
     return delivery
 
 
@@ -475,133 +439,31 @@ def _set_totals(invoice: Invoice, lines) -> None:
     invoice.save()
 
 
-def _check_chronology(school_id: int, issue_date: dt.date) -> None:
-    """Numbers follow a chronological and continuous sequence (CGI, art. 242 nonies A): the next
-    number of the year never bears a date before the last one issued. Call with the counter locked."""
-    last = (
-        Invoice.objects.filter(school_id=school_id, year=issue_date.year, sequence__isnull=False)
-        .order_by("-sequence")
-        .values_list("number", "issue_date")
-        .first()
-    )
-    if last and last[1] > issue_date:
-        raise ValidationError(
-            {
-                "issue_date": f"La facture {last[0]} est datée du {last[1]:%d/%m/%Y} : la suivante ne peut "
-                "pas être datée d'avant (numérotation chronologique et continue)."
-            }
-        )
-
-
-def _check_deposits_before_issue(invoice: Invoice) -> None:
-    """A deposit is not issued once the order has its final invoice; a final invoice is issued only if
-    it deducts exactly the order's deposits issued and not cancelled (no draft deposit left)."""
-    order = invoice.customer_order
-    if invoice.kind == InvoiceKind.DEPOSIT:
-        final = _live_final_invoice(order)
-        if final is not None:
-            raise ValidationError(
-                f"La commande {order.number} a déjà sa facture finale ({final}) : cet acompte ne peut plus "
-                "être émis (supprimez ce brouillon)."
-            )
-    elif invoice.kind == InvoiceKind.INVOICE:
-        deposits = {deposit.pk: deposit for deposit in _live_deposits(order)}
-        deducted = set(invoice.lines.filter(deposit_invoice__isnull=False).values_list("deposit_invoice", flat=True))
-        if any(deposit.is_draft for deposit in deposits.values()) or deducted != set(deposits):
-            raise ValidationError(
-                f"Les acomptes de la commande {order.number} ont changé depuis la préparation de ce brouillon "
-                "(ou l'un d'eux est encore en brouillon) : supprimez ce brouillon et préparez à nouveau la facture."
-            )
-
-
-@transaction.atomic
-def invoice_issue(*, invoice: Invoice, issue_date: dt.date | None = None) -> Invoice:
-    """Issue a draft: it takes the next number of the school for the year of ``issue_date``
-    (« F<année>-<rang> », continuous, no gap) and its legal mentions are frozen."""
-    issue_date = issue_date or timezone.localdate()
-    counter = lock_counter(school_id=invoice.school_id, year=issue_date.year, kind=CounterKind.INVOICE)
-    invoice = Invoice.objects.select_for_update().select_related("school__commune", "customer").get(pk=invoice.pk)
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise ValidationError(f"{invoice} est déjà émise.")
-    _check_chronology(invoice.school_id, issue_date)
-    _check_deposits_before_issue(invoice)
-    if not invoice.school.siret:
-        raise ValidationError(
-            "Le SIRET de l'école manque : renseignez-le dans l'identité de l'école avant d'émettre une facture."
-        )
-    invoice.issue_date = issue_date
-    invoice.due_date = issue_date + dt.timedelta(days=invoice.school.payment_terms_days)
-    invoice.delivery_date = invoice.delivery_date or issue_date
-    invoice.issued_identity = seller_and_customer_identity(invoice.school, invoice.customer)
-    invoice.year = issue_date.year
-    invoice.sequence, invoice.number = take_number(counter)
-    invoice.status = InvoiceStatus.ISSUED
-    _save(invoice)
-    if invoice.kind == InvoiceKind.INVOICE:
-        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.INVOICED)
+def invoice_issue(*, invoice: Invoice, issue_date: dt.date | None = None, by=None) -> Invoice:
+    """Issue a draft (invoices workflow, ``workflow.py``): it takes the next number of the school for the
+    year of ``issue_date`` (« F<année>-<rang> », continuous, no gap, chronological) and its legal mentions
+    are frozen; the order of a final invoice becomes « facturée »."""
+    workflow_transition(invoice, "issue", user=by, effective_date=issue_date or timezone.localdate())
     return invoice
 
 
-@transaction.atomic
-def invoice_credit(*, invoice: Invoice, reason: str, issue_date: dt.date | None = None) -> Invoice:
+def invoice_credit(*, invoice: Invoice, reason: str, issue_date: dt.date | None = None, by=None) -> Invoice:
     """Cancel an issued, unpaid invoice or deposit invoice by a credit note (avoir) of the same amounts,
-    negative, issued at once in the same numbering sequence. The invoice stays, marked « annulée par
-    avoir ». A deposit is not cancelled while the order's final invoice (draft or issued) deducts it."""
-    issue_date = issue_date or timezone.localdate()
-    lock_counter(school_id=invoice.school_id, year=issue_date.year, kind=CounterKind.INVOICE)
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if not invoice.is_payable or invoice.status != InvoiceStatus.ISSUED:
-        raise ValidationError("Seule une facture émise et non réglée peut être annulée par un avoir.")
-    if invoice.paid_amount:
-        raise ValidationError("Cette facture a déjà reçu un règlement : elle ne peut pas être annulée par un avoir.")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "Indiquez le motif de l'avoir."})
-    if invoice.issue_date and issue_date < invoice.issue_date:
-        raise ValidationError("L'avoir ne peut pas être daté d'avant la facture qu'il annule.")
-    if invoice.kind == InvoiceKind.DEPOSIT:
-        # Lock the order as invoice_create_from_order does: no final invoice can be prepared meanwhile.
-        CustomerOrder.objects.select_for_update().get(pk=invoice.customer_order_id)
-        final = _live_final_invoice(invoice.customer_order)
-        if final is not None:
-            action = "supprimez ce brouillon" if final.is_draft else "annulez-la d'abord par un avoir"
-            raise ValidationError(f"La facture finale de la commande ({final}) tient compte de cet acompte : {action}.")
-    credit = Invoice.objects.create(
-        school=invoice.school,
-        customer_order=invoice.customer_order,
-        customer=invoice.customer,
-        kind=InvoiceKind.CREDIT_NOTE,
-        credited_invoice=invoice,
-        delivery_date=invoice.delivery_date,
-        reason=reason.strip(),
+    negative, issued at once in the same numbering sequence (invoices workflow). The invoice stays, marked
+    « annulée par avoir ». A deposit is not cancelled while the order's final invoice (draft or issued)
+    deducts it. Returns the credit note."""
+    log = workflow_transition(
+        invoice, "credit", user=by, comment=reason, effective_date=issue_date or timezone.localdate()
     )
-    lines = []
-    for line in invoice.lines.all():
-        lines.append(
-            InvoiceLine.objects.create(
-                invoice=credit,
-                position=line.position,
-                description=line.description,
-                quantity=-line.quantity,
-                unit=line.unit,
-                unit_price_amount=line.unit_price_amount,
-                vat_rate=line.vat_rate,
-                line_ht_amount=-line.line_ht_amount,
-                vat_amount=None if line.vat_amount is None else -line.vat_amount,
-            )
-        )
-    _set_totals(credit, lines)
-    invoice.status = InvoiceStatus.CREDITED
-    invoice.save()
-    if invoice.kind == InvoiceKind.INVOICE:
-        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.DELIVERED)
-    return invoice_issue(invoice=credit, issue_date=issue_date)
+    return log.results["credit"]
 
 
 @transaction.atomic
 def payment_record(
-    *, invoice: Invoice, received_amount: Decimal, payment_date: dt.date, method: str, reference: str = ""
+    *, invoice: Invoice, received_amount: Decimal, payment_date: dt.date, method: str, reference: str = "", by=None
 ) -> Payment:
-    """Record a (possibly partial) payment; the invoice is paid when payments reach its amount TTC."""
+    """Record a (possibly partial) payment; the invoice is paid when payments reach its amount TTC, and
+    the order once its final invoice and every deposit are paid (invoices and orders workflows)."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not invoice.is_payable or invoice.status != InvoiceStatus.ISSUED:
         raise ValidationError("Un règlement ne s'enregistre que sur une facture émise et non soldée.")
@@ -624,16 +486,7 @@ def payment_record(
         )
     )
     invoice.paid_amount += received_amount
-    if invoice.paid_amount == invoice.total_ttc_amount:
-        invoice.status = InvoiceStatus.PAID
     invoice.save()
-    # The order is « payée » once its final invoice is issued and nothing of it (final invoice or
-    # deposit) is left unpaid: a deposit paid last completes it too.
-    order_invoices = Invoice.objects.filter(customer_order_id=invoice.customer_order_id)
-    has_paid_final = order_invoices.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.PAID).exists()
-    unpaid = order_invoices.filter(
-        kind__in=[InvoiceKind.INVOICE, InvoiceKind.DEPOSIT], status=InvoiceStatus.ISSUED
-    ).exists()
-    if has_paid_final and not unpaid:
-        CustomerOrder.objects.filter(pk=invoice.customer_order_id).update(status=OrderStatus.PAID)
+    if invoice.paid_amount == invoice.total_ttc_amount:
+        workflow_transition(invoice, "settle", user=by, effective_date=payment_date)
     return payment

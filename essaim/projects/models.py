@@ -149,13 +149,15 @@ class ProjectTransitionQuerySet(models.QuerySet):
 
 
 class ProjectTransition(models.Model):
-    """One move of a project from a stage to another: who, for which organisation, when, why.
+    """One move of a project from a stage to another: which action, who, for which organisation, when it
+    was recorded (``at``), when it truly happened (``effective_date``, date d'effet), why.
 
-    Written only by ``services.project_transition`` (and ``project_create`` for the first line);
-    never edited. ``from_stage`` is blank for the line that records the creation of the project.
+    Written only by the workflow (``services.project_transition``) and ``project_create`` for the first
+    line; never edited. ``from_stage`` is blank for the line that records the creation of the project.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions", verbose_name="projet")
+    name = models.CharField("action", max_length=40, blank=True, help_text="Vide pour la création du projet.")
     from_stage = models.CharField("étape de départ", max_length=30, choices=ProjectStage.choices, blank=True)
     to_stage = models.CharField("nouvelle étape", max_length=30, choices=ProjectStage.choices)
     by = models.ForeignKey(
@@ -175,7 +177,10 @@ class ProjectTransition(models.Model):
         related_name="+",
         verbose_name="pour l'organisation",
     )
-    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    at = models.DateTimeField("saisi le", default=timezone.now, db_index=True)
+    effective_date = models.DateField(
+        "date d'effet", default=timezone.localdate, help_text="Le jour où le projet a réellement changé d'étape."
+    )
     comment = models.TextField("commentaire", blank=True)
 
     objects = ProjectTransitionQuerySet.as_manager()
@@ -183,8 +188,11 @@ class ProjectTransition(models.Model):
     class Meta:
         verbose_name = "changement d'étape"
         verbose_name_plural = "changements d'étape"
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["project", "at"], name="project_transition_at")]
+        ordering = ["effective_date", "at", "pk"]
+        indexes = [
+            models.Index(fields=["project", "at"], name="project_transition_at"),
+            models.Index(fields=["project", "effective_date"], name="project_transition_effective"),
+        ]
 
     def __str__(self):
         return f"{self.project} : {self.get_from_stage_display() or 'création'} → {self.get_to_stage_display()}"

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from essaim.organizations.permissions import current_organization
+from essaim.common.workflow import transition as workflow_transition
 from essaim.projects import workflow
 from essaim.projects.enums import ProjectStage
 from essaim.projects.models import Project, ProjectPartner, ProjectTrade, ProjectTransition
 
 TRANSITION_NOT_ALLOWED = "Ce changement d'étape n'est pas prévu : le projet est à l'étape « {stage} »."
-TRANSITION_FORBIDDEN = "Votre organisation ne peut pas faire ce changement d'étape ({who} seulement)."
-TRANSITION_COMMENT_REQUIRED = "Indiquez la raison : elle est obligatoire pour ce changement d'étape."
 PARTNER_IS_HOLDER = "Le porteur du projet n'est pas son propre partenaire."
 PARTNER_DUPLICATE = "Cette organisation a déjà ce rôle dans le projet."
 
@@ -42,51 +39,25 @@ def project_create(
     return project
 
 
-def _previous_stage(project) -> str:
-    """The stage a project had when it was last abandoned (« idée » if the log does not say)."""
-    move = project.transitions.filter(to_stage=ProjectStage.ABANDONED).order_by("-at", "-pk").first()
-    return move.from_stage if move and move.from_stage else ProjectStage.IDEA
+def project_transition(*, project, to_stage, by, comment="", effective_date=None) -> ProjectTransition:
+    """Move ``project`` to ``to_stage`` for ``by`` (acting for their current organisation), on
+    ``effective_date`` (date d'effet, default today: a past date records a move made earlier).
 
-
-@transaction.atomic
-def project_transition(*, project, to_stage, by, comment="") -> ProjectTransition:
-    """Move ``project`` to ``to_stage`` for ``by`` (acting for their current organisation).
-
-    The move must be declared in ``workflow.TRANSITIONS`` from the project's current stage (read
-    under a row lock, so two people cannot move it at once) and allowed to ``by``; a comment is
-    required when the transition says so. ``to_stage`` may be ``workflow.PREVIOUS_STAGE`` to resume
-    an abandoned project. Raises ``ValidationError`` (illegal move, missing reason) or
-    ``PermissionDenied`` (move reserved to another organisation), with French messages.
+    The move must be declared in ``workflow.TRANSITIONS`` from the project's stage; the workflow
+    mechanism (``essaim.common.workflow.transition``) reads the stage again under a row lock, so two
+    people cannot move it at once, checks who may make the move, the comment when required and the
+    effective date (not in the future, not before the project entered its current stage), and logs it.
+    ``to_stage`` may be ``workflow.PREVIOUS_STAGE`` to resume an abandoned project. Raises
+    ``ValidationError`` (illegal move, missing reason, impossible date) or ``PermissionDenied`` (move
+    reserved to another organisation), with French messages.
     """
-    locked = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
-    transition = workflow.find_transition(locked.stage, to_stage)
-    if transition is None and locked.stage == ProjectStage.ABANDONED:
+    transition = workflow.find_transition(project.stage, to_stage)
+    if transition is None and project.stage == ProjectStage.ABANDONED and to_stage == workflow.previous_stage(project):
         # Resuming names the real stage too: accept it when it is the stage before the abandonment.
-        resume = workflow.find_transition(locked.stage, workflow.PREVIOUS_STAGE)
-        if resume and to_stage == _previous_stage(locked):
-            transition = resume
+        transition = workflow.find_transition(project.stage, workflow.PREVIOUS_STAGE)
     if transition is None:
-        raise ValidationError(TRANSITION_NOT_ALLOWED.format(stage=locked.get_stage_display()), code="not_allowed")
-    if not transition.predicate.test(by, locked):
-        raise PermissionDenied(TRANSITION_FORBIDDEN.format(who=transition.who))
-    comment = (comment or "").strip()
-    if transition.needs_comment and not comment:
-        raise ValidationError({"comment": TRANSITION_COMMENT_REQUIRED}, code="comment_required")
-    target = _previous_stage(locked) if transition.target == workflow.PREVIOUS_STAGE else transition.target
-    move = ProjectTransition.objects.create(
-        project=locked,
-        from_stage=locked.stage,
-        to_stage=target,
-        by=by,
-        organization=current_organization(by),
-        at=timezone.now(),
-        comment=comment,
-    )
-    locked.stage = target
-    locked._history_user = by
-    locked.save(update_fields=["stage", "updated_at"])
-    project.stage = target
-    return move
+        raise ValidationError(TRANSITION_NOT_ALLOWED.format(stage=project.get_stage_display()), code="not_allowed")
+    return workflow_transition(project, transition.name, user=by, comment=comment, effective_date=effective_date)
 
 
 @transaction.atomic

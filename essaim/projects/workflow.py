@@ -3,14 +3,16 @@ each stage is expected to last.
 
 Everything about stages is declared here and nowhere else:
 
-- ``TRANSITIONS``: every allowed move (from → to), its French label, who may make it (a rules
-  predicate on ``(user, project)``) and whether a comment (a reason) is mandatory;
+- ``WORKFLOW``: every allowed move, declared with the platform's one workflow mechanism
+  (``essaim.common.workflow``): its name, French label, the stages it starts from and leads to, who may
+  make it (a rules predicate on ``(user, project)``) and whether a comment (a reason) is mandatory;
 - ``STAGE_DURATIONS``: the expected duration of each stage, with its source, used to flag the
   projects that run late (``late_reasons`` in Python, ``late_q`` for the database: same rule).
 
 The only way to change a project's stage is ``essaim.projects.services.project_transition``, which
-checks this table, locks the project row and writes a ``ProjectTransition`` log line.
-See docs/projects-workflow.md for the tables in French.
+goes through ``essaim.common.workflow.transition``: it checks this table, locks the project row and
+writes a ``ProjectTransition`` log line with its effective date (date d'effet). See
+docs/projects-workflow.md for the tables in French.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import functools
 import operator
 from dataclasses import dataclass
 
-import rules
 from django.db.models import Q
 
+from essaim.common.workflow import REQUIRED, LogFields, Transition, Workflow
+from essaim.organizations.permissions import current_organization
 from essaim.projects.enums import ProjectStage
+from essaim.projects.permissions import can_view_project
 from essaim.projects.permissions import is_bdt_writer as bdt_writer
 from essaim.projects.permissions import is_fnep_writer as fnep_writer
 from essaim.projects.permissions import is_holder_writer as holder_writer
@@ -42,115 +46,138 @@ SEQUENCE = [
 ]
 # Stages with no expected duration: the project has arrived, or stopped.
 FINAL_STAGES = frozenset({ProjectStage.OPEN, ProjectStage.ABANDONED})
-# The target of « reprendre le projet »: the stage the project had when it was abandoned.
+# The form value of « reprendre le projet », whose target is the stage the project had when abandoned.
 PREVIOUS_STAGE = "previous_stage"
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str  # a ProjectStage value, or PREVIOUS_STAGE
-    label: str  # what the button says (verb)
-    who: str  # who may do it, in French, for the documentation and the page
-    predicate: rules.Predicate
-    needs_comment: bool = False
-    comment_label: str = "Commentaire (facultatif)"
-
-    @property
-    def key(self) -> str:
-        return f"{self.source}__{self.target}"
-
 
 _ACTIVE = [stage for stage in SEQUENCE if stage not in FINAL_STAGES]
 
-TRANSITIONS: list[Transition] = [
+
+def previous_stage(project) -> str:
+    """The stage a project had when it was last abandoned (« idée » if the log does not say)."""
+    move = project.transitions.filter(to_stage=ProjectStage.ABANDONED).order_by("-effective_date", "-pk").first()
+    return move.from_stage if move and move.from_stage else ProjectStage.IDEA
+
+
+TRANSITIONS: tuple[Transition, ...] = (
     Transition(
-        ProjectStage.IDEA,
-        ProjectStage.OPPORTUNITY_STUDY,
-        "Lancer l'étude d'opportunité",
-        "le porteur",
-        holder_writer,
+        name="start_study",
+        label="Lancer l'étude d'opportunité",
+        sources={ProjectStage.IDEA},
+        target=ProjectStage.OPPORTUNITY_STUDY,
+        who=holder_writer,
+        who_label="le porteur",
     ),
     Transition(
-        ProjectStage.OPPORTUNITY_STUDY,
-        ProjectStage.ACCREDITATION_PENDING,
-        "Demander la labellisation FNEP",
-        "le porteur",
-        holder_writer,
+        name="request_accreditation",
+        label="Demander la labellisation FNEP",
+        sources={ProjectStage.OPPORTUNITY_STUDY},
+        target=ProjectStage.ACCREDITATION_PENDING,
+        who=holder_writer,
+        who_label="le porteur",
     ),
     Transition(
-        ProjectStage.ACCREDITATION_PENDING,
-        ProjectStage.ACCREDITED,
-        "Labelliser le projet",
-        "la FNEP",
-        fnep_writer,
+        name="accredit",
+        label="Labelliser le projet",
+        sources={ProjectStage.ACCREDITATION_PENDING},
+        target=ProjectStage.ACCREDITED,
+        who=fnep_writer,
+        who_label="la FNEP",
     ),
     Transition(
-        ProjectStage.ACCREDITATION_PENDING,
-        ProjectStage.OPPORTUNITY_STUDY,
-        "Renvoyer à l'étude d'opportunité",
-        "la FNEP",
-        fnep_writer,
-        needs_comment=True,
+        name="send_back_to_study",
+        label="Renvoyer à l'étude d'opportunité",
+        sources={ProjectStage.ACCREDITATION_PENDING},
+        target=ProjectStage.OPPORTUNITY_STUDY,
+        who=fnep_writer,
+        who_label="la FNEP",
+        comment=REQUIRED,
         comment_label="Ce qui manque pour labelliser le projet (obligatoire)",
     ),
     Transition(
-        ProjectStage.ACCREDITED,
-        ProjectStage.FINANCING_PLAN,
-        "Engager le plan de financement",
-        "le porteur ou la FNEP",
-        holder_writer | fnep_writer,
+        name="start_financing_plan",
+        label="Engager le plan de financement",
+        sources={ProjectStage.ACCREDITED},
+        target=ProjectStage.FINANCING_PLAN,
+        who=holder_writer | fnep_writer,
+        who_label="le porteur ou la FNEP",
     ),
     Transition(
-        ProjectStage.FINANCING_PLAN,
-        ProjectStage.FUNDING_SECURED,
-        "Déclarer le financement bouclé",
-        "la Banque des Territoires ou la FNEP",
-        bdt_writer | fnep_writer,
+        name="secure_funding",
+        label="Déclarer le financement bouclé",
+        sources={ProjectStage.FINANCING_PLAN},
+        target=ProjectStage.FUNDING_SECURED,
+        who=bdt_writer | fnep_writer,
+        who_label="la Banque des Territoires ou la FNEP",
     ),
     Transition(
-        ProjectStage.FUNDING_SECURED,
-        ProjectStage.OPEN,
-        "Déclarer l'école ouverte",
-        "le porteur ou la FNEP",
-        holder_writer | fnep_writer,
+        name="declare_open",
+        label="Déclarer l'école ouverte",
+        sources={ProjectStage.FUNDING_SECURED},
+        target=ProjectStage.OPEN,
+        who=holder_writer | fnep_writer,
+        who_label="le porteur ou la FNEP",
     ),
-    *[
-        Transition(
-            stage,
-            ProjectStage.ABANDONED,
-            "Abandonner le projet",
-            "le porteur ou la FNEP",
-            holder_writer | fnep_writer,
-            needs_comment=True,
-            comment_label="Raison de l'abandon (obligatoire)",
-        )
-        for stage in _ACTIVE
-    ],
     Transition(
-        ProjectStage.ABANDONED,
-        PREVIOUS_STAGE,
-        "Reprendre le projet",
-        "la FNEP",
-        fnep_writer,
-        needs_comment=True,
+        name="abandon",
+        label="Abandonner le projet",
+        sources=set(_ACTIVE),
+        target=ProjectStage.ABANDONED,
+        who=holder_writer | fnep_writer,
+        who_label="le porteur ou la FNEP",
+        comment=REQUIRED,
+        comment_label="Raison de l'abandon (obligatoire)",
+    ),
+    Transition(
+        name="resume",
+        label="Reprendre le projet",
+        sources={ProjectStage.ABANDONED},
+        target=previous_stage,
+        who=fnep_writer,
+        who_label="la FNEP",
+        comment=REQUIRED,
         comment_label="Raison de la reprise (obligatoire)",
     ),
-]
+)
+
+WORKFLOW = Workflow(
+    model="projects.Project",
+    states=ProjectStage,
+    state_field="stage",
+    transitions=TRANSITIONS,
+    log_model="projects.ProjectTransition",
+    log_fields=LogFields(
+        object="project", source="from_stage", target="to_stage", recorded_at="at", override_reason=None
+    ),
+    permission_prefix="projects",
+    noun="le projet",
+    visibility=can_view_project,
+    organization_of=current_organization,
+    full_clean=False,
+    messages={
+        "not_from_state": "Ce changement d'étape n'est pas prévu : le projet est à l'étape « {state} ».",
+        "forbidden": "Votre organisation ne peut pas faire ce changement d'étape ({who} seulement).",
+        "comment_required": "Indiquez la raison : elle est obligatoire pour ce changement d'étape.",
+    },
+)
+
+
+def form_value(transition: Transition) -> str:
+    """What the stage-change form posts for a move: its target stage (PREVIOUS_STAGE to resume)."""
+    return PREVIOUS_STAGE if callable(transition.target) else transition.target
 
 
 def transitions_from(stage: str) -> list[Transition]:
-    return [transition for transition in TRANSITIONS if transition.source == stage]
+    return [transition for transition in TRANSITIONS if stage in transition.sources]
 
 
 def find_transition(source: str, target: str) -> Transition | None:
     """The declared move from ``source`` to ``target`` (``target`` may be PREVIOUS_STAGE), or None."""
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+    return next((t for t in transitions_from(source) if form_value(t) == target), None)
 
 
 def allowed_transitions(user, project) -> list[Transition]:
     """The moves ``user`` may make now on ``project`` (for the buttons of the project page)."""
-    return [transition for transition in transitions_from(project.stage) if transition.predicate.test(user, project)]
+    return WORKFLOW.available(user, project)
 
 
 # --- Expected durations and late projects ------------------------------------------------------------

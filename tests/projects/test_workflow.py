@@ -36,14 +36,16 @@ def test_every_stage_but_the_final_ones_can_be_left_and_every_target_is_a_stage(
     """The table is consistent: each active stage has a way forward and a way out (abandon)."""
     stages = set(ProjectStage.values)
     for transition in workflow.TRANSITIONS:
-        assert transition.source in stages
-        assert transition.target in stages | {workflow.PREVIOUS_STAGE}
+        assert transition.sources <= stages
+        assert workflow.form_value(transition) in stages | {workflow.PREVIOUS_STAGE}
     for stage in workflow.SEQUENCE[:-1]:
-        targets = {t.target for t in workflow.transitions_from(stage)}
+        targets = {workflow.form_value(t) for t in workflow.transitions_from(stage)}
         assert ProjectStage.ABANDONED in targets
         assert workflow.SEQUENCE[workflow.SEQUENCE.index(stage) + 1] in targets
     assert workflow.transitions_from(ProjectStage.OPEN) == []
-    assert [t.target for t in workflow.transitions_from(ProjectStage.ABANDONED)] == [workflow.PREVIOUS_STAGE]
+    assert [workflow.form_value(t) for t in workflow.transitions_from(ProjectStage.ABANDONED)] == [
+        workflow.PREVIOUS_STAGE
+    ]
 
 
 def test_expected_durations_add_up_to_the_observed_lead_time():

@@ -2,6 +2,7 @@ from django import forms
 
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
 from essaim.organizations.models import Organization
+from essaim.projects import workflow
 from essaim.projects.enums import PartnerRole, ProjectStage
 from essaim.projects.models import Project
 from essaim.territories.models import Commune, Department
@@ -97,7 +98,7 @@ class ProjectTransitionForm(forms.Form):
 
     def __init__(self, *args, transitions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = [(t.target, t.label) for t in transitions]
+        self.fields["to_stage"].choices = [(workflow.form_value(t), t.label) for t in transitions]
 
 
 class ProjectPartnerForm(forms.Form):

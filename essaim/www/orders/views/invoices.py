@@ -12,6 +12,7 @@ from essaim.common.exports import Column, csv_response
 from essaim.orders import documents, services
 from essaim.orders.enums import InvoiceStatus
 from essaim.orders.models import Invoice
+from essaim.orders.workflow import INVOICE_WORKFLOW
 from essaim.www.orders.forms import CreditNoteForm, InvoiceIssueForm, PaymentForm
 from essaim.www.orders.views.common import _get, _page, _pdf_response, _writable_school, staff_school_or_404
 from essaim.www.schools.views import school_context
@@ -74,6 +75,9 @@ def invoice_detail(request, school_pk, pk):
         "payment_form": PaymentForm(
             initial={"payment_date": timezone.localdate(), "received_amount": invoice.remaining_amount}
         ),
+        # The actions offered are the invoices workflow's (orders/workflow.py) that this user may take now.
+        "transitions": INVOICE_WORKFLOW.offered(request.user, invoice),
+        "log": invoice.transitions.select_related("by"),
     }
     return render(request, "orders/invoice_detail.html", context)
 
@@ -104,7 +108,7 @@ def invoice_issue(request, school_pk, pk):
         school_pk,
         pk,
         InvoiceIssueForm,
-        lambda invoice, **data: services.invoice_issue(invoice=invoice, **data),
+        lambda invoice, **data: services.invoice_issue(invoice=invoice, by=request.user, **data),
         lambda invoice: f"{invoice.get_kind_display()} émise sous le numéro {invoice.number}.",
     )
 
@@ -131,7 +135,7 @@ def invoice_credit(request, school_pk, pk):
         school_pk,
         pk,
         CreditNoteForm,
-        lambda invoice, **data: services.invoice_credit(invoice=invoice, **data),
+        lambda invoice, **data: services.invoice_credit(invoice=invoice, by=request.user, **data),
         lambda credit: f"Avoir {credit.number} émis : la facture est annulée.",
     )
 
@@ -139,7 +143,7 @@ def invoice_credit(request, school_pk, pk):
 @require_POST
 def payment_create(request, school_pk, pk):
     def record(invoice, **data):
-        services.payment_record(invoice=invoice, **data)
+        services.payment_record(invoice=invoice, by=request.user, **data)
         return None
 
     return _invoice_action(request, school_pk, pk, PaymentForm, record, lambda invoice: "Règlement enregistré.")

@@ -43,6 +43,7 @@ def _order_page(request, school, order, *, deposit_form=None, status=200):
         "can_invoice": not order.invoices.filter(kind=InvoiceKind.INVOICE)
         .exclude(status=InvoiceStatus.CREDITED)
         .exists(),
+        "log": order.transitions.select_related("by"),
     }
     return render(request, "orders/order_detail.html", context, status=status)
 
@@ -84,7 +85,7 @@ def delivery_create(request, school_pk, order_pk):
     form = DeliveryForm(request.POST)
     if form.is_valid():
         try:
-            services.delivery_create(customer_order=order, **form.cleaned_data)
+            services.delivery_create(customer_order=order, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

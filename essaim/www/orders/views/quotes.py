@@ -14,6 +14,7 @@ from essaim.orders import documents, services
 from essaim.orders.enums import QuoteStatus
 from essaim.orders.models import CustomerOrder, Quote
 from essaim.orders.services import LineInput
+from essaim.orders.workflow import QUOTE_WORKFLOW
 from essaim.www.orders.forms import QuoteAcceptForm, QuoteForm, QuoteLineFormSet, QuoteSendForm
 from essaim.www.orders.views.common import _get, _page, _pdf_response, _writable_school, staff_school_or_404
 from essaim.www.schools.views import _add_errors, school_context
@@ -152,6 +153,9 @@ def quote_detail(request, school_pk, pk):
         "vat_lines": documents.vat_breakdown(lines),
         "send_form": QuoteSendForm(initial={"below_market_justification": quote.below_market_justification}),
         "accept_form": QuoteAcceptForm(initial={"order_date": timezone.localdate()}),
+        # The actions offered are the quotes workflow's (orders/workflow.py) that this user may take now.
+        "transitions": QUOTE_WORKFLOW.offered(request.user, quote),
+        "log": quote.transitions.select_related("by"),
     }
     return render(request, "orders/quote_detail.html", context)
 
@@ -174,7 +178,11 @@ def quote_send(request, school_pk, pk):
     form.is_valid()
 
     def send(quote):
-        services.quote_send(quote=quote, below_market_justification=form.cleaned_data.get("below_market_justification"))
+        services.quote_send(
+            quote=quote,
+            below_market_justification=form.cleaned_data.get("below_market_justification"),
+            by=request.user,
+        )
         messages.success(request, f"Devis {quote.number} marqué comme envoyé.")
         return redirect("orders:quote_detail", school_pk=school_pk, pk=pk)
 
@@ -188,7 +196,7 @@ def quote_accept(request, school_pk, pk):
     def accept(quote):
         if not form.is_valid():
             raise ValidationError([f"{form.fields[f].label} : {' '.join(e)}" for f, e in form.errors.items()])
-        order = services.quote_accept(quote=quote, **form.cleaned_data)
+        order = services.quote_accept(quote=quote, by=request.user, **form.cleaned_data)
         messages.success(request, f"Devis accepté : commande {order.number} créée.")
         return redirect("orders:order_detail", school_pk=school_pk, pk=order.pk)
 
@@ -198,7 +206,7 @@ def quote_accept(request, school_pk, pk):
 @require_POST
 def quote_refuse(request, school_pk, pk):
     def refuse(quote):
-        services.quote_refuse(quote=quote)
+        services.quote_refuse(quote=quote, by=request.user)
         messages.success(request, f"Devis {quote.number} marqué comme refusé.")
         return redirect("orders:quote_detail", school_pk=school_pk, pk=pk)
 
