@@ -8,6 +8,8 @@ administrator, not the R√©gion, the Banque des Territoires, FNEP, a collectivit√
 
 import datetime as dt
 
+import rules
+
 from essaim.learners.enums import ExitReason
 from essaim.learners.models import (
     BlockProgress,
@@ -29,6 +31,11 @@ VIEW_B = {"holder_b_member"}
 # A school's youths are seen by its staff only: anyone else gets 404 on the school's youth pages.
 STAFF_SCHOOL_A = seen("open_school_a", "staffed_by")
 STAFF_SCHOOL_B = seen("open_school_b", "staffed_by")
+
+
+def sees_incidents_a(world, user):
+    """The incidents tab is about the youth's incidents: the school's lecteurs do not see them (404)."""
+    return rules.has_perm("learners.view_incidents", user, world["learner_a"])
 
 
 def _learner(world, key, **extra):
@@ -160,7 +167,7 @@ ROWS = [
         "get",
         None,
         WRITE_A,
-        seen("learner_a"),
+        sees_incidents_a,
     ),
     ("learners_edit_a", "learners:edit", _learner_kwargs("learner_a"), "get", None, WRITE_A, seen("learner_a")),
     (

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.funding_applications import services
-from essaim.funding_applications.enums import ExpertRequestStatus
 from essaim.funding_applications.models import ExpertOpinionRequest, FundingApplication
 from essaim.www.funding_applications.forms import ExpertAnswerForm, ExpertRequestForm, MessageForm, NoteForm
 from essaim.www.funding_applications.views.common import _attachment, _back, _error
@@ -85,13 +84,9 @@ def expert_request_revoke(request, pk, request_id):
 @require_http_methods(["GET", "POST"])
 def expert_answer(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
-    expert_request = get_object_or_404(
-        ExpertOpinionRequest,
-        pk=request_id,
-        application=application,
-        expert=request.user,
-        status=ExpertRequestStatus.OPEN,
-    )
+    expert_request = get_object_or_404(ExpertOpinionRequest, pk=request_id, application=application)
+    # Only the expert asked, while the request is open (anyone else who sees the dossier: 403).
+    require_perm(request.user, "funding_applications.answer_expert_request", expert_request)
     form = ExpertAnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
