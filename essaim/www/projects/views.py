@@ -278,8 +278,9 @@ def project_partner_add(request, pk):
 @require_POST
 def project_partner_remove(request, pk, partner_id):
     project = _get_project(request, pk)
-    require_perm(request.user, "projects.manage_partners", project)
+    # The partner first: another project's partner is not found here (404), whoever asks.
     partner = get_object_or_404(ProjectPartner.objects.select_related("organization"), pk=partner_id, project=project)
+    require_perm(request.user, "projects.manage_partners", project)
     services.project_partner_remove(partner=partner, removed_by=request.user)
     messages.success(
         request, f"{partner.organization.name} n'est plus partenaire du projet ({partner.get_role_display()})."

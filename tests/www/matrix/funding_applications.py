@@ -8,6 +8,7 @@ dossier of project B. Fixtures are written directly (no PDF rendering) to keep t
 import datetime as dt
 from decimal import Decimal
 
+import rules
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -160,6 +161,12 @@ def _action(key, action):
     return lambda w: {"pk": w["fa"][key].pk, "action": action}
 
 
+def _creates_for_project_a(world, user):
+    """The creation form names project A: one who may create dossiers but does not see that project gets
+    404 (another organisation's project); anyone else is refused the creation itself (403)."""
+    return not rules.has_perm("funding_applications.add_application", user) or seen("project_a")(world, user)
+
+
 def _upload(w):
     return {
         "kind": RequiredDocumentKind.objects.get(slug="devis").pk,
@@ -183,6 +190,7 @@ ROWS = [
             "requested_amount": "50 000",
         },
         {"holder_a_admin"},
+        _creates_for_project_a,
     ),
     (
         "fa_detail_in_review",
