@@ -31,11 +31,18 @@ load: migrate  ## Reference territories then demo content (both idempotent)
 	$(BIN)/essaim indicators load-reference
 	$(BIN)/essaim load_demo
 
-run: load  ## Set everything up and serve the demo on http://127.0.0.1:8000
+# The web server and, beside it, one worker for the background jobs (essaim/jobs): both stop together.
+define SERVE_WITH_WORKER
+	@$(BIN)/essaim jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/essaim runserver 127.0.0.1:8000
+endef
 
-serve: venv
-	$(BIN)/essaim runserver 127.0.0.1:8000
+run: load  ## Set everything up and serve the demo on http://127.0.0.1:8000 (with a job worker)
+	$(SERVE_WITH_WORKER)
+
+serve: venv  ## Serve without reloading data (with a job worker)
+	$(SERVE_WITH_WORKER)
 
 quality: venv  ## Lint, format check, template lint, types, layering contracts, migrations check
 	$(BIN)/ruff format --check .

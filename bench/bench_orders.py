@@ -1,7 +1,9 @@
 """Benchmark of invoicing and of the production activity.
 
-In a throw-away database: issues N invoices of one school from T threads at once (the counter row is
-locked: throughput = commit rate), then builds a year of invoices and payments for S schools and times
+In a throw-away database: issues N invoices of one school from T threads at once, dated today (the counter
+row is locked: throughput = commit rate), then builds last year's invoices and payments for S schools
+(another year, so another numbering sequence: the chronology rule refuses an invoice dated before the last
+one of its year, which the first part's, dated today, would be) and times
 the school's activity report (with the plan's forecast) and ``programme_production_activity`` over
 all schools. Run: ``.venv/bin/python bench/bench_orders.py [invoices] [threads] [schools]``
 (add DATABASE_URL=postgres://… for PostgreSQL; figures in docs/performance.md).
@@ -23,6 +25,7 @@ import datetime as dt  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.runner import DiscoverRunner  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 
 def main(invoices: int, threads: int, schools: int) -> None:
@@ -62,6 +65,8 @@ def _run(invoices: int, threads: int, schools: int) -> None:
     from tests.schools.factories import RunSchoolFactory
 
     seed_default_trades(Trade)
+    today = timezone.localdate()
+    year = today.year - 1  # part 2: a whole year, in the past (no document is dated in the future)
 
     def order_for(customer, issue_date):
         quote = services.quote_create(
@@ -77,15 +82,12 @@ def _run(invoices: int, threads: int, schools: int) -> None:
     # 1. Concurrent invoicing of one school.
     school = RunSchoolFactory()
     customer = CustomerFactory(school=school)
-    drafts = [
-        services.invoice_create_from_order(customer_order=order_for(customer, dt.date(2026, 3, 1)))
-        for _ in range(invoices)
-    ]
+    drafts = [services.invoice_create_from_order(customer_order=order_for(customer, today)) for _ in range(invoices)]
     chunks = [drafts[i::threads] for i in range(threads)]
 
     def worker(chunk):
         for draft in chunk:
-            services.invoice_issue(invoice=draft, issue_date=dt.date(2026, 3, 2))
+            services.invoice_issue(invoice=draft, issue_date=today)
         connection.close()
 
     start = time.perf_counter()
@@ -110,15 +112,15 @@ def _run(invoices: int, threads: int, schools: int) -> None:
     count = 0
     for each in all_schools:
         buyer = CustomerFactory(school=each)
-        day = dt.date(2026, 1, 2)
-        while day.year == 2026:
+        day = dt.date(year, 1, 2)
+        while day.year == year:
             if day.weekday() < 5 and day.day % 3 == 0:
                 draft = services.invoice_create_from_order(customer_order=order_for(buyer, day))
                 invoice = services.invoice_issue(invoice=draft, issue_date=day)
                 services.payment_record(
                     invoice=invoice,
                     received_amount=invoice.total_ttc_amount,
-                    payment_date=min(day + dt.timedelta(days=30), dt.date(2026, 12, 31)),
+                    payment_date=min(day + dt.timedelta(days=30), dt.date(year, 12, 31)),
                     method="transfer",
                 )
                 count += 1
@@ -126,7 +128,7 @@ def _run(invoices: int, threads: int, schools: int) -> None:
     print(f"built {count} invoices and payments over {schools} schools")
     report = _timed(
         "school activity page data (year, with the plan's forecast)",
-        lambda: school_activity_report(school=school, year=2026),
+        lambda: school_activity_report(school=school, year=year),
     )
     assert report.total.invoiced > 0
     activity = _timed(

@@ -21,4 +21,5 @@ urlpatterns = [
     path("pilotage/", include("essaim.www.steering.urls")),
     path("production/", include("essaim.www.orders.urls")),
     path("jeunes/", include("essaim.www.learners.urls")),
+    path("traitements/", include("essaim.www.jobs.urls")),
 ]

@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # Domain apps
     "essaim.common",
     "essaim.accounts",
+    "essaim.jobs",
     "essaim.territories",
     "essaim.trades",
     "essaim.organizations",
@@ -107,7 +110,25 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the job worker (`make run`) share the embedded database: write-ahead logging lets
+    # readers go on while one writes, and a writer waits for the lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (essaim/jobs, docs/jobs.md): django-tasks with its database backend, in the same
+# database as everything else (SQLite for `make run`, PostgreSQL in production). Workers are
+# `essaim jobs worker` processes; the test settings run jobs synchronously.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Seconds without a heartbeat after which a running job is taken for orphaned (its worker died).
+ESSAIM_JOBS_STALE_AFTER = int(os.environ.get("ESSAIM_JOBS_STALE_AFTER", "90"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -25,6 +25,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, never ":memory:": the browser tests' live server runs in another thread and must open
     # its own connection (a shared in-memory connection crashes SQLite when both threads use it).
     DATABASES["default"]["TEST"] = {"NAME": str(_SQLITE_TEST_FILE)}
+    # A job worker process (tests/jobs/test_worker.py) writes to the same file: wait for the lock.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+# Jobs run synchronously inside the request (ImmediateBackend) unless a test starts a real worker
+# (tests/jobs/test_worker.py sets ESSAIM_TASKS_BACKEND=database for the worker process it spawns).
+if os.environ.get("ESSAIM_TASKS_BACKEND") != "database":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 ESSAIM_VAR_DIR = Path(tempfile.mkdtemp(prefix="essaim-test-var-"))
 MEDIA_ROOT = ESSAIM_VAR_DIR / "media"
 STORAGES = {

@@ -59,3 +59,18 @@ def format_date(value: dt.date | None) -> str:
     if value is None:
         return "—"
     return value.strftime("%d/%m/%Y")
+
+
+def format_duration(value: dt.timedelta | float | int | None) -> str:
+    """A duration as people say it: « 8 s », « 2 min 05 s », « 1 h 03 min »."""
+    if value is None:
+        return "—"
+    seconds = int(value.total_seconds() if isinstance(value, dt.timedelta) else value)
+    seconds = max(seconds, 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}{NBSP}h{NBSP}{minutes:02d}{NBSP}min"
+    if minutes:
+        return f"{minutes}{NBSP}min{NBSP}{seconds:02d}{NBSP}s"
+    return f"{seconds}{NBSP}s"

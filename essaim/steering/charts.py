@@ -359,17 +359,26 @@ def _polygon(lon: float, lat: float, radius: float, sides: int, rotation: float 
     return {"type": "Polygon", "coordinates": [ring]}
 
 
+MAP_TITLE_NAMES = 3
+
+
+def _first_names(names: list[str]) -> str:
+    """A marker's hover text names a few projects, not all of them (the page's size must not grow with them)."""
+    shown = ", ".join(names[:MAP_TITLE_NAMES])
+    return f"{shown} et {len(names) - MAP_TITLE_NAMES} autre(s)" if len(names) > MAP_TITLE_NAMES else shown
+
+
 def projects_map(departments, communes, *, label: str) -> SafeString:
     """The départements of the scope, a circle (orange) where projects are, a square (green) where open
     schools are (shapes differ so that colour is not the only cue)."""
-    background = [d for d in departments if d.contour]
+    background = [d for d in departments if d.map_contour]
     markers = []
     for commune in communes:
         if commune.latitude is None or commune.longitude is None:
             continue
         lon, lat = float(commune.longitude), float(commune.latitude)
         if commune.projects:
-            names = ", ".join(f"{line.project.name} ({line.stage_label})" for line in commune.projects)
+            names = _first_names([f"{line.project.name} ({line.stage_label})" for line in commune.projects])
             markers.append(
                 _Marker(
                     _polygon(lon - 0.03, lat, 0.03 + 0.01 * min(len(commune.projects) - 1, 3), 16),
@@ -378,7 +387,7 @@ def projects_map(departments, communes, *, label: str) -> SafeString:
                 )
             )
         if commune.schools:
-            names = ", ".join(school.school.name for school in commune.schools)
+            names = _first_names([school.school.name for school in commune.schools])
             markers.append(
                 _Marker(
                     _polygon(lon + 0.03, lat, 0.035, 4, math.pi / 4),
@@ -391,7 +400,7 @@ def projects_map(departments, communes, *, label: str) -> SafeString:
     drawing = svg.render_svg(
         background + markers,
         width=640,
-        geometry_for=lambda f: f.geometry if isinstance(f, _Marker) else f.contour,
+        geometry_for=lambda f: f.geometry if isinstance(f, _Marker) else f.map_contour,
         fill_for=lambda f: f.fill if isinstance(f, _Marker) else DEPARTMENT_FILL,
         title_for=lambda f: f.title if isinstance(f, _Marker) else f.name,
         label=label,

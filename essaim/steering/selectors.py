@@ -623,7 +623,7 @@ def _map_communes(lines: list[ProjectLine], *, open_schools: list[SchoolLine]) -
 
 def _departments(scope: Scope) -> list[Department]:
     """The départements drawn on the map: the scope's."""
-    departments = Department.objects.order_by("code")
+    departments = Department.objects.select_related("shape").order_by("code")
     if scope.department_id:
         departments = departments.filter(pk=scope.department_id)
     elif scope.epci_id:

@@ -7,8 +7,13 @@ their leading zeros (INSEE commune code "02001", zone d'emploi "0054", SIREN of 
 Some EPCI straddle two régions (two EPCI also cover Seine-Maritime) and two zones d'emploi
 extend into Normandie: their populations are given both in full and for the Hauts-de-France part.
 Contours are GeoJSON geometries in WGS84, simplified: good for thematic maps, not for precise joins.
+They live in their own tables (``*Shape``, one row per territory, up to 47 KB of GeoJSON for a commune),
+never in the territory rows: a list or a ``select_related`` to communes, EPCI or départements never reads
+them. Maps load them explicitly (``select_related("shape")``, or ``shape__simplified`` for maps of a
+whole région or département: a copy simplified at load time, ``svg.simplify``).
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 
@@ -18,6 +23,26 @@ class TerritoryQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.all()
+
+
+class WithShape:
+    """``territory.contour`` (full GeoJSON) and ``territory.map_contour`` (simplified copy for small-scale maps),
+    read from the territory's shape row: load it with ``select_related("shape")`` for a list (one query)."""
+
+    @property
+    def contour(self):
+        try:
+            return self.shape.geometry
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def map_contour(self):
+        try:
+            shape = self.shape
+        except ObjectDoesNotExist:
+            return None
+        return shape.simplified or shape.geometry
 
 
 class Region(models.Model):
@@ -35,13 +60,12 @@ class Region(models.Model):
         return self.name
 
 
-class Department(models.Model):
+class Department(WithShape, models.Model):
     code = models.CharField("code INSEE", max_length=3, unique=True)
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région")
     prefecture_code = models.CharField("code INSEE du chef-lieu", max_length=5, blank=True)
     population = models.PositiveIntegerField("population municipale (PL 2023)", default=0)
-    contour = models.JSONField("contour (GeoJSON)", null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -54,7 +78,7 @@ class Department(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class EmploymentZone(models.Model):
+class EmploymentZone(WithShape, models.Model):
     """Zone d'emploi (INSEE zoning 2020), restricted to its Hauts-de-France communes."""
 
     code = models.CharField("code INSEE", max_length=4, unique=True)
@@ -62,7 +86,6 @@ class EmploymentZone(models.Model):
     vintage = models.CharField("zonage", max_length=10, default="ZE2020")
     population = models.PositiveIntegerField("population municipale en Hauts-de-France (PL 2023)", default=0)
     is_cross_regional = models.BooleanField("transrégionale", default=False)
-    contour = models.JSONField("contour (GeoJSON, partie Hauts-de-France)", null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -75,7 +98,7 @@ class EmploymentZone(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Epci(models.Model):
+class Epci(WithShape, models.Model):
     """EPCI à fiscalité propre (CC, CA, CU, métropole) with at least one commune in the région."""
 
     class Nature(models.TextChoices):
@@ -92,7 +115,6 @@ class Epci(models.Model):
     is_interregional = models.BooleanField("interrégional", default=False)
     latitude = models.DecimalField("latitude du centroïde", max_digits=8, decimal_places=5, null=True)
     longitude = models.DecimalField("longitude du centroïde", max_digits=8, decimal_places=5, null=True)
-    contour = models.JSONField("contour (GeoJSON)", null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -105,7 +127,7 @@ class Epci(models.Model):
         return self.name
 
 
-class Commune(models.Model):
+class Commune(WithShape, models.Model):
     code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=100)
     department = models.ForeignKey(
@@ -120,7 +142,6 @@ class Commune(models.Model):
     postal_codes = models.CharField("codes postaux", max_length=100, blank=True)
     latitude = models.DecimalField("latitude du centroïde", max_digits=8, decimal_places=5, null=True)
     longitude = models.DecimalField("longitude du centroïde", max_digits=8, decimal_places=5, null=True)
-    contour = models.JSONField("contour (GeoJSON)", null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -131,3 +152,55 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+
+class Shape(models.Model):
+    """A territory's contour, apart from its row (see the module's docstring)."""
+
+    geometry = models.JSONField("contour (GeoJSON)")
+    simplified = models.JSONField("contour simplifié (cartes à petite échelle)", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DepartmentShape(Shape):
+    department = models.OneToOneField(Department, on_delete=models.CASCADE, primary_key=True, related_name="shape")
+
+    class Meta:
+        verbose_name = "contour de département"
+
+    def __str__(self):
+        return f"Contour : {self.department}"
+
+
+class EmploymentZoneShape(Shape):
+    employment_zone = models.OneToOneField(
+        EmploymentZone, on_delete=models.CASCADE, primary_key=True, related_name="shape"
+    )
+
+    class Meta:
+        verbose_name = "contour de zone d'emploi (partie Hauts-de-France)"
+
+    def __str__(self):
+        return f"Contour : {self.employment_zone}"
+
+
+class EpciShape(Shape):
+    epci = models.OneToOneField(Epci, on_delete=models.CASCADE, primary_key=True, related_name="shape")
+
+    class Meta:
+        verbose_name = "contour d'EPCI"
+
+    def __str__(self):
+        return f"Contour : {self.epci}"
+
+
+class CommuneShape(Shape):
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, primary_key=True, related_name="shape")
+
+    class Meta:
+        verbose_name = "contour de commune"
+
+    def __str__(self):
+        return f"Contour : {self.commune}"

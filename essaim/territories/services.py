@@ -28,7 +28,18 @@ from typing import Any, TextIO
 from django.db import models, transaction
 
 from essaim.common.formats import format_number
-from essaim.territories.models import Commune, Department, EmploymentZone, Epci, Region
+from essaim.territories import svg
+from essaim.territories.models import (
+    Commune,
+    CommuneShape,
+    Department,
+    DepartmentShape,
+    EmploymentZone,
+    EmploymentZoneShape,
+    Epci,
+    EpciShape,
+    Region,
+)
 
 REGION_CODE = "32"
 REGION_NAME = "Hauts-de-France"
@@ -361,18 +372,26 @@ def _with_contours(rows: dict[str, dict[str, Any]], contours: Mapping[str, Any])
 
 
 def _sync(
-    model: type[models.Model], key_field: str, rows: Mapping[str, Mapping[str, Any]], report: ModelReport
+    model: type[models.Model],
+    key_field: str,
+    rows: Mapping[str, dict[str, Any]],
+    report: ModelReport,
+    shape: tuple[type[models.Model], str] | None = None,
 ) -> None:
     """Create the rows of ``rows`` missing from the table and update those whose values differ.
 
     ``rows`` maps each official code to the values of the other fields (by attribute name,
     ``department_id`` for a foreign key). Values are compared with the stored ones, so a second
-    run with the same files writes nothing.
+    run with the same files writes nothing. With ``shape`` (shape model, its one-to-one field), the
+    ``contour`` of each row goes to the territory's shape row (kept apart from the territory's row),
+    with its simplified copy for small-scale maps; a territory whose contour changed counts as updated.
     """
+    contours = {code: values.pop("contour", None) for code, values in rows.items()} if shape else {}
     fields = sorted({name for values in rows.values() for name in values})
     loaded = [key_field, *(model._meta.get_field(name).name for name in fields)]
     existing = {getattr(obj, key_field): obj for obj in model._default_manager.only(*loaded)}
     to_create, to_update = [], []
+    updated_codes = set()
     for code, values in rows.items():
         obj = existing.get(code)
         if obj is None:
@@ -381,14 +400,51 @@ def _sync(
             for name, value in values.items():
                 setattr(obj, name, value)
             to_update.append(obj)
+            updated_codes.add(code)
     model._default_manager.bulk_create(to_create, batch_size=BATCH_SIZE)
     if to_update:
         model._default_manager.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
+    if shape:
+        updated_codes |= _sync_shapes(model, key_field, contours, shape, existing_codes=existing.keys())
+        report.without_contour = sum(1 for contour in contours.values() if contour is None)
     report.created = len(to_create)
-    report.updated = len(to_update)
-    report.unchanged = len(rows) - len(to_create) - len(to_update)
+    report.updated = len(updated_codes)
+    report.unchanged = len(rows) - len(to_create) - len(updated_codes)
     report.not_in_files = len(existing.keys() - rows.keys())
-    report.without_contour = sum(1 for values in rows.values() if "contour" in values and values["contour"] is None)
+
+
+def _sync_shapes(
+    model: type[models.Model],
+    key_field: str,
+    contours: Mapping[str, Any],
+    shape: tuple[type[models.Model], str],
+    *,
+    existing_codes,
+) -> set[str]:
+    """Write the contours of ``contours`` (code → GeoJSON or None) to the shape table; the codes of the
+    territories that already existed and whose contour changed."""
+    shape_model, field = shape
+    ids = _ids_by_code(model, key_field)
+    stored = dict(shape_model._default_manager.values_list(f"{field}_id", "geometry"))
+    to_create, to_update, to_delete, changed = [], [], [], set()
+    for code, geometry in contours.items():
+        pk = ids[code]
+        if geometry is None:
+            if pk in stored:
+                to_delete.append(pk)
+                changed.add(code)
+        elif pk not in stored:
+            to_create.append(shape_model(**{f"{field}_id": pk}, geometry=geometry, simplified=svg.simplify(geometry)))
+            changed.add(code)
+        elif stored[pk] != geometry:
+            to_update.append(shape_model(**{f"{field}_id": pk}, geometry=geometry, simplified=svg.simplify(geometry)))
+            changed.add(code)
+    shape_model._default_manager.bulk_create(to_create, batch_size=BATCH_SIZE)
+    if to_update:
+        shape_model._default_manager.bulk_update(to_update, ["geometry", "simplified"], batch_size=BATCH_SIZE)
+    if to_delete:
+        shape_model._default_manager.filter(**{f"{field}_id__in": to_delete}).delete()
+    return changed & set(existing_codes)
 
 
 def _ids_by_code(model: type[models.Model], key_field: str) -> dict[str, int]:
@@ -423,13 +479,19 @@ def territories_load(*, data_dir: Path, stdout: TextIO | None = None) -> LoadRep
         region_id = _ids_by_code(Region, "code")[REGION_CODE]
         for values in departments.values():
             values["region_id"] = region_id
-        _sync(Department, "code", departments, report.departments)
-        _sync(EmploymentZone, "code", employment_zones, report.employment_zones)
-        _sync(Epci, "siren", epcis, report.epcis)
+        _sync(Department, "code", departments, report.departments, shape=(DepartmentShape, "department"))
+        _sync(
+            EmploymentZone,
+            "code",
+            employment_zones,
+            report.employment_zones,
+            shape=(EmploymentZoneShape, "employment_zone"),
+        )
+        _sync(Epci, "siren", epcis, report.epcis, shape=(EpciShape, "epci"))
         _resolve(communes, "department", _ids_by_code(Department, "code"))
         _resolve(communes, "epci", _ids_by_code(Epci, "siren"))
         _resolve(communes, "employment_zone", _ids_by_code(EmploymentZone, "code"))
-        _sync(Commune, "code", communes, report.communes)
+        _sync(Commune, "code", communes, report.communes, shape=(CommuneShape, "commune"))
 
     report.duration_seconds = time.perf_counter() - started
     for model_report in report:

@@ -93,6 +93,62 @@ def area_km2(geometry: Geometry | None) -> float:
     return max(total, 0.0)
 
 
+# Tolerance of the simplified contours kept for maps of a whole région or département (degrees, ≈ 200 m):
+# a map 640 px wide of the Hauts-de-France has ≈ 0,5 km per pixel, so the difference never shows.
+MAP_TOLERANCE = 0.002
+
+
+def _simplify_ring(ring: list[Any], tolerance: float) -> list[Any]:
+    """Douglas–Peucker on one closed ring (iterative), keeping its first and last points."""
+    if len(ring) <= 4:
+        return ring
+    keep = [False] * len(ring)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(ring) - 1)]
+    tolerance2 = tolerance * tolerance
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = ring[first][:2], ring[last][:2]
+        dx, dy = x2 - x1, y2 - y1
+        length2 = dx * dx + dy * dy
+        farthest, distance2 = -1, tolerance2
+        for index in range(first + 1, last):
+            px, py = ring[index][0] - x1, ring[index][1] - y1
+            if length2 == 0:
+                d2 = px * px + py * py
+            else:
+                cross = px * dy - py * dx
+                d2 = cross * cross / length2
+            if d2 > distance2:
+                farthest, distance2 = index, d2
+        if farthest >= 0:
+            keep[farthest] = True
+            stack.extend(((first, farthest), (farthest, last)))
+    return [point for point, kept in zip(ring, keep, strict=True) if kept]
+
+
+def simplify(geometry: Geometry | None, tolerance: float = MAP_TOLERANCE) -> dict[str, Any] | None:
+    """A lighter copy of a (Multi)Polygon for small-scale maps: rings simplified (Douglas–Peucker), inner
+    rings and islands that shrink below 4 points dropped; the outer ring of each polygon is always kept."""
+    if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    simplified = []
+    for polygon in polygons:
+        rings = []
+        for index, ring in enumerate(polygon):
+            light = _simplify_ring([[round(p[0], 5), round(p[1], 5)] for p in ring], tolerance)
+            if len(light) >= 4:
+                rings.append(light)
+            elif index == 0:
+                rings.append([[round(p[0], 5), round(p[1], 5)] for p in ring])  # a tiny island: kept as it is
+        if rings:
+            simplified.append(rings)
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": simplified[0]}
+    return {"type": "MultiPolygon", "coordinates": simplified}
+
+
 def class_breaks(values: Sequence[float], classes: int = len(SEQUENTIAL_BLUES)) -> list[float]:
     """Upper bounds of ``classes`` quantile classes of ``values`` (the last one is the maximum)."""
     ordered = sorted(values)
@@ -195,8 +251,13 @@ def render_svg(
     padding: int = 4,
     precision: int = 0,
     css_class: str = "map-svg",
+    merge_fills: bool = False,
 ) -> str:
     """Draw ``features`` as an inline ``<svg>``; "" when there is nothing to draw.
+
+    ``merge_fills``: one ``<path>`` per colour instead of one per feature, without hover texts nor links —
+    for maps of thousands of small features (every commune of a région), whose page must stay light; the
+    page's table then carries what the hover texts would have.
 
     ``fill_for``, ``title_for`` and ``href_for`` are called with each feature; ``geometry_for``
     returns its GeoJSON geometry. ``outline`` (a geometry, e.g. the territory's own contour) is
@@ -209,9 +270,18 @@ def render_svg(
     if box is None:
         return ""
     projection = _Projection(box, width, padding, precision)
-    body = [
-        _feature_element(feature, geometry, projection, fill_for, title_for, href_for) for feature, geometry in items
-    ]
+    if merge_fills:
+        by_fill: dict[str, list[str]] = {}
+        for feature, geometry in items:
+            d = geometry_path(geometry, projection)
+            if d:
+                by_fill.setdefault(fill_for(feature) if fill_for else DEFAULT_FILL, []).append(d)
+        body = [f'<path d="{"".join(parts)}" fill="{escape(fill)}"/>' for fill, parts in by_fill.items()]
+    else:
+        body = [
+            _feature_element(feature, geometry, projection, fill_for, title_for, href_for)
+            for feature, geometry in items
+        ]
     if outline:
         d = geometry_path(outline, projection)
         if d:

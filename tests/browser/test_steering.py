@@ -2,6 +2,7 @@
 both reports; a collectivité sees its territory. Screenshots in the browser screenshots folder."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -34,22 +35,26 @@ def test_region_steers_and_downloads_the_reports(page, live_server, demo_world, 
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nord (59)")
 
+    # The report is prepared as a background job: its progress panel (role="status") ends with the file.
+    page.get_by_role("button", name="Préparer le rapport du comité de pilotage (PDF)").click()
+    panel = page.get_by_role("status").filter(has_text="Rapport du comité de pilotage (PDF)")
+    expect(panel).to_contain_text("Terminé en")
     with page.expect_download() as pdf_info:
-        page.get_by_role("link", name="Rapport du comité de pilotage (PDF)").click()
+        panel.get_by_role("link", name=re.compile("Télécharger")).click()
     pdf = pdf_info.value
     assert pdf.suggested_filename.endswith(".pdf") and "59" in pdf.suggested_filename
     text = "\n".join(p.extract_text() for p in PdfReader(pdf.path()).pages)
     assert "Rapport du comité de pilotage" in text and "Nord (59)" in text
-    # The status line said the report was being prepared, then that it is ready (read by screen readers).
-    expect(page.locator("#report-status")).to_contain_text(f"Fichier prêt : {pdf.suggested_filename}")
     screenshot("steering-06-rapport-pret")
 
     page.get_by_label("Territoire", exact=True).select_option("")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Préparer le rapport du comité de pilotage (Excel)").click()
+    panel = page.get_by_role("status").filter(has_text="Rapport du comité de pilotage (Excel)")
+    expect(panel).to_contain_text("Terminé en")
     with page.expect_download() as xlsx_info:
-        page.get_by_role("link", name="Rapport du comité de pilotage (Excel)").click()
-    expect(page.locator("#report-status")).to_contain_text(f"Fichier prêt : {xlsx_info.value.suggested_filename}")
+        panel.get_by_role("link", name=re.compile("Télécharger")).click()
     with open(xlsx_info.value.path(), "rb") as handle:
         workbook = load_workbook(io.BytesIO(handle.read()))
     summary = {row[0]: row[1] for row in workbook["Synthèse"].iter_rows(min_row=2, values_only=True) if row[0]}

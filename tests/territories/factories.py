@@ -6,6 +6,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from essaim.territories import svg
 from essaim.territories.models import Commune, Department, EmploymentZone, Epci, Region
 
 
@@ -25,6 +26,22 @@ class WithContourFactory(DjangoModelFactory):
         with_contour = factory.Trait(
             contour=factory.Sequence(lambda n: square_contour(2.0 + (n % 20) * 0.1, 50.0 + (n // 20) * 0.1))
         )
+
+    contour = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """``contour=<GeoJSON>`` writes the territory's shape row (contours live apart from the territory)."""
+        contour = kwargs.pop("contour", None)
+        obj = super()._create(model_class, *args, **kwargs)
+        if contour:
+            relation = obj._meta.get_field("shape")
+            relation.related_model.objects.update_or_create(
+                **{relation.field.name: obj}, defaults={"geometry": contour, "simplified": svg.simplify(contour)}
+            )
+            if relation.is_cached(obj):
+                relation.delete_cached_value(obj)
+        return obj
 
 
 class RegionFactory(DjangoModelFactory):

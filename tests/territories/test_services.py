@@ -344,6 +344,6 @@ def test_real_dataset_loads_every_territory():
     assert Department.objects.count() == 5
     nord = Department.objects.get(code="59")
     assert nord.population == Commune.objects.filter(department=nord).aggregate(total=Sum("population"))["total"]
-    assert Commune.objects.filter(contour__isnull=True).count() == 0
+    assert Commune.objects.filter(shape__isnull=True).count() == 0
     second = territories_load(data_dir=settings.ESSAIM_DATA_DIR)
     assert (second.created, second.updated) == (0, 0)

@@ -39,3 +39,9 @@ def frplural(value, arg="s"):
     except (TypeError, ValueError):
         return ""
     return plural if count >= 2 else singular
+
+
+@register.filter
+def duration(value):
+    """{{ job.elapsed|duration }} → 8 s, 2 min 05 s, 1 h 03 min."""
+    return formats.format_duration(value)

@@ -47,7 +47,7 @@ def _circle(lon: float, lat: float, radius_deg: float) -> dict:
 
 def partners_map(departments, communes: list[dict], *, label: str) -> Map | None:
     """``communes``: dicts with code, name, latitude, longitude, count and names (a few organisation names)."""
-    departments = [department for department in departments if department.contour]
+    departments = [department for department in departments if department.map_contour]
     if not departments:
         return None
     points = []
@@ -81,7 +81,7 @@ def partners_map(departments, communes: list[dict], *, label: str) -> Map | None
     drawing = svg.render_svg(
         features,
         width=MAP_WIDTH,
-        geometry_for=lambda f: f.geometry if isinstance(f, _Point) else f.contour,
+        geometry_for=lambda f: f.geometry if isinstance(f, _Point) else f.map_contour,
         fill_for=lambda f: POINT_FILL if isinstance(f, _Point) else DEPARTMENT_FILL,
         title_for=title,
         href_for=href,

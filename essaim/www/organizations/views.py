@@ -110,7 +110,9 @@ def organization_list(request):
     )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     directory_map = partners_map(
-        Department.objects.order_by("code"), _map_points(organizations), label="Carte des organisations filtrées"
+        Department.objects.select_related("shape").order_by("code"),
+        _map_points(organizations),
+        label="Carte des organisations filtrées",
     )
     return render(
         request,

@@ -7,6 +7,7 @@ programme partners, platform administrators; anyone else gets a 404) and check w
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,8 @@ from essaim.www.schools.forms import (
     WorkshopForm,
 )
 
+SCHOOL_PAGE_SIZE = 30
+
 
 @require_GET
 def school_list(request):
@@ -40,7 +43,8 @@ def school_list(request):
             schools = schools.filter(trades=trade)
         if department := form.cleaned_data["department"]:
             schools = schools.filter(commune__department=department)
-    return render(request, "schools/list.html", {"form": form, "schools": schools})
+    page = Paginator(schools, SCHOOL_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/list.html", {"form": form, "schools": page.object_list, "page": page})
 
 
 @require_GET

@@ -2,15 +2,25 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from essaim.common.exports import XLSX_CONTENT_TYPE
-from essaim.steering import reports, services
+from essaim.jobs.models import Job
+from essaim.jobs.services import job_submit
+from essaim.steering import charts, reports, services
+from essaim.steering import jobs as report_jobs
 from essaim.steering.models import Objective
-from essaim.steering.selectors import REGION_SCOPE, department_scope, epci_scope, fixed_scope_for, steering_overview
+from essaim.steering.selectors import (
+    REGION_SCOPE,
+    department_scope,
+    end_of_day,
+    epci_scope,
+    fixed_scope_for,
+    steering_overview,
+)
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 from essaim.www.steering.forms import ObjectiveForm, ScopeForm
 
@@ -39,41 +49,84 @@ def _overview(request):
 def dashboard(request):
     form, overview = _overview(request)
     query = request.GET.copy()
+    subject = report_jobs.report_subject(report_jobs.report_parameters(scope=overview.scope, on=overview.on))
+    # The latest report job of each format for this scope and date (one query): it survives a reload.
+    latest = {}
+    for job in Job.objects.visible_to(request.user).filter(kind__in=REPORT_KINDS.values(), subject=subject)[:20]:
+        latest.setdefault(job.kind, job)
+    report_jobs_shown = [latest[kind] for kind in REPORT_KINDS.values() if kind in latest]
+    bounded = _bounded_parts(request, overview)
     return render(
         request,
         "steering/dashboard.html",
         {
+            **bounded,
             "form": form,
             "overview": overview,
             "extraction": reports.extraction_label(overview),
             "report_query": query.urlencode(),
+            "report_jobs": report_jobs_shown,
             "can_manage_objectives": has_perm(request.user, "steering.manage_objectives"),
-            **reports.chart_context(overview),
+            **reports.chart_context(overview, timeline=False),
+            "timeline_svg": charts.timeline_chart(bounded["page"].object_list, until=end_of_day(overview.on)),
         },
     )
 
 
-def _filename(overview, extension: str) -> str:
-    territory = overview.scope.department_code or overview.scope.kind
-    if overview.scope.kind == "epci" and overview.scope.epci_id is not None:
-        territory = f"epci-{overview.scope.epci_id}"
-    return f"rapport-comite-de-pilotage-{territory}-{overview.on:%Y-%m-%d}.{extension}"
+# What grows with the programme is paginated or summarised on the page (the reports keep everything).
+FRIEZE_PAGE_SIZE = 25
+MAP_TABLE_ROWS = 30
+ACTIVITY_ROWS = 20
 
 
-@require_GET
+def _bounded_parts(request, overview) -> dict:
+    """The frieze and its table by pages of 25 projects; the map's table and the schools' activity table
+    summarised (first rows, then « … et N autres »): the page stays the same size at national scale."""
+    page = Paginator(overview.projects, FRIEZE_PAGE_SIZE).get_page(request.GET.get("page"))
+    activity = overview.activity[:-1] if overview.activity else []  # the last row is the total
+    activity_rows = sorted(activity, key=lambda row: row[1] or 0, reverse=True)[:ACTIVITY_ROWS]
+    return {
+        "page": page,
+        "project_lines": page.object_list,
+        "map_communes": overview.map_communes[:MAP_TABLE_ROWS],
+        "map_communes_more": max(len(overview.map_communes) - MAP_TABLE_ROWS, 0),
+        "activity_rows": activity_rows + overview.activity[-1:] if overview.activity else [],
+        "activity_more": max(len(activity) - ACTIVITY_ROWS, 0),
+    }
+
+
+REPORT_KINDS = {"pdf": "steering.report_pdf", "xlsx": "steering.report_xlsx"}
+
+
+def _start_report(request, fmt: str):
+    """The report is built by a background job (at national size the PDF takes longer than a request may):
+    back on the dashboard, its progress shows, then its file."""
+    require_perm(request.user, "steering.view_dashboard")
+    form, scope, on = _scope_and_date(request)
+    parameters = report_jobs.report_parameters(scope=scope, on=on)
+    try:
+        job_submit(
+            kind=REPORT_KINDS[fmt],
+            parameters=parameters,
+            user=request.user,
+            organization=request.current_organization,
+            subject=report_jobs.report_subject(parameters),
+            origin_url=request.get_full_path().replace(request.path, reverse("steering:dashboard"), 1),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    query = request.GET.urlencode()
+    return redirect(f"{reverse('steering:dashboard')}{'?' + query if query else ''}#rapports")
+
+
+@require_POST
 def report_pdf(request):
-    _, overview = _overview(request)
-    response = HttpResponse(reports.report_pdf(overview), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(overview, "pdf")}"'
-    return response
+    return _start_report(request, "pdf")
 
 
-@require_GET
+@require_POST
 def report_xlsx(request):
-    _, overview = _overview(request)
-    response = HttpResponse(reports.report_workbook(overview), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(overview, "xlsx")}"'
-    return response
+    return _start_report(request, "xlsx")
 
 
 def _objective_form_page(request, form, objective=None):

@@ -42,16 +42,23 @@ def _commune_url(commune) -> str:
     return reverse("territories:commune_detail", kwargs={"code": commune.code})
 
 
-def density_map(communes, *, outline, label: str) -> Map | None:
-    """Communes coloured by population density (quantile classes), the territory's outline on top."""
-    communes = [commune for commune in communes if commune.contour]
+def density_map(communes, *, outline, label: str, small_scale: bool = False) -> Map | None:
+    """Communes coloured by population density (quantile classes), the territory's outline on top.
+
+    ``small_scale``: hundreds of communes (a département): their simplified contours are drawn."""
+
+    def geometry(commune):
+        return commune.map_contour if small_scale else commune.contour
+
+    communes = [commune for commune in communes if geometry(commune)]
     if not communes and not outline:
         return None
-    densities = {commune.code: commune.population / max(svg.area_km2(commune.contour), 0.01) for commune in communes}
+    densities = {commune.code: commune.population / max(svg.area_km2(geometry(commune)), 0.01) for commune in communes}
     breaks = svg.class_breaks(list(densities.values()))
     drawing = svg.render_svg(
         communes,
         width=MAP_WIDTH,
+        geometry_for=geometry,
         fill_for=lambda commune: svg.class_colour(densities[commune.code], breaks),
         title_for=lambda commune: f"{_population_title(commune)} ({format_number(densities[commune.code])} hab./km²)",
         href_for=_commune_url,
@@ -97,6 +104,7 @@ def departments_map(departments, *, label: str) -> Map | None:
     drawing = svg.render_svg(
         departments,
         width=MAP_WIDTH,
+        geometry_for=lambda department: department.map_contour,
         fill_for=lambda department: colours[department.code],
         title_for=_population_title,
         href_for=lambda department: reverse("territories:department_detail", kwargs={"code": department.code}),

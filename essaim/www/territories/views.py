@@ -2,7 +2,7 @@
 
 Every page reads through ``<Model>.objects.visible_to(request.user)`` and runs a fixed number
 of queries whatever the size of the territory (checked by the tests). Contours are heavy JSON:
-they are only loaded for the features that are drawn (``defer``/``only`` elsewhere).
+they live in their own table and are only loaded for the features that are drawn (``select_related("shape")``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from essaim.www.territories import maps
 
 SEARCH_RESULTS_ID = "territory-search-results"
 TOP_COMMUNES = 10
-MAP_FIELDS = ("code", "name", "population", "contour")
+MAP_FIELDS = ("code", "name", "population", "shape__geometry")
+# A département or a zone d'emploi has hundreds of communes: their simplified contours are enough.
+SMALL_SCALE_MAP_FIELDS = ("code", "name", "population", "shape__simplified")
 
 
 def _with_share(rows, total: int):
@@ -34,7 +36,6 @@ def _epcis_within(user, **commune_filter):
         Epci.objects.visible_to(user)
         .filter(**{f"communes__{key}": value for key, value in commune_filter.items()})
         .annotate(population_here=Sum("communes__population"), commune_count_here=Count("communes"))
-        .defer("contour")
         .order_by("-population_here", "name")
     )
 
@@ -52,15 +53,15 @@ def index(request):
         return render(request, "territories/_search_results.html", context)
 
     departments = list(
-        Department.objects.visible_to(request.user).annotate(
+        Department.objects.visible_to(request.user)
+        .select_related("shape")
+        .annotate(
             commune_count=Count("communes"),
             epci_count=Count("communes__epci", distinct=True),
             employment_zone_count=Count("communes__employment_zone", distinct=True),
         )
     )
-    employment_zones = (
-        EmploymentZone.objects.visible_to(request.user).annotate(commune_count=Count("communes")).defer("contour")
-    )
+    employment_zones = EmploymentZone.objects.visible_to(request.user).annotate(commune_count=Count("communes"))
     population = sum(department.population for department in departments)
     for department in departments:
         department.share = department.population / population if population else None
@@ -78,15 +79,21 @@ def index(request):
 @require_GET
 def department_detail(request, code):
     """A département: facts, its EPCI and zones d'emploi, a map of its communes."""
-    department = get_object_or_404(Department.objects.visible_to(request.user).select_related("region"), code=code)
-    communes = list(Commune.objects.visible_to(request.user).filter(department=department).only(*MAP_FIELDS, "epci_id"))
+    department = get_object_or_404(
+        Department.objects.visible_to(request.user).select_related("region", "shape"), code=code
+    )
+    communes = list(
+        Commune.objects.visible_to(request.user)
+        .filter(department=department)
+        .select_related("shape")
+        .only(*SMALL_SCALE_MAP_FIELDS, "epci_id")
+    )
     epcis = _with_share(list(_epcis_within(request.user, department=department)), department.population)
     employment_zones = _with_share(
         list(
             EmploymentZone.objects.visible_to(request.user)
             .filter(communes__department=department)
             .annotate(population_here=Sum("communes__population"), commune_count_here=Count("communes"))
-            .defer("contour")
             .order_by("-population_here", "name")
         ),
         department.population,
@@ -98,7 +105,9 @@ def department_detail(request, code):
         "epcis": epcis,
         "employment_zones": employment_zones,
         "top_communes": sorted(communes, key=lambda c: (-c.population, c.name))[:TOP_COMMUNES],
-        "map": maps.density_map(communes, outline=department.contour, label=f"Carte des communes : {department.name}"),
+        "map": maps.density_map(
+            communes, outline=department.map_contour, small_scale=True, label=f"Carte des communes : {department.name}"
+        ),
     }
     return render(request, "territories/department_detail.html", context)
 
@@ -106,12 +115,11 @@ def department_detail(request, code):
 @require_GET
 def epci_detail(request, siren):
     """An EPCI: facts, its communes (most populated first) with their département and zone d'emploi."""
-    epci = get_object_or_404(Epci.objects.visible_to(request.user), siren=siren)
+    epci = get_object_or_404(Epci.objects.visible_to(request.user).select_related("shape"), siren=siren)
     communes = list(
         Commune.objects.visible_to(request.user)
         .filter(epci=epci)
-        .select_related("department", "employment_zone")
-        .defer("department__contour", "employment_zone__contour")
+        .select_related("department", "employment_zone", "shape")
         .order_by("-population", "name")
     )
     for commune in communes:
@@ -129,15 +137,17 @@ def epci_detail(request, siren):
 @require_GET
 def employment_zone_detail(request, code):
     """A zone d'emploi (Hauts-de-France part): facts, its EPCI and départements, a map of its communes."""
-    zone = get_object_or_404(EmploymentZone.objects.visible_to(request.user), code=code)
+    zone = get_object_or_404(EmploymentZone.objects.visible_to(request.user).select_related("shape"), code=code)
     communes = list(
-        Commune.objects.visible_to(request.user).filter(employment_zone=zone).only(*MAP_FIELDS, "department_id")
+        Commune.objects.visible_to(request.user)
+        .filter(employment_zone=zone)
+        .select_related("shape")
+        .only(*SMALL_SCALE_MAP_FIELDS, "department_id")
     )
     departments = (
         Department.objects.visible_to(request.user)
         .filter(communes__employment_zone=zone)
         .annotate(population_here=Sum("communes__population"), commune_count_here=Count("communes"))
-        .defer("contour")
         .order_by("code")
     )
     context = {
@@ -147,7 +157,10 @@ def employment_zone_detail(request, code):
         "departments": _with_share(list(departments), zone.population),
         "top_communes": sorted(communes, key=lambda c: (-c.population, c.name))[:TOP_COMMUNES],
         "map": maps.density_map(
-            communes, outline=zone.contour, label=f"Carte des communes : zone d'emploi {zone.name}"
+            communes,
+            outline=zone.map_contour,
+            small_scale=True,
+            label=f"Carte des communes : zone d'emploi {zone.name}",
         ),
     }
     return render(request, "territories/employment_zone_detail.html", context)
@@ -157,14 +170,13 @@ def employment_zone_detail(request, code):
 def commune_detail(request, code):
     """A commune: facts, the territories it belongs to, a map of it among its EPCI's communes."""
     commune = get_object_or_404(
-        Commune.objects.visible_to(request.user)
-        .select_related("department__region", "epci", "employment_zone")
-        .defer("contour", "department__contour", "epci__contour", "employment_zone__contour"),
+        Commune.objects.visible_to(request.user).select_related("department__region", "epci", "employment_zone"),
         code=code,
     )
     neighbours = list(
         Commune.objects.visible_to(request.user)
         .filter(epci_id=commune.epci_id)
+        .select_related("shape")
         .only(*MAP_FIELDS)
         .order_by("-population", "name")
     )

@@ -48,7 +48,9 @@ class Feature:
 
 def _features(level: str) -> list[Feature]:
     model, key, _, _ = _FEATURES[Level(level)]
-    return [Feature(code, name, contour) for code, name, contour in model.objects.values_list(key, "name", "contour")]
+    # A map of a whole région: the simplified contours (territories.svg.simplify), loaded for the map only.
+    rows = model.objects.values_list(key, "name", "shape__simplified")
+    return [Feature(code, name, contour) for code, name, contour in rows]
 
 
 def _territory_url(level: str, code: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +15,7 @@ from essaim.www.learners.forms import LearnerCreateForm
 from essaim.www.learners.views.common import _add_errors, _school_for_staff
 from essaim.www.permissions import has_perm
 
+LEARNER_PAGE_SIZE = 50
 STATUS_FILTERS = {"presents": "Présents", "sortis": "Sortis", "tous": "Tous"}
 
 
@@ -40,8 +42,11 @@ def learner_list(request, school_pk):
     workshop_id = request.GET.get("atelier")
     if workshop_id and workshop_id.isdigit():
         learners = learners.filter(workshop_id=int(workshop_id))
+    page = Paginator(learners.order_by("last_name", "first_name", "pk"), LEARNER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = []
-    for learner in learners:
+    for learner in page.object_list:
         share = selectors.rate(
             learner.production_total or 0, (learner.production_total or 0) + (learner.theory_total or 0)
         )
@@ -52,6 +57,7 @@ def learner_list(request, school_pk):
         {
             "school": school,
             "rows": rows,
+            "page": page,
             "status": status,
             "status_filters": STATUS_FILTERS,
             "workshops": workshops,

@@ -1,0 +1,83 @@
+"""Every kind of background job, its retries and time limit: declared here, in one place.
+
+An area writes the function that does the work in its own ``jobs.py`` and registers it with
+``@runs("<kind>")`` (and, when the job takes parameters from a form, a ``validate`` function that
+returns the cleaned parameters or raises a French ``ValidationError`` before anything is queued).
+What may differ between kinds is set here only:
+
+* ``time_limit``: seconds a run may take; past it the worker stops the run and the job ends in « échec »
+  (no automatic retry: a run that timed out once would time out again). Site selection offers
+  computing limits below its own time limit.
+* ``max_attempts``: runs tried in all when the worker dies under the job (kill -9, machine lost) or the
+  work raises an unexpected error; a French ``JobError`` (bad file, data the user must fix) is final.
+* ``visibility``: who sees the job and its result besides its requester (the requester's organisation
+  when its result is the organisation's work, not personal data).
+* ``priority``: interactive work before big imports (django-tasks priorities, -100…100).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from essaim.jobs.enums import JobVisibility
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str
+    time_limit: int
+    max_attempts: int = 2
+    visibility: str = JobVisibility.REQUESTER
+    priority: int = 0
+    # Seconds before a retry after an unexpected error (a worker's death is retried at once).
+    retry_delay: int = 10
+    run: Callable[..., Any] | None = field(default=None, compare=False)
+    validate: Callable[[dict], dict] | None = field(default=None, compare=False)
+
+
+_DECLARED = [
+    JobKind(
+        "steering.report_pdf",
+        "Rapport du comité de pilotage (PDF)",
+        time_limit=120,
+        max_attempts=2,
+        visibility=JobVisibility.ORGANIZATION,
+        priority=10,
+    ),
+    JobKind(
+        "steering.report_xlsx",
+        "Rapport du comité de pilotage (Excel)",
+        time_limit=120,
+        max_attempts=2,
+        visibility=JobVisibility.ORGANIZATION,
+        priority=10,
+    ),
+]
+
+KINDS: dict[str, JobKind] = {kind.name: kind for kind in _DECLARED}
+
+
+def get_kind(name: str) -> JobKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise LookupError(f"Unknown kind of job {name!r}: declare it in essaim/jobs/kinds.py") from None
+
+
+def runs(name: str, *, validate: Callable[[dict], dict] | None = None):
+    """Register the function that does the work of a declared kind of job.
+
+    The function receives ``(ctx, **parameters)`` (``ctx`` is a ``runner.JobContext``: the requester,
+    progress, result) and returns a ``runner.JobOutput`` (JSON data and/or a file).
+    """
+    spec = get_kind(name)
+
+    def decorator(function):
+        object.__setattr__(spec, "run", function)
+        object.__setattr__(spec, "validate", validate)
+        return function
+
+    return decorator
