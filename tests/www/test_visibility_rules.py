@@ -96,6 +96,7 @@ RULES = {
     "learners.incident": ("learners.view_incidents", _path("learner")),
     "learners.learneroutcome": ("learners.view_learners", _path("learner")),
     "learners.recordexport": ("learners.view_learners", _path("learner")),
+    "jobs.job": ("jobs.view_job", _self),
 }
 # Other querysets that scope an open school, with their rule.
 SCHOOL_SCOPES = {
@@ -111,6 +112,7 @@ MUST_BE_IN_THE_WORLD = {label for label, (rule, _) in RULES.items() if rule is n
     "learners.recordexport",
     "orders.payment",
     "orders.delivery",
+    "jobs.job",  # the matrix world asks for no background job yet: to add with a job in the world
 }
 
 
