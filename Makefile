@@ -12,7 +12,7 @@ ESSAIM_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: venv run serve migrate load quality fix test test-sqlite test-postgres browser-deps screenshots bench clean
+.PHONY: venv run serve migrate load quality fix pre-commit test test-sqlite test-postgres browser-deps screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,11 @@ run: load  ## Set everything up and serve the demo on http://127.0.0.1:8000 (wit
 serve: venv  ## Serve without reloading data (with a job worker)
 	$(SERVE_WITH_WORKER)
 
-quality: venv  ## Lint, format check, types, layering contracts, migrations check
+quality: venv  ## Lint, format check, template lint, types, layering contracts, migrations check
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/djlint essaim/templates --lint
+	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/essaim makemigrations --check --dry-run
@@ -54,6 +56,9 @@ quality: venv  ## Lint, format check, types, layering contracts, migrations chec
 fix: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+pre-commit: venv  ## Install the git hook that runs the checks before each commit (ruff, djlint, mypy, import-linter, migrations)
+	$(BIN)/pre-commit install
 
 browser-deps:  ## System packages: Chromium and its French locale for the browser tests (never a browser download), Pango for WeasyPrint PDFs
 	@missing=""; \

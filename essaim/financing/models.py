@@ -58,9 +58,6 @@ class FinancingPlan(BaseModel):
     def __str__(self):
         return self.name
 
-    def latest_version(self):
-        return self.versions.order_by("-number").first()
-
     def draft(self):
         return self.versions.filter(status=VersionStatus.DRAFT).first()
 

@@ -30,6 +30,7 @@ from essaim.learners.enums import (
     OutcomeMoment,
     SchoolLevel,
 )
+from essaim.organizations.enums import MembershipRole
 from essaim.organizations.permissions import current_membership
 
 # Age at entry (first enrolment), inclusive bounds (domain.md §1.5 and §7.2).
@@ -218,6 +219,17 @@ class LearnerChildQuerySet(models.QuerySet):
         return self.filter(condition) if condition is not None else self.none()
 
 
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Incidents are restricted further than the record (``permissions.can_view_incidents``): the
+        school's administrateurs and membres only, not its lecteurs."""
+        condition = _staff_filter(user, "learner__school")
+        membership = current_membership(user) if condition is not None else None
+        if membership is None or membership.role not in (MembershipRole.ADMIN, MembershipRole.MEMBER):
+            return self.none()
+        return self.filter(condition)
+
+
 class Enrolment(BaseModel):
     """A youth's enrolment for one school year in one workshop. The first one is the entry into the
     school: the youth must then be 15 to 18 (inclusive), computed from the birth date."""
@@ -374,7 +386,7 @@ class Incident(BaseModel):
     )
 
     history = HistoricalRecords()
-    objects = LearnerChildQuerySet.as_manager()
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "incident"

@@ -32,10 +32,19 @@ def is_school_staff(user, obj):
     return membership is not None and membership.organization_id == school.organization_id
 
 
+@rules.predicate
+def is_anonymized(user, learner):
+    """The youth's record was anonymised after the retention period: it is kept for the figures only."""
+    return learner is not None and getattr(learner, "anonymized_at", None) is not None
+
+
 # Lists, records, hours, blocs, exits and the school's own impact page: the school's staff, any role.
 can_view_learners = is_school_staff
 # Enrol youths and record their follow-up: the school's administrateurs and membres (not lecteurs).
 can_manage_learners = is_school_staff & has_write_role
+# A youth's own record (identity, enrolments, blocs, incidents, exit, outcomes) is changed by the same
+# people, unless it was anonymised: an anonymised record is read-only.
+can_change_learner = can_manage_learners & ~is_anonymized
 # Incidents are restricted further: the school's administrateurs and membres only (lecteurs, often
 # volunteers or board members, do not see them).
 can_view_incidents = is_school_staff & has_write_role
@@ -45,5 +54,6 @@ can_export_record = is_school_staff & has_write_role
 
 rules.add_perm("learners.view_learners", can_view_learners)
 rules.add_perm("learners.manage_learners", can_manage_learners)
+rules.add_perm("learners.change_learner", can_change_learner)
 rules.add_perm("learners.view_incidents", can_view_incidents)
 rules.add_perm("learners.export_record", can_export_record)

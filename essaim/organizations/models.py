@@ -21,9 +21,6 @@ class OrganizationQuerySet(models.QuerySet):
             return self.none()
         return self.all()
 
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
     def in_department(self, department):
         """Organisations located in a département: by their commune, their EPCI or as the département itself."""
         epcis = self.model._meta.get_field("epci").related_model.objects.filter(communes__department=department)
@@ -137,10 +134,6 @@ class Organization(BaseModel):
         elif self.collectivite_level:
             raise ValidationError({"collectivite_level": "Seule une collectivité a un niveau de collectivité."})
 
-    @property
-    def is_collectivite(self):
-        return self.kind == OrganizationKind.COLLECTIVITE
-
     def territory_label(self):
         if self.kind == OrganizationKind.COLLECTIVITE:
             return str(
@@ -192,11 +185,3 @@ class Membership(BaseModel):
 
     def __str__(self):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
-
-    @property
-    def is_admin(self):
-        return self.role == MembershipRole.ADMIN
-
-    @property
-    def can_write(self):
-        return self.role in (MembershipRole.ADMIN, MembershipRole.MEMBER)

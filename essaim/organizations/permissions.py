@@ -102,6 +102,8 @@ can_import_companies = is_platform_admin | (
     acts_as(OrganizationKind.REGION, OrganizationKind.FEDERATION) & has_admin_role
 )
 
+# The Django admin (« Administration » in the menu): platform administrators only.
+rules.add_perm("organizations.administer_platform", is_platform_admin)
 rules.add_perm("organizations.view_members", can_view_members)
 rules.add_perm("organizations.manage_organization", can_manage_organization)
 rules.add_perm("organizations.import_companies", can_import_companies)

@@ -115,10 +115,6 @@ class Project(BaseModel):
         if self.holder_id and self.holder.kind != OrganizationKind.PROJECT_HOLDER:
             raise ValidationError({"holder": "Le porteur doit être une organisation de type « porteur de projet »."})
 
-    @property
-    def total_places(self):
-        return sum(line.places for line in self.trade_lines.all())
-
     def late_reasons(self, *, entered_at, now=None):
         return workflow.late_reasons(
             stage=self.stage,

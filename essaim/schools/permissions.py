@@ -9,7 +9,9 @@ administrators see the structure (workshops, capacity, school years) but not the
 import rules
 from django.db import models
 
+from essaim.organizations.enums import OrganizationKind
 from essaim.organizations.permissions import (
+    acts_as,
     acts_for_programme_partner,
     current_organization,
     has_write_role,
@@ -44,8 +46,15 @@ def project_is_open_without_school(user, project):
     ).exists()
 
 
+@rules.predicate
+def school_runs_on_essaim(user, school):
+    """The school is run on Essaim (it has an organisation, whose members are its staff): only then has it
+    a structure, customers and youths here."""
+    return school is not None and school.organization_id is not None
+
+
 # Same rule as ProductionSchool.objects.structure_visible_to.
-can_view_school_structure = is_school_staff | acts_for_programme_partner | is_platform_admin
+can_view_school_structure = school_runs_on_essaim & (is_school_staff | acts_for_programme_partner | is_platform_admin)
 # Names and e-mails of maîtres professionnels: the school's staff only.
 can_view_school_people = is_school_staff
 # Administrateurs and membres of the school's organisation manage its structure, customers and orders.
@@ -53,7 +62,11 @@ can_manage_school = is_school_staff & has_write_role
 # The holder (administrateur or membre) opens the school of its project once it is « Ouverte ».
 can_open_school = is_project_holder & has_write_role & project_is_open_without_school
 
+# « Mon école » (the menu entry) is a project holder's: the school it runs, or how to open it from its project.
+can_use_my_school = acts_as(OrganizationKind.PROJECT_HOLDER)
+
 rules.add_perm("schools.view_structure", can_view_school_structure)
 rules.add_perm("schools.view_people", can_view_school_people)
 rules.add_perm("schools.manage_school", can_manage_school)
 rules.add_perm("schools.open_school", can_open_school)
+rules.add_perm("schools.use_my_school", can_use_my_school)

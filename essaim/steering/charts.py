@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from essaim.common.formats import format_date, format_euros, format_number
@@ -422,13 +422,4 @@ def progress_bar(ratio: Decimal, *, label: str) -> SafeString:
         label,
         width,
         _f(filled),
-    )
-
-
-def legend_html(items) -> SafeString:
-    return format_html(
-        '<ul class="map-legend">{}</ul>',
-        format_html_join(
-            "", '<li><span class="swatch" style="background: {}"></span>{}</li>', ((c, label) for c, label in items)
-        ),
     )

@@ -85,4 +85,4 @@ def test_region_cannot_open_a_youths_record(page, live_server, demo_school):
     response = page.goto(f"{live_server.url}/jeunes/{learner.pk}/")
     assert response.status == 404
     response = page.goto(f"{live_server.url}/jeunes/ecole/{demo_school.pk}/")
-    assert response.status == 403
+    assert response.status == 404

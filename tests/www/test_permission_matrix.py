@@ -1,20 +1,24 @@
 """The permission matrix: every role × every view and action.
 
-Each row names a view (URL name, how to build its arguments, GET or POST) and the actors allowed.
-Allowed actors succeed; the others get a redirect to the login page (anonymous), 403 or 404,
-and — for actions — the database is left unchanged. A last test checks that every URL of the
+Each row names a view (URL name, how to build its arguments, GET or POST), the actors allowed and the
+object the URL is about (tests/www/matrix/__init__.py). Allowed actors succeed; the others get a
+redirect to the login page (anonymous), 404 when they do not see that object (another organisation's
+object is indistinguishable from a missing one), 403 when they see it but may not act; and — for
+actions — the database is left unchanged. A last test checks that every URL of the
 interface appears in the matrix, so a new view cannot be added without its rule.
 """
 
 import copy
 import importlib
 import pkgutil
+import re
 import shutil
 from datetime import date
 
 import pytest
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
 import tests.www.matrix as matrix_package
@@ -192,17 +196,39 @@ def snapshot():
     }
 
 
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def _writes(queries):
+    """The statements of ``queries`` that change a table other than the session store."""
+    return [q["sql"] for q in queries if WRITE.match(q["sql"]) and "django_session" not in q["sql"]]
+
+
+def expected_refusal(row, world, user):
+    """403 when the actor sees the object the URL names (or the URL names none), else 404."""
+    target = row[6] if len(row) > 6 else None
+    return 404 if target is not None and not target(world, user) else 403
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("row", MATRIX, ids=[row[0] for row in MATRIX])
 def test_permission_matrix(client, world, row, actor):
-    """Allowed actors succeed; others are refused (login redirect, 403 or 404) and nothing changes."""
-    _, url_name, kwargs_builder, method, data_builder, allowed = row
+    """Allowed actors succeed; others are refused — a redirect to the sign-in page when anonymous, 404
+    when the object the URL names is not theirs to see, 403 when they see it but may not act — and
+    nothing changes. A GET never writes (no INSERT, UPDATE or DELETE but the session's); a POST is
+    compared with the database before it (``snapshot``), the costly part, so only POSTs take it."""
+    _, url_name, kwargs_builder, method, data_builder, allowed = row[:6]
     user = world["users"][actor]
     if user is not None:
         client.force_login(user)
     url = reverse(url_name, kwargs=kwargs_builder(world) if kwargs_builder else None)
-    before = snapshot()
-    response = client.get(url) if method == "get" else client.post(url, data_builder(world))
+    if method == "get":
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert _writes(queries.captured_queries) == [], f"{actor} : GET {url_name} a écrit en base"
+    else:
+        before = snapshot()
+        response = client.post(url, data_builder(world))
     if actor in allowed:
         assert response.status_code in (200, 302), f"{actor} devrait accéder à {url_name}"
         if response.status_code == 302:
@@ -210,15 +236,19 @@ def test_permission_matrix(client, world, row, actor):
             assert not response["Location"].startswith(reverse("admin:login"))
         if method == "post" and row[0] not in SESSION_ONLY_ACTIONS:
             assert snapshot() != before, f"{actor} : l'action {url_name} n'a rien enregistré"
+        return
+    if url_name.startswith("admin:"):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    elif user is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
     else:
-        if url_name.startswith("admin:"):
-            assert response.status_code == 302
-            assert response["Location"].startswith(reverse("admin:login"))
-        elif user is None:
-            assert response.status_code == 302
-            assert response["Location"].startswith(reverse("accounts:login"))
-        else:
-            assert response.status_code in (403, 404), f"{actor} ne devrait pas accéder à {url_name}"
+        expected = expected_refusal(row, world, user)
+        assert response.status_code == expected, (
+            f"{actor} sur {url_name} : {response.status_code} au lieu de {expected}"
+        )
+    if method == "post":
         assert snapshot() == before, f"{actor} : l'action refusée {url_name} a modifié des données"
 
 

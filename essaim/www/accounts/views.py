@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -10,25 +10,35 @@ from django.views.decorators.http import require_POST
 from essaim.organizations.permissions import SESSION_KEY
 from essaim.www.accounts.forms import AccountForm, EmailAuthenticationForm
 
-login = auth_views.LoginView.as_view(
-    template_name="registration/login.html",
-    authentication_form=EmailAuthenticationForm,
-    redirect_authenticated_user=True,
+# The public pages (LoginRequiredMiddleware lets them through): signing in and out, resetting a
+# forgotten password. Every other view of the interface requires a signed-in user.
+login = login_not_required(
+    auth_views.LoginView.as_view(
+        template_name="registration/login.html",
+        authentication_form=EmailAuthenticationForm,
+        redirect_authenticated_user=True,
+    )
 )
-logout = auth_views.LogoutView.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="registration/password_reset_form.html",
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
+logout = login_not_required(auth_views.LogoutView.as_view())
+password_reset = login_not_required(
+    auth_views.PasswordResetView.as_view(
+        template_name="registration/password_reset_form.html",
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
 )
-password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="registration/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
 )
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="registration/password_reset_complete.html"
+password_reset_confirm = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="registration/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html")
 )
 password_change = auth_views.PasswordChangeView.as_view(
     template_name="registration/password_change_form.html", success_url=reverse_lazy("accounts:password_change_done")
@@ -36,7 +46,6 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html")
 
 
-@login_required
 def account(request):
     user = request.user
     if request.method == "POST":
@@ -53,7 +62,6 @@ def account(request):
     return render(request, "accounts/account.html", {"form": form, "memberships": memberships})
 
 
-@login_required
 @require_POST
 def switch_organization(request):
     """Act for another of one's organisations. Only one's own active memberships can be chosen."""

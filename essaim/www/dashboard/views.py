@@ -1,6 +1,5 @@
 """Home page: what each kind of organisation needs first when it signs in (see sections.py)."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -13,7 +12,6 @@ from essaim.www.dashboard.sections import home_sections, home_title
 from essaim.www.permissions import has_perm
 
 
-@login_required
 @require_GET
 def home(request):
     organization = request.current_organization

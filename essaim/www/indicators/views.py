@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,7 +42,6 @@ def _coverage():
     return {(row["indicator_id"], row["vintage"]): row for row in rows}
 
 
-@login_required
 @require_GET
 def indicator_catalogue(request):
     """Every indicator with its source, licence, latest vintage, coverage and caveat."""
@@ -93,7 +91,6 @@ def _save_upload(upload, folder: Path) -> Path:
     return path
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def indicator_import(request):
     """Upload an official file (form), see the accepted layouts and the import history."""
@@ -127,7 +124,6 @@ def indicator_import(request):
     )
 
 
-@login_required
 @require_GET
 def trade_code_list(request):
     """The BMO job codes counted for each trade (the BMO indicators of a trade sum them)."""
@@ -145,7 +141,6 @@ def trade_code_list(request):
     )
 
 
-@login_required
 @require_POST
 def trade_code_add(request):
     require_perm(request.user, "indicators.edit_trade_codes")
@@ -159,7 +154,6 @@ def trade_code_add(request):
     return redirect("indicators:trade_codes")
 
 
-@login_required
 @require_POST
 def trade_code_delete(request, pk):
     require_perm(request.user, "indicators.edit_trade_codes")

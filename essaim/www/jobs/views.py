@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -27,7 +26,6 @@ def _fragment(request, job):
     return render(request, "jobs/_progress.html", {"job": job, "next": page or ""})
 
 
-@login_required
 @require_GET
 def job_list(request):
     jobs = Job.objects.visible_to(request.user).select_related("requested_by").defer("parameters", "result_data")
@@ -35,14 +33,12 @@ def job_list(request):
     return render(request, "jobs/list.html", {"page": page, "jobs": page.object_list})
 
 
-@login_required
 @require_GET
 def job_detail(request, pk):
     job = get_visible_or_404(Job, request.user, pk=pk)
     return render(request, "jobs/detail.html", {"job": job})
 
 
-@login_required
 @require_GET
 def job_status(request, pk):
     """The progress component alone (polled by htmx while the job waits or runs)."""
@@ -61,7 +57,6 @@ def _back(request, job):
     return redirect("jobs:detail", pk=job.pk)
 
 
-@login_required
 @require_POST
 def job_cancel(request, pk):
     job = get_visible_or_404(Job, request.user, pk=pk)
@@ -80,7 +75,6 @@ def job_cancel(request, pk):
     return _back(request, job)
 
 
-@login_required
 @require_POST
 def job_retry(request, pk):
     job = get_visible_or_404(Job, request.user, pk=pk)
@@ -96,7 +90,6 @@ def job_retry(request, pk):
     return _back(request, job)
 
 
-@login_required
 @require_GET
 def job_download(request, pk):
     job = get_visible_or_404(Job, request.user, pk=pk)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -92,7 +91,6 @@ def _map_points(organizations):
     ]
 
 
-@login_required
 @require_GET
 def organization_list(request):
     """The partner directory: search, filters (type, role, trade, département, EPCI), map and list."""
@@ -128,7 +126,6 @@ def organization_list(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def organization_import(request):
     """Import companies from a SIRENE StockEtablissement extract (see essaim.organizations.sirene)."""
@@ -153,7 +150,6 @@ def organization_import(request):
     )
 
 
-@login_required
 @require_GET
 def organization_detail(request, uid):
     organization = get_visible_or_404(Organization, request.user, uid=uid)
@@ -186,7 +182,6 @@ def organization_detail(request, uid):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def organization_edit(request, uid):
     organization = get_visible_or_404(Organization, request.user, uid=uid)
@@ -217,7 +212,6 @@ def _send_invitation(request, membership):
     send_mail(f"Invitation à rejoindre {membership.organization.name} sur Essaim", body, None, [user.email])
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def membership_add(request, uid):
     organization = get_visible_or_404(Organization, request.user, uid=uid)
@@ -241,7 +235,6 @@ def membership_add(request, uid):
     return render(request, "organizations/member_add.html", {"organization": organization, "form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, uid, membership_id):
     organization = get_visible_or_404(Organization, request.user, uid=uid)

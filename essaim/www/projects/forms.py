@@ -1,7 +1,6 @@
 from django import forms
 
-from essaim.funding_applications.enums import ApplicationState
-from essaim.organizations.enums import OrganizationKind
+from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
 from essaim.organizations.models import Organization
 from essaim.projects import workflow
 from essaim.projects.enums import PartnerRole, ProjectStage
@@ -59,15 +58,6 @@ class ProjectForm(forms.ModelForm):
         help_texts = {"target_opening_date": "Date envisagée d'accueil de la première promotion."}
 
 
-# Organisations to which a dossier can be addressed (filter of the pipeline list).
-FUNDER_KINDS = [
-    OrganizationKind.BANQUE_DES_TERRITOIRES,
-    OrganizationKind.REGION,
-    OrganizationKind.COLLECTIVITE,
-    OrganizationKind.OTHER_FUNDER,
-]
-
-
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False)
     stage = forms.ChoiceField(label="Étape", required=False, choices=[("", "Toutes")] + list(ProjectStage.choices))
@@ -83,7 +73,7 @@ class ProjectFilterForm(forms.Form):
     )
     late = forms.BooleanField(label="En retard seulement", required=False)
     funder = forms.ModelChoiceField(
-        label="Financeur sollicité",
+        label="Financeur sollicité",  # the organisations to which a dossier can be addressed
         required=False,
         queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("name"),
         empty_label="Tous",

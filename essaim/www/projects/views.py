@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -59,7 +58,6 @@ def pipeline_queryset(user, form, *, now=None):
     return projects.order_by("name", "pk")
 
 
-@login_required
 @require_GET
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
@@ -78,7 +76,6 @@ def project_list(request):
     )
 
 
-@login_required
 @require_GET
 def project_export(request, fmt):
     """The pipeline list as shown (same filters, every page), as CSV or XLSX."""
@@ -153,14 +150,12 @@ def _detail_context(request, project, *, transition_form=None, now=None):
     }
 
 
-@login_required
 @require_GET
 def project_detail(request, pk):
     project = _get_project(request, pk)
     return render(request, "projects/detail.html", _detail_context(request, project))
 
 
-@login_required
 @require_POST
 def project_transition(request, pk):
     """Move the project to another stage (workflow.TRANSITIONS says which moves and who)."""
@@ -194,7 +189,6 @@ def _communes_datalist():
     return Commune.objects.order_by("-population").values_list("code", "name")[:400]
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request):
     require_perm(request.user, "projects.add_project")
@@ -215,7 +209,6 @@ def project_create(request):
     return render(request, "projects/form.html", {"form": form, "communes": _communes_datalist()})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk):
     project = _get_project(request, pk)
@@ -245,7 +238,6 @@ def _partner_candidates(project, q):
     return organizations.order_by("name")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def project_partner_add(request, pk):
     """Add a partner: search the directory (``q``), choose the organisation and its role."""
@@ -283,12 +275,12 @@ def project_partner_add(request, pk):
     )
 
 
-@login_required
 @require_POST
 def project_partner_remove(request, pk, partner_id):
     project = _get_project(request, pk)
-    require_perm(request.user, "projects.manage_partners", project)
+    # The partner first: another project's partner is not found here (404), whoever asks.
     partner = get_object_or_404(ProjectPartner.objects.select_related("organization"), pk=partner_id, project=project)
+    require_perm(request.user, "projects.manage_partners", project)
     services.project_partner_remove(partner=partner, removed_by=request.user)
     messages.success(
         request, f"{partner.organization.name} n'est plus partenaire du projet ({partner.get_role_display()})."

@@ -6,7 +6,6 @@ programme partners, platform administrators; anyone else gets a 404) and check w
 ``schools.manage_school`` (administrateurs and membres of the school's organisation)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
@@ -31,7 +30,6 @@ from essaim.www.schools.forms import (
 SCHOOL_PAGE_SIZE = 30
 
 
-@login_required
 @require_GET
 def school_list(request):
     form = SchoolFilterForm(request.GET or None)
@@ -49,7 +47,6 @@ def school_list(request):
     return render(request, "schools/list.html", {"form": form, "schools": page.object_list, "page": page})
 
 
-@login_required
 @require_GET
 def school_detail(request, pk):
     school = get_visible_or_404(ProductionSchool, request.user, pk=pk)
@@ -76,11 +73,10 @@ def school_context(request, school, tab):
         "school": school,
         "tab": tab,
         "can_manage": has_perm(request.user, "schools.manage_school", school),
-        "is_staff": has_perm(request.user, "orders.view_orders", school),
+        "is_school_staff": has_perm(request.user, "orders.view_orders", school),
     }
 
 
-@login_required
 @require_GET
 def my_school(request):
     """« Mon école »: the open school of the organisation the user acts for, or how to open it."""
@@ -92,7 +88,6 @@ def my_school(request):
     return render(request, "schools/no_school.html", {"projects": projects, "organization": organization})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def school_open(request, project_pk):
     """« Ouvrir l'école » from a project at the stage « Ouverte » (its holder, administrateur or membre)."""
@@ -123,7 +118,6 @@ def school_open(request, project_pk):
     return render(request, "schools/school_open.html", {"project": project, "form": form})
 
 
-@login_required
 @require_GET
 def school_home(request, school_pk):
     """The structure tab: identity, school years, workshops with capacity, maîtres professionnels."""
@@ -150,7 +144,7 @@ def school_home(request, school_pk):
         ),
         "trainers": (
             MasterTrainer.objects.visible_to(request.user).filter(school=school).select_related("workshop")
-            if context["is_staff"]
+            if context["is_school_staff"]
             else None
         ),
         "trainer_count": sum(w.trainer_count for w in workshops),
@@ -160,8 +154,11 @@ def school_home(request, school_pk):
 
 def _structure_form(request, school_pk, *, form_class, instance_model=None, pk=None, save, title, form_kwargs=None):
     school = structure_school_or_404(request.user, school_pk)
+    # The object before the right: a maître professionnel (a person) is not seen by the partners (404).
+    instance = (
+        get_object_or_404(instance_model.objects.visible_to(request.user).filter(school=school), pk=pk) if pk else None
+    )
     require_perm(request.user, "schools.manage_school", school)
-    instance = get_object_or_404(instance_model.objects.filter(school=school), pk=pk) if pk else None
     kwargs = (form_kwargs or {}) | ({"instance": instance} if instance_model is not None else {})
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
@@ -185,7 +182,6 @@ def _add_errors(form, error):
         form.add_error(None, error.messages)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def school_identity_edit(request, school_pk):
     school = structure_school_or_404(request.user, school_pk)
@@ -202,7 +198,6 @@ def school_identity_edit(request, school_pk):
     return render(request, "schools/form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def school_year_edit(request, school_pk, pk=None):
     return _structure_form(
@@ -216,7 +211,6 @@ def school_year_edit(request, school_pk, pk=None):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def workshop_edit(request, school_pk, pk=None):
     return _structure_form(
@@ -230,7 +224,6 @@ def workshop_edit(request, school_pk, pk=None):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def master_trainer_edit(request, school_pk, pk=None):
     school = structure_school_or_404(request.user, school_pk)

@@ -1,7 +1,6 @@
 """The steering dashboard (« Pilotage »), the steering-committee report and the objectives' forms."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -46,7 +45,6 @@ def _overview(request):
     return form, steering_overview(user=request.user, scope=scope, on=on)
 
 
-@login_required
 @require_GET
 def dashboard(request):
     form, overview = _overview(request)
@@ -121,13 +119,11 @@ def _start_report(request, fmt: str):
     return redirect(f"{reverse('steering:dashboard')}{'?' + query if query else ''}#rapports")
 
 
-@login_required
 @require_POST
 def report_pdf(request):
     return _start_report(request, "pdf")
 
 
-@login_required
 @require_POST
 def report_xlsx(request):
     return _start_report(request, "xlsx")
@@ -145,7 +141,6 @@ def _objective_form_page(request, form, objective=None):
     return render(request, "steering/objective_form.html", {"form": form, "objective": objective})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def objective_create(request):
     require_perm(request.user, "steering.manage_objectives")
@@ -153,7 +148,6 @@ def objective_create(request):
     return _objective_form_page(request, form)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request, pk):
     objective = get_visible_or_404(Objective, request.user, pk=pk)
@@ -162,7 +156,6 @@ def objective_edit(request, pk):
     return _objective_form_page(request, form, objective)
 
 
-@login_required
 @require_POST
 def objective_delete(request, pk):
     objective = get_visible_or_404(Objective, request.user, pk=pk)

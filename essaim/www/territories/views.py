@@ -7,7 +7,6 @@ they live in their own table and are only loaded for the features that are drawn
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -41,7 +40,6 @@ def _epcis_within(user, **commune_filter):
     )
 
 
-@login_required
 @require_GET
 def index(request):
     """The région: its départements and zones d'emploi, a search over communes and EPCI.
@@ -78,7 +76,6 @@ def index(request):
     return render(request, "territories/index.html", context)
 
 
-@login_required
 @require_GET
 def department_detail(request, code):
     """A département: facts, its EPCI and zones d'emploi, a map of its communes."""
@@ -115,7 +112,6 @@ def department_detail(request, code):
     return render(request, "territories/department_detail.html", context)
 
 
-@login_required
 @require_GET
 def epci_detail(request, siren):
     """An EPCI: facts, its communes (most populated first) with their département and zone d'emploi."""
@@ -138,7 +134,6 @@ def epci_detail(request, siren):
     return render(request, "territories/epci_detail.html", context)
 
 
-@login_required
 @require_GET
 def employment_zone_detail(request, code):
     """A zone d'emploi (Hauts-de-France part): facts, its EPCI and départements, a map of its communes."""
@@ -171,7 +166,6 @@ def employment_zone_detail(request, code):
     return render(request, "territories/employment_zone_detail.html", context)
 
 
-@login_required
 @require_GET
 def commune_detail(request, code):
     """A commune: facts, the territories it belongs to, a map of it among its EPCI's communes."""

@@ -1,4 +1,4 @@
-"""Indicators pages: catalogue, upload, trades' BMO codes; query counts (permissions: test_views_matrix.py)."""
+"""Indicators pages: catalogue, upload, trades' BMO codes; query counts (permissions: matrix/indicators.py)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -6,6 +6,7 @@ a profile that is not shared is seen by its organisation (and platform administr
 """
 
 from essaim.analysis.models import ScoringProfile
+from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS
 
 USERS = {"platform_admin", "collectivite_member"} | PARTNERS
@@ -43,7 +44,7 @@ def _profile_post(name):
     }
 
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
     ("analysis_opportunity", "analysis:opportunity", None, "get", None, USERS),
     ("analysis_sensitivity", "analysis:opportunity_sensitivity", None, "get", None, USERS),
@@ -58,6 +59,7 @@ ROWS = [
         "get",
         None,
         USERS,
+        seen("reference_profile"),
     ),
     (
         "analysis_profile_internal",
@@ -66,6 +68,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "region_admin", "region_reader"},
+        seen("region_profile"),
     ),
     ("analysis_profile_create", "analysis:profile_create", None, "get", None, AUTHORS),
     ("analysis_profile_create_post", "analysis:profile_create", None, "post", _profile_post("Nouveau profil"), AUTHORS),
@@ -76,6 +79,7 @@ ROWS = [
         "get",
         None,
         {"region_admin"},
+        seen("region_profile"),
     ),
     (
         "analysis_profile_edit_post",
@@ -84,6 +88,7 @@ ROWS = [
         "post",
         _profile_post("Profil interne renommé"),
         {"region_admin"},
+        seen("region_profile"),
     ),
     (
         "analysis_profile_edit_reference",
@@ -92,5 +97,6 @@ ROWS = [
         "get",
         None,
         set(),
+        seen("reference_profile"),
     ),
 ]

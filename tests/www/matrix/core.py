@@ -2,6 +2,7 @@
 
 from essaim.organizations.models import Membership
 from essaim.trades.models import Trade
+from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS, SIGNED_IN
 
 
@@ -9,7 +10,7 @@ def usinage():
     return Trade.objects.get(slug="usinage").pk
 
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
     ("home", "dashboard:home", None, "get", None, SIGNED_IN),
     ("account", "accounts:account", None, "get", None, SIGNED_IN),
@@ -31,6 +32,7 @@ ROWS = [
         "get",
         None,
         SIGNED_IN,
+        seen("orgs.holder_a"),
     ),
     (
         "organization_edit",
@@ -39,6 +41,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "holder_a_admin"},
+        seen("orgs.holder_a"),
     ),
     (
         "organization_edit_post",
@@ -47,6 +50,7 @@ ROWS = [
         "post",
         lambda w: {"name": "Nom changé", "siren": "", "siret": "", "website": "", "description": ""},
         {"platform_admin", "holder_a_admin"},
+        seen("orgs.holder_a"),
     ),
     (
         "membership_add",
@@ -55,6 +59,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "holder_a_admin"},
+        seen("orgs.holder_a"),
     ),
     (
         "membership_add_post",
@@ -63,6 +68,7 @@ ROWS = [
         "post",
         lambda w: {"email": "nouvelle@exemple.fr", "role": "member", "first_name": "", "last_name": ""},
         {"platform_admin", "holder_a_admin"},
+        seen("orgs.holder_a"),
     ),
     (
         "membership_edit",
@@ -71,6 +77,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "holder_a_admin"},
+        seen("orgs.holder_a"),
     ),
     (
         "membership_edit_post",
@@ -79,9 +86,18 @@ ROWS = [
         "post",
         lambda w: {"role": "member", "is_active": "on"},
         {"platform_admin", "holder_a_admin"},
+        seen("orgs.holder_a"),
     ),
     ("school_list", "schools:school_list", None, "get", None, SIGNED_IN),
-    ("school_detail", "schools:school_detail", lambda w: {"pk": w["school"].pk}, "get", None, SIGNED_IN),
+    (
+        "school_detail",
+        "schools:school_detail",
+        lambda w: {"pk": w["school"].pk},
+        "get",
+        None,
+        SIGNED_IN,
+        seen("school"),
+    ),
     ("project_list", "projects:project_list", None, "get", None, SIGNED_IN),
     (
         "project_detail_a",
@@ -90,6 +106,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "collectivite_member", "holder_a_admin", "holder_a_reader"} | PARTNERS,
+        seen("project_a"),
     ),
     (
         "project_detail_b",
@@ -98,6 +115,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "holder_b_member"} | PARTNERS,
+        seen("project_b"),
     ),
     ("project_create", "projects:project_create", None, "get", None, {"holder_a_admin", "holder_b_member"}),
     (
@@ -108,7 +126,15 @@ ROWS = [
         lambda w: {"name": "Nouveau projet", "commune": "59183", "trades": [usinage()], "places_per_trade": "12"},
         {"holder_a_admin", "holder_b_member"},
     ),
-    ("project_edit", "projects:project_edit", lambda w: {"pk": w["project_a"].pk}, "get", None, {"holder_a_admin"}),
+    (
+        "project_edit",
+        "projects:project_edit",
+        lambda w: {"pk": w["project_a"].pk},
+        "get",
+        None,
+        {"holder_a_admin"},
+        seen("project_a"),
+    ),
     (
         "project_edit_post",
         "projects:project_edit",
@@ -116,6 +142,7 @@ ROWS = [
         "post",
         lambda w: {"name": "Projet A renommé", "commune": "59183", "trades": [usinage()], "places_per_trade": "10"},
         {"holder_a_admin"},
+        seen("project_a"),
     ),
     (
         "switch_organization_post",

@@ -13,6 +13,7 @@ from essaim.financing import services
 from essaim.financing.models import FinancingPlan, FinancingPlanVersion, PlanScenario
 from financing_engine import demo_plan, plan_to_dict
 from tests.financing.factories import editor_post_data
+from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS
 
 VIEW_A = {"platform_admin", "collectivite_member", "holder_a_admin", "holder_a_reader"} | PARTNERS
@@ -67,11 +68,35 @@ def _import_post(w):
     return {"file": SimpleUploadedFile("plan.json", json.dumps(content).encode(), content_type="application/json")}
 
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
-    ("plan_list_a", "financing:plan_list", lambda w: {"project_pk": w["project_a"].pk}, "get", None, VIEW_A),
-    ("plan_list_b", "financing:plan_list", lambda w: {"project_pk": w["project_b"].pk}, "get", None, VIEW_B),
-    ("plan_create_a", "financing:plan_create", lambda w: {"project_pk": w["project_a"].pk}, "get", None, EDIT_A),
+    (
+        "plan_list_a",
+        "financing:plan_list",
+        lambda w: {"project_pk": w["project_a"].pk},
+        "get",
+        None,
+        VIEW_A,
+        seen("project_a"),
+    ),
+    (
+        "plan_list_b",
+        "financing:plan_list",
+        lambda w: {"project_pk": w["project_b"].pk},
+        "get",
+        None,
+        VIEW_B,
+        seen("project_b"),
+    ),
+    (
+        "plan_create_a",
+        "financing:plan_create",
+        lambda w: {"project_pk": w["project_a"].pk},
+        "get",
+        None,
+        EDIT_A,
+        seen("project_a"),
+    ),
     (
         "plan_create_a_post",
         "financing:plan_create",
@@ -79,23 +104,40 @@ ROWS = [
         "post",
         lambda w: {"name": "Plan bis"},
         EDIT_A,
+        seen("project_a"),
     ),
-    ("plan_detail_a", "financing:plan_detail", _plan("plan_a"), "get", None, VIEW_A),
-    ("plan_detail_b", "financing:plan_detail", _plan("plan_b"), "get", None, VIEW_B),
-    ("version_detail_a", "financing:version_detail", _version("plan_a"), "get", None, VIEW_A),
-    ("version_risk_a", "financing:version_risk", _version("plan_a"), "get", None, VIEW_A),
-    ("version_export_xlsx_a", "financing:version_export_xlsx", _version("plan_a"), "get", None, VIEW_A),
-    ("version_export_json_b", "financing:version_export_json", _version("plan_b"), "get", None, VIEW_B),
-    ("version_compare_a", "financing:version_compare", _plan("plan_a"), "get", None, VIEW_A),
-    ("plan_edit_a", "financing:plan_edit", _plan("plan_a"), "get", None, EDIT_A),
-    ("plan_edit_b", "financing:plan_edit", _plan("plan_b"), "get", None, EDIT_B),
-    ("plan_edit_a_post", "financing:plan_edit", _plan("plan_a"), "post", _edit_post, EDIT_A),
-    ("version_submit_a_post", "financing:version_submit", _plan("plan_a"), "post", lambda w: {"comment": ""}, EDIT_A),
-    ("version_new_a_post", "financing:version_new", _plan("plan_a_submitted"), "post", lambda w: {}, EDIT_A),
-    ("plan_import_a", "financing:plan_import", _plan("plan_a"), "get", None, EDIT_A),
-    ("plan_import_a_post", "financing:plan_import", _plan("plan_a"), "post", _import_post, EDIT_A),
-    ("scenario_list_a", "financing:scenario_list", _version("plan_a"), "get", None, VIEW_A),
-    ("scenario_list_b", "financing:scenario_list", _version("plan_b"), "get", None, VIEW_B),
+    ("plan_detail_a", "financing:plan_detail", _plan("plan_a"), "get", None, VIEW_A, seen("plan_a")),
+    ("plan_detail_b", "financing:plan_detail", _plan("plan_b"), "get", None, VIEW_B, seen("plan_b")),
+    ("version_detail_a", "financing:version_detail", _version("plan_a"), "get", None, VIEW_A, seen("plan_a")),
+    ("version_risk_a", "financing:version_risk", _version("plan_a"), "get", None, VIEW_A, seen("plan_a")),
+    ("version_export_xlsx_a", "financing:version_export_xlsx", _version("plan_a"), "get", None, VIEW_A, seen("plan_a")),
+    ("version_export_json_b", "financing:version_export_json", _version("plan_b"), "get", None, VIEW_B, seen("plan_b")),
+    ("version_compare_a", "financing:version_compare", _plan("plan_a"), "get", None, VIEW_A, seen("plan_a")),
+    ("plan_edit_a", "financing:plan_edit", _plan("plan_a"), "get", None, EDIT_A, seen("plan_a")),
+    ("plan_edit_b", "financing:plan_edit", _plan("plan_b"), "get", None, EDIT_B, seen("plan_b")),
+    ("plan_edit_a_post", "financing:plan_edit", _plan("plan_a"), "post", _edit_post, EDIT_A, seen("plan_a")),
+    (
+        "version_submit_a_post",
+        "financing:version_submit",
+        _plan("plan_a"),
+        "post",
+        lambda w: {"comment": ""},
+        EDIT_A,
+        seen("plan_a"),
+    ),
+    (
+        "version_new_a_post",
+        "financing:version_new",
+        _plan("plan_a_submitted"),
+        "post",
+        lambda w: {},
+        EDIT_A,
+        seen("plan_a_submitted"),
+    ),
+    ("plan_import_a", "financing:plan_import", _plan("plan_a"), "get", None, EDIT_A, seen("plan_a")),
+    ("plan_import_a_post", "financing:plan_import", _plan("plan_a"), "post", _import_post, EDIT_A, seen("plan_a")),
+    ("scenario_list_a", "financing:scenario_list", _version("plan_a"), "get", None, VIEW_A, seen("plan_a")),
+    ("scenario_list_b", "financing:scenario_list", _version("plan_b"), "get", None, VIEW_B, seen("plan_b")),
     (
         "scenario_create_a_post",
         "financing:scenario_list",
@@ -103,6 +145,7 @@ ROWS = [
         "post",
         lambda w: {"name": "prudent", "headcount": "90", "sales": "90", "delay_region": "3"},
         EDIT_A,
+        seen("plan_a"),
     ),
     (
         "scenario_delete_a_post",
@@ -116,5 +159,6 @@ ROWS = [
         "post",
         lambda w: {},
         EDIT_A,
+        seen("plan_a"),
     ),
 ]

@@ -8,6 +8,7 @@ dossier of project B. Fixtures are written directly (no PDF rendering) to keep t
 import datetime as dt
 from decimal import Decimal
 
+import rules
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -27,6 +28,7 @@ from essaim.funding_applications.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.funding_applications.factories import PDF_BYTES, frozen_version
+from tests.www.matrix import seen
 from tests.www.matrix.actors import SIGNED_IN
 
 SEE_DEPOSITED_A = {
@@ -159,6 +161,12 @@ def _action(key, action):
     return lambda w: {"pk": w["fa"][key].pk, "action": action}
 
 
+def _creates_for_project_a(world, user):
+    """The creation form names project A: one who may create dossiers but does not see that project gets
+    404 (another organisation's project); anyone else is refused the creation itself (403)."""
+    return not rules.has_perm("funding_applications.add_application", user) or seen("project_a")(world, user)
+
+
 def _upload(w):
     return {
         "kind": RequiredDocumentKind.objects.get(slug="devis").pk,
@@ -182,11 +190,36 @@ ROWS = [
             "requested_amount": "50 000",
         },
         {"holder_a_admin"},
+        _creates_for_project_a,
     ),
-    ("fa_detail_in_review", "funding_applications:detail", _pk("in_review"), "get", None, SEE_DEPOSITED_A),
-    ("fa_detail_draft", "funding_applications:detail", _pk("draft"), "get", None, SEE_DRAFT_A),
-    ("fa_detail_submitted", "funding_applications:detail", _pk("submitted"), "get", None, SEE_SUBMITTED_A),
-    ("fa_detail_b", "funding_applications:detail", _pk("b"), "get", None, {"platform_admin", "holder_b_member"}),
+    (
+        "fa_detail_in_review",
+        "funding_applications:detail",
+        _pk("in_review"),
+        "get",
+        None,
+        SEE_DEPOSITED_A,
+        seen("fa.in_review"),
+    ),
+    ("fa_detail_draft", "funding_applications:detail", _pk("draft"), "get", None, SEE_DRAFT_A, seen("fa.draft")),
+    (
+        "fa_detail_submitted",
+        "funding_applications:detail",
+        _pk("submitted"),
+        "get",
+        None,
+        SEE_SUBMITTED_A,
+        seen("fa.submitted"),
+    ),
+    (
+        "fa_detail_b",
+        "funding_applications:detail",
+        _pk("b"),
+        "get",
+        None,
+        {"platform_admin", "holder_b_member"},
+        seen("fa.b"),
+    ),
     (
         "fa_submit",
         "funding_applications:transition",
@@ -194,6 +227,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"holder_a_admin"},
+        seen("fa.draft"),
     ),
     (
         "fa_request_completion",
@@ -202,6 +236,7 @@ ROWS = [
         "post",
         lambda w: {"comment": "Joindre les devis."},
         {"fnep_member"},
+        seen("fa.submitted"),
     ),
     (
         "fa_validate",
@@ -210,6 +245,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"fnep_member"},
+        seen("fa.submitted"),
     ),
     (
         "fa_deposit",
@@ -218,6 +254,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"fnep_member"},
+        seen("fa.validated"),
     ),
     (
         "fa_request_review_completion",
@@ -226,6 +263,7 @@ ROWS = [
         "post",
         lambda w: {"comment": "Préciser la trésorerie."},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_grant",
@@ -234,6 +272,7 @@ ROWS = [
         "post",
         lambda w: {"decided_amount": "120 000", "conditions": "Garantie."},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_refuse",
@@ -242,8 +281,17 @@ ROWS = [
         "post",
         lambda w: {"comment": "Trésorerie insuffisante."},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
-    ("fa_document_upload", "funding_applications:document_upload", _pk("draft"), "post", _upload, {"holder_a_admin"}),
+    (
+        "fa_document_upload",
+        "funding_applications:document_upload",
+        _pk("draft"),
+        "post",
+        _upload,
+        {"holder_a_admin"},
+        seen("fa.draft"),
+    ),
     (
         "fa_document_download",
         "funding_applications:document_download",
@@ -251,6 +299,7 @@ ROWS = [
         "get",
         None,
         SEE_DEPOSITED_A,
+        seen("fa.in_review"),
     ),
     (
         "fa_document_download_b",
@@ -259,6 +308,7 @@ ROWS = [
         "get",
         None,
         {"platform_admin", "holder_b_member"},
+        seen("fa.b"),
     ),
     (
         "fa_document_delete",
@@ -267,8 +317,17 @@ ROWS = [
         "post",
         lambda w: {},
         {"holder_a_admin"},
+        seen("fa.draft"),
     ),
-    ("fa_deposit_receipt", "funding_applications:deposit_receipt", _pk("in_review"), "get", None, SEE_DEPOSITED_A),
+    (
+        "fa_deposit_receipt",
+        "funding_applications:deposit_receipt",
+        _pk("in_review"),
+        "get",
+        None,
+        SEE_DEPOSITED_A,
+        seen("fa.in_review"),
+    ),
     (
         "fa_message_create",
         "funding_applications:message_create",
@@ -276,6 +335,7 @@ ROWS = [
         "post",
         lambda w: {"body": "Bonjour"},
         {"holder_a_admin"} | REVIEWERS,
+        seen("fa.in_review"),
     ),
     (
         "fa_note_create",
@@ -284,6 +344,7 @@ ROWS = [
         "post",
         lambda w: {"body": "Note"},
         REVIEWERS,
+        seen("fa.in_review"),
     ),
     (
         "fa_expert_request_create",
@@ -292,6 +353,7 @@ ROWS = [
         "post",
         lambda w: {"email": "nouvel.expert@exemple.fr", "question": "Votre avis ?"},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_expert_request_revoke",
@@ -300,6 +362,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"bdt_member"},
+        seen("fa.in_review"),
     ),
     (
         "fa_expert_answer",
@@ -307,7 +370,10 @@ ROWS = [
         lambda w: {"pk": w["fa"]["in_review"].pk, "request_id": w["fa"]["open_request"].pk},
         "get",
         None,
-        set(),  # only the expert asked (not one of the matrix actors); tests/funding_applications covers them
+        set(),
+        seen(
+            "fa.in_review"
+        ),  # only the expert asked (not one of the matrix actors); tests/funding_applications covers them
     ),
     (
         "fa_expert_document_download",
@@ -316,6 +382,7 @@ ROWS = [
         "get",
         None,
         REVIEWERS,
+        seen("fa.in_review"),
     ),
     (
         "fa_disbursement_create",
@@ -324,5 +391,6 @@ ROWS = [
         "post",
         lambda w: {"amount": "40 000", "paid_date": "2027-01-15", "label": "1re tranche"},
         {"bdt_member"},
+        seen("fa.signed"),
     ),
 ]

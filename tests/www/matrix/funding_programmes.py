@@ -18,6 +18,7 @@ from essaim.funding_applications.models import FundingApplication
 from essaim.funding_programmes.enums import CostBase, PlanTarget, ProgrammeKind
 from essaim.funding_programmes.models import BudgetEnvelope, EnvelopeMovement, FundingLine, FundingProgramme
 from financing_engine import demo_plan
+from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS, SIGNED_IN
 
 VIEW_A = {"platform_admin", "collectivite_member", "holder_a_admin", "holder_a_reader"} | PARTNERS
@@ -164,10 +165,18 @@ def _line(key):
 
 REGION_SLUG = lambda w: {"slug": "matrice-region"}  # noqa: E731
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
     ("fp_catalogue", "funding_programmes:catalogue", None, "get", None, SIGNED_IN),
-    ("fp_programme_detail", "funding_programmes:programme_detail", REGION_SLUG, "get", None, SIGNED_IN),
+    (
+        "fp_programme_detail",
+        "funding_programmes:programme_detail",
+        REGION_SLUG,
+        "get",
+        None,
+        SIGNED_IN,
+        seen("fp_region_programme"),
+    ),
     ("fp_programme_create", "funding_programmes:programme_create", None, "get", None, FUNDER_PUBLISHERS),
     (
         "fp_programme_create_post",
@@ -177,7 +186,15 @@ ROWS = [
         _programme_post,
         FUNDER_PUBLISHERS,
     ),
-    ("fp_programme_edit", "funding_programmes:programme_edit", REGION_SLUG, "get", None, REGION_EDITORS),
+    (
+        "fp_programme_edit",
+        "funding_programmes:programme_edit",
+        REGION_SLUG,
+        "get",
+        None,
+        REGION_EDITORS,
+        seen("fp_region_programme"),
+    ),
     (
         "fp_programme_edit_post",
         "funding_programmes:programme_edit",
@@ -185,8 +202,17 @@ ROWS = [
         "post",
         _programme_edit_post,
         REGION_EDITORS,
+        seen("fp_region_programme"),
     ),
-    ("fp_envelope_create", "funding_programmes:envelope_create", REGION_SLUG, "get", None, REGION_EDITORS),
+    (
+        "fp_envelope_create",
+        "funding_programmes:envelope_create",
+        REGION_SLUG,
+        "get",
+        None,
+        REGION_EDITORS,
+        seen("fp_region_programme"),
+    ),
     (
         "fp_envelope_create_post",
         "funding_programmes:envelope_create",
@@ -194,6 +220,7 @@ ROWS = [
         "post",
         _envelope_post,
         REGION_EDITORS,
+        seen("fp_region_programme"),
     ),
     (
         "fp_envelope_edit",
@@ -202,6 +229,7 @@ ROWS = [
         "get",
         None,
         REGION_EDITORS,
+        seen("fp_envelope"),
     ),
     (
         "fp_envelope_edit_post",
@@ -212,6 +240,7 @@ ROWS = [
             _envelope_post(w) | {"label": "Enveloppe matrice", "start_date": "2020-01-01", "end_date": "2099-12-31"}
         ),
         REGION_EDITORS,
+        seen("fp_envelope"),
     ),
     (
         "fp_link_application_post",
@@ -220,9 +249,26 @@ ROWS = [
         "post",
         lambda w: {"application": w["fp_application"].pk, "envelope": w["fp_envelope"].pk},
         {"region_admin"},
+        seen("fp_region_programme"),
     ),
-    ("fp_matching_a", "funding_programmes:project_matching", _project("project_a"), "get", None, VIEW_A),
-    ("fp_matching_b", "funding_programmes:project_matching", _project("project_b"), "get", None, VIEW_B),
+    (
+        "fp_matching_a",
+        "funding_programmes:project_matching",
+        _project("project_a"),
+        "get",
+        None,
+        VIEW_A,
+        seen("project_a"),
+    ),
+    (
+        "fp_matching_b",
+        "funding_programmes:project_matching",
+        _project("project_b"),
+        "get",
+        None,
+        VIEW_B,
+        seen("project_b"),
+    ),
     (
         "fp_add_to_plan_a_post",
         "funding_programmes:project_add_to_plan",
@@ -230,10 +276,35 @@ ROWS = [
         "post",
         lambda w: {"plan": w["fp_plan_a"].pk, "amount": "50 000"},
         EDIT_PLAN_A,
+        seen("project_a"),
     ),
-    ("fp_project_block_a", "funding_programmes:project_block", _project("project_a"), "get", None, VIEW_A),
-    ("fp_project_block_b", "funding_programmes:project_block", _project("project_b"), "get", None, VIEW_B),
-    ("fp_line_create_a", "funding_programmes:line_create", _project("project_a"), "get", None, EDIT_PLAN_A),
+    (
+        "fp_project_block_a",
+        "funding_programmes:project_block",
+        _project("project_a"),
+        "get",
+        None,
+        VIEW_A,
+        seen("project_a"),
+    ),
+    (
+        "fp_project_block_b",
+        "funding_programmes:project_block",
+        _project("project_b"),
+        "get",
+        None,
+        VIEW_B,
+        seen("project_b"),
+    ),
+    (
+        "fp_line_create_a",
+        "funding_programmes:line_create",
+        _project("project_a"),
+        "get",
+        None,
+        EDIT_PLAN_A,
+        seen("project_a"),
+    ),
     (
         "fp_line_create_a_post",
         "funding_programmes:line_create",
@@ -241,9 +312,18 @@ ROWS = [
         "post",
         lambda w: {"funder": w["orgs"]["region"].pk, "requested_amount": "25 000", "requested_date": "2026-11-02"},
         EDIT_PLAN_A,
+        seen("project_a"),
     ),
-    ("fp_line_detail_a", "funding_programmes:line_detail", _line("fp_line_requested_a"), "get", None, VIEW_A),
-    ("fp_line_detail_b", "funding_programmes:line_detail", _line("fp_line_b"), "get", None, VIEW_B),
+    (
+        "fp_line_detail_a",
+        "funding_programmes:line_detail",
+        _line("fp_line_requested_a"),
+        "get",
+        None,
+        VIEW_A,
+        seen("fp_line_requested_a"),
+    ),
+    ("fp_line_detail_b", "funding_programmes:line_detail", _line("fp_line_b"), "get", None, VIEW_B, seen("fp_line_b")),
     (
         "fp_line_decide_post",
         "funding_programmes:line_decide",
@@ -251,6 +331,7 @@ ROWS = [
         "post",
         lambda w: {"decision": "granted", "granted_amount": "60 000", "decision_date": "2026-11-20"},
         {"bdt_member"},
+        seen("fp_line_requested_a"),
     ),
     (
         "fp_line_payment_post",
@@ -259,6 +340,7 @@ ROWS = [
         "post",
         lambda w: {"amount": "30 000", "paid_date": "2026-11-25"},
         {"bdt_member"},
+        seen("fp_line_granted_a"),
     ),
     (
         "fp_line_delete_post",
@@ -267,6 +349,7 @@ ROWS = [
         "post",
         lambda w: {},
         EDIT_PLAN_A,
+        seen("fp_line_requested_a"),
     ),
     ("fp_totals", "funding_programmes:totals", None, "get", None, SIGNED_IN),
     ("fp_totals_csv", "funding_programmes:totals_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),

@@ -1,14 +1,10 @@
-"""Matrix rows of the indicators pages (catalogue, imports, trades' BMO codes).
-
-The rows join the matrix once ``config/urls.py`` includes ``essaim.www.indicators.urls`` (namespace
-``indicators``); until then ``tests/indicators/test_views.py`` runs the same rows with its own URLconf.
-"""
+"""Matrix rows of the indicators pages (catalogue, imports, trades' BMO codes)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, reverse
 
 from essaim.indicators.models import DataImport, TradeBmoCode
 from essaim.trades.models import Trade
+from tests.www.matrix import seen
 from tests.www.matrix.actors import SIGNED_IN
 
 MANAGERS = frozenset({"platform_admin", "region_admin"})
@@ -36,8 +32,8 @@ def _upload(world):
     }
 
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
-ALL_ROWS = [
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
+ROWS = [
     ("indicator_catalogue", "indicators:catalogue", None, "get", None, SIGNED_IN),
     ("indicator_import", "indicators:import", None, "get", None, MANAGERS),
     ("indicator_import_post", "indicators:import", None, "post", _upload, MANAGERS),
@@ -57,16 +53,6 @@ ALL_ROWS = [
         "post",
         lambda w: {},
         MANAGERS,
+        seen("trade_code"),
     ),
 ]
-
-
-def _installed() -> bool:
-    try:
-        reverse("indicators:catalogue")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-ROWS = ALL_ROWS if _installed() else []

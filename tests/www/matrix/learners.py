@@ -8,6 +8,8 @@ administrator, not the R√©gion, the Banque des Territoires, FNEP, a collectivit√
 
 import datetime as dt
 
+import rules
+
 from essaim.learners.enums import ExitReason
 from essaim.learners.models import (
     BlockProgress,
@@ -21,10 +23,19 @@ from essaim.learners.models import (
 )
 from essaim.schools.models import SchoolYear
 from essaim.trades.models import Trade
+from tests.www.matrix import seen
 
 VIEW_A = {"holder_a_admin", "holder_a_reader"}
 WRITE_A = {"holder_a_admin"}
 VIEW_B = {"holder_b_member"}
+# A school's youths are seen by its staff only: anyone else gets 404 on the school's youth pages.
+STAFF_SCHOOL_A = seen("open_school_a", "staffed_by")
+STAFF_SCHOOL_B = seen("open_school_b", "staffed_by")
+
+
+def sees_incidents_a(world, user):
+    """The incidents tab is about the youth's incidents: the school's lecteurs do not see them (404)."""
+    return rules.has_perm("learners.view_incidents", user, world["learner_a"])
 
 
 def _learner(world, key, **extra):
@@ -119,16 +130,16 @@ def _skills_post(w):
     return data | {f"bloc-{blocks[0].pk}-status": "in_progress", f"bloc-{blocks[0].pk}-started_on": "2026-10-01"}
 
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
-    ("learners_list_a", "learners:list", _school("a"), "get", None, VIEW_A),
-    ("learners_list_b", "learners:list", _school("b"), "get", None, VIEW_B),
-    ("learners_create_a", "learners:create", _school("a"), "get", None, WRITE_A),
-    ("learners_create_a_post", "learners:create", _school("a"), "post", _create_post, WRITE_A),
-    ("learners_hours_a", "learners:school_hours", _school("a"), "get", None, WRITE_A),
-    ("learners_hours_a_post", "learners:school_hours", _school("a"), "post", _hours_post, WRITE_A),
-    ("learners_impact_a", "learners:impact", _school("a"), "get", None, VIEW_A),
-    ("learners_impact_b", "learners:impact", _school("b"), "get", None, VIEW_B),
+    ("learners_list_a", "learners:list", _school("a"), "get", None, VIEW_A, STAFF_SCHOOL_A),
+    ("learners_list_b", "learners:list", _school("b"), "get", None, VIEW_B, STAFF_SCHOOL_B),
+    ("learners_create_a", "learners:create", _school("a"), "get", None, WRITE_A, STAFF_SCHOOL_A),
+    ("learners_create_a_post", "learners:create", _school("a"), "post", _create_post, WRITE_A, STAFF_SCHOOL_A),
+    ("learners_hours_a", "learners:school_hours", _school("a"), "get", None, WRITE_A, STAFF_SCHOOL_A),
+    ("learners_hours_a_post", "learners:school_hours", _school("a"), "post", _hours_post, WRITE_A, STAFF_SCHOOL_A),
+    ("learners_impact_a", "learners:impact", _school("a"), "get", None, VIEW_A, STAFF_SCHOOL_A),
+    ("learners_impact_b", "learners:impact", _school("b"), "get", None, VIEW_B, STAFF_SCHOOL_B),
     (
         "learners_impact_export_a",
         "learners:impact_export",
@@ -136,9 +147,10 @@ ROWS = [
         "get",
         None,
         VIEW_A,
+        STAFF_SCHOOL_A,
     ),
-    ("learners_detail_a", "learners:detail", _learner_kwargs("learner_a"), "get", None, VIEW_A),
-    ("learners_detail_b", "learners:detail", _learner_kwargs("learner_b"), "get", None, VIEW_B),
+    ("learners_detail_a", "learners:detail", _learner_kwargs("learner_a"), "get", None, VIEW_A, seen("learner_a")),
+    ("learners_detail_b", "learners:detail", _learner_kwargs("learner_b"), "get", None, VIEW_B, seen("learner_b")),
     (
         "learners_detail_tab_a_hours",
         "learners:detail_tab",
@@ -146,6 +158,7 @@ ROWS = [
         "get",
         None,
         VIEW_A,
+        seen("learner_a"),
     ),
     (
         "learners_detail_tab_a_incidents",
@@ -154,9 +167,18 @@ ROWS = [
         "get",
         None,
         WRITE_A,
+        sees_incidents_a,
     ),
-    ("learners_edit_a", "learners:edit", _learner_kwargs("learner_a"), "get", None, WRITE_A),
-    ("learners_edit_a_post", "learners:edit", _learner_kwargs("learner_a"), "post", _edit_post, WRITE_A),
+    ("learners_edit_a", "learners:edit", _learner_kwargs("learner_a"), "get", None, WRITE_A, seen("learner_a")),
+    (
+        "learners_edit_a_post",
+        "learners:edit",
+        _learner_kwargs("learner_a"),
+        "post",
+        _edit_post,
+        WRITE_A,
+        seen("learner_a"),
+    ),
     (
         "learners_enrolment_add_a_post",
         "learners:enrolment_add",
@@ -168,8 +190,17 @@ ROWS = [
             "entry_date": "2027-09-01",
         },
         WRITE_A,
+        seen("learner_a"),
     ),
-    ("learners_skills_a_post", "learners:skills_edit", _learner_kwargs("learner_a"), "post", _skills_post, WRITE_A),
+    (
+        "learners_skills_a_post",
+        "learners:skills_edit",
+        _learner_kwargs("learner_a"),
+        "post",
+        _skills_post,
+        WRITE_A,
+        seen("learner_a"),
+    ),
     (
         "learners_incident_add_a_post",
         "learners:incident_add",
@@ -177,6 +208,7 @@ ROWS = [
         "post",
         lambda w: {"date": "2026-10-05", "kind": "lateness", "description": "Trois retards."},
         WRITE_A,
+        seen("learner_a"),
     ),
     (
         "learners_exit_a_post",
@@ -185,6 +217,7 @@ ROWS = [
         "post",
         lambda w: {"exit_date": "2027-02-01", "exit_reason": "apprenticeship"},
         WRITE_A,
+        seen("learner_a"),
     ),
     (
         "learners_outcome_add_a_post",
@@ -193,6 +226,7 @@ ROWS = [
         "post",
         lambda w: {"moment": "month_6", "outcome": "employed", "observed_on": "2028-01-05"},
         WRITE_A,
+        seen("learner_a_exited"),
     ),
     (
         "learners_export_a_post",
@@ -201,6 +235,7 @@ ROWS = [
         "post",
         lambda w: {},
         WRITE_A,
+        seen("learner_a"),
     ),
     (
         "learners_export_b_post",
@@ -209,5 +244,6 @@ ROWS = [
         "post",
         lambda w: {},
         VIEW_B,
+        seen("learner_b"),
     ),
 ]

@@ -25,6 +25,7 @@ from essaim.orders.models import (
 from essaim.orders.services import LineInput
 from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
 from essaim.trades.models import Trade
+from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS, SIGNED_IN
 
 STAFF_A = {"holder_a_admin", "holder_a_reader"}
@@ -32,6 +33,12 @@ WRITE_A = {"holder_a_admin"}
 STAFF_B = {"holder_b_member"}
 STRUCTURE_A = STAFF_A | PARTNERS | {"platform_admin"}
 STRUCTURE_B = STAFF_B | PARTNERS | {"platform_admin"}
+# Targets: a school's structure is seen by its staff, the partners and platform administrators; its
+# customers, quotes, orders and invoices by its staff only (anyone else gets 404 on those pages).
+STRUCTURE_OF_A = seen("open_school_a", "structure_visible_to")
+STRUCTURE_OF_B = seen("open_school_b", "structure_visible_to")
+ORDERS_OF_A = seen("open_school_a", "staffed_by")
+ORDERS_OF_B = seen("open_school_b", "staffed_by")
 SIRET = "73282932000074"
 
 
@@ -154,7 +161,7 @@ def usinage(w):
     return Trade.objects.get(slug="usinage").pk
 
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
     ("orders_my_school", "schools:my_school", None, "get", None, SIGNED_IN),
     (
@@ -164,10 +171,11 @@ ROWS = [
         "get",
         None,
         STRUCTURE_A,
+        seen("project_a"),
     ),
-    ("orders_school_home_a", "schools:school_home", _school("a"), "get", None, STRUCTURE_A),
-    ("orders_school_home_b", "schools:school_home", _school("b"), "get", None, STRUCTURE_B),
-    ("orders_school_identity_a", "schools:school_identity_edit", _school("a"), "get", None, WRITE_A),
+    ("orders_school_home_a", "schools:school_home", _school("a"), "get", None, STRUCTURE_A, STRUCTURE_OF_A),
+    ("orders_school_home_b", "schools:school_home", _school("b"), "get", None, STRUCTURE_B, STRUCTURE_OF_B),
+    ("orders_school_identity_a", "schools:school_identity_edit", _school("a"), "get", None, WRITE_A, STRUCTURE_OF_A),
     (
         "orders_school_identity_a_post",
         "schools:school_identity_edit",
@@ -183,8 +191,9 @@ ROWS = [
             "late_penalty_terms": "taux BCE + 10 points",
         },
         WRITE_A,
+        STRUCTURE_OF_A,
     ),
-    ("orders_school_year_create_a", "schools:school_year_create", _school("a"), "get", None, WRITE_A),
+    ("orders_school_year_create_a", "schools:school_year_create", _school("a"), "get", None, WRITE_A, STRUCTURE_OF_A),
     (
         "orders_school_year_create_a_post",
         "schools:school_year_create",
@@ -192,9 +201,18 @@ ROWS = [
         "post",
         lambda w: {"label": "2031-2032", "start_date": "2031-09-01", "end_date": "2032-07-01"},
         WRITE_A,
+        STRUCTURE_OF_A,
     ),
-    ("orders_school_year_edit_a", "schools:school_year_edit", _obj("school_year"), "get", None, WRITE_A),
-    ("orders_workshop_create_a", "schools:workshop_create", _school("a"), "get", None, WRITE_A),
+    (
+        "orders_school_year_edit_a",
+        "schools:school_year_edit",
+        _obj("school_year"),
+        "get",
+        None,
+        WRITE_A,
+        seen("school_year_a"),
+    ),
+    ("orders_workshop_create_a", "schools:workshop_create", _school("a"), "get", None, WRITE_A, STRUCTURE_OF_A),
     (
         "orders_workshop_create_a_post",
         "schools:workshop_create",
@@ -202,10 +220,27 @@ ROWS = [
         "post",
         lambda w: {"name": "Atelier soudure", "trade": usinage(w), "capacity": "10", "is_active": "on"},
         WRITE_A,
+        STRUCTURE_OF_A,
     ),
-    ("orders_workshop_edit_a", "schools:workshop_edit", _obj("workshop"), "get", None, WRITE_A),
-    ("orders_workshop_edit_b", "schools:workshop_edit", _obj("workshop", "b"), "get", None, STAFF_B),
-    ("orders_master_trainer_create_a", "schools:master_trainer_create", _school("a"), "get", None, WRITE_A),
+    ("orders_workshop_edit_a", "schools:workshop_edit", _obj("workshop"), "get", None, WRITE_A, seen("workshop_a")),
+    (
+        "orders_workshop_edit_b",
+        "schools:workshop_edit",
+        _obj("workshop", "b"),
+        "get",
+        None,
+        STAFF_B,
+        seen("workshop_b"),
+    ),
+    (
+        "orders_master_trainer_create_a",
+        "schools:master_trainer_create",
+        _school("a"),
+        "get",
+        None,
+        WRITE_A,
+        STRUCTURE_OF_A,
+    ),
     (
         "orders_master_trainer_create_a_post",
         "schools:master_trainer_create",
@@ -213,11 +248,20 @@ ROWS = [
         "post",
         lambda w: {"first_name": "Sam", "last_name": "Nouveau", "workshop": w["workshop_a"].pk, "email": ""},
         WRITE_A,
+        STRUCTURE_OF_A,
     ),
-    ("orders_master_trainer_edit_a", "schools:master_trainer_edit", _obj("trainer"), "get", None, WRITE_A),
-    ("orders_customer_list_a", "orders:customer_list", _school("a"), "get", None, STAFF_A),
-    ("orders_customer_list_b", "orders:customer_list", _school("b"), "get", None, STAFF_B),
-    ("orders_customer_create_a", "orders:customer_create", _school("a"), "get", None, WRITE_A),
+    (
+        "orders_master_trainer_edit_a",
+        "schools:master_trainer_edit",
+        _obj("trainer"),
+        "get",
+        None,
+        WRITE_A,
+        seen("trainer_a"),
+    ),
+    ("orders_customer_list_a", "orders:customer_list", _school("a"), "get", None, STAFF_A, ORDERS_OF_A),
+    ("orders_customer_list_b", "orders:customer_list", _school("b"), "get", None, STAFF_B, ORDERS_OF_B),
+    ("orders_customer_create_a", "orders:customer_create", _school("a"), "get", None, WRITE_A, ORDERS_OF_A),
     (
         "orders_customer_create_a_post",
         "orders:customer_create",
@@ -225,10 +269,11 @@ ROWS = [
         "post",
         lambda w: {"kind": "company", "name": "Nouveau client", "siret": "443 061 841 00047", "address": "2 rue"},
         WRITE_A,
+        ORDERS_OF_A,
     ),
-    ("orders_customer_edit_a", "orders:customer_edit", _obj("customer"), "get", None, WRITE_A),
-    ("orders_customer_edit_b", "orders:customer_edit", _obj("customer", "b"), "get", None, STAFF_B),
-    ("orders_market_price_list_a", "orders:market_price_list", _school("a"), "get", None, STAFF_A),
+    ("orders_customer_edit_a", "orders:customer_edit", _obj("customer"), "get", None, WRITE_A, seen("customer_a")),
+    ("orders_customer_edit_b", "orders:customer_edit", _obj("customer", "b"), "get", None, STAFF_B, seen("customer_b")),
+    ("orders_market_price_list_a", "orders:market_price_list", _school("a"), "get", None, STAFF_A, ORDERS_OF_A),
     (
         "orders_market_price_create_a_post",
         "orders:market_price_create",
@@ -242,16 +287,25 @@ ROWS = [
             "observed_date": "2026-09-01",
         },
         WRITE_A,
+        ORDERS_OF_A,
     ),
-    ("orders_market_price_edit_a", "orders:market_price_edit", _obj("market_price"), "get", None, WRITE_A),
-    ("orders_quote_list_a", "orders:quote_list", _school("a"), "get", None, STAFF_A),
-    ("orders_quote_list_b", "orders:quote_list", _school("b"), "get", None, STAFF_B),
-    ("orders_quote_create_a", "orders:quote_create", _school("a"), "get", None, WRITE_A),
-    ("orders_quote_create_a_post", "orders:quote_create", _school("a"), "post", _quote_post, WRITE_A),
-    ("orders_quote_detail_a", "orders:quote_detail", _obj("quote"), "get", None, STAFF_A),
-    ("orders_quote_detail_b", "orders:quote_detail", _obj("quote", "b"), "get", None, STAFF_B),
-    ("orders_quote_edit_a", "orders:quote_edit", _obj("quote"), "get", None, WRITE_A),
-    ("orders_quote_send_a", "orders:quote_send", _obj("quote"), "post", lambda w: {}, WRITE_A),
+    (
+        "orders_market_price_edit_a",
+        "orders:market_price_edit",
+        _obj("market_price"),
+        "get",
+        None,
+        WRITE_A,
+        seen("market_price_a"),
+    ),
+    ("orders_quote_list_a", "orders:quote_list", _school("a"), "get", None, STAFF_A, ORDERS_OF_A),
+    ("orders_quote_list_b", "orders:quote_list", _school("b"), "get", None, STAFF_B, ORDERS_OF_B),
+    ("orders_quote_create_a", "orders:quote_create", _school("a"), "get", None, WRITE_A, ORDERS_OF_A),
+    ("orders_quote_create_a_post", "orders:quote_create", _school("a"), "post", _quote_post, WRITE_A, ORDERS_OF_A),
+    ("orders_quote_detail_a", "orders:quote_detail", _obj("quote"), "get", None, STAFF_A, seen("quote_a")),
+    ("orders_quote_detail_b", "orders:quote_detail", _obj("quote", "b"), "get", None, STAFF_B, seen("quote_b")),
+    ("orders_quote_edit_a", "orders:quote_edit", _obj("quote"), "get", None, WRITE_A, seen("quote_a")),
+    ("orders_quote_send_a", "orders:quote_send", _obj("quote"), "post", lambda w: {}, WRITE_A, seen("quote_a")),
     (
         "orders_quote_accept_a",
         "orders:quote_accept",
@@ -259,13 +313,22 @@ ROWS = [
         "post",
         lambda w: {"order_date": "2026-10-10", "customer_reference": "BC-12"},
         WRITE_A,
+        seen("quote_sent_a"),
     ),
-    ("orders_quote_refuse_a", "orders:quote_refuse", _obj("quote_sent"), "post", lambda w: {}, WRITE_A),
-    ("orders_quote_pdf_a", "orders:quote_pdf", _obj("quote"), "get", None, STAFF_A),
-    ("orders_order_list_a", "orders:order_list", _school("a"), "get", None, STAFF_A),
-    ("orders_order_detail_a", "orders:order_detail", _obj("order"), "get", None, STAFF_A),
-    ("orders_order_detail_b", "orders:order_detail", _obj("order", "b"), "get", None, STAFF_B),
-    ("orders_work_order_create_a", "orders:work_order_create", _order_obj(), "get", None, WRITE_A),
+    (
+        "orders_quote_refuse_a",
+        "orders:quote_refuse",
+        _obj("quote_sent"),
+        "post",
+        lambda w: {},
+        WRITE_A,
+        seen("quote_sent_a"),
+    ),
+    ("orders_quote_pdf_a", "orders:quote_pdf", _obj("quote"), "get", None, STAFF_A, seen("quote_a")),
+    ("orders_order_list_a", "orders:order_list", _school("a"), "get", None, STAFF_A, ORDERS_OF_A),
+    ("orders_order_detail_a", "orders:order_detail", _obj("order"), "get", None, STAFF_A, seen("order_a")),
+    ("orders_order_detail_b", "orders:order_detail", _obj("order", "b"), "get", None, STAFF_B, seen("order_b")),
+    ("orders_work_order_create_a", "orders:work_order_create", _order_obj(), "get", None, WRITE_A, seen("order_a")),
     (
         "orders_work_order_create_a_post",
         "orders:work_order_create",
@@ -279,6 +342,7 @@ ROWS = [
             "status": "planned",
         },
         WRITE_A,
+        seen("order_a"),
     ),
     (
         "orders_work_order_edit_a",
@@ -287,6 +351,7 @@ ROWS = [
         "get",
         None,
         WRITE_A,
+        seen("work_order_a"),
     ),
     (
         "orders_delivery_create_a",
@@ -295,6 +360,7 @@ ROWS = [
         "post",
         lambda w: {"delivery_date": "2026-10-20", "description": "Livraison des pièces", "is_final": "on"},
         WRITE_A,
+        seen("order_a"),
     ),
     (
         "orders_invoice_create_a",
@@ -303,6 +369,7 @@ ROWS = [
         "post",
         lambda w: {},
         WRITE_A,
+        seen("order_open_a"),
     ),
     (
         "orders_deposit_create_a",
@@ -311,12 +378,13 @@ ROWS = [
         "post",
         lambda w: {"percentage": "30"},
         WRITE_A,
+        seen("order_open_a"),
     ),
-    ("orders_invoice_list_a", "orders:invoice_list", _school("a"), "get", None, STAFF_A),
-    ("orders_invoice_list_b", "orders:invoice_list", _school("b"), "get", None, STAFF_B),
-    ("orders_invoice_export_a", "orders:invoice_export", _school("a"), "get", None, STAFF_A),
-    ("orders_invoice_detail_a", "orders:invoice_detail", _obj("invoice"), "get", None, STAFF_A),
-    ("orders_invoice_detail_b", "orders:invoice_detail", _obj("invoice", "b"), "get", None, STAFF_B),
+    ("orders_invoice_list_a", "orders:invoice_list", _school("a"), "get", None, STAFF_A, ORDERS_OF_A),
+    ("orders_invoice_list_b", "orders:invoice_list", _school("b"), "get", None, STAFF_B, ORDERS_OF_B),
+    ("orders_invoice_export_a", "orders:invoice_export", _school("a"), "get", None, STAFF_A, ORDERS_OF_A),
+    ("orders_invoice_detail_a", "orders:invoice_detail", _obj("invoice"), "get", None, STAFF_A, seen("invoice_a")),
+    ("orders_invoice_detail_b", "orders:invoice_detail", _obj("invoice", "b"), "get", None, STAFF_B, seen("invoice_b")),
     (
         "orders_invoice_issue_a",
         "orders:invoice_issue",
@@ -324,8 +392,17 @@ ROWS = [
         "post",
         lambda w: {"issue_date": "2026-11-20"},
         WRITE_A,
+        seen("invoice_draft_a"),
     ),
-    ("orders_invoice_delete_a", "orders:invoice_delete", _obj("invoice_draft"), "post", lambda w: {}, WRITE_A),
+    (
+        "orders_invoice_delete_a",
+        "orders:invoice_delete",
+        _obj("invoice_draft"),
+        "post",
+        lambda w: {},
+        WRITE_A,
+        seen("invoice_draft_a"),
+    ),
     (
         "orders_invoice_credit_a",
         "orders:invoice_credit",
@@ -333,6 +410,7 @@ ROWS = [
         "post",
         lambda w: {"reason": "Erreur de prix"},
         WRITE_A,
+        seen("invoice_a"),
     ),
     (
         "orders_payment_create_a",
@@ -341,8 +419,9 @@ ROWS = [
         "post",
         lambda w: {"received_amount": "100,00", "payment_date": "2026-11-25", "method": "transfer"},
         WRITE_A,
+        seen("invoice_a"),
     ),
-    ("orders_invoice_pdf_a", "orders:invoice_pdf", _obj("invoice"), "get", None, STAFF_A),
-    ("orders_school_activity_a", "orders:school_activity", _school("a"), "get", None, STRUCTURE_A),
-    ("orders_school_activity_b", "orders:school_activity", _school("b"), "get", None, STRUCTURE_B),
+    ("orders_invoice_pdf_a", "orders:invoice_pdf", _obj("invoice"), "get", None, STAFF_A, seen("invoice_a")),
+    ("orders_school_activity_a", "orders:school_activity", _school("a"), "get", None, STRUCTURE_A, STRUCTURE_OF_A),
+    ("orders_school_activity_b", "orders:school_activity", _school("b"), "get", None, STRUCTURE_B, STRUCTURE_OF_B),
 ]

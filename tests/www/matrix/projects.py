@@ -13,6 +13,7 @@ from essaim.organizations.models import Organization
 from essaim.projects.enums import PartnerRole, ProjectStage
 from essaim.projects.models import ProjectPartner, ProjectTransition
 from tests.projects.factories import ProjectFactory
+from tests.www.matrix import nowhere, seen
 from tests.www.matrix.actors import SIGNED_IN
 
 SIRENE_SAMPLE = Path(__file__).resolve().parents[2] / "organizations" / "samples" / "sirene_stock_etablissement.csv"
@@ -60,7 +61,7 @@ def sirene_file(w):
 HOLDER_A_WRITER = {"holder_a_admin"}
 FNEP = {"fnep_member"}
 
-# (name, url name, kwargs builder, method, POST data builder, allowed actors)
+# (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
     # Workflow: each move by whom the table says; lecteurs, other holders, the Région and collectivités never.
     (
@@ -70,6 +71,7 @@ ROWS = [
         "post",
         move(ProjectStage.OPPORTUNITY_STUDY),
         HOLDER_A_WRITER,
+        seen("project_a"),
     ),
     (
         "transition_fnep_accredits",
@@ -78,6 +80,7 @@ ROWS = [
         "post",
         move(ProjectStage.ACCREDITED),
         FNEP,
+        seen("project_a_pending"),
     ),
     (
         "transition_bdt_or_fnep_secure_funding",
@@ -86,6 +89,7 @@ ROWS = [
         "post",
         move(ProjectStage.FUNDING_SECURED),
         {"bdt_member", "fnep_member"},
+        seen("project_a_plan"),
     ),
     (
         "transition_abandon_with_reason",
@@ -94,6 +98,7 @@ ROWS = [
         "post",
         move(ProjectStage.ABANDONED, "Pas de locaux disponibles."),
         HOLDER_A_WRITER | FNEP,
+        seen("project_a"),
     ),
     (
         "transition_other_holder_project",
@@ -102,6 +107,7 @@ ROWS = [
         "post",
         move(ProjectStage.OPPORTUNITY_STUDY),
         {"holder_b_member"},
+        seen("project_b"),
     ),
     # Partners
     (
@@ -111,6 +117,7 @@ ROWS = [
         "get",
         None,
         HOLDER_A_WRITER | FNEP,
+        seen("project_a"),
     ),
     (
         "partner_add_post",
@@ -119,6 +126,7 @@ ROWS = [
         "post",
         partner(PartnerRole.CUSTOMER),
         HOLDER_A_WRITER | FNEP,
+        seen("project_a"),
     ),
     (
         "partner_add_post_other_holder_project",
@@ -127,6 +135,7 @@ ROWS = [
         "post",
         partner(PartnerRole.PATRON),
         {"holder_b_member"} | FNEP,
+        seen("project_b"),
     ),
     (
         "partner_remove",
@@ -135,6 +144,7 @@ ROWS = [
         "post",
         lambda w: {},
         HOLDER_A_WRITER | FNEP,
+        seen("partner_a"),
     ),
     (
         "partner_remove_other_project_partner_through_own_project",
@@ -143,6 +153,7 @@ ROWS = [
         "post",
         lambda w: {},
         set(),
+        nowhere,
     ),
     (
         "partner_remove_other_holder_project",
@@ -151,6 +162,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"holder_b_member"} | FNEP,
+        seen("partner_b"),
     ),
     # Pipeline exports (rows limited to the visible projects, see tests/www/projects/test_views.py)
     ("project_export_csv", "projects:project_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),

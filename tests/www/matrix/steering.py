@@ -8,6 +8,7 @@ of the BdT or of FNEP only (the matrix has a Région administrateur).
 from decimal import Decimal
 
 from essaim.steering.models import Objective
+from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS
 
 VIEW = {"platform_admin", "collectivite_member"} | PARTNERS
@@ -59,7 +60,23 @@ ROWS = [
         lambda w: _objective_post(w) | {"label": "Nouvel objectif"},
         MANAGE,
     ),
-    ("steering_objective_edit", "steering:objective_edit", _objective, "get", None, MANAGE),
-    ("steering_objective_edit_post", "steering:objective_edit", _objective, "post", _objective_post, MANAGE),
-    ("steering_objective_delete_post", "steering:objective_delete", _objective, "post", lambda w: {}, MANAGE),
+    ("steering_objective_edit", "steering:objective_edit", _objective, "get", None, MANAGE, seen("objective")),
+    (
+        "steering_objective_edit_post",
+        "steering:objective_edit",
+        _objective,
+        "post",
+        _objective_post,
+        MANAGE,
+        seen("objective"),
+    ),
+    (
+        "steering_objective_delete_post",
+        "steering:objective_delete",
+        _objective,
+        "post",
+        lambda w: {},
+        MANAGE,
+        seen("objective"),
+    ),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -224,7 +223,6 @@ def _with_sensitivity(context, request):
     return context
 
 
-@login_required
 @require_GET
 def opportunity(request):
     """Opportunity scores of a trade on a map (choropleth) with the ranked table beside it."""
@@ -236,7 +234,6 @@ def opportunity(request):
     return render(request, "analysis/opportunity.html", context)
 
 
-@login_required
 @require_GET
 def opportunity_sensitivity(request):
     """The rank stability table (htmx fragment; the main page shows it too with ``sensitivity=1``)."""
@@ -331,7 +328,6 @@ def timezone_now_text() -> str:
     return timezone.localtime().strftime("%d/%m/%Y %H:%M")
 
 
-@login_required
 @require_GET
 def opportunity_export(request, fmt):
     """The ranked table as shown (same filters and rows), as CSV or XLSX."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,7 +14,6 @@ from essaim.www.analysis.forms import ScoringProfileForm
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 
-@login_required
 @require_GET
 def profile_list(request):
     """The profiles the user may use: shared ones and their organisation's."""
@@ -40,12 +38,13 @@ def profile_list(request):
     )
 
 
-@login_required
 @require_GET
 def profile_detail(request, pk):
     """A profile: its weights (with the indicators' sources), normalisation, penalty and history."""
-    require_perm(request.user, "analysis.use")
+    # The profile first: someone who may not use the analysis sees no profile (404, like another
+    # organisation's internal profile).
     profile = get_visible_or_404(ScoringProfile, request.user, pk=pk)
+    require_perm(request.user, "analysis.use")
     catalogue = services.indicator_catalogue()
     weights = []
     for code, weight in profile.positive_weights.items():
@@ -84,7 +83,6 @@ def _profile_form(request, profile):
     return render(request, "analysis/profile_form.html", {"form": form, "profile": profile})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile_create(request):
     """A new profile, owned by the organisation the user acts for (Région, Banque des Territoires)."""
@@ -92,11 +90,9 @@ def profile_create(request):
     return _profile_form(request, ScoringProfile())
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, pk):
     """Edit a profile of one's own organisation (every version is kept)."""
-    require_perm(request.user, "analysis.use")
     profile = get_visible_or_404(ScoringProfile, request.user, pk=pk)
     require_perm(request.user, "analysis.change_profile", profile)
     return _profile_form(request, profile)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -140,7 +139,6 @@ def _sites_map(run: services.SitesRun) -> maps.Map | None:
     return maps.Map(svg=maps.safe(drawing), title=f"Sites proposés — {run.trade.name}", legend=legend)
 
 
-@login_required
 @require_GET
 def sites(request):
     """Site selection: k communes for new schools of a trade, exact and greedy answers side by side."""
@@ -150,7 +148,6 @@ def sites(request):
     return render(request, "analysis/sites.html", context)
 
 
-@login_required
 @require_GET
 def sites_export(request, fmt):
     """The two answers as shown (same inputs), as CSV or XLSX."""

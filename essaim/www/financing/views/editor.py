@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -91,7 +90,6 @@ def _structural_change(content, post):
     return False
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, project_pk, plan_pk):
     """The editor of the plan's draft. Each change posts (htmx); a valid plan is saved and the

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -22,7 +21,6 @@ def _filename(plan, version, extension):
     return f"plan-{slugify(plan.project.name)[:60]}-v{version.number}.{extension}"
 
 
-@login_required
 @require_GET
 def version_export_xlsx(request, project_pk, plan_pk, number):
     from essaim.financing.xlsx import XLSX_CONTENT_TYPE, plan_to_xlsx
@@ -40,7 +38,6 @@ def version_export_xlsx(request, project_pk, plan_pk, number):
     return response
 
 
-@login_required
 @require_GET
 def version_export_json(request, project_pk, plan_pk, number):
     plan = _get_plan(request, project_pk, plan_pk)
@@ -75,7 +72,6 @@ def _read_upload(upload):
     return plan_from_xlsx(upload)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request, project_pk, plan_pk):
     """Import a workbook (or JSON) into the draft; any error lists sheet, cell and reason and saves nothing."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,7 +26,6 @@ from financing_engine import PlanInputError, plan_from_dict, run_risk_analysis
 from financing_engine.scenarios import apply_scenario
 
 
-@login_required
 @require_GET
 def plan_list(request, project_pk):
     project = _get_project(request, project_pk)
@@ -48,7 +46,6 @@ def plan_list(request, project_pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, project_pk):
     project = _get_project(request, project_pk)
@@ -88,7 +85,6 @@ def _version_page(request, plan, version, *, risk=None):
     )
 
 
-@login_required
 @require_GET
 def plan_detail(request, project_pk, plan_pk):
     plan = _get_plan(request, project_pk, plan_pk)
@@ -98,14 +94,12 @@ def plan_detail(request, project_pk, plan_pk):
     return _version_page(request, plan, version)
 
 
-@login_required
 @require_GET
 def version_detail(request, project_pk, plan_pk, number):
     plan = _get_plan(request, project_pk, plan_pk)
     return _version_page(request, plan, _get_version(plan, number))
 
 
-@login_required
 @require_GET
 def version_risk(request, project_pk, plan_pk, number):
     """Run the Monte Carlo risk analysis of a version (htmx: the result block only)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +14,6 @@ from essaim.www.financing.views.common import _get_plan
 from essaim.www.permissions import require_perm
 
 
-@login_required
 @require_POST
 def version_submit(request, project_pk, plan_pk):
     plan = _get_plan(request, project_pk, plan_pk)
@@ -35,7 +33,6 @@ def version_submit(request, project_pk, plan_pk):
     return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=version.number)
 
 
-@login_required
 @require_POST
 def version_new(request, project_pk, plan_pk):
     plan = _get_plan(request, project_pk, plan_pk)
@@ -49,7 +46,6 @@ def version_new(request, project_pk, plan_pk):
     return redirect("financing:plan_edit", project_pk=project_pk, plan_pk=plan.pk)
 
 
-@login_required
 @require_GET
 def version_compare(request, project_pk, plan_pk):
     plan = _get_plan(request, project_pk, plan_pk)

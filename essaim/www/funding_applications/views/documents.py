@@ -1,7 +1,6 @@
 """A dossier's documents (upload, download, deletion) and its proof of deposit."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -15,7 +14,6 @@ from essaim.www.funding_applications.views.dossiers import _detail_context
 from essaim.www.permissions import get_visible_or_404, require_perm
 
 
-@login_required
 @require_POST
 def document_upload(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -43,7 +41,6 @@ def document_upload(request, pk):
     return _back(application, "#pieces")
 
 
-@login_required
 @require_GET
 def document_download(request, pk, document_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -51,7 +48,6 @@ def document_download(request, pk, document_id):
     return _attachment(document.file, document.original_name, document.content_type)
 
 
-@login_required
 @require_POST
 def document_delete(request, pk, document_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -66,7 +62,6 @@ def document_delete(request, pk, document_id):
     return _back(application, "#pieces")
 
 
-@login_required
 @require_GET
 def deposit_receipt(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)

@@ -2,7 +2,6 @@
 workflow actions and disbursements."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -78,7 +77,6 @@ def application_home_sections(request):
     ]
 
 
-@login_required
 @require_GET
 def application_list(request):
     organization = request.current_organization
@@ -107,7 +105,6 @@ def application_list(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request):
     require_perm(request.user, "funding_applications.add_application")
@@ -178,14 +175,12 @@ def _detail_context(request, application):
     }
 
 
-@login_required
 @require_GET
 def application_detail(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
     return render(request, "funding_applications/detail.html", _detail_context(request, application))
 
 
-@login_required
 @require_POST
 def application_transition(request, pk, action):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -210,7 +205,6 @@ def application_transition(request, pk, action):
     return _back(application)
 
 
-@login_required
 @require_POST
 def disbursement_create(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)

@@ -1,14 +1,12 @@
 """The review of a dossier: messages, private notes, experts' opinions."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.funding_applications import services
-from essaim.funding_applications.enums import ExpertRequestStatus
 from essaim.funding_applications.models import ExpertOpinionRequest, FundingApplication
 from essaim.www.funding_applications.forms import ExpertAnswerForm, ExpertRequestForm, MessageForm, NoteForm
 from essaim.www.funding_applications.views.common import _attachment, _back, _error
@@ -16,7 +14,6 @@ from essaim.www.funding_applications.views.dossiers import _detail_context
 from essaim.www.permissions import get_visible_or_404, require_perm
 
 
-@login_required
 @require_POST
 def message_create(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -36,7 +33,6 @@ def message_create(request, pk):
     return _back(application, "#messages")
 
 
-@login_required
 @require_POST
 def note_create(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -50,7 +46,6 @@ def note_create(request, pk):
     return _back(application, "#notes")
 
 
-@login_required
 @require_POST
 def expert_request_create(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -72,7 +67,6 @@ def expert_request_create(request, pk):
     return _back(application, "#experts")
 
 
-@login_required
 @require_POST
 def expert_request_revoke(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
@@ -87,17 +81,12 @@ def expert_request_revoke(request, pk, request_id):
     return _back(application, "#experts")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def expert_answer(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
-    expert_request = get_object_or_404(
-        ExpertOpinionRequest,
-        pk=request_id,
-        application=application,
-        expert=request.user,
-        status=ExpertRequestStatus.OPEN,
-    )
+    expert_request = get_object_or_404(ExpertOpinionRequest, pk=request_id, application=application)
+    # Only the expert asked, while the request is open (anyone else who sees the dossier: 403).
+    require_perm(request.user, "funding_applications.answer_expert_request", expert_request)
     form = ExpertAnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +110,6 @@ def expert_answer(request, pk, request_id):
     )
 
 
-@login_required
 @require_GET
 def expert_document_download(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)

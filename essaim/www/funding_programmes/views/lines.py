@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +25,6 @@ def _lines_of(request, project):
     )
 
 
-@login_required
 @require_GET
 def project_block(request, project_pk):
     """The « Financements » block of the project page (loaded by htmx; also a page of its own)."""
@@ -43,7 +41,6 @@ def project_block(request, project_pk):
     return render(request, template, context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def line_create(request, project_pk):
     project = _project(request, project_pk)
@@ -89,14 +86,12 @@ def _line_context(request, line, *, decision_form=None, payment_form=None):
     }
 
 
-@login_required
 @require_GET
 def line_detail(request, pk):
     line = _line(request, pk)
     return render(request, "funding_programmes/line_detail.html", _line_context(request, line))
 
 
-@login_required
 @require_POST
 def line_decide(request, pk):
     line = _line(request, pk)
@@ -129,7 +124,6 @@ def line_decide(request, pk):
     )
 
 
-@login_required
 @require_POST
 def line_payment(request, pk):
     line = _line(request, pk)
@@ -151,7 +145,6 @@ def line_payment(request, pk):
     )
 
 
-@login_required
 @require_POST
 def line_delete(request, pk):
     line = _line(request, pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +15,6 @@ from essaim.www.funding_programmes.views.common import _programme, _project
 from essaim.www.permissions import has_perm, require_perm
 
 
-@login_required
 @require_GET
 def project_matching(request, project_pk):
     """Every programme of the catalogue, éligible / à vérifier / non éligible for the project, on one
@@ -66,7 +64,6 @@ def project_matching(request, project_pk):
     )
 
 
-@login_required
 @require_POST
 def project_add_to_plan(request, project_pk, slug):
     project = _project(request, project_pk)

@@ -6,9 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,7 +31,6 @@ from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 ZERO = Decimal("0.00")
 
 
-@login_required
 @require_GET
 def catalogue(request):
     """The catalogue, filtered by funder, kind and « ouverts aujourd'hui », with each programme's credit
@@ -163,7 +160,6 @@ def _payment_lines(programme) -> list[tuple[str, str]]:
     return rows
 
 
-@login_required
 @require_GET
 def programme_detail(request, slug):
     programme = _programme(request, slug)
@@ -179,7 +175,7 @@ def programme_detail(request, slug):
             .order_by("-at", "-pk")[:100]
         )
     link_form = None
-    if can_change and programme.funder_id == getattr(request.current_organization, "pk", None):
+    if has_perm(request.user, "funding_programmes.link_application", programme):
         link_form = LinkApplicationForm(
             programme=programme, applications=FundingApplication.objects.visible_to(request.user)
         )
@@ -210,12 +206,11 @@ def programme_detail(request, slug):
 
 def _funder_choices(request):
     """Platform administrators choose the funder; a funder's staff publish for their organisation."""
-    if request.user.is_staff:
+    if has_perm(request.user, "funding_programmes.choose_funder"):
         return funder_organizations()
     return None
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request):
     require_perm(request.user, "funding_programmes.add_programme")
@@ -237,7 +232,6 @@ def programme_create(request):
     return render(request, "funding_programmes/programme_form.html", {"form": form, "programme": None})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, slug):
     programme = _programme(request, slug)
@@ -254,7 +248,6 @@ def programme_edit(request, slug):
     return render(request, "funding_programmes/programme_form.html", {"form": form, "programme": programme})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def envelope_create(request, slug):
     programme = _programme(request, slug)
@@ -273,7 +266,6 @@ def envelope_create(request, slug):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def envelope_edit(request, pk):
     envelope = get_visible_or_404(BudgetEnvelope, request.user, pk=pk)
@@ -293,14 +285,11 @@ def envelope_edit(request, pk):
     )
 
 
-@login_required
 @require_POST
 def programme_link_application(request, slug):
     """The funder's staff link one of its dossiers to this programme and one of its envelopes."""
     programme = _programme(request, slug)
-    require_perm(request.user, "funding_programmes.change_programme", programme)
-    if programme.funder_id != getattr(request.current_organization, "pk", None):
-        raise Http404
+    require_perm(request.user, "funding_programmes.link_application", programme)
     form = LinkApplicationForm(
         request.POST, programme=programme, applications=FundingApplication.objects.visible_to(request.user)
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,8 +9,12 @@ from django.views.decorators.http import require_GET
 
 from essaim.common.exports import Column, csv_response, xlsx_response
 from essaim.funding_programmes.models import FundingLine
+from essaim.funding_programmes.permissions import (
+    sees_every_project_line,
+    sees_own_project_lines,
+    sees_territory_project_lines,
+)
 from essaim.funding_programmes.selectors import funding_totals, funding_totals_grand_total
-from essaim.organizations.enums import OrganizationKind
 from essaim.organizations.models import Organization
 
 TOTALS_COLUMNS = [
@@ -34,20 +37,18 @@ def _totals_lines(request):
 
 
 def _scope_text(request) -> str:
-    organization = request.current_organization
-    if request.user.is_staff or (
-        organization and organization.kind in {"region", "banque_des_territoires", "federation"}
-    ):
+    """Which lines the totals count, in the user's words (the rule is ``FundingLine.objects.visible_to``)."""
+    user = request.user
+    if sees_every_project_line(user):
         return "tous les projets du programme"
-    if organization and organization.kind == OrganizationKind.COLLECTIVITE:
-        territory = organization.territory_label()
+    if sees_territory_project_lines(user):
+        territory = request.current_organization.territory_label()
         return f"les projets de votre territoire ({territory}) et les demandes qui vous sont adressées"
-    if organization and organization.kind == OrganizationKind.PROJECT_HOLDER:
+    if sees_own_project_lines(user):
         return "vos projets"
     return "les demandes adressées à votre organisation"
 
 
-@login_required
 @require_GET
 def totals(request):
     """Asked, granted, paid and remaining per funder and programme, over the lines the user sees."""
@@ -92,7 +93,6 @@ LINE_COLUMNS = [
 ]
 
 
-@login_required
 @require_GET
 def lines_export(request, fmt):
     """Every funding line the user sees (same scope and filter as the totals page), one row each."""
@@ -114,7 +114,6 @@ def lines_export(request, fmt):
     raise Http404
 
 
-@login_required
 @require_GET
 def totals_export(request, fmt):
     rows = funding_totals(lines=_totals_lines(request))

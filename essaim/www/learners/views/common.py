@@ -9,7 +9,8 @@ from essaim.www.permissions import require_perm
 
 
 def _school_for_staff(request, school_pk, perm="learners.view_learners"):
-    school = get_object_or_404(ProductionSchool.objects.visible_to(request.user), pk=school_pk)
+    # A school's youths are its staff's: anyone else gets a 404, as for a missing school.
+    school = get_object_or_404(ProductionSchool.objects.staffed_by(request.user), pk=school_pk)
     require_perm(request.user, perm, school)
     return school
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from essaim.www.learners.forms import HoursLineForm, WeekForm
 from essaim.www.learners.views.common import _school_for_staff
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def school_hours(request, school_pk):
     """Enter a week's hours for every youth present that week (one row per youth)."""

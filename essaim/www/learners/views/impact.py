@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +16,6 @@ from essaim.www.learners.views.common import _school_for_staff
 from essaim.www.permissions import has_perm
 
 
-@login_required
 @require_GET
 def school_impact(request, school_pk):
     school = _school_for_staff(request, school_pk)
@@ -57,7 +55,6 @@ def _cell_text(cell, measure):
     return format_number(cell.value)
 
 
-@login_required
 @require_GET
 def impact_export(request, school_pk, fmt):
     """The school's figures per workshop for sending out: suppressed (groups under 5 youths)."""

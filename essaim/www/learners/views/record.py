@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +32,7 @@ TABS = {
 
 def _detail_context(request, learner, tab, **forms):
     user = request.user
-    can_manage = has_perm(user, "learners.manage_learners", learner) and not learner.is_anonymized
+    can_manage = has_perm(user, "learners.change_learner", learner)
     can_view_incidents = has_perm(user, "learners.view_incidents", learner)
     context = {
         "learner": learner,
@@ -94,7 +93,6 @@ def _detail_context(request, learner, tab, **forms):
     return context
 
 
-@login_required
 @require_GET
 def learner_detail(request, pk, tab="parcours"):
     learner = get_object_or_404(
@@ -107,9 +105,7 @@ def learner_detail(request, pk, tab="parcours"):
 
 def _learner_for_write(request, pk):
     learner = get_visible_or_404(Learner, request.user, pk=pk)
-    require_perm(request.user, "learners.manage_learners", learner)
-    if learner.is_anonymized:
-        raise Http404
+    require_perm(request.user, "learners.change_learner", learner)
     return learner
 
 
@@ -117,7 +113,6 @@ def _tab_url(learner, tab):
     return reverse("learners:detail_tab", kwargs={"pk": learner.pk, "tab": tab})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def learner_edit(request, pk):
     learner = _learner_for_write(request, pk)
@@ -133,7 +128,6 @@ def learner_edit(request, pk):
     return render(request, "learners/edit.html", {"learner": learner, "school": learner.school, "form": form})
 
 
-@login_required
 @require_POST
 def enrolment_add(request, pk):
     learner = _learner_for_write(request, pk)
@@ -151,7 +145,6 @@ def enrolment_add(request, pk):
     )
 
 
-@login_required
 @require_POST
 def skills_edit(request, pk):
     learner = _learner_for_write(request, pk)
@@ -180,7 +173,6 @@ def skills_edit(request, pk):
     )
 
 
-@login_required
 @require_POST
 def incident_add(request, pk):
     learner = _learner_for_write(request, pk)
@@ -193,7 +185,6 @@ def incident_add(request, pk):
     return render(request, "learners/detail.html", _detail_context(request, learner, "incidents", incident_form=form))
 
 
-@login_required
 @require_POST
 def exit_edit(request, pk):
     learner = _learner_for_write(request, pk)
@@ -209,7 +200,6 @@ def exit_edit(request, pk):
     return render(request, "learners/detail.html", _detail_context(request, learner, "suivi", exit_form=form))
 
 
-@login_required
 @require_POST
 def outcome_add(request, pk):
     learner = _learner_for_write(request, pk)
@@ -228,7 +218,6 @@ def outcome_add(request, pk):
     return render(request, "learners/detail.html", _detail_context(request, learner, "suivi", outcome_form=form))
 
 
-@login_required
 @require_POST
 def learner_export(request, pk, fmt):
     """One youth's full record (droit d'accès), as PDF or JSON; each export is logged (who, when)."""

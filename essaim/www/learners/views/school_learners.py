@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
@@ -20,7 +19,6 @@ LEARNER_PAGE_SIZE = 50
 STATUS_FILTERS = {"presents": "Présents", "sortis": "Sortis", "tous": "Tous"}
 
 
-@login_required
 @require_GET
 def learner_list(request, school_pk):
     school = _school_for_staff(request, school_pk)
@@ -70,7 +68,6 @@ def learner_list(request, school_pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def learner_create(request, school_pk):
     school = _school_for_staff(request, school_pk, "learners.manage_learners")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -13,7 +12,6 @@ from essaim.www.permissions import require_perm
 from essaim.www.schools.views import school_context, structure_school_or_404
 
 
-@login_required
 @require_GET
 def school_activity(request, school_pk):
     """Production revenue month by month (invoiced, collected) against the plan's forecast."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -16,7 +15,6 @@ from essaim.www.orders.views.common import _get, _page, _writable_school, staff_
 from essaim.www.schools.views import _add_errors, school_context
 
 
-@login_required
 @require_GET
 def customer_list(request, school_pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -30,7 +28,6 @@ def customer_list(request, school_pk):
     return render(request, "orders/customer_list.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, school_pk, pk=None):
     school = _writable_school(request, school_pk)
@@ -50,7 +47,6 @@ def customer_edit(request, school_pk, pk=None):
     return render(request, "schools/form.html", context)
 
 
-@login_required
 @require_GET
 def market_price_list(request, school_pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -59,7 +55,6 @@ def market_price_list(request, school_pk):
     return render(request, "orders/market_price_list.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def market_price_edit(request, school_pk, pk=None):
     school = _writable_school(request, school_pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,6 @@ def _invoices(request, school):
     return Invoice.objects.visible_to(request.user).filter(school=school).select_related("customer", "customer_order")
 
 
-@login_required
 @require_GET
 def invoice_list(request, school_pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -54,7 +52,6 @@ INVOICE_COLUMNS = [
 ]
 
 
-@login_required
 @require_GET
 def invoice_export(request, school_pk):
     """The journal of issued invoices and credit notes, in number order (CSV for the accountant)."""
@@ -63,7 +60,6 @@ def invoice_export(request, school_pk):
     return csv_response(invoices, INVOICE_COLUMNS, filename_stem=f"factures-ecole-{school.pk}")
 
 
-@login_required
 @require_GET
 def invoice_detail(request, school_pk, pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -105,7 +101,6 @@ def _invoice_action(request, school_pk, pk, form_class, action, success):
     return redirect("orders:invoice_detail", school_pk=school.pk, pk=target.pk)
 
 
-@login_required
 @require_POST
 def invoice_issue(request, school_pk, pk):
     return _invoice_action(
@@ -118,7 +113,6 @@ def invoice_issue(request, school_pk, pk):
     )
 
 
-@login_required
 @require_POST
 def invoice_delete(request, school_pk, pk):
     """Delete a draft (invoice or deposit invoice): it has no number yet."""
@@ -134,7 +128,6 @@ def invoice_delete(request, school_pk, pk):
     return redirect("orders:order_detail", school_pk=school.pk, pk=invoice.customer_order_id)
 
 
-@login_required
 @require_POST
 def invoice_credit(request, school_pk, pk):
     return _invoice_action(
@@ -147,7 +140,6 @@ def invoice_credit(request, school_pk, pk):
     )
 
 
-@login_required
 @require_POST
 def payment_create(request, school_pk, pk):
     def record(invoice, **data):
@@ -157,7 +149,6 @@ def payment_create(request, school_pk, pk):
     return _invoice_action(request, school_pk, pk, PaymentForm, record, lambda invoice: "Règlement enregistré.")
 
 
-@login_required
 @require_GET
 def invoice_pdf(request, school_pk, pk):
     school = staff_school_or_404(request.user, school_pk)

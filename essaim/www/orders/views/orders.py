@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,6 @@ from essaim.www.orders.views.common import _get, _page, _writable_school, staff_
 from essaim.www.schools.views import _add_errors, school_context
 
 
-@login_required
 @require_GET
 def order_list(request, school_pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -50,7 +48,6 @@ def _order_page(request, school, order, *, deposit_form=None, status=200):
     return render(request, "orders/order_detail.html", context, status=status)
 
 
-@login_required
 @require_GET
 def order_detail(request, school_pk, pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -58,7 +55,6 @@ def order_detail(request, school_pk, pk):
     return _order_page(request, school, order)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def work_order_edit(request, school_pk, order_pk, pk=None):
     school = _writable_school(request, school_pk)
@@ -82,7 +78,6 @@ def work_order_edit(request, school_pk, order_pk, pk=None):
     return render(request, "schools/form.html", context)
 
 
-@login_required
 @require_POST
 def delivery_create(request, school_pk, order_pk):
     school = _writable_school(request, school_pk)
@@ -102,7 +97,6 @@ def delivery_create(request, school_pk, order_pk):
     return redirect("orders:order_detail", school_pk=school.pk, pk=order.pk)
 
 
-@login_required
 @require_POST
 def invoice_create(request, school_pk, order_pk):
     school = _writable_school(request, school_pk)
@@ -117,7 +111,6 @@ def invoice_create(request, school_pk, order_pk):
     return redirect("orders:invoice_detail", school_pk=school.pk, pk=invoice.pk)
 
 
-@login_required
 @require_POST
 def deposit_create(request, school_pk, order_pk):
     """« Facturer un acompte »: a draft deposit invoice, then its page (where it is issued)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,6 @@ from essaim.www.orders.views.common import _get, _page, _pdf_response, _writable
 from essaim.www.schools.views import _add_errors, school_context
 
 
-@login_required
 @require_GET
 def quote_list(request, school_pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -67,7 +65,6 @@ def _typed_lines(post) -> list[dict]:
     return lines
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def quote_edit(request, school_pk, pk=None):
     """Create or change a draft quote (header and lines; lines are added with « Ajouter une ligne »)."""
@@ -143,7 +140,6 @@ def quote_edit(request, school_pk, pk=None):
     return render(request, "orders/quote_form.html", context)
 
 
-@login_required
 @require_GET
 def quote_detail(request, school_pk, pk):
     school = staff_school_or_404(request.user, school_pk)
@@ -176,7 +172,6 @@ def _quote_action(request, school_pk, pk, action):
     return result
 
 
-@login_required
 @require_POST
 def quote_send(request, school_pk, pk):
     form = QuoteSendForm(request.POST)
@@ -194,7 +189,6 @@ def quote_send(request, school_pk, pk):
     return _quote_action(request, school_pk, pk, send)
 
 
-@login_required
 @require_POST
 def quote_accept(request, school_pk, pk):
     form = QuoteAcceptForm(request.POST)
@@ -209,7 +203,6 @@ def quote_accept(request, school_pk, pk):
     return _quote_action(request, school_pk, pk, accept)
 
 
-@login_required
 @require_POST
 def quote_refuse(request, school_pk, pk):
     def refuse(quote):
@@ -220,7 +213,6 @@ def quote_refuse(request, school_pk, pk):
     return _quote_action(request, school_pk, pk, refuse)
 
 
-@login_required
 @require_GET
 def quote_pdf(request, school_pk, pk):
     school = staff_school_or_404(request.user, school_pk)
