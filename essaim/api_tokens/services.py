@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from essaim.api_tokens.enums import TokenScope
 from essaim.api_tokens.models import ApiToken, ApiTokenUse
+from essaim.organizations.permissions import membership_writes
 
 # Secrets look like ``essaim_<43 url-safe characters>`` (256 bits): the prefix lets secret scanners
 # recognise them; their entropy makes a plain SHA-256 the right stored form (no salt or slow hash needed).
@@ -48,7 +49,7 @@ def api_token_create(*, user, membership, name: str, scope: str, expires_on: dt.
         errors["name"] = NAME_REQUIRED
     if membership is None or membership.user_id != user.pk or not membership.is_active:
         errors["membership"] = MEMBERSHIP_NOT_YOURS
-    elif scope == TokenScope.WRITE and not membership.can_write:
+    elif scope == TokenScope.WRITE and not membership_writes(membership):
         errors["scope"] = WRITE_NEEDS_WRITE_ROLE.format(organization=membership.organization.name)
     if scope not in TokenScope.values:
         errors["scope"] = "Choisissez la portée du jeton."

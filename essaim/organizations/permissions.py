@@ -64,11 +64,15 @@ def acts_as(*kinds):
     return predicate
 
 
+def membership_writes(membership) -> bool:
+    """Administrateurs and membres write for their organisation; lecteurs only read."""
+    return membership is not None and membership.role in (MembershipRole.ADMIN, MembershipRole.MEMBER)
+
+
 @rules.predicate
 def has_write_role(user):
-    """Administrateurs and membres write for their organisation; lecteurs only read."""
-    membership = current_membership(user)
-    return membership is not None and membership.role in (MembershipRole.ADMIN, MembershipRole.MEMBER)
+    """The membership the user currently acts through may write (see ``membership_writes``)."""
+    return membership_writes(current_membership(user))
 
 
 @rules.predicate

@@ -206,6 +206,11 @@ class Overview:
     def late_count(self) -> int:
         return sum(1 for line in self.projects if line.is_late)
 
+    @property
+    def open_school_count(self) -> int:
+        """Schools open on the overview's date (the API's ``open_schools``)."""
+        return sum(1 for school in self.schools if progress.is_open_on(school.open_since, self.on))
+
 
 # --- Loading ------------------------------------------------------------------------------------------
 

@@ -5,12 +5,13 @@ from django.utils import timezone
 
 from essaim.api_tokens.enums import TokenScope
 from essaim.api_tokens.services import api_token_create
+from essaim.organizations.permissions import membership_writes
 from tests.funding_applications.conftest import fa  # noqa: F401  (the dossiers' small world)
 
 
 def make_token(user, *, scope=TokenScope.WRITE, membership=None, name="Logiciel de test", days=30):
     membership = membership or user.memberships.active().select_related("organization").first()
-    if scope == TokenScope.WRITE and not membership.can_write:
+    if scope == TokenScope.WRITE and not membership_writes(membership):
         scope = TokenScope.READ
     token, secret = api_token_create(
         user=user,

@@ -1,6 +1,7 @@
 """Deny by default: every page of the interface sends an anonymous visitor to the sign-in page.
 
-Walks every named URL of the interface (not the Django admin, which has its own sign-in page), builds
+Walks every named URL of the interface (not the Django admin, which has its own sign-in page, nor the
+REST API, which authenticates by token and answers 401: tests/api/test_basics.py), builds
 it with placeholder arguments and asks it anonymously, with GET and with POST: the answer is a
 redirect to the sign-in page carrying ``next``, before any view runs (the objects need not exist).
 The only exceptions are the public pages listed in ``PUBLIC_VIEWS``, which the views mark
@@ -28,7 +29,7 @@ def _interface_urls(resolver=None, namespace="", converters=None):
     for pattern in resolver.url_patterns:
         level = {**converters, **getattr(pattern.pattern, "converters", {})}
         if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
+            if pattern.namespace in ("admin", "api"):
                 continue
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _interface_urls(pattern, ns, level)

@@ -171,6 +171,8 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # A funder's grants file once it switched its publication on (SCDL open data): 404 otherwise.
+    "open_data:public_grants",
 }
 
 

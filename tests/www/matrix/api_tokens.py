@@ -53,5 +53,7 @@ ROWS = [
         "post",
         lambda w: {},
         {"holder_a_admin"},
+        # A token is seen by its owner only: anyone else's answer is a 404.
+        lambda w, user: user == w["api_token"].user,
     ),
 ]
