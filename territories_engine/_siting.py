@@ -69,7 +69,7 @@ class SolverStatus(StrEnum):
 
 
 _STATUS_LABELS_FR: dict[SolverStatus, str] = {
-    SolverStatus.OPTIMAL: "optimal : aucune autre implantation ne couvre plus de jeunes",
+    SolverStatus.OPTIMAL: "optimal : aucune autre implantation ne couvre une demande plus grande",
     SolverStatus.TIME_LIMIT: (
         "limite de temps atteinte : meilleure solution trouvée, optimalité non prouvée (voir l'écart)"
     ),
@@ -797,7 +797,7 @@ def select_sites(
     >>> answer.exact.codes, answer.exact.covered_demand, answer.demand_served_by_existing
     (('H12',), 10.0, 4.0)
     >>> answer.exact.status.value, answer.exact.status.label_fr
-    ('optimal', 'optimal : aucune autre implantation ne couvre plus de jeunes')
+    ('optimal', 'optimal : aucune autre implantation ne couvre une demande plus grande')
     """
     model = build_coverage_model(
         communes,

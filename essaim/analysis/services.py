@@ -9,8 +9,9 @@ Editorial choices (also in docs/analysis.md):
 
 * Territory positions (for the proximity penalty) are population-weighted means of the centroids of
   their Hauts-de-France communes, at every level; a commune is its own centroid.
-* Existing schools are the open and announced écoles de production (closed ones are left out),
-  placed at the centroid of their commune.
+* Existing schools are the open and announced écoles de production (closed ones are left out, and so
+  are the fictitious schools of the demo: ``ProductionSchool.objects.real()``), placed at the centroid
+  of their commune.
 * Every territory of the level is scored; a value the indicators do not have is missing (never 0)
   and handled by the profile's missing policy.
 """
@@ -35,6 +36,14 @@ DEFAULT_TOP_K = 10
 FALLBACK_MEASURE_LABELS = {
     "youths_15_24": "Jeunes de 15 à 24 ans — recensement non importé : estimation NEET (population × part de NEET)",
 }
+# The unit of each demand measure, as users read it (« habitants pondérés NEET » is not a number of youths).
+DEMAND_UNITS = {
+    "youths_15_24": "jeunes",
+    "neet_youths": "jeunes NEET estimés",
+    "neet_estimate": "habitants pondérés NEET",
+    "population": "habitants",
+}
+FALLBACK_UNITS = {"youths_15_24": "habitants pondérés NEET"}
 SENSITIVITY_SPREAD = 0.2
 SENSITIVITY_SCENARIOS = 1000
 
@@ -124,9 +133,12 @@ def level_places(level: str) -> dict[str, Place]:
 
 
 def existing_schools(trade=None) -> list[SchoolPoint]:
-    """Open and announced écoles de production (of ``trade`` when given), at their commune's centroid."""
+    """Open and announced real écoles de production (of ``trade`` when given), at their commune's centroid.
+
+    Fictitious demo schools are never counted: they would mark real youths as already served."""
     schools = (
-        ProductionSchool.objects.exclude(status=ProductionSchool.Status.CLOSED)
+        ProductionSchool.objects.real()
+        .exclude(status=ProductionSchool.Status.CLOSED)
         .filter(commune__latitude__isnull=False)
         .select_related("commune")
         .prefetch_related("trades")
@@ -342,6 +354,7 @@ class SitesRun:
     radius_km: float
     measure: str
     measure_label: str
+    unit: str
     road_factor: float
     time_limit_s: float
     min_population: int | None
@@ -375,6 +388,7 @@ def sites_run(
             f"Mesure de la demande inconnue « {measure} » : choisissez parmi {', '.join(measures) or 'aucune'}."
         ) from None
     label = measures.get(measure) or FALLBACK_MEASURE_LABELS.get(measure, measure)
+    unit = DEMAND_UNITS.get(measure, "") if measure in measures else FALLBACK_UNITS.get(measure, "")
     places = level_places(Level.COMMUNE)
     if not places:
         raise AnalysisError("Aucune commune n'est chargée : lancez « essaim load_territories ».")
@@ -408,6 +422,7 @@ def sites_run(
         radius_km=radius_km,
         measure=measure,
         measure_label=label,
+        unit=unit,
         road_factor=road_factor,
         time_limit_s=time_limit_s,
         min_population=min_population,

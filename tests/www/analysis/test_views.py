@@ -1,5 +1,6 @@
 import csv
 import io
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -251,3 +252,53 @@ def test_opportunity_query_count_does_not_grow_with_territories(
     """The opportunity page runs a bounded number of queries (no query per territory)."""
     with django_assert_max_num_queries(16):
         region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"level": "commune"})
+
+
+SITES_QUERY = {
+    "trade": "usinage",
+    "k": "1",
+    "radius_km": "20",
+    "measure": "youths_15_24",
+    "road_factor": "1,3",
+    "time_limit_s": "10",
+}
+
+
+def test_labels_say_what_is_measured(region_client, small_world, selectors):
+    """Ranked table columns are contributions, the penalty is « points retranchés » with the same sign in the CSV
+    as on the page, and an indicator map's tooltip gives the indicator's rank, not the score's."""
+    html = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY).content.decode()
+    assert "Contribution : Part des NEET" in html and "Pénalité (points retranchés)" in html
+    content = region_client.get(reverse("analysis:opportunity_export", kwargs={"fmt": "csv"}), EPCI_QUERY).content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
+    penalty = rows[0].index("Pénalité (points retranchés, négative)")
+    by_name = {row[2]: row for row in rows[1:]}
+    assert by_name["CA Alpha"][penalty] == "-0,200" and "− 0,200" in html
+    assert by_name["CC Bêta"][penalty] == "0,000"
+    # NEET share 0,15 / 0,25 / 0,20: CC Bêta is first for the indicator, third for the score of the profile.
+    html = unescape(
+        region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"show": "neet_rate"}).content.decode()
+    )
+    assert "CC Bêta : Part des NEET : 25,0\u00a0% (rang de l'indicateur : 1 sur 3" in html
+    assert "CA Alpha : Part des NEET : 15,0\u00a0% (rang de l'indicateur : 3 sur 3" in html
+    assert "rang du score" not in html
+
+
+def test_indicator_ranks_share_ties_and_skip_missing_values():
+    from essaim.www.analysis.views.opportunity import indicator_ranks
+
+    assert indicator_ranks({"a": 1.0, "b": 3.0, "c": 3.0, "d": None, "e": 0.5}) == {"b": 1, "c": 1, "a": 3, "e": 4}
+
+
+def test_sites_state_their_unit_and_greedy_gap_against_the_optimum(region_client, small_world, selectors):
+    """The demand's unit is written next to every figure; the greedy gap is measured against the exact optimum."""
+    response = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"k": "2"})
+    html = unescape(response.content.decode())
+    exact, greedy = response.context["answers"]
+    assert exact["selection"].status.value == "optimal"
+    expected = (exact["covered"] - greedy["covered"]) / exact["covered"]
+    assert greedy["gap"] == pytest.approx(expected) and greedy["gap_label"] == "Écart à l'optimum prouvé"
+    assert "Écart à l'optimum prouvé" in html and "La demande est comptée en jeunes" in html
+    assert "ne couvre plus de jeunes" not in html
+    neet = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"measure": "neet_estimate"})
+    assert "La demande est comptée en habitants pondérés NEET" in neet.content.decode()

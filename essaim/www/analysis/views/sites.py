@@ -67,6 +67,15 @@ def _answer(run: services.SitesRun, selection, kind: str) -> dict:
         for site in selection.sites
     ]
     coverable = comparison.coverable_demand
+    exact = comparison.exact
+    # The greedy answer is measured against the proven optimum when the exact answer is proven optimal,
+    # otherwise against the exact solver's proven upper bound (never against greedy's own, looser bound).
+    if kind == "greedy" and exact.status.value == "optimal" and exact.covered_demand > 0:
+        gap, gap_label = (exact.covered_demand - selection.covered_demand) / exact.covered_demand, "optimum"
+    elif kind == "greedy" and exact.upper_bound and exact.upper_bound > 0:
+        gap, gap_label = (exact.upper_bound - selection.covered_demand) / exact.upper_bound, "bound"
+    else:
+        gap, gap_label = selection.gap, "bound"
     return {
         "kind": kind,
         "title": "Solution exacte (programmation linéaire en nombres entiers)"
@@ -78,8 +87,9 @@ def _answer(run: services.SitesRun, selection, kind: str) -> dict:
         "sites": sites,
         "covered": selection.covered_demand,
         "share_of_coverable": selection.covered_demand / coverable if coverable else None,
-        "upper_bound": selection.upper_bound,
-        "gap": selection.gap,
+        "upper_bound": exact.upper_bound if kind == "greedy" else selection.upper_bound,
+        "gap": gap,
+        "gap_label": "Écart à l'optimum prouvé" if gap_label == "optimum" else "Écart à la borne supérieure prouvée",
     }
 
 
@@ -102,7 +112,7 @@ def _sites_map(run: services.SitesRun) -> maps.Map | None:
                 place.lat,
                 place.lon,
                 f"Site proposé n° {site.order} (solution exacte) : {place.name}, "
-                f"+{format_number(site.marginal_gain)} jeunes",
+                f"+{format_number(site.marginal_gain)} {run.unit}",
                 "site",
                 label=str(site.order),
                 radius_km=straight,
@@ -193,7 +203,11 @@ def sites_export(request, fmt):
             (
                 answer["title"],
                 f"demande couverte {format_number(answer['covered'])} ; {answer['status_label']}"
-                + (f" ; écart {format_number((answer['gap'] or 0) * 100, 2)} %" if answer["gap"] is not None else ""),
+                + (
+                    f" ; {answer['gap_label'].lower()} {format_number((answer['gap'] or 0) * 100, 2)} %"
+                    if answer["gap"] is not None
+                    else ""
+                ),
             )
         )
     stem = f"sites-{run.trade.slug}-k{run.k}"
