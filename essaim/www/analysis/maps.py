@@ -20,7 +20,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from essaim.common.formats import format_number, format_percent
+from essaim.common.formats import UNIT_DECIMALS, format_number, format_percent
 from essaim.territories import svg
 
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
@@ -76,7 +76,8 @@ def format_value(value: float | None, unit: str, digits: int | None = None) -> s
         return "donnée manquante"
     if unit == "%":
         return format_percent(value, 1)
-    digits = decimals_for([value]) if digits is None else digits
+    if digits is None:  # the unit's decimals, shared with the exports (formats.UNIT_DECIMALS)
+        digits = UNIT_DECIMALS[unit] if unit in UNIT_DECIMALS else decimals_for([value])
     return f"{format_number(value, digits)} {unit}".strip()
 
 

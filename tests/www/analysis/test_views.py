@@ -74,7 +74,11 @@ def test_csv_export_is_what_is_shown(region_client, small_world, selectors):
     content = response.content.decode("utf-8")
     assert content.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:4] == ["Rang", "Code", "EPCI", "Score"]
+    assert rows[0][:4] == ["Rang", "Code", "EPCI", "Score (points)"]
+    neet = rows[0].index("Part des NEET — valeur (%)")
+    assert {row[2]: row[neet] for row in rows[1:]} == {"CC Bêta": "25,0", "CC Gamma": "20,0", "CA Alpha": "15,0"}
+    youths = rows[0].index("Jeunes de 15 à 24 ans — valeur (jeunes)")
+    assert {row[youths] for row in rows[1:]} == {"3000", "1200", "1800"}
     assert [row[2] for row in rows[1:]] == [
         line.name for line in region_client.get(reverse("analysis:opportunity"), EPCI_QUERY).context["lines"]
     ]
@@ -129,7 +133,7 @@ def test_sites_export_csv(region_client, small_world, selectors):
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "Méthode" and len(rows) == 3
-    assert rows[1][5] == "1800,0"
+    assert rows[0][5] == "Gain marginal (jeunes)" and rows[1][5] == "1800"
 
 
 def test_sites_form_errors_are_shown(region_client, small_world, selectors):

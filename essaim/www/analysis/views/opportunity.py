@@ -23,6 +23,7 @@ from essaim.www.analysis.views.common import (
     _fr,
     _territory_url,
     _value_text,
+    value_column,
 )
 from essaim.www.permissions import has_perm, require_perm
 
@@ -268,13 +269,13 @@ def _opportunity_table(context, with_sensitivity: bool):
         _column("Code", None, 12),
         _column(context["level_singular"][:1].upper() + context["level_singular"][1:], None, 36),
     ]
-    columns.append(_column("Score", SCORE_DECIMALS, 10))
+    columns.append(_column("Score (points)", SCORE_DECIMALS, 10))
     for info in run.indicators.values():
         columns += [
-            _column(f"{info.label} — valeur ({info.unit})" if info.unit else f"{info.label} — valeur", 3, 18),
-            _column(f"{info.label} — valeur normalisée", 3, 14),
-            _column(f"{info.label} — pondération", 3, 12),
-            _column(f"{info.label} — contribution", SCORE_DECIMALS, 14),
+            value_column(f"{info.label} — valeur", info),
+            _column(f"{info.label} — valeur normalisée (0 à 1)", SCORE_DECIMALS, 14),
+            _column(f"{info.label} — pondération", SCORE_DECIMALS, 12),
+            _column(f"{info.label} — contribution (points)", SCORE_DECIMALS, 14),
         ]
     columns += [
         _column("Pénalité (points retranchés, négative)", SCORE_DECIMALS, 12),
@@ -284,7 +285,7 @@ def _opportunity_table(context, with_sensitivity: bool):
     ]
     show_info = context["show_info"]
     if show_info is not None and show_info.code not in run.indicators:
-        columns.append(_column(f"{show_info.label} ({show_info.unit})" if show_info.unit else show_info.label, 3, 18))
+        columns.append(value_column(show_info.label, show_info))
     stability = {}
     if with_sensitivity:
         _with_sensitivity(context, None)
@@ -293,7 +294,7 @@ def _opportunity_table(context, with_sensitivity: bool):
             columns += [
                 _column("Rang minimal (±20 %)", 0, 10),
                 _column("Rang maximal (±20 %)", 0, 10),
-                _column(f"Part des scénarios dans les {context['top_k']} premiers", 3, 14),
+                _column(f"Part des scénarios dans les {context['top_k']} premiers (%)", 1, 14, percent=True),
             ]
     rows = []
     for line in context["lines"]:
@@ -325,8 +326,8 @@ def _opportunity_parameters(context) -> list[tuple[str, str]]:
             f"à moins de {format_number(profile.penalty_radius_km, 1)} km par la route "
             f"(facteur routier {format_number(profile.road_factor, 2)})",
         ),
-        ("Territoires notés", format_number(context["total"])),
-        ("Lignes exportées", format_number(len(context["lines"]))),
+        ("Territoires notés", context["total"]),
+        ("Lignes exportées", len(context["lines"])),
     ]
     for info in run.indicators.values():
         weight = profile.positive_weights[info.code]

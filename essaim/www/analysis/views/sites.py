@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from essaim.analysis import services
 from essaim.analysis.enums import Level
 from essaim.common.exports import csv_response, xlsx_response
-from essaim.common.formats import format_number
+from essaim.common.formats import format_number, round_half_up
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SitesForm
 from essaim.www.analysis.views.common import _column, _features
@@ -174,8 +174,8 @@ def sites_export(request, fmt):
         _column("Ordre", 0, 8),
         _column("Code commune (INSEE)", None, 12),
         _column("Commune", None, 30),
-        _column("Gain marginal (demande)", 1, 14),
-        _column("Perte si retirée (demande)", 1, 14),
+        _column(f"Gain marginal ({run.unit})", 0, 14),
+        _column(f"Perte si retirée ({run.unit})", 0, 14),
     ]
     rows = []
     for answer in context["answers"]:
@@ -188,28 +188,28 @@ def sites_export(request, fmt):
     comparison = run.comparison
     parameters = [
         ("Métier", run.trade.name),
-        ("Nombre d'écoles", str(run.k)),
-        ("Rayon (km par la route)", format_number(run.radius_km, 1)),
-        ("Facteur routier", format_number(run.road_factor, 2)),
-        ("Jeunes à couvrir", run.measure_label),
-        ("Temps de calcul maximal (s)", format_number(run.time_limit_s)),
-        ("Population minimale des sites", format_number(run.min_population) if run.min_population else "aucune"),
-        ("Demande totale", format_number(comparison.total_demand)),
-        ("Demande déjà desservie par une école du métier", format_number(comparison.demand_served_by_existing)),
-        ("Demande atteignable par au moins un site", format_number(comparison.coverable_demand)),
+        ("Nombre d'écoles", run.k),
+        ("Rayon (km par la route)", run.radius_km),
+        ("Distances", "à vol d'oiseau (grand cercle) × facteur routier, pas un itinéraire réel"),
+        ("Facteur routier", run.road_factor),
+        ("Demande", run.measure_label),
+        ("Unité de la demande", run.unit),
+        ("Temps de calcul maximal (s)", run.time_limit_s),
+        ("Population minimale des sites (habitants)", run.min_population or "aucune"),
+        (f"Demande totale ({run.unit})", int(round_half_up(comparison.total_demand))),
+        (
+            f"Demande déjà desservie par une école du métier ({run.unit})",
+            int(round_half_up(comparison.demand_served_by_existing)),
+        ),
+        (f"Demande atteignable par au moins un site ({run.unit})", int(round_half_up(comparison.coverable_demand))),
     ]
     for answer in context["answers"]:
-        parameters.append(
-            (
-                answer["title"],
-                f"demande couverte {format_number(answer['covered'])} ; {answer['status_label']}"
-                + (
-                    f" ; {answer['gap_label'].lower()} {format_number((answer['gap'] or 0) * 100, 2)} %"
-                    if answer["gap"] is not None
-                    else ""
-                ),
+        parameters.append((f"{answer['title']} — demande couverte ({run.unit})", int(round_half_up(answer["covered"]))))
+        parameters.append((f"{answer['title']} — statut", answer["status_label"]))
+        if answer["gap"] is not None:
+            parameters.append(
+                (f"{answer['title']} — {answer['gap_label'].lower()} (%)", float(round_half_up(answer["gap"] * 100, 2)))
             )
-        )
     stem = f"sites-{run.trade.slug}-k{run.k}"
     if fmt == "csv":
         return csv_response(rows, columns, filename_stem=stem)
