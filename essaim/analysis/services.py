@@ -361,6 +361,88 @@ class SitesRun:
     comparison: engine.SiteComparison
     communes: dict[str, Place]
     schools: list[SchoolPoint]
+    rules: CandidateRules = field(default_factory=lambda: CandidateRules())
+    demand: dict[str, float] = field(default_factory=dict)
+    excluded: dict[str, int] = field(default_factory=dict)  # rule label → communes it removed
+
+    @property
+    def served_by(self) -> dict[str, list[SchoolPoint]]:
+        """Commune code → the existing schools of the trade within the radius (the already served areas)."""
+        if not self.schools:
+            return {}
+        codes = list(self.communes)
+        lat = [self.communes[c].lat for c in codes]
+        lon = [self.communes[c].lon for c in codes]
+        ii, jj, _ = engine.pairs_within_km(
+            lat, lon, [s.lat for s in self.schools], [s.lon for s in self.schools], self.radius_km,
+            road_factor=self.road_factor,
+        )  # fmt: skip
+        served: dict[str, list[SchoolPoint]] = defaultdict(list)
+        for i, j in sorted(zip(ii.tolist(), jj.tolist(), strict=True)):
+            served[codes[i]].append(self.schools[j])
+        return dict(served)
+
+    def coverage_rows(self, selection) -> list[CoveredCommune]:
+        """Every commune within the radius of a site of ``selection``, per site in order, with who covers it:
+        the other sites of the answer and the existing schools (then its youths are not counted)."""
+        served = self.served_by
+        catchments = {site.code: self.comparison.catchment(site.code) for site in selection.sites}
+        covering: dict[str, list[int]] = defaultdict(list)
+        for site in selection.sites:
+            for code in catchments[site.code]:
+                covering[code].append(site.order)
+        rows = []
+        for site in selection.sites:
+            origin = self.communes[site.code]
+            for code in catchments[site.code]:
+                place = self.communes[code]
+                rows.append(
+                    CoveredCommune(
+                        site_order=site.order,
+                        site_code=site.code,
+                        site_name=origin.name,
+                        code=code,
+                        name=place.name,
+                        population=place.population,
+                        demand=self.demand.get(code, 0.0),
+                        road_km=float(
+                            engine.road_km(origin.lat, origin.lon, place.lat, place.lon, road_factor=self.road_factor)
+                        ),
+                        other_sites=[order for order in covering[code] if order != site.order],
+                        served_by=[s.name for s in served.get(code, [])],
+                    )
+                )
+        return rows
+
+
+@dataclass(frozen=True)
+class CandidateRules:
+    """Which communes may receive a school: the rules are combined (all must hold)."""
+
+    min_population: int | None = None
+    min_recruitment_projects: float | None = None  # BMO projects of the trade in the commune's bassin
+    industry_territory: str = ""  # "" indifferent, "inside", "outside"
+    codes: tuple[str, ...] = ()  # a hand-made list (drawn on the map or typed); empty = every commune
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.min_population or self.min_recruitment_projects or self.industry_territory or self.codes)
+
+
+@dataclass(frozen=True)
+class CoveredCommune:
+    """A commune of a site's catchment, and who else covers it."""
+
+    site_order: int
+    site_code: str
+    site_name: str
+    code: str
+    name: str
+    population: int
+    demand: float
+    road_km: float
+    other_sites: list[int]
+    served_by: list[str]
 
 
 def demand_measures() -> list[tuple[str, str]]:
@@ -377,9 +459,18 @@ def sites_run(
     road_factor: float = engine.DEFAULT_ROAD_FACTOR,
     time_limit_s: float = 30.0,
     min_population: int | None = None,
+    rules: CandidateRules | None = None,
 ) -> SitesRun:
     """Choose ``k`` communes for new schools of ``trade`` maximising the youths within ``radius_km`` by
-    road that no existing school of the trade already serves (exact MILP and greedy, side by side)."""
+    road that no existing school of the trade already serves (exact MILP and greedy, side by side).
+
+    ``rules`` restrict the candidate sites (every commune still counts as demand); ``min_population`` is
+    the rules' minimum population, kept for callers that give only it."""
+    rules = rules or CandidateRules(min_population=min_population)
+    if min_population and not rules.min_population:
+        rules = CandidateRules(
+            min_population, rules.min_recruitment_projects, rules.industry_territory, rules.codes
+        )  # fmt: skip
     measures = dict(demand_measures())
     try:
         demand = _selectors().commune_demand(measure=measure)
@@ -403,6 +494,12 @@ def sites_run(
         for p in places.values()
     ]
     schools = existing_schools(trade)
+    candidates, excluded = candidate_codes(rules, places, trade)
+    if not candidates:
+        raise AnalysisError(
+            "Aucune commune ne respecte toutes les règles choisies pour les sites : assouplissez-les "
+            f"({'; '.join(f'{label} : {count} commune(s) écartée(s)' for label, count in excluded.items())})."
+        )
     try:
         comparison = engine.select_sites(
             communes,
@@ -411,7 +508,7 @@ def sites_run(
             existing_schools=_engine_schools(schools),
             trade=trade.slug,
             road_factor=road_factor,
-            min_candidate_population=min_population,
+            candidate_codes=None if rules.is_empty else candidates,
             time_limit_s=time_limit_s,
         )
     except engine.TerritoriesEngineError as error:
@@ -425,11 +522,62 @@ def sites_run(
         unit=unit,
         road_factor=road_factor,
         time_limit_s=time_limit_s,
-        min_population=min_population,
+        min_population=rules.min_population,
         comparison=comparison,
         communes=places,
         schools=schools,
+        rules=rules,
+        demand={code: float(value or 0.0) for code, value in demand.items()},
+        excluded=excluded,
     )
+
+
+def industry_territory_epcis() -> dict[str, list[str]]:
+    """EPCI SIREN → names of the Territoires d'industrie it belongs to."""
+    from essaim.indicators.models import IndustryTerritory
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for siren, name in IndustryTerritory.objects.values_list("epcis__siren", "name").order_by("name"):
+        if siren:
+            members[siren].append(name)
+    return dict(members)
+
+
+def candidate_codes(rules: CandidateRules, places: dict[str, Place], trade) -> tuple[set[str], dict[str, int]]:
+    """The communes that pass every rule, and how many each rule removed (French label → count)."""
+    codes = set(places)
+    excluded: dict[str, int] = {}
+
+    def apply(label: str, keep) -> None:
+        nonlocal codes
+        kept = {code for code in codes if keep(code)}
+        if len(kept) < len(codes):
+            excluded[label] = len(codes) - len(kept)
+        codes = kept
+
+    if rules.codes:
+        wanted = set(rules.codes)
+        apply("hors de la liste choisie", lambda code: code in wanted)
+    if rules.min_population:
+        apply(
+            f"moins de {rules.min_population} habitants", lambda code: places[code].population >= rules.min_population
+        )
+    if rules.min_recruitment_projects:
+        projects = _selectors().basin_recruitment_projects(trade_slug=trade.slug)
+        apply(
+            f"moins de {rules.min_recruitment_projects:g} projets de recrutement du métier dans le bassin "
+            "(ou donnée inconnue)",
+            lambda code: (projects.get(code) or 0.0) >= rules.min_recruitment_projects and code in projects,
+        )
+    if rules.industry_territory:
+        epci_of = dict(Commune.objects.values_list("code", "epci__siren"))
+        members = industry_territory_epcis()
+        inside = rules.industry_territory == "inside"
+        apply(
+            "hors d'un Territoire d'industrie" if inside else "dans un Territoire d'industrie",
+            lambda code: (epci_of.get(code) in members) == inside,
+        )
+    return codes, excluded
 
 
 def finite_or_none(value: float | None) -> float | None:

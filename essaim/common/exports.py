@@ -141,22 +141,13 @@ def xlsx_response(
     filename_stem: str,
     title: str,
     parameters: Sequence[tuple[str, Any]] = (),
+    sheets: Sequence[tuple[str, Iterable[Any], Sequence[Column]]] = (),
 ) -> HttpResponse:
+    """One data sheet (``title``), then the ``sheets`` given as (title, rows, columns), then the parameters."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([column.header for column in columns])
-    _bold_header(sheet)
-    for cells in _cells(rows, columns):
-        sheet.append([_xlsx_value(value, column) for value, column in zip(cells, columns, strict=True)])
-        _as_text(sheet[sheet.max_row])
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-        if number_format := _number_format(column):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = number_format
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    _data_sheet(workbook.active, title, rows, columns)
+    for extra_title, extra_rows, extra_columns in sheets:
+        _data_sheet(workbook.create_sheet(), extra_title, extra_rows, extra_columns)
     if parameters:
         info = workbook.create_sheet("Paramètres")
         info.append(["Paramètre", "Valeur"])
@@ -173,3 +164,19 @@ def xlsx_response(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _attachment(buffer.getvalue(), XLSX_CONTENT_TYPE, filename_stem, "xlsx")
+
+
+def _data_sheet(sheet, title: str, rows: Iterable[Any], columns: Sequence[Column]) -> None:
+    sheet.title = title[:31]
+    sheet.append([column.header for column in columns])
+    _bold_header(sheet)
+    for cells in _cells(rows, columns):
+        sheet.append([_xlsx_value(value, column) for value, column in zip(cells, columns, strict=True)])
+        _as_text(sheet[sheet.max_row])
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        if number_format := _number_format(column):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions

@@ -306,3 +306,77 @@ def test_sites_state_their_unit_and_greedy_gap_against_the_optimum(region_client
     assert "ne couvre plus de jeunes" not in html
     neet = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"measure": "neet_estimate"})
     assert "La demande est comptée en habitants pondérés NEET" in neet.content.decode()
+
+
+def test_candidate_rules_restrict_the_sites_and_say_what_they_removed(region_client, small_world, selectors):
+    """Minimum population, recruitment projects in the bassin, Territoire d'industrie and a hand-made list are
+    combined; every commune still counts as demand; the page says how many communes each rule removed."""
+    from essaim.indicators.models import IndustryTerritory
+
+    selectors.basin_projects = {"usinage": {"59001": 50.0, "59002": 5.0, "59003": 50.0, "62001": 50.0}}
+    territory = IndustryTerritory.objects.create(code="ti-3299", name="TI Gamma")
+    territory.epcis.add(small_world["epcis"]["E3"])
+    response = region_client.get(
+        reverse("analysis:sites"),
+        SITES_QUERY | {"min_population": "4000", "min_recruitment_projects": "10", "industry_territory": "inside"},
+    )
+    run = response.context["run"]
+    assert run.comparison.n_candidates == 1 and run.comparison.exact.codes == ("62001",)
+    assert run.excluded == {
+        "moins de 4000 habitants": 2,
+        "moins de 10 projets de recrutement du métier dans le bassin (ou donnée inconnue)": 1,
+        "hors d'un Territoire d'industrie": 2,
+    }
+    html = unescape(response.content.decode())
+    assert "au moins 4\u202f000 habitants ; au moins 10 projets de recrutement" in html
+    assert "pas des itinéraires : distance à vol d'oiseau (grand cercle)" in html
+    listed = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"candidates": "Bêta-Ville, 62002"})
+    assert set(listed.context["run"].comparison.exact.codes) <= {"59003", "62002"}
+    assert listed.context["run"].comparison.n_candidates == 2
+    wrong = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"candidates": "Bêta-Ville, 99999, Nulle-Part"})
+    assert wrong.context["run"] is None
+    assert "« 99999 » n'est pas un code INSEE" in unescape(wrong.content.decode())
+    assert "« Nulle-Part » : commune inconnue" in unescape(wrong.content.decode())
+    none_left = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"min_population": "999999"})
+    assert "Aucune commune ne respecte toutes les règles" in unescape(none_left.content.decode())
+
+
+def test_sites_show_served_areas_and_catchments_and_export_who_covers_what(region_client, small_world, selectors):
+    """Existing schools' radius is drawn as a served area, each site's catchment is listed, and the exports list
+    every covered commune with the site and the school that already serve it."""
+    response = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"radius_km": "40"})
+    html = response.content.decode()
+    assert 'class="map-served"' in html and 'class="map-catchment"' in html
+    catchments = response.context["catchments"]
+    site = response.context["run"].comparison.exact.codes[0]
+    assert {row.code for row in catchments[1]} >= {site}
+    content = region_client.get(
+        reverse("analysis:sites_export", kwargs={"fmt": "csv"}), SITES_QUERY | {"radius_km": "40", "part": "communes"}
+    ).content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    header = rows[0]
+    assert header[5] == "Commune couverte" and "Demande (jeunes)" in header
+    served = header.index("Déjà desservie par (école existante ; demande non comptée)")
+    by_commune = {(row[0], row[5]): row for row in rows[1:]}
+    assert all(row[served] in ("", "École Alpha") for row in rows[1:])
+    assert any(row[served] == "École Alpha" for row in rows[1:]) == any(
+        code in {"59001", "59002"} for code in {row[4] for row in rows[1:]}
+    )
+    assert ("exacte (MILP)", small_world["communes"][site].name) in by_commune
+    workbook = load_workbook(io.BytesIO(region_client.get(
+        reverse("analysis:sites_export", kwargs={"fmt": "xlsx"}), SITES_QUERY | {"radius_km": "40"}
+    ).content))  # fmt: skip
+    assert workbook.sheetnames == ["Sites", "Communes couvertes", "Paramètres"]
+    parameters = {row[0].value: row[1].value for row in workbook["Paramètres"].iter_rows(min_row=2)}
+    assert parameters["Nombre d'écoles"] == 1 and parameters["Facteur routier"] == 1.3
+    assert "grand cercle" in parameters["Distances"]
+
+
+def test_a_click_on_the_map_finds_the_nearest_commune(region_client, small_world, selectors):
+    """The picking map carries its projection; the endpoint answers the nearest commune, or a French error."""
+    page = region_client.get(reverse("analysis:sites")).content.decode()
+    assert "data-pick-scale=" in page and "site-picking.js" in page
+    answer = region_client.get(reverse("analysis:sites_commune_at", kwargs={"lat": "50.36", "lon": "3.04"})).json()
+    assert answer["code"] == "59003" and answer["name"] == "Bêta-Ville"
+    bad = region_client.get(reverse("analysis:sites_commune_at", kwargs={"lat": "x", "lon": "3"}))
+    assert bad.status_code == 400 and bad.json()["error"] == "Latitude et longitude attendues."

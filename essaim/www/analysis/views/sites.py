@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+import territories_engine as engine
 from essaim.analysis import services
 from essaim.analysis.enums import Level
 from essaim.common.exports import csv_response, xlsx_response
@@ -29,6 +30,12 @@ def _sites_context(request):
     if not submitted or not form.is_valid():
         return context
     data = form.cleaned_data
+    rules = services.CandidateRules(
+        min_population=data["min_population"] or None,
+        min_recruitment_projects=data["min_recruitment_projects"] or None,
+        industry_territory=data["industry_territory"] or "",
+        codes=data["candidates"],
+    )
     try:
         run = services.sites_run(
             trade=data["trade"],
@@ -37,20 +44,48 @@ def _sites_context(request):
             measure=data["measure"],
             road_factor=data["road_factor"],
             time_limit_s=float(data["time_limit_s"]),
-            min_population=data["min_population"],
+            rules=rules,
         )
     except services.AnalysisError as error:
         context["error"] = str(error)
         return context
     from urllib.parse import urlencode
 
+    exact_rows = run.coverage_rows(run.comparison.exact)
+    catchments: dict[int, list] = {}
+    for row in exact_rows:
+        catchments.setdefault(row.site_order, []).append(row)
     context |= {
         "run": run,
         "answers": [_answer(run, run.comparison.exact, "exact"), _answer(run, run.comparison.greedy, "greedy")],
+        "catchments": catchments,
+        "rules_text": _rules_text(run),
+        "served_communes": len(run.served_by),
+        "straight_km": run.radius_km / run.road_factor,
         "map": _sites_map(run),
         "query": urlencode({k: v for k, v in request.GET.items() if k in form.fields}),
     }
     return context
+
+
+def _rules_text(run: services.SitesRun) -> list[str]:
+    """The candidate rules in French, as applied."""
+    rules = run.rules
+    texts = []
+    if rules.codes:
+        texts.append(f"communes de la liste choisie ({len(rules.codes)})")
+    if rules.min_population:
+        texts.append(f"au moins {format_number(rules.min_population)} habitants")
+    if rules.min_recruitment_projects:
+        texts.append(
+            f"au moins {format_number(rules.min_recruitment_projects)} projets de recrutement du métier "
+            "dans le bassin (BMO)"
+        )
+    if rules.industry_territory == "inside":
+        texts.append("dans un Territoire d'industrie")
+    elif rules.industry_territory == "outside":
+        texts.append("hors des Territoires d'industrie")
+    return texts or ["toutes les communes"]
 
 
 def _answer(run: services.SitesRun, selection, kind: str) -> dict:
@@ -100,8 +135,10 @@ def _sites_map(run: services.SitesRun) -> maps.Map | None:
         maps.Point(
             s.lat,
             s.lon,
-            f"École de production existante : {s.name} ({s.commune_name})",
+            f"École de production existante : {s.name} ({s.commune_name}) ; zone déjà desservie : "
+            f"{format_number(run.radius_km)} km par la route",
             "school",
+            radius_km=straight,
         )
         for s in run.schools
     ]
@@ -138,11 +175,14 @@ def _sites_map(run: services.SitesRun) -> maps.Map | None:
     legend = [
         maps.LegendItem(label="site proposé (solution exacte), numéroté dans l'ordre des gains", symbol="site"),
         maps.LegendItem(
-            label=f"zone de recrutement : {format_number(run.radius_km)} km par la route "
-            f"(≈ {format_number(straight, 1)} km à vol d'oiseau)",
+            label=f"zone de recrutement de chaque site : {format_number(run.radius_km)} km par la route estimés "
+            f"(≈ {format_number(straight, 1)} km à vol d'oiseau × facteur {format_number(run.road_factor, 2)})",
             symbol="radius",
         ),
         maps.LegendItem(label=f"école de production existante ({run.trade.name})", symbol="school"),
+        maps.LegendItem(
+            label="zone déjà desservie par une école existante du métier (ses jeunes ne comptent pas)", symbol="served"
+        ),
     ]
     if set(run.comparison.greedy.codes) - exact_codes:
         legend.append(maps.LegendItem(label="site retenu par la seule solution gloutonne", symbol="greedy"))
@@ -155,6 +195,7 @@ def sites(request):
     context = _sites_context(request)
     if request.htmx and request.htmx.target == SITES_RESULTS_ID:
         return render(request, "analysis/_sites_results.html", context)
+    context["pick_map"] = _pick_map()
     return render(request, "analysis/sites.html", context)
 
 
@@ -210,7 +251,77 @@ def sites_export(request, fmt):
             parameters.append(
                 (f"{answer['title']} — {answer['gap_label'].lower()} (%)", float(round_half_up(answer["gap"] * 100, 2)))
             )
+    parameters.insert(8, ("Règles des sites", " ; ".join(_rules_text(run))))
+    coverage_columns, coverage_rows = _coverage_table(run)
     stem = f"sites-{run.trade.slug}-k{run.k}"
     if fmt == "csv":
+        if request.GET.get("part") == "communes":
+            return csv_response(coverage_rows, coverage_columns, filename_stem=f"{stem}-communes-couvertes")
         return csv_response(rows, columns, filename_stem=stem)
-    return xlsx_response(rows, columns, filename_stem=stem, title="Sites", parameters=parameters)
+    return xlsx_response(
+        rows,
+        columns,
+        filename_stem=stem,
+        title="Sites",
+        parameters=parameters,
+        sheets=[("Communes couvertes", coverage_rows, coverage_columns)],
+    )
+
+
+def _coverage_table(run: services.SitesRun):
+    """Every commune within the radius of a site, for both answers, and who covers it."""
+    columns = [
+        _column("Méthode", None, 16),
+        _column("Site n°", 0, 8),
+        _column("Site (code INSEE)", None, 12),
+        _column("Site", None, 28),
+        _column("Commune couverte (code INSEE)", None, 12),
+        _column("Commune couverte", None, 28),
+        _column("Population (habitants)", 0, 12),
+        _column(f"Demande ({run.unit})", 0, 14),
+        _column("Distance au site (km par la route, estimée)", 1, 14),
+        _column("Couverte aussi par les sites n°", None, 16),
+        _column("Déjà desservie par (école existante ; demande non comptée)", None, 40),
+    ]
+    rows = []
+    for method, selection in (("exacte (MILP)", run.comparison.exact), ("gloutonne", run.comparison.greedy)):
+        for row in run.coverage_rows(selection):
+            rows.append(
+                [
+                    method, row.site_order, row.site_code, row.site_name, row.code, row.name, row.population,
+                    row.demand, row.road_km, ", ".join(str(order) for order in row.other_sites),
+                    ", ".join(row.served_by),
+                ]
+            )  # fmt: skip
+    return columns, rows
+
+
+@require_GET
+def commune_at(request, lat, lon):
+    """The commune whose centre is nearest to a point clicked on the site-selection map (JSON)."""
+    require_perm(request.user, "analysis.use")
+    try:
+        lat, lon = float(lat), float(lon)
+    except ValueError:
+        return JsonResponse({"error": "Latitude et longitude attendues."}, status=400)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return JsonResponse({"error": "Point hors de la carte."}, status=400)
+    places = services.level_places(Level.COMMUNE)
+    if not places:
+        return JsonResponse({"error": "Aucune commune chargée."})
+    nearest = min(places.values(), key=lambda p: float(engine.haversine_km(lat, lon, p.lat, p.lon)))
+    return JsonResponse({"code": nearest.code, "name": nearest.name, "population": nearest.population})
+
+
+def _pick_map() -> maps.Map | None:
+    """The map on which candidate communes are picked by clicking (EPCI contours, light)."""
+    drawing = maps.render(
+        _features(Level.EPCI),
+        fill_for=lambda f: "#eef1f5",
+        title_for=lambda f: f"{f.name} — cliquez pour ajouter la commune la plus proche",
+        label="Carte pour choisir des communes candidates : cliquez près d'une commune pour l'ajouter à la liste",
+        pick=True,
+    )
+    if not drawing:
+        return None
+    return maps.Map(svg=maps.safe(drawing), title="Choisir des communes candidates sur la carte", legend=[])
