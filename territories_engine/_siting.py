@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -69,7 +69,7 @@ class SolverStatus(StrEnum):
 
 
 _STATUS_LABELS_FR: dict[SolverStatus, str] = {
-    SolverStatus.OPTIMAL: "optimal : aucune autre implantation ne couvre plus de jeunes",
+    SolverStatus.OPTIMAL: "optimal : aucune autre implantation ne couvre une demande plus grande",
     SolverStatus.TIME_LIMIT: (
         "limite de temps atteinte : meilleure solution trouvée, optimalité non prouvée (voir l'écart)"
     ),
@@ -132,6 +132,14 @@ class CoverageModel:
     coverage: Any
     radius_km: float
     road_factor: float
+
+    def catchment(self, code: str) -> tuple[str, ...]:
+        """Codes of the communes within the radius of candidate site ``code``, in input order."""
+        position = {self.codes[int(c)]: j for j, c in enumerate(self.candidates)}
+        if code not in position:
+            raise KeyError(code)
+        column = self.coverage[:, position[code]]
+        return tuple(self.codes[int(i)] for i in sorted(column.nonzero()[0]))
 
     @property
     def total_demand(self) -> float:
@@ -252,6 +260,16 @@ class SiteComparison:
     demand_served_by_existing: float
     coverable_demand: float
     n_candidates: int
+    model: CoverageModel | None = field(default=None, compare=False, repr=False)
+
+    def catchment(self, code: str) -> tuple[str, ...]:
+        """Codes of the communes within the radius of candidate site ``code`` (its catchment), in input order.
+
+        Raises ``KeyError`` if ``code`` is not a candidate.
+        """
+        if self.model is None:
+            return ()
+        return self.model.catchment(code)
 
     @property
     def greedy_shortfall(self) -> float:
@@ -774,6 +792,7 @@ def select_sites(
     trade: str | None = None,
     road_factor: float = DEFAULT_ROAD_FACTOR,
     min_candidate_population: float | None = None,
+    candidate_codes: Collection[str] | None = None,
     time_limit_s: float = 60.0,
     mip_rel_gap: float = 0.0,
 ) -> SiteComparison:
@@ -797,7 +816,7 @@ def select_sites(
     >>> answer.exact.codes, answer.exact.covered_demand, answer.demand_served_by_existing
     (('H12',), 10.0, 4.0)
     >>> answer.exact.status.value, answer.exact.status.label_fr
-    ('optimal', 'optimal : aucune autre implantation ne couvre plus de jeunes')
+    ('optimal', 'optimal : aucune autre implantation ne couvre une demande plus grande')
     """
     model = build_coverage_model(
         communes,
@@ -806,6 +825,7 @@ def select_sites(
         trade=trade,
         road_factor=road_factor,
         min_candidate_population=min_candidate_population,
+        candidate_codes=candidate_codes,
     )
     exact = exact_sites(model, k=k, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap)
     greedy = greedy_sites(model, k=k)
@@ -816,4 +836,5 @@ def select_sites(
         demand_served_by_existing=model.demand_served_by_existing,
         coverable_demand=model.coverable_demand,
         n_candidates=model.n_candidates,
+        model=model,
     )

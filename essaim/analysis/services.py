@@ -9,8 +9,9 @@ Editorial choices (also in docs/analysis.md):
 
 * Territory positions (for the proximity penalty) are population-weighted means of the centroids of
   their Hauts-de-France communes, at every level; a commune is its own centroid.
-* Existing schools are the open and announced écoles de production (closed ones are left out),
-  placed at the centroid of their commune.
+* Existing schools are the open and announced écoles de production (closed ones are left out, and so
+  are the fictitious schools of the demo: ``ProductionSchool.objects.real()``), placed at the centroid
+  of their commune.
 * Every territory of the level is scored; a value the indicators do not have is missing (never 0)
   and handled by the profile's missing policy.
 """
@@ -35,6 +36,14 @@ DEFAULT_TOP_K = 10
 FALLBACK_MEASURE_LABELS = {
     "youths_15_24": "Jeunes de 15 à 24 ans — recensement non importé : estimation NEET (population × part de NEET)",
 }
+# The unit of each demand measure, as users read it (« habitants pondérés NEET » is not a number of youths).
+DEMAND_UNITS = {
+    "youths_15_24": "jeunes",
+    "neet_youths": "jeunes NEET estimés",
+    "neet_estimate": "habitants pondérés NEET",
+    "population": "habitants",
+}
+FALLBACK_UNITS = {"youths_15_24": "habitants pondérés NEET"}
 SENSITIVITY_SPREAD = 0.2
 SENSITIVITY_SCENARIOS = 1000
 
@@ -124,9 +133,12 @@ def level_places(level: str) -> dict[str, Place]:
 
 
 def existing_schools(trade=None) -> list[SchoolPoint]:
-    """Open and announced écoles de production (of ``trade`` when given), at their commune's centroid."""
+    """Open and announced real écoles de production (of ``trade`` when given), at their commune's centroid.
+
+    Fictitious demo schools are never counted: they would mark real youths as already served."""
     schools = (
-        ProductionSchool.objects.exclude(status=ProductionSchool.Status.CLOSED)
+        ProductionSchool.objects.real()
+        .exclude(status=ProductionSchool.Status.CLOSED)
         .filter(commune__latitude__isnull=False)
         .select_related("commune")
         .prefetch_related("trades")
@@ -342,12 +354,95 @@ class SitesRun:
     radius_km: float
     measure: str
     measure_label: str
+    unit: str
     road_factor: float
     time_limit_s: float
     min_population: int | None
     comparison: engine.SiteComparison
     communes: dict[str, Place]
     schools: list[SchoolPoint]
+    rules: CandidateRules = field(default_factory=lambda: CandidateRules())
+    demand: dict[str, float] = field(default_factory=dict)
+    excluded: dict[str, int] = field(default_factory=dict)  # rule label → communes it removed
+
+    @property
+    def served_by(self) -> dict[str, list[SchoolPoint]]:
+        """Commune code → the existing schools of the trade within the radius (the already served areas)."""
+        if not self.schools:
+            return {}
+        codes = list(self.communes)
+        lat = [self.communes[c].lat for c in codes]
+        lon = [self.communes[c].lon for c in codes]
+        ii, jj, _ = engine.pairs_within_km(
+            lat, lon, [s.lat for s in self.schools], [s.lon for s in self.schools], self.radius_km,
+            road_factor=self.road_factor,
+        )  # fmt: skip
+        served: dict[str, list[SchoolPoint]] = defaultdict(list)
+        for i, j in sorted(zip(ii.tolist(), jj.tolist(), strict=True)):
+            served[codes[i]].append(self.schools[j])
+        return dict(served)
+
+    def coverage_rows(self, selection) -> list[CoveredCommune]:
+        """Every commune within the radius of a site of ``selection``, per site in order, with who covers it:
+        the other sites of the answer and the existing schools (then its youths are not counted)."""
+        served = self.served_by
+        catchments = {site.code: self.comparison.catchment(site.code) for site in selection.sites}
+        covering: dict[str, list[int]] = defaultdict(list)
+        for site in selection.sites:
+            for code in catchments[site.code]:
+                covering[code].append(site.order)
+        rows = []
+        for site in selection.sites:
+            origin = self.communes[site.code]
+            for code in catchments[site.code]:
+                place = self.communes[code]
+                rows.append(
+                    CoveredCommune(
+                        site_order=site.order,
+                        site_code=site.code,
+                        site_name=origin.name,
+                        code=code,
+                        name=place.name,
+                        population=place.population,
+                        demand=self.demand.get(code, 0.0),
+                        road_km=float(
+                            engine.road_km(origin.lat, origin.lon, place.lat, place.lon, road_factor=self.road_factor)
+                        ),
+                        other_sites=[order for order in covering[code] if order != site.order],
+                        served_by=[s.name for s in served.get(code, [])],
+                    )
+                )
+        return rows
+
+
+@dataclass(frozen=True)
+class CandidateRules:
+    """Which communes may receive a school: the rules are combined (all must hold)."""
+
+    min_population: int | None = None
+    min_recruitment_projects: float | None = None  # BMO projects of the trade in the commune's bassin
+    industry_territory: str = ""  # "" indifferent, "inside", "outside"
+    codes: tuple[str, ...] = ()  # a hand-made list (drawn on the map or typed); empty = every commune
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.min_population or self.min_recruitment_projects or self.industry_territory or self.codes)
+
+
+@dataclass(frozen=True)
+class CoveredCommune:
+    """A commune of a site's catchment, and who else covers it."""
+
+    site_order: int
+    site_code: str
+    site_name: str
+    code: str
+    name: str
+    population: int
+    demand: float
+    road_km: float
+    other_sites: list[int]
+    served_by: list[str]
 
 
 def demand_measures() -> list[tuple[str, str]]:
@@ -364,9 +459,18 @@ def sites_run(
     road_factor: float = engine.DEFAULT_ROAD_FACTOR,
     time_limit_s: float = 30.0,
     min_population: int | None = None,
+    rules: CandidateRules | None = None,
 ) -> SitesRun:
     """Choose ``k`` communes for new schools of ``trade`` maximising the youths within ``radius_km`` by
-    road that no existing school of the trade already serves (exact MILP and greedy, side by side)."""
+    road that no existing school of the trade already serves (exact MILP and greedy, side by side).
+
+    ``rules`` restrict the candidate sites (every commune still counts as demand); ``min_population`` is
+    the rules' minimum population, kept for callers that give only it."""
+    rules = rules or CandidateRules(min_population=min_population)
+    if min_population and not rules.min_population:
+        rules = CandidateRules(
+            min_population, rules.min_recruitment_projects, rules.industry_territory, rules.codes
+        )  # fmt: skip
     measures = dict(demand_measures())
     try:
         demand = _selectors().commune_demand(measure=measure)
@@ -375,6 +479,7 @@ def sites_run(
             f"Mesure de la demande inconnue « {measure} » : choisissez parmi {', '.join(measures) or 'aucune'}."
         ) from None
     label = measures.get(measure) or FALLBACK_MEASURE_LABELS.get(measure, measure)
+    unit = DEMAND_UNITS.get(measure, "") if measure in measures else FALLBACK_UNITS.get(measure, "")
     places = level_places(Level.COMMUNE)
     if not places:
         raise AnalysisError("Aucune commune n'est chargée : lancez « essaim load_territories ».")
@@ -389,6 +494,12 @@ def sites_run(
         for p in places.values()
     ]
     schools = existing_schools(trade)
+    candidates, excluded = candidate_codes(rules, places, trade)
+    if not candidates:
+        raise AnalysisError(
+            "Aucune commune ne respecte toutes les règles choisies pour les sites : assouplissez-les "
+            f"({'; '.join(f'{label} : {count} commune(s) écartée(s)' for label, count in excluded.items())})."
+        )
     try:
         comparison = engine.select_sites(
             communes,
@@ -397,7 +508,7 @@ def sites_run(
             existing_schools=_engine_schools(schools),
             trade=trade.slug,
             road_factor=road_factor,
-            min_candidate_population=min_population,
+            candidate_codes=None if rules.is_empty else candidates,
             time_limit_s=time_limit_s,
         )
     except engine.TerritoriesEngineError as error:
@@ -408,13 +519,65 @@ def sites_run(
         radius_km=radius_km,
         measure=measure,
         measure_label=label,
+        unit=unit,
         road_factor=road_factor,
         time_limit_s=time_limit_s,
-        min_population=min_population,
+        min_population=rules.min_population,
         comparison=comparison,
         communes=places,
         schools=schools,
+        rules=rules,
+        demand={code: float(value or 0.0) for code, value in demand.items()},
+        excluded=excluded,
     )
+
+
+def industry_territory_epcis() -> dict[str, list[str]]:
+    """EPCI SIREN → names of the Territoires d'industrie it belongs to."""
+    from essaim.indicators.models import IndustryTerritory
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for siren, name in IndustryTerritory.objects.values_list("epcis__siren", "name").order_by("name"):
+        if siren:
+            members[siren].append(name)
+    return dict(members)
+
+
+def candidate_codes(rules: CandidateRules, places: dict[str, Place], trade) -> tuple[set[str], dict[str, int]]:
+    """The communes that pass every rule, and how many each rule removed (French label → count)."""
+    codes = set(places)
+    excluded: dict[str, int] = {}
+
+    def apply(label: str, keep) -> None:
+        nonlocal codes
+        kept = {code for code in codes if keep(code)}
+        if len(kept) < len(codes):
+            excluded[label] = len(codes) - len(kept)
+        codes = kept
+
+    if rules.codes:
+        wanted = set(rules.codes)
+        apply("hors de la liste choisie", lambda code: code in wanted)
+    if rules.min_population:
+        apply(
+            f"moins de {rules.min_population} habitants", lambda code: places[code].population >= rules.min_population
+        )
+    if rules.min_recruitment_projects:
+        projects = _selectors().basin_recruitment_projects(trade_slug=trade.slug)
+        apply(
+            f"moins de {rules.min_recruitment_projects:g} projets de recrutement du métier dans le bassin "
+            "(ou donnée inconnue)",
+            lambda code: (projects.get(code) or 0.0) >= rules.min_recruitment_projects and code in projects,
+        )
+    if rules.industry_territory:
+        epci_of = dict(Commune.objects.values_list("code", "epci__siren"))
+        members = industry_territory_epcis()
+        inside = rules.industry_territory == "inside"
+        apply(
+            "hors d'un Territoire d'industrie" if inside else "dans un Territoire d'industrie",
+            lambda code: (epci_of.get(code) in members) == inside,
+        )
+    return codes, excluded
 
 
 def finite_or_none(value: float | None) -> float | None:

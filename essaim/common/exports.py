@@ -3,7 +3,13 @@
 CSV is for Excel in France: ``;`` separator, UTF-8 with a BOM, dates as 26/11/2026, numbers with a
 decimal comma and no thousands separator (so that Excel reads them as numbers), an empty cell for a
 missing value. XLSX keeps real types (dates, numbers) with French display formats, a bold frozen
-header, a filter, and optionally a second sheet listing the parameters and sources of the export.
+header, a filter, and optionally a second sheet listing the parameters and sources of the export
+(numbers there are numbers too).
+
+Numbers are rounded once, like the pages (``formats.round_half_up``), to the column's decimals, in both
+formats. A ``percent`` column receives a fraction (0.233) and writes the percentage (23,3): its header
+must say « (%) ». User text is never written as a formula (CSV: a leading apostrophe before ``= + - @``;
+XLSX: text cells).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -20,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from essaim.common.formats import format_date
+from essaim.common.formats import format_date, round_half_up
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,7 +39,7 @@ class Column:
 
     header: str  # French, as shown on the page
     value: Callable[[Any], Any] | None = None
-    kind: str = "text"  # text | number | date | datetime | bool
+    kind: str = "text"  # text | number | percent (a fraction written ×100) | date | datetime | bool
     decimals: int = 0  # for numbers
     width: int = 18  # XLSX column width (characters)
 
@@ -42,18 +49,31 @@ def _cells(rows: Iterable[Any], columns: Sequence[Column]) -> Iterable[list[Any]
         yield [column.value(row) if column.value is not None else row[index] for index, column in enumerate(columns)]
 
 
+def _rounded(value: Any, column: Column):
+    """The number as the page shows it: a percentage for ``percent`` columns, rounded half up."""
+    if column.kind == "percent":
+        return round_half_up(round_half_up(value, column.decimals + 6) * 100, column.decimals)
+    return round_half_up(value, column.decimals)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
 def _csv_text(value: Any, column: Column) -> str:
     if value is None or value == "":
         return ""
-    if column.kind == "number":
-        return f"{float(value):.{column.decimals}f}".replace(".", ",")
+    if column.kind in ("number", "percent") and _is_number(value):
+        return f"{_rounded(value, column):f}".replace(".", ",")
     if column.kind == "date":
         return format_date(value)
     if column.kind == "datetime":
         return format_date(timezone.localtime(value).date())
     if column.kind == "bool":
         return "Oui" if value else "Non"
-    return str(value)
+    text = str(value)
+    # A CSV cell starting like a formula is read as one by spreadsheets: a leading apostrophe keeps it text.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _xlsx_value(value: Any, column: Column) -> Any:
@@ -63,13 +83,31 @@ def _xlsx_value(value: Any, column: Column) -> Any:
         return timezone.localtime(value).replace(tzinfo=None).date()
     if column.kind == "bool":
         return "Oui" if value else "Non"
+    if column.kind in ("number", "percent") and _is_number(value):
+        rounded = _rounded(value, column)
+        return int(rounded) if column.decimals == 0 else float(rounded)
+    return value
+
+
+def _as_text(row) -> None:
+    """Text cells stay text: openpyxl would store a string starting with « = » as a formula."""
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
+def _parameter_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 
 def _number_format(column: Column) -> str | None:
     if column.kind in ("date", "datetime"):
         return "DD/MM/YYYY"
-    if column.kind == "number":
+    if column.kind in ("number", "percent"):
         return "#,##0" if column.decimals == 0 else "#,##0." + "0" * column.decimals
     return None
 
@@ -102,15 +140,39 @@ def xlsx_response(
     *,
     filename_stem: str,
     title: str,
-    parameters: Sequence[tuple[str, str]] = (),
+    parameters: Sequence[tuple[str, Any]] = (),
+    sheets: Sequence[tuple[str, Iterable[Any], Sequence[Column]]] = (),
 ) -> HttpResponse:
+    """One data sheet (``title``), then the ``sheets`` given as (title, rows, columns), then the parameters."""
     workbook = Workbook()
-    sheet = workbook.active
+    _data_sheet(workbook.active, title, rows, columns)
+    for extra_title, extra_rows, extra_columns in sheets:
+        _data_sheet(workbook.create_sheet(), extra_title, extra_rows, extra_columns)
+    if parameters:
+        info = workbook.create_sheet("Paramètres")
+        info.append(["Paramètre", "Valeur"])
+        _bold_header(info)
+        for key, value in parameters:
+            info.append([key, _parameter_cell(value)])
+            _as_text(info[info.max_row])
+            if isinstance(value, float) and not value.is_integer():
+                info.cell(row=info.max_row, column=2).number_format = "#,##0.00"
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                info.cell(row=info.max_row, column=2).number_format = "#,##0"
+        info.column_dimensions["A"].width = 40
+        info.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(buffer.getvalue(), XLSX_CONTENT_TYPE, filename_stem, "xlsx")
+
+
+def _data_sheet(sheet, title: str, rows: Iterable[Any], columns: Sequence[Column]) -> None:
     sheet.title = title[:31]
     sheet.append([column.header for column in columns])
     _bold_header(sheet)
     for cells in _cells(rows, columns):
         sheet.append([_xlsx_value(value, column) for value, column in zip(cells, columns, strict=True)])
+        _as_text(sheet[sheet.max_row])
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
         if number_format := _number_format(column):
@@ -118,14 +180,3 @@ def xlsx_response(
                 cell.number_format = number_format
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    if parameters:
-        info = workbook.create_sheet("Paramètres")
-        info.append(["Paramètre", "Valeur"])
-        _bold_header(info)
-        for key, value in parameters:
-            info.append([key, value])
-        info.column_dimensions["A"].width = 40
-        info.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(buffer.getvalue(), XLSX_CONTENT_TYPE, filename_stem, "xlsx")

@@ -12,6 +12,35 @@ NARROW_NBSP = "\u202f"  # thousands separator recommended by the Imprimerie nati
 NBSP = "\u00a0"  # before the euro sign
 
 
+# Decimals shown for an indicator's value, by unit (the page and the exports both read them): counts of
+# people and things are integers, rates stored as fractions are shown in % with one decimal.
+UNIT_DECIMALS = {
+    "habitants": 0,
+    "jeunes": 0,
+    "quartiers": 0,
+    "organismes": 0,
+    "projets": 1,
+    "%": 1,
+    "pour 1 000 habitants": 2,
+    "part de la population": 2,
+}
+
+
+def unit_decimals(unit: str, default: int = 2) -> int:
+    """Decimals of a value in ``unit`` (for « % » the decimals of the percentage, not of the fraction)."""
+    return UNIT_DECIMALS.get(unit, default)
+
+
+def round_half_up(value: Decimal | int | float, decimals: int = 0) -> Decimal:
+    """The one rounding of displayed numbers, on the page and in the exports: half away from zero on the
+    decimal text of the value (0.125 → 0.13, where float formatting would give 0.12).
+
+    >>> round_half_up(0.125, 2), round_half_up(-2.5)
+    (Decimal('0.13'), Decimal('-3'))
+    """
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str:
     """Format a number the French way: 1 234 567,8.
 
@@ -20,9 +49,7 @@ def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str
     """
     if value is None or value == "":
         return "—"
-    number = Decimal(str(value))
-    quantum = Decimal(1).scaleb(-decimals)
-    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    number = round_half_up(value, decimals)
     sign = "-" if number < 0 else ""
     integer_part, _, fraction = f"{abs(number):f}".partition(".")
     groups = []

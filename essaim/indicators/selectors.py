@@ -335,6 +335,31 @@ def indicator_table(
     return table
 
 
+def basin_recruitment_projects(*, trade_slug: str) -> dict[str, float]:
+    """Commune code → recruitment projects of the trade (BMO, latest vintage) in the commune's bassin BMO.
+
+    The bassin's published total, not a share: what firms around a candidate site plan to hire. Communes
+    whose bassin has no published value for the trade's codes (secret, no code, no crosswalk) are left out
+    (unknown, never 0). Raises ``ValueError`` for an unknown trade.
+    """
+    job_codes = _trade_job_codes(trade_slug)
+    indicator = Indicator.objects.filter(code=BMO_PROJECTS).first()
+    if indicator is None or not job_codes:
+        return {}
+    vintage = _latest_vintages().get(indicator.pk)
+    if vintage is None:
+        return {}
+    rows = IndicatorValue.objects.filter(
+        indicator=indicator, vintage=vintage, level=TerritoryLevel.BMO_BASIN, job_code__in=sorted(job_codes)
+    ).values_list("level", "territory_code", "job_code", "value", "numerator", "denominator", "is_secret")
+    per_basin = _combine_jobs(rows, is_rate=False)
+    return {
+        commune: per_basin[basin][0]
+        for commune, basin in CommuneBmoBasin.objects.values_list("commune__code", "basin__code")
+        if basin in per_basin
+    }
+
+
 # --- Demand for site selection --------------------------------------------------------------------
 
 

@@ -27,6 +27,8 @@ REFERENCE_FILES: list[tuple[str, str]] = [
     (ImportKind.REFERENCE_BMO_BASINS, "communes_bassins_bmo.csv"),
     (ImportKind.REFERENCE_BMO, "bmo_2024_hdf.csv"),
     (ImportKind.TRADE_BMO_CODES, "bmo_metiers_cibles.csv"),
+    (ImportKind.QPV, "qpv_2024_hdf.geojson"),
+    (ImportKind.INDUSTRY_TERRITORIES, "territoires_industrie_hdf.csv"),
 ]
 
 
@@ -87,8 +89,10 @@ def reference_load(*, data_dir: Path, user=None, stdout: TextIO | None = None) -
     """Load the indicators of the reference dataset (``ESSAIM_DATA_DIR``), all or nothing.
 
     Populations, NEET rate per EPCI, bassins BMO and their provisional crosswalk, BMO 2024 values,
-    and — only while no trade has a BMO code yet, so that edits in the admin are never undone — the
-    trades' BMO codes from ``bmo_metiers_cibles.csv``. Needs the territories (``essaim load_territories``).
+    — only while no trade has a BMO code yet, so that edits in the admin are never undone — the
+    trades' BMO codes from ``bmo_metiers_cibles.csv``, then the QPV 2024 (``qpv_2024_hdf.geojson``,
+    communes only, no contours) and the Territoires d'industrie 2023-2027 (``territoires_industrie_hdf.csv``).
+    Needs the territories (``essaim load_territories``).
     """
     say: Callable[[str], object] = stdout.write if stdout is not None else (lambda text: None)
     data_dir = Path(data_dir)

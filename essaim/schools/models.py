@@ -27,6 +27,11 @@ class ProductionSchoolQuerySet(models.QuerySet):
         signed-in user sees it. A school's internal data (orders, youths) is governed elsewhere."""
         return self.all() if user.is_authenticated else self.none()
 
+    def real(self):
+        """Schools that exist: the fictitious schools of the demo (opened from an ``is_demo`` project, such as
+        « École de production de démonstration ») never count as real ones in an analysis."""
+        return self.exclude(project__is_demo=True)
+
     def run_on_essaim(self):
         """Open schools run on Essaim: they have an organisation whose members are their staff."""
         return self.filter(organization__isnull=False)

@@ -56,6 +56,7 @@ class FakeSelectors:
     tables: dict = field(default_factory=dict)
     trade_tables: dict = field(default_factory=dict)
     demand: dict = field(default_factory=dict)
+    basin_projects: dict = field(default_factory=dict)  # trade slug → commune code → projects in its bassin
     catalogue: list = field(default_factory=lambda: list(CATALOGUE))
     calls: list = field(default_factory=list)
 
@@ -76,6 +77,9 @@ class FakeSelectors:
         if measure not in dict(self.demand_measures()):
             raise ValueError(f"Mesure de la demande « {measure} » inconnue.")
         return dict(self.demand.get(measure, {}))
+
+    def basin_recruitment_projects(self, *, trade_slug):
+        return dict(self.basin_projects.get(trade_slug, {}))
 
     def demand_measures(self):
         return [("youths_15_24", "Jeunes de 15 à 24 ans"), ("neet_estimate", "Jeunes NEET (estimation)")]

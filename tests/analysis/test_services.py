@@ -142,3 +142,25 @@ def test_level_places_use_population_weighted_centroids(small_world):
     expected_lat = (500 * 50.35 + 12_000 * 50.65 + 3_000 * 50.65) / 15_500
     assert zone.lat == pytest.approx(expected_lat)
     assert zone.population == 15_500
+
+
+def test_fictitious_demo_schools_never_count_as_real_ones(small_world, selectors):
+    """« École de production de démonstration » (opened from an ``is_demo`` project) in Gamma-Ville is neither an
+    existing school of the analysis nor a server of youths in site selection; a real school there would be."""
+    from essaim.schools.models import ProductionSchool
+    from tests.projects.factories import ProjectFactory
+
+    gamma = small_world["communes"]["62001"]
+    demo = ProductionSchool.objects.create(
+        name="École de production de démonstration",
+        commune=gamma,
+        sources="/projets/1/",
+        project=ProjectFactory(commune=gamma, is_demo=True),
+    )
+    demo.trades.add(small_world["usinage"])
+    assert [s.name for s in services.existing_schools(small_world["usinage"])] == ["École Alpha"]
+    run = services.sites_run(trade=small_world["usinage"], k=1, radius_km=20.0, measure="youths_15_24")
+    assert run.comparison.demand_served_by_existing == pytest.approx(3000.0)
+    assert run.comparison.exact.codes[0] in {"62001", "62002"}
+    ProductionSchool.objects.filter(pk=demo.pk).update(project=ProjectFactory(commune=gamma, is_demo=False))
+    assert len(services.existing_schools(small_world["usinage"])) == 2

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from essaim.indicators.selectors import (
     IndicatorInfo,
+    basin_recruitment_projects,
     commune_demand,
     demand_measures,
     indicator_catalogue,
@@ -115,6 +116,15 @@ def test_bmo_for_a_trade_sums_its_codes_and_never_reads_secrets_as_zero(loaded):
     everything = indicator_table(level="department")
     assert everything["59"]["bmo_projects"] == pytest.approx(56)
     assert everything["62"]["bmo_projects"] is None
+
+
+def test_basin_recruitment_projects_are_the_whole_bassin_s_never_a_secret_as_zero(loaded):
+    """Each commune gets its bassin's published projects for the trade (40 in 3211, not a population share);
+    a bassin whose values are all secret is unknown (left out), a trade without code has none."""
+    projects = basin_recruitment_projects(trade_slug="usinage")
+    assert projects["59350"] == projects["59009"] == 40.0
+    assert "62041" not in projects
+    assert basin_recruitment_projects(trade_slug="textile") == {}
 
 
 def test_a_trade_without_bmo_code_gets_none_everywhere(loaded):

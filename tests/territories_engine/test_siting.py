@@ -97,6 +97,22 @@ def test_population_threshold_restricts_candidates():
         build_coverage_model(LINE, radius_km=10.0, min_candidate_population=1e9)
 
 
+def test_candidate_list_and_catchments():
+    """A hand-made list restricts the sites (with the threshold), every commune still counts as demand, and each
+    site's catchment is the communes within its radius; the exact answer is still the brute-force optimum."""
+    answer = select_sites(LINE, k=1, radius_km=10.0, road_factor=1.0, candidate_codes=["P0", "P3", "H23"])
+    assert answer.n_candidates == 3 and answer.exact.codes == ("H23",)
+    assert answer.exact.covered_demand == 9.0 == brute_force(answer.model, 1)
+    assert answer.catchment("H23") == ("P2", "P3", "H23")
+    assert answer.catchment("P0") == ("P0", "H01")
+    with pytest.raises(KeyError):
+        answer.catchment("P1")
+    both = select_sites(
+        LINE, k=1, radius_km=10.0, road_factor=1.0, candidate_codes=["P0", "P3", "H23"], min_candidate_population=100
+    )
+    assert both.n_candidates == 2 and both.exact.covered_demand == 4.0
+
+
 def test_no_demand_left_gives_zero_coverage():
     """When existing schools serve everyone, any k sites cover 0 and that is optimal."""
     schools = [ExistingSchool(c.code, c.lat, c.lon, frozenset({"t"})) for c in LINE]

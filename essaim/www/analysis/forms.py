@@ -5,6 +5,8 @@ Numbers are typed the French way (« 0,35 », « 1,3 »); a dot is accepted too.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from essaim.analysis.enums import Direction, Level
@@ -93,7 +95,9 @@ class SitesForm(forms.Form):
         min_value=1,
         max_value=3,
         initial=1.3,
-        help_text="Distance par la route = distance à vol d'oiseau × ce facteur.",
+        help_text="Les distances ne sont pas des itinéraires : distance à vol d'oiseau (grand cercle) entre les "
+        "centres des communes × ce facteur. 1,3 est un ordre de grandeur courant en zone rurale ; "
+        "augmentez-le là où les routes contournent (vallées, estuaires) ou sans transport en commun.",
     )
     time_limit_s = forms.IntegerField(
         label="Temps de calcul maximal (secondes)", min_value=1, max_value=120, initial=20
@@ -101,8 +105,33 @@ class SitesForm(forms.Form):
     min_population = forms.IntegerField(
         label="Population minimale de la commune d'implantation",
         min_value=0,
+        initial=5000,
         required=False,
-        help_text="Facultatif : par exemple 2 000 pour exclure les petits villages des sites possibles.",
+        help_text="Une école a besoin d'une ville accessible sans voiture, avec des locaux et des entreprises : "
+        "par exemple 5 000 habitants. Vide : aucune règle.",
+    )
+    min_recruitment_projects = FrenchFloatField(
+        label="Projets de recrutement du métier dans le bassin (minimum)",
+        min_value=0,
+        required=False,
+        help_text="Enquête BMO de France Travail, projets du métier dans le bassin d'emploi de la commune. "
+        "Une commune dont le bassin n'a pas de valeur publiée (secret statistique) est écartée.",
+    )
+    industry_territory = forms.ChoiceField(
+        label="Territoire d'industrie",
+        required=False,
+        choices=[
+            ("", "indifférent"),
+            ("inside", "seulement dans un Territoire d'industrie"),
+            ("outside", "seulement hors des Territoires d'industrie"),
+        ],
+    )
+    candidates = forms.CharField(
+        label="Communes candidates (liste)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "59183, Arras, 62041…"}),
+        help_text="Facultatif : codes INSEE ou noms exacts, séparés par des virgules ou des retours à la ligne ; "
+        "cliquez aussi sur la carte ci-dessous pour ajouter la commune la plus proche. Vide : toutes les communes.",
     )
 
     def __init__(self, *args, measures, **kwargs):
@@ -110,6 +139,41 @@ class SitesForm(forms.Form):
         self.fields["measure"].choices = measures
         if measures:
             self.fields["measure"].initial = measures[0][0]
+
+    def clean_candidates(self) -> tuple[str, ...]:
+        """INSEE codes or exact names (case and accents as written) → codes; an unknown or ambiguous entry
+        is an error naming it."""
+        from essaim.territories.models import Commune
+
+        entries = [e.strip() for e in re.split(r"[,;\n]+", self.cleaned_data.get("candidates") or "") if e.strip()]
+        if not entries:
+            return ()
+        if len(entries) > 500:
+            raise forms.ValidationError("500 communes au plus dans la liste.")
+        codes = [e for e in entries if re.fullmatch(r"[0-9][0-9AB][0-9]{3}", e)]
+        names = [e for e in entries if e not in codes]
+        known = set(Commune.objects.filter(code__in=codes).values_list("code", flat=True))
+        by_name: dict[str, list[str]] = {}
+        for code, name in Commune.objects.filter(name__in=names).values_list("code", "name"):
+            by_name.setdefault(name.casefold(), []).append(code)
+        result, errors = [], []
+        for entry in entries:
+            if entry in codes:
+                if entry in known:
+                    result.append(entry)
+                else:
+                    errors.append(f"« {entry} » n'est pas un code INSEE d'une commune des Hauts-de-France")
+                continue
+            found = by_name.get(entry.casefold(), [])
+            if len(found) == 1:
+                result.append(found[0])
+            elif found:
+                errors.append(f"« {entry} » désigne plusieurs communes : écrivez son code INSEE ({', '.join(found)})")
+            else:
+                errors.append(f"« {entry} » : commune inconnue (écrivez le nom exact ou le code INSEE)")
+        if errors:
+            raise forms.ValidationError("; ".join(errors) + ".")
+        return tuple(dict.fromkeys(result))
 
 
 class ScoringProfileForm(forms.ModelForm):

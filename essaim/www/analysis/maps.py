@@ -20,7 +20,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from essaim.common.formats import format_number, format_percent
+from essaim.common.formats import UNIT_DECIMALS, format_number, format_percent
 from essaim.territories import svg
 
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
@@ -29,6 +29,7 @@ MISSING_SWATCH = "repeating-linear-gradient(45deg, #ffffff 0 3px, #8c8c8c 3px 4p
 SCHOOL_FILL = "#1e1e1e"
 SITE_FILL = "#d95f02"
 GREEDY_STROKE = "#7b3294"
+SERVED_FILL = "#4a6fa5"
 MAP_WIDTH = 640
 PADDING = 4
 _DEFS = (
@@ -76,7 +77,8 @@ def format_value(value: float | None, unit: str, digits: int | None = None) -> s
         return "donnée manquante"
     if unit == "%":
         return format_percent(value, 1)
-    digits = decimals_for([value]) if digits is None else digits
+    if digits is None:  # the unit's decimals, shared with the exports (formats.UNIT_DECIMALS)
+        digits = UNIT_DECIMALS[unit] if unit in UNIT_DECIMALS else decimals_for([value])
     return f"{format_number(value, digits)} {unit}".strip()
 
 
@@ -122,9 +124,12 @@ def _points_svg(points: Sequence[Point], projection, road_factor: float) -> str:
         title = f"<title>{escape(point.title)}</title>"
         if point.radius_km:
             r = point.radius_km / svg.KM_PER_DEGREE * projection.scale
+            # An existing school's radius is an already served area (blue, solid); a site's, its catchment.
+            colour, dash = (SERVED_FILL, "") if point.kind == "school" else (SITE_FILL, ' stroke-dasharray="5 3"')
             circles.append(
-                f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{SITE_FILL}" fill-opacity=".12" stroke="{SITE_FILL}" '
-                f'stroke-width="1.5" stroke-dasharray="5 3" pointer-events="none"/>'
+                f'<circle class="map-{"served" if point.kind == "school" else "catchment"}" cx="{x}" cy="{y}" '
+                f'r="{r:.1f}" fill="{colour}" fill-opacity=".12" stroke="{colour}" stroke-width="1.5"{dash} '
+                'pointer-events="none"/>'
             )
         if point.kind == "school":
             marks.append(
@@ -162,8 +167,12 @@ def render(
     points: Sequence[Point] = (),
     road_factor: float = 1.0,
     href_for: Callable | None = None,
+    pick: bool = False,
 ) -> str:
-    """The SVG of ``features`` (objects with a ``contour``) with the missing-value pattern and ``points``."""
+    """The SVG of ``features`` (objects with a ``contour``) with the missing-value pattern and ``points``.
+
+    ``pick`` writes the projection on the ``<svg>`` (``data-pick-*``) so that a click can be turned back into
+    a longitude and latitude (essaim/static/essaim/site-picking.js)."""
     features = [f for f in features if f.contour]
     drawing = svg.render_svg(
         features, width=MAP_WIDTH, fill_for=fill_for, title_for=title_for, href_for=href_for, label=label,
@@ -173,12 +182,18 @@ def render(
         return ""
     opening_end = drawing.index(">") + 1
     extra = ""
+    box = svg.bounds([f.contour for f in features])
+    # Same projection as render_svg (same bounds, width and padding), so points fall on their commune.
+    projection = svg._Projection(box, MAP_WIDTH, PADDING, 0)
     if points:
-        box = svg.bounds([f.contour for f in features])
-        # Same projection as render_svg (same bounds, width and padding), so points fall on their commune.
-        projection = svg._Projection(box, MAP_WIDTH, PADDING, 0)
         extra = _points_svg(points, projection, road_factor)
-    return drawing[:opening_end] + _DEFS + drawing[opening_end : -len("</svg>")] + extra + "</svg>"
+    opening = drawing[:opening_end]
+    if pick:
+        opening = opening[:-1] + (
+            f' data-pick-min-lon="{projection.min_lon}" data-pick-max-lat="{projection.max_lat}" '
+            f'data-pick-k="{projection.k}" data-pick-scale="{projection.scale}" data-pick-padding="{PADDING}">'
+        )
+    return opening + _DEFS + drawing[opening_end : -len("</svg>")] + extra + "</svg>"
 
 
 def safe(drawing: str) -> SafeString:

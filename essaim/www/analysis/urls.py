@@ -12,6 +12,7 @@ urlpatterns = [
     path("export/<slug:fmt>/", opportunity.opportunity_export, name="opportunity_export"),
     path("sites/", sites.sites, name="sites"),
     path("sites/export/<slug:fmt>/", sites.sites_export, name="sites_export"),
+    path("sites/commune-proche/<str:lat>/<str:lon>/", sites.commune_at, name="sites_commune_at"),
     path("profils/", profiles.profile_list, name="profile_list"),
     path("profils/nouveau/", profiles.profile_create, name="profile_create"),
     path("profils/<int:pk>/", profiles.profile_detail, name="profile_detail"),

@@ -1,5 +1,6 @@
 import csv
 import io
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -73,7 +74,11 @@ def test_csv_export_is_what_is_shown(region_client, small_world, selectors):
     content = response.content.decode("utf-8")
     assert content.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:4] == ["Rang", "Code", "EPCI", "Score"]
+    assert rows[0][:4] == ["Rang", "Code", "EPCI", "Score (points)"]
+    neet = rows[0].index("Part des NEET — valeur (%)")
+    assert {row[2]: row[neet] for row in rows[1:]} == {"CC Bêta": "25,0", "CC Gamma": "20,0", "CA Alpha": "15,0"}
+    youths = rows[0].index("Jeunes de 15 à 24 ans — valeur (jeunes)")
+    assert {row[youths] for row in rows[1:]} == {"3000", "1200", "1800"}
     assert [row[2] for row in rows[1:]] == [
         line.name for line in region_client.get(reverse("analysis:opportunity"), EPCI_QUERY).context["lines"]
     ]
@@ -128,7 +133,7 @@ def test_sites_export_csv(region_client, small_world, selectors):
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "Méthode" and len(rows) == 3
-    assert rows[1][5] == "1800,0"
+    assert rows[0][5] == "Gain marginal (jeunes)" and rows[1][5] == "1800"
 
 
 def test_sites_form_errors_are_shown(region_client, small_world, selectors):
@@ -251,3 +256,127 @@ def test_opportunity_query_count_does_not_grow_with_territories(
     """The opportunity page runs a bounded number of queries (no query per territory)."""
     with django_assert_max_num_queries(16):
         region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"level": "commune"})
+
+
+SITES_QUERY = {
+    "trade": "usinage",
+    "k": "1",
+    "radius_km": "20",
+    "measure": "youths_15_24",
+    "road_factor": "1,3",
+    "time_limit_s": "10",
+}
+
+
+def test_labels_say_what_is_measured(region_client, small_world, selectors):
+    """Ranked table columns are contributions, the penalty is « points retranchés » with the same sign in the CSV
+    as on the page, and an indicator map's tooltip gives the indicator's rank, not the score's."""
+    html = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY).content.decode()
+    assert "Contribution : Part des NEET" in html and "Pénalité (points retranchés)" in html
+    content = region_client.get(reverse("analysis:opportunity_export", kwargs={"fmt": "csv"}), EPCI_QUERY).content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
+    penalty = rows[0].index("Pénalité (points retranchés, négative)")
+    by_name = {row[2]: row for row in rows[1:]}
+    assert by_name["CA Alpha"][penalty] == "-0,200" and "− 0,200" in html
+    assert by_name["CC Bêta"][penalty] == "0,000"
+    # NEET share 0,15 / 0,25 / 0,20: CC Bêta is first for the indicator, third for the score of the profile.
+    html = unescape(
+        region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"show": "neet_rate"}).content.decode()
+    )
+    assert "CC Bêta : Part des NEET : 25,0\u00a0% (rang de l'indicateur : 1 sur 3" in html
+    assert "CA Alpha : Part des NEET : 15,0\u00a0% (rang de l'indicateur : 3 sur 3" in html
+    assert "rang du score" not in html
+
+
+def test_indicator_ranks_share_ties_and_skip_missing_values():
+    from essaim.www.analysis.views.opportunity import indicator_ranks
+
+    assert indicator_ranks({"a": 1.0, "b": 3.0, "c": 3.0, "d": None, "e": 0.5}) == {"b": 1, "c": 1, "a": 3, "e": 4}
+
+
+def test_sites_state_their_unit_and_greedy_gap_against_the_optimum(region_client, small_world, selectors):
+    """The demand's unit is written next to every figure; the greedy gap is measured against the exact optimum."""
+    response = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"k": "2"})
+    html = unescape(response.content.decode())
+    exact, greedy = response.context["answers"]
+    assert exact["selection"].status.value == "optimal"
+    expected = (exact["covered"] - greedy["covered"]) / exact["covered"]
+    assert greedy["gap"] == pytest.approx(expected) and greedy["gap_label"] == "Écart à l'optimum prouvé"
+    assert "Écart à l'optimum prouvé" in html and "La demande est comptée en jeunes" in html
+    assert "ne couvre plus de jeunes" not in html
+    neet = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"measure": "neet_estimate"})
+    assert "La demande est comptée en habitants pondérés NEET" in neet.content.decode()
+
+
+def test_candidate_rules_restrict_the_sites_and_say_what_they_removed(region_client, small_world, selectors):
+    """Minimum population, recruitment projects in the bassin, Territoire d'industrie and a hand-made list are
+    combined; every commune still counts as demand; the page says how many communes each rule removed."""
+    from essaim.indicators.models import IndustryTerritory
+
+    selectors.basin_projects = {"usinage": {"59001": 50.0, "59002": 5.0, "59003": 50.0, "62001": 50.0}}
+    territory = IndustryTerritory.objects.create(code="ti-3299", name="TI Gamma")
+    territory.epcis.add(small_world["epcis"]["E3"])
+    response = region_client.get(
+        reverse("analysis:sites"),
+        SITES_QUERY | {"min_population": "4000", "min_recruitment_projects": "10", "industry_territory": "inside"},
+    )
+    run = response.context["run"]
+    assert run.comparison.n_candidates == 1 and run.comparison.exact.codes == ("62001",)
+    assert run.excluded == {
+        "moins de 4000 habitants": 2,
+        "moins de 10 projets de recrutement du métier dans le bassin (ou donnée inconnue)": 1,
+        "hors d'un Territoire d'industrie": 2,
+    }
+    html = unescape(response.content.decode())
+    assert "au moins 4\u202f000 habitants ; au moins 10 projets de recrutement" in html
+    assert "pas des itinéraires : distance à vol d'oiseau (grand cercle)" in html
+    listed = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"candidates": "Bêta-Ville, 62002"})
+    assert set(listed.context["run"].comparison.exact.codes) <= {"59003", "62002"}
+    assert listed.context["run"].comparison.n_candidates == 2
+    wrong = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"candidates": "Bêta-Ville, 99999, Nulle-Part"})
+    assert wrong.context["run"] is None
+    assert "« 99999 » n'est pas un code INSEE" in unescape(wrong.content.decode())
+    assert "« Nulle-Part » : commune inconnue" in unescape(wrong.content.decode())
+    none_left = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"min_population": "999999"})
+    assert "Aucune commune ne respecte toutes les règles" in unescape(none_left.content.decode())
+
+
+def test_sites_show_served_areas_and_catchments_and_export_who_covers_what(region_client, small_world, selectors):
+    """Existing schools' radius is drawn as a served area, each site's catchment is listed, and the exports list
+    every covered commune with the site and the school that already serve it."""
+    response = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"radius_km": "40"})
+    html = response.content.decode()
+    assert 'class="map-served"' in html and 'class="map-catchment"' in html
+    catchments = response.context["catchments"]
+    site = response.context["run"].comparison.exact.codes[0]
+    assert {row.code for row in catchments[1]} >= {site}
+    content = region_client.get(
+        reverse("analysis:sites_export", kwargs={"fmt": "csv"}), SITES_QUERY | {"radius_km": "40", "part": "communes"}
+    ).content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    header = rows[0]
+    assert header[5] == "Commune couverte" and "Demande (jeunes)" in header
+    served = header.index("Déjà desservie par (école existante ; demande non comptée)")
+    by_commune = {(row[0], row[5]): row for row in rows[1:]}
+    assert all(row[served] in ("", "École Alpha") for row in rows[1:])
+    assert any(row[served] == "École Alpha" for row in rows[1:]) == any(
+        code in {"59001", "59002"} for code in {row[4] for row in rows[1:]}
+    )
+    assert ("exacte (MILP)", small_world["communes"][site].name) in by_commune
+    workbook = load_workbook(io.BytesIO(region_client.get(
+        reverse("analysis:sites_export", kwargs={"fmt": "xlsx"}), SITES_QUERY | {"radius_km": "40"}
+    ).content))  # fmt: skip
+    assert workbook.sheetnames == ["Sites", "Communes couvertes", "Paramètres"]
+    parameters = {row[0].value: row[1].value for row in workbook["Paramètres"].iter_rows(min_row=2)}
+    assert parameters["Nombre d'écoles"] == 1 and parameters["Facteur routier"] == 1.3
+    assert "grand cercle" in parameters["Distances"]
+
+
+def test_a_click_on_the_map_finds_the_nearest_commune(region_client, small_world, selectors):
+    """The picking map carries its projection; the endpoint answers the nearest commune, or a French error."""
+    page = region_client.get(reverse("analysis:sites")).content.decode()
+    assert "data-pick-scale=" in page and "site-picking.js" in page
+    answer = region_client.get(reverse("analysis:sites_commune_at", kwargs={"lat": "50.36", "lon": "3.04"})).json()
+    assert answer["code"] == "59003" and answer["name"] == "Bêta-Ville"
+    bad = region_client.get(reverse("analysis:sites_commune_at", kwargs={"lat": "x", "lon": "3"}))
+    assert bad.status_code == 400 and bad.json()["error"] == "Latitude et longitude attendues."

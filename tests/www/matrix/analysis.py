@@ -51,6 +51,22 @@ ROWS = [
     ("analysis_export_csv", "analysis:opportunity_export", lambda w: {"fmt": "csv"}, "get", None, USERS),
     ("analysis_sites", "analysis:sites", None, "get", None, USERS),
     ("analysis_sites_export", "analysis:sites_export", lambda w: {"fmt": "xlsx"}, "get", None, USERS),
+    (
+        "analysis_sites_commune_at",
+        "analysis:sites_commune_at",
+        lambda w: {"lat": "50.3", "lon": "3.05"},
+        "get",
+        None,
+        USERS,
+    ),
+    (
+        "analysis_sites_export_communes",
+        "analysis:sites_export",
+        lambda w: {"fmt": "csv"},
+        "get",
+        None,
+        USERS,
+    ),
     ("analysis_profile_list", "analysis:profile_list", None, "get", None, USERS),
     (
         "analysis_profile_reference",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from essaim.analysis.enums import Level
 from essaim.common.exports import Column
-from essaim.common.formats import format_number
+from essaim.common.formats import format_number, unit_decimals
 from essaim.territories.models import Commune, Department, EmploymentZone, Epci
 from essaim.www.analysis import maps
 
@@ -32,11 +32,25 @@ LEVEL_SINGULAR = {
 }
 
 
-def _column(header, decimals, width):
-    """An export column of the analysis tables: text when ``decimals`` is None, else a number."""
+def _column(header, decimals, width, *, percent=False):
+    """An export column of the analysis tables: text when ``decimals`` is None, else a number (a fraction
+    written as a percentage when ``percent``: its header says « (%) »)."""
     if decimals is None:
         return Column(header, width=width)
+    if percent:
+        assert "(%)" in header, header
+        return Column(header, kind="percent", decimals=decimals, width=width)
     return Column(header, kind="number", decimals=decimals, width=width)
+
+
+def value_column(header: str, info, width: int = 18) -> Column:
+    """The column of an indicator's value: its unit in the header, the page's decimals (a « % » rate,
+    stored as a fraction, is written as a percentage)."""
+    if info.unit == "%":
+        return _column(f"{header} (%)", unit_decimals("%"), width, percent=True)
+    if info.unit:
+        return _column(f"{header} ({info.unit})", unit_decimals(info.unit), width)
+    return _column(header, 2, width)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from essaim.www.analysis.views.common import (
     _fr,
     _territory_url,
     _value_text,
+    value_column,
 )
 from essaim.www.permissions import has_perm, require_perm
 
@@ -98,14 +99,21 @@ def _opportunity_map(run: services.ScoringRun, show: str, catalogue) -> maps.Map
     total = len(run.result.scores)
     level_label = LEVEL_SINGULAR[Level(run.level)]
 
+    # The rank in a tooltip is the rank of what the map shows: the score's, or the indicator value's
+    # (highest value first, ties sharing a rank, territories without a value not ranked).
+    value_ranks = indicator_ranks(values) if show != SCORE else {}
+    valued = len(present)
+
     def title(feature):
         value = values.get(feature.code)
-        score = by_code.get(feature.code)
-        rank = f" (rang {score.rank} sur {total})" if score else ""
         if show == SCORE:
+            score = by_code.get(feature.code)
             text = f"score {_fr(value)}" if value is not None else "score non calculé"
+            rank = f" (rang du score : {score.rank} sur {total})" if score else ""
         else:
             text = f"{what} : {_value_text(value, info)}"
+            position = value_ranks.get(feature.code)
+            rank = f" (rang de l'indicateur : {position} sur {valued}, valeur la plus haute en 1er)" if position else ""
         return f"{feature.name} : {text}{rank}"
 
     points = [
@@ -132,6 +140,19 @@ def _opportunity_map(run: services.ScoringRun, show: str, catalogue) -> maps.Map
         title=f"{what[:1].upper()}{what[1:]} par {level_label} — {run.trade.name}",
         legend=legend,
     )
+
+
+def indicator_ranks(values: dict[str, float | None]) -> dict[str, int]:
+    """Competition ranks (1, 2, 2, 4) of the territories by value, highest first; missing values are not ranked."""
+    ordered = sorted((v, code) for code, v in values.items() if v is not None)
+    ordered.reverse()
+    ranks: dict[str, int] = {}
+    previous, previous_rank = None, 0
+    for position, (value, code) in enumerate(ordered, start=1):
+        rank = previous_rank if value == previous else position
+        ranks[code] = rank
+        previous, previous_rank = value, rank
+    return ranks
 
 
 def _sources(run: services.ScoringRun, show: str, catalogue) -> list[dict]:
@@ -248,23 +269,23 @@ def _opportunity_table(context, with_sensitivity: bool):
         _column("Code", None, 12),
         _column(context["level_singular"][:1].upper() + context["level_singular"][1:], None, 36),
     ]
-    columns.append(_column("Score", SCORE_DECIMALS, 10))
+    columns.append(_column("Score (points)", SCORE_DECIMALS, 10))
     for info in run.indicators.values():
         columns += [
-            _column(f"{info.label} — valeur ({info.unit})" if info.unit else f"{info.label} — valeur", 3, 18),
-            _column(f"{info.label} — valeur normalisée", 3, 14),
-            _column(f"{info.label} — pondération", 3, 12),
-            _column(f"{info.label} — contribution", SCORE_DECIMALS, 14),
+            value_column(f"{info.label} — valeur", info),
+            _column(f"{info.label} — valeur normalisée (0 à 1)", SCORE_DECIMALS, 14),
+            _column(f"{info.label} — pondération", SCORE_DECIMALS, 12),
+            _column(f"{info.label} — contribution (points)", SCORE_DECIMALS, 14),
         ]
     columns += [
-        _column("Pénalité", SCORE_DECIMALS, 10),
+        _column("Pénalité (points retranchés, négative)", SCORE_DECIMALS, 12),
         _column("École du même métier la plus proche", None, 40),
         _column("Distance par la route (km)", 1, 12),
         _column("Données manquantes", None, 30),
     ]
     show_info = context["show_info"]
     if show_info is not None and show_info.code not in run.indicators:
-        columns.append(_column(f"{show_info.label} ({show_info.unit})" if show_info.unit else show_info.label, 3, 18))
+        columns.append(value_column(show_info.label, show_info))
     stability = {}
     if with_sensitivity:
         _with_sensitivity(context, None)
@@ -273,14 +294,14 @@ def _opportunity_table(context, with_sensitivity: bool):
             columns += [
                 _column("Rang minimal (±20 %)", 0, 10),
                 _column("Rang maximal (±20 %)", 0, 10),
-                _column(f"Part des scénarios dans les {context['top_k']} premiers", 3, 14),
+                _column(f"Part des scénarios dans les {context['top_k']} premiers (%)", 1, 14, percent=True),
             ]
     rows = []
     for line in context["lines"]:
         row = [line.rank, line.code, line.name, line.score]
         for part in line.parts:
             row += [part["raw"], part["normalised"], part["weight"], part["contribution"]]
-        row += [line.penalty, line.nearest_school, line.nearest_km, ", ".join(line.missing)]
+        row += [-line.penalty if line.penalty else 0.0, line.nearest_school, line.nearest_km, ", ".join(line.missing)]
         if show_info is not None and show_info.code not in run.indicators:
             row.append(line.map_value)
         if stability:
@@ -305,8 +326,8 @@ def _opportunity_parameters(context) -> list[tuple[str, str]]:
             f"à moins de {format_number(profile.penalty_radius_km, 1)} km par la route "
             f"(facteur routier {format_number(profile.road_factor, 2)})",
         ),
-        ("Territoires notés", format_number(context["total"])),
-        ("Lignes exportées", format_number(len(context["lines"]))),
+        ("Territoires notés", context["total"]),
+        ("Lignes exportées", len(context["lines"])),
     ]
     for info in run.indicators.values():
         weight = profile.positive_weights[info.code]
