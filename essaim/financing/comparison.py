@@ -8,12 +8,15 @@ added, removed or changed, its old and new amounts, and the fields that changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from essaim.common.formats import format_euros, format_number, format_percent
 from financing_engine import SourceKind, UseCategory, limits
+from financing_engine.dates import add_months
 from financing_engine.fields import FIELD_LABELS as ENGINE_FIELD_LABELS
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
@@ -76,12 +79,84 @@ FIELD_LABELS = {
 }
 
 
+# How a changed value reads (French formats): by the last part of its flattened key.
+AMOUNT_FIELDS = frozenset(
+    {
+        "amount",
+        "opening_cash",
+        "cash_floor",
+        "hourly_price",
+        "sales_amount",
+        "state_subsidy_per_youth",
+        "region_grant",
+        "department_grant",
+        "epci_grant",
+        "apprenticeship_tax",
+        "foundations",
+        "master_trainer_cost",
+        "teaching_staff",
+        "support_staff",
+        "rent",
+        "energy",
+        "insurance",
+        "other_expenses",
+    }
+)
+RATE_FIELDS = frozenset({"annual_rate", "productivity_ratio", "materials_share", "advance_share"})
+# Month indexes from the plan's start (month 0 = the start month): shown as MM/YYYY.
+MONTH_FIELDS = frozenset({"month", "opening_month", "drawdown_month"})
+
+
+def _start(content: Any):
+    """The plan's start date (month 0), or None when unreadable."""
+    value = content.get("start_date") if isinstance(content, dict) else None
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def display_value(key: str, value: Any, start=None) -> str:
+    """A stored value as a person reads it: « 96 000,00 € », « 1,5 % », « 12/2027 », « oui », « — »."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    name = key.rsplit(".", 1)[-1]
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        number = None
+    if number is not None and number.is_finite() and number.copy_abs() <= limits.MAX_AMOUNT:
+        if name in AMOUNT_FIELDS:
+            return format_euros(number)
+        if name in RATE_FIELDS:
+            decimals = max(1, min(4, -(number * 100).normalize().as_tuple().exponent))  # type: ignore[operator]
+            return format_percent(number, decimals)
+        if name in MONTH_FIELDS and number == number.to_integral_value() and 0 <= number <= 1200:
+            if start is not None:
+                day = add_months(start, int(number))
+                return f"{day.month:02d}/{day.year}"
+            return f"mois {int(number) + 1}"
+        if number == number.to_integral_value():
+            return format_number(number)
+        return format_number(number, min(4, -number.normalize().as_tuple().exponent))  # type: ignore[operator]
+    if name == "start_date":
+        try:
+            return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            pass
+    return str(_shown(value))
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str
     label: str
     old: Any
     new: Any
+    old_display: str = "—"
+    new_display: str = "—"
 
 
 @dataclass(frozen=True)
@@ -143,13 +218,22 @@ def _shown(value: Any) -> Any:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _field_changes(old: dict, new: dict) -> tuple[FieldChange, ...]:
+def _field_changes(old: dict, new: dict, old_start=None, new_start=None) -> tuple[FieldChange, ...]:
     flat_old, flat_new = _flatten(old), _flatten(new)
     changes = []
     for key in [*flat_old, *(k for k in flat_new if k not in flat_old)]:
         before, after = flat_old.get(key), flat_new.get(key)
         if not _same(before, after):
-            changes.append(FieldChange(key, _field_label(key), _shown(before), _shown(after)))
+            changes.append(
+                FieldChange(
+                    key,
+                    _field_label(key),
+                    _shown(before),
+                    _shown(after),
+                    display_value(key, before, old_start),
+                    display_value(key, after, new_start),
+                )
+            )
     return tuple(changes)
 
 
@@ -185,7 +269,9 @@ def _keyed(section: str, lines: list[dict]) -> dict[tuple, dict]:
     return keyed
 
 
-def _compare_lines(section: str, old_lines: list[dict], new_lines: list[dict]) -> list[LineDifference]:
+def _compare_lines(
+    section: str, old_lines: list[dict], new_lines: list[dict], starts=(None, None)
+) -> list[LineDifference]:
     old, new = _keyed(section, old_lines), _keyed(section, new_lines)
     differences = []
     for key in [*old, *(k for k in new if k not in old)]:
@@ -198,7 +284,7 @@ def _compare_lines(section: str, old_lines: list[dict], new_lines: list[dict]) -
             differences.append(
                 LineDifference(section, _line_name(section, before), REMOVED, _decimal(before["amount"]), None)
             )
-        elif changes := _field_changes(before, after):
+        elif changes := _field_changes(before, after, *starts):
             differences.append(
                 LineDifference(
                     section,
@@ -240,7 +326,7 @@ def _year_total(year: dict) -> Decimal | None:
     return (fte * cost + sum(entered, Decimal(0))).quantize(Decimal("0.01"))  # type: ignore[operator]
 
 
-def _compare_years(old_years: list[dict], new_years: list[dict]) -> list[LineDifference]:
+def _compare_years(old_years: list[dict], new_years: list[dict], starts=(None, None)) -> list[LineDifference]:
     differences = []
     for index in range(max(len(old_years), len(new_years))):
         before = old_years[index] if index < len(old_years) else None
@@ -250,7 +336,7 @@ def _compare_years(old_years: list[dict], new_years: list[dict]) -> list[LineDif
             differences.append(LineDifference("years", label, ADDED, None, _year_total(after)))
         elif after is None:
             differences.append(LineDifference("years", label, REMOVED, _year_total(before), None))
-        elif changes := _field_changes(before, after):
+        elif changes := _field_changes(before, after, *starts):
             differences.append(
                 LineDifference("years", label, CHANGED, _year_total(before), _year_total(after), changes)
             )
@@ -281,9 +367,11 @@ def compare_contents(old: dict, new: dict) -> list[LineDifference]:
     """
     differences = []
     old, new = _mapping(old), _mapping(new)
+    starts = (_start(old), _start(new))
     parameter_changes = _field_changes(
         {key: old.get(key) for key in _PARAMETERS} | {"working_capital_loan": old.get("working_capital_loan")},
         {key: new.get(key) for key in _PARAMETERS} | {"working_capital_loan": new.get("working_capital_loan")},
+        *starts,
     )
     if parameter_changes:
         differences.append(
@@ -296,12 +384,12 @@ def compare_contents(old: dict, new: dict) -> list[LineDifference]:
                 parameter_changes,
             )
         )
-    differences += _compare_lines("uses", _lines(old.get("uses")), _lines(new.get("uses")))
-    differences += _compare_lines("sources", _lines(old.get("sources")), _lines(new.get("sources")))
+    differences += _compare_lines("uses", _lines(old.get("uses")), _lines(new.get("uses")), starts)
+    differences += _compare_lines("sources", _lines(old.get("sources")), _lines(new.get("sources")), starts)
     old_operating, new_operating = _mapping(old.get("operating")), _mapping(new.get("operating"))
-    differences += _compare_years(_lines(old_operating.get("years")), _lines(new_operating.get("years")))
+    differences += _compare_years(_lines(old_operating.get("years")), _lines(new_operating.get("years")), starts)
     old_timings = {"timings": old_operating.get("timings"), "eu_grants": old_operating.get("eu_grants")}
     new_timings = {"timings": new_operating.get("timings"), "eu_grants": new_operating.get("eu_grants")}
-    if changes := _field_changes(old_timings, new_timings):
+    if changes := _field_changes(old_timings, new_timings, *starts):
         differences.append(LineDifference("eu_grants", "Calendriers et fonds européens", CHANGED, None, None, changes))
     return differences

@@ -467,3 +467,29 @@ class Disbursement(BaseModel):
 
     def __str__(self):
         return f"Versement du {self.paid_date:%d/%m/%Y}"
+
+
+class ExpertConsultation(models.Model):
+    """One reading by an expert of what their invitation names (the dossier, its frozen plan, its project,
+    a document): experts read read-only, and every reading is kept."""
+
+    class Page(models.TextChoices):
+        DOSSIER = "dossier", "Dossier"
+        PLAN = "plan", "Plan de financement figé"
+        PROJECT = "project", "Projet"
+        DOCUMENT = "document", "Pièce justificative"
+
+    expert_request = models.ForeignKey(
+        ExpertOpinionRequest, on_delete=models.CASCADE, related_name="consultations", verbose_name="demande d'avis"
+    )
+    page = models.CharField("page consultée", max_length=20, choices=Page.choices)
+    detail = models.CharField("détail", max_length=255, blank=True)
+    at = models.DateTimeField("consulté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "consultation par un expert"
+        verbose_name_plural = "consultations par les experts"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_page_display()} consulté le {self.at:%d/%m/%Y %H:%M}"

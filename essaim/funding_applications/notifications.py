@@ -42,6 +42,11 @@ def audience_emails(application, audiences, *, exclude=None) -> list[str]:
     return sorted(emails)
 
 
+def lower_first(label: str) -> str:
+    """« Soumis à la FNEP » → « soumis à la FNEP »: only the first letter, proper names keep theirs."""
+    return label[:1].lower() + label[1:]
+
+
 def _send(subject: str, body: str, recipients, attachments=()) -> None:
     messages = []
     for recipient in recipients:
@@ -66,7 +71,7 @@ def notify_transition(*, application, transition, log, by) -> None:
         "by": by,
         "url": _dossier_url(application),
     }
-    subject = f"Dossier {application.reference} : {log.get_to_state_display().lower()}"
+    subject = f"Dossier {application.reference} ({application.funder.name}) : {lower_first(log.get_to_state_display())}"
     body = render_to_string("funding_applications/emails/transition.txt", context)
     recipients = audience_emails(application, transition.notify, exclude=by)
     attachments = ()

@@ -31,6 +31,7 @@ from essaim.funding_applications.models import (
     ApplicationMessage,
     ApplicationTransition,
     Disbursement,
+    ExpertConsultation,
     ExpertOpinionRequest,
     FundingApplication,
     ReviewNote,
@@ -330,3 +331,18 @@ def funding_application_disbursement_record(
     _refresh(application, locked)
     transaction.on_commit(lambda: notifications.notify_disbursement(disbursement=disbursement, by=by))
     return disbursement
+
+
+def expert_consultation_log(*, application, user, page: str, detail: str = "") -> int:
+    """Keep a trace of an expert's reading (dossier, frozen plan, project, document) under each of their
+    open requests on this dossier. Returns the number of traces written (0 for anyone who is not an
+    expert asked about this dossier)."""
+    if not user.is_authenticated:
+        return 0
+    open_requests = list(
+        application.expert_requests.filter(expert=user, status=ExpertRequestStatus.OPEN).values_list("pk", flat=True)
+    )
+    ExpertConsultation.objects.bulk_create(
+        [ExpertConsultation(expert_request_id=pk, page=page, detail=detail[:255]) for pk in open_requests]
+    )
+    return len(open_requests)

@@ -50,3 +50,20 @@ def test_years_and_parameters():
     assert [(d.section, d.line) for d in differences] == [("parameters", "Paramètres du plan"), ("years", "Année 3")]
     assert differences[1].fields[0].label == "loyer"
     assert differences[1].new_amount - differences[1].old_amount == differences[1].delta
+
+
+def test_changed_values_read_in_french_formats():
+    """Amounts 96 000,00 €, rates 1,5 %, months as MM/YYYY from the plan's start (issue 17)."""
+    import datetime as dt
+
+    from essaim.financing.comparison import display_value
+
+    start = dt.date(2027, 9, 1)
+    assert display_value("amount", "96000.00", start) == "96\u202f000,00\u00a0€"
+    assert display_value("loan.annual_rate", "0.015", start) == "1,5\u00a0%"
+    assert display_value("loan.annual_rate", "0.01", start) == "1,0\u00a0%"
+    assert display_value("month", 2, start) == "11/2027"
+    assert display_value("month", 3, start) == "12/2027"
+    assert display_value("recoverable_vat", True, start) == "oui"
+    assert display_value("amount", None, start) == "—"
+    assert display_value("amount", "abc", start) == "abc"

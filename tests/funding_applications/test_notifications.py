@@ -28,7 +28,8 @@ def test_submit_notifies_fnep_and_the_other_holder_members(fa):
         services.funding_application_submit(application=fa.application, by=fa.users["holder"])
     assert recipients() == emails(fa, "fnep", "fnep_reader", "holder_reader")
     assert all(len(message.to) == 1 for message in mail.outbox)
-    assert "soumis à la fnep" in mail.outbox[0].subject
+    assert "soumis à la FNEP" in mail.outbox[0].subject
+    assert "soumis à la fnep" not in mail.outbox[0].subject
     assert fa.application.reference in mail.outbox[0].body
 
 

@@ -312,11 +312,14 @@ def plan_from_xlsx(data: bytes | BinaryIO) -> PlanInput:
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
         workbook = load_workbook(stream, data_only=False)
-    except Exception as error:  # zip, XML or format errors from openpyxl
+    except Exception:  # zip, XML or format errors from openpyxl: their text is technical, never shown
         raise WorkbookError(
             [
                 WorkbookIssue(
-                    "classeur", None, f"fichier illisible : ce n'est pas un classeur Excel .xlsx valide ({error})."
+                    "classeur",
+                    None,
+                    "fichier illisible : ce n'est pas un classeur Excel .xlsx valide (enregistrez-le au format "
+                    "« Classeur Excel (.xlsx) » puis importez-le de nouveau).",
                 )
             ]
         ) from None

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from essaim.common.formats import format_euros, format_number
 from essaim.financing.models import FinancingPlanVersion
 from essaim.funding_applications.documents import ACCEPT_ATTRIBUTE, ALLOWED_LABEL
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
@@ -23,6 +24,24 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("min_value", Decimal("0.01"))
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        # Django's messages print limits the English way (« 0.01 »): the bounds are said in euros.
+        minimum, maximum = self.min_value, self.max_value
+        self.error_messages["min_value"] = (
+            "Le montant doit être positif."
+            if minimum == Decimal("0.01")
+            else f"Le montant doit être supérieur ou égal à {format_euros(minimum)}."
+        )
+        if maximum is not None:
+            self.error_messages["max_value"] = f"Le montant doit être inférieur ou égal à {format_euros(maximum)}."
+        self.error_messages["max_digits"] = "Ce montant est trop grand (12 chiffres avant la virgule au plus)."
+        self.error_messages["max_whole_digits"] = "Ce montant est trop grand (12 chiffres avant la virgule au plus)."
+        self.error_messages["max_decimal_places"] = "Un montant a deux décimales au plus (les centimes)."
+
+    def prepare_value(self, value):
+        """An amount shown back in the field the French way: « 1 000 000,00 », never « 1000000.00 »."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_number(value, 2)
+        return value
 
     def to_python(self, value):
         if isinstance(value, str):

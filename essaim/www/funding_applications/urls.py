@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essaim.www.funding_applications.views import documents, dossiers, review
+from essaim.www.funding_applications.views import documents, dossiers, instruction, review
 
 app_name = "funding_applications"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", dossiers.application_list, name="list"),
     path("nouveau/", dossiers.application_create, name="create"),
     path("<int:pk>/", dossiers.application_detail, name="detail"),
+    path("<int:pk>/plan/", instruction.application_plan, name="plan"),
+    path("<int:pk>/projet/", instruction.application_project, name="project"),
     path("<int:pk>/actions/<slug:action>/", dossiers.application_transition, name="transition"),
     path("<int:pk>/pieces/", documents.document_upload, name="document_upload"),
     path("<int:pk>/pieces/<int:document_id>/", documents.document_download, name="document_download"),

@@ -179,6 +179,8 @@ def _urls(application, document, expert_request):
     pk = application.pk
     return [
         ("get", "detail", {"pk": pk}),
+        ("get", "plan", {"pk": pk}),
+        ("get", "project", {"pk": pk}),
         ("post", "transition", {"pk": pk, "action": "submit"}),
         ("post", "transition", {"pk": pk, "action": "validate"}),
         ("post", "transition", {"pk": pk, "action": "grant"}),

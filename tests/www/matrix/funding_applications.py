@@ -202,6 +202,27 @@ ROWS = [
         seen("fa.in_review"),
     ),
     ("fa_detail_draft", "funding_applications:detail", _pk("draft"), "get", None, SEE_DRAFT_A, seen("fa.draft")),
+    # The frozen plan and the project, read within the dossier (issue 17): whoever sees the dossier.
+    ("fa_plan", "funding_applications:plan", _pk("in_review"), "get", None, SEE_DEPOSITED_A, seen("fa.in_review")),
+    ("fa_plan_draft", "funding_applications:plan", _pk("draft"), "get", None, SEE_DRAFT_A, seen("fa.draft")),
+    (
+        "fa_plan_b",
+        "funding_applications:plan",
+        _pk("b"),
+        "get",
+        None,
+        {"platform_admin", "holder_b_member"},
+        seen("fa.b"),
+    ),
+    (
+        "fa_project",
+        "funding_applications:project",
+        _pk("in_review"),
+        "get",
+        None,
+        SEE_DEPOSITED_A,
+        seen("fa.in_review"),
+    ),
     (
         "fa_detail_submitted",
         "funding_applications:detail",

@@ -4,7 +4,7 @@ import io
 
 from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 
@@ -26,3 +26,10 @@ def _attachment(field_file, filename, content_type):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _visible_application(request, pk, *related):
+    """The dossier among those the user sees (else 404), with the relations the page reads."""
+    from essaim.funding_applications.models import FundingApplication
+
+    return get_object_or_404(FundingApplication.objects.visible_to(request.user).select_related(*related), pk=pk)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from essaim.funding_applications import services
-from essaim.funding_applications.models import FundingApplication
+from essaim.funding_applications.models import ExpertConsultation, FundingApplication
 from essaim.www.funding_applications.forms import DocumentUploadForm
 from essaim.www.funding_applications.views.common import _attachment, _back, _error
 from essaim.www.funding_applications.views.dossiers import _detail_context
@@ -45,6 +45,12 @@ def document_upload(request, pk):
 def document_download(request, pk, document_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
     document = get_object_or_404(application.documents, pk=document_id)
+    services.expert_consultation_log(
+        application=application,
+        user=request.user,
+        page=ExpertConsultation.Page.DOCUMENT,
+        detail=f"{document.original_name} (SHA-256 {document.sha256[:12]}…)",
+    )
     return _attachment(document.file, document.original_name, document.content_type)
 
 

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from essaim.funding_applications import services
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, ExpertRequestStatus
-from essaim.funding_applications.models import FundingApplication, RequiredDocumentKind
+from essaim.funding_applications.figures import frozen_plan_figures, previous_submitted_version
+from essaim.funding_applications.models import ExpertConsultation, FundingApplication, RequiredDocumentKind
 from essaim.funding_applications.workflow import DECISION_TRANSITIONS, TRANSITIONS_BY_NAME, available_transitions
 from essaim.organizations.enums import OrganizationKind
 from essaim.www.dashboard.sections import SECTION_LIMIT, HomeSection, register_section_provider
@@ -25,7 +26,7 @@ from essaim.www.funding_applications.forms import (
     NoteForm,
     TransitionForm,
 )
-from essaim.www.funding_applications.views.common import _back, _error
+from essaim.www.funding_applications.views.common import _back, _error, _visible_application
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 PAGE_SIZE = 50
@@ -143,9 +144,13 @@ def _detail_context(request, application):
         for kind in kinds
     ]
     open_expert_request = application.expert_requests.filter(expert=user, status=ExpertRequestStatus.OPEN).first()
+    version = application.plan_version
     return {
         "application": application,
-        "version": application.plan_version,
+        "version": version,
+        "figures": frozen_plan_figures(version.content, application.funder),
+        "previous_version": previous_submitted_version(version),
+        "can_view_project": has_perm(user, "projects.view_project", application.project),
         "timeline": application.transitions.select_related("by", "acting_organization"),
         "documents": documents,
         "checklist": checklist,
@@ -177,7 +182,10 @@ def _detail_context(request, application):
 
 @require_GET
 def application_detail(request, pk):
-    application = get_visible_or_404(FundingApplication, request.user, pk=pk)
+    application = _visible_application(
+        request, pk, "project__holder", "funder", "plan_version__plan", "programme", "envelope"
+    )
+    services.expert_consultation_log(application=application, user=request.user, page=ExpertConsultation.Page.DOSSIER)
     return render(request, "funding_applications/detail.html", _detail_context(request, application))
 
 
