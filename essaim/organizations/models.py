@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from essaim.common.models import BaseModel
+from essaim.common.search import Fold, folded_contains
 from essaim.common.validators import normalize_identifier, validate_siren, validate_siret
 from essaim.organizations.enums import CollectiviteLevel, HeadcountBand, MembershipRole, OrganizationKind
 
@@ -27,6 +28,21 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(
             models.Q(commune__department=department) | models.Q(department=department) | models.Q(epci__in=epcis)
         )
+
+    def search(self, q):
+        """Name (ignoring accents and case: « region » finds « Région »), SIREN or SIRET (their start)."""
+        q = (q or "").strip()
+        if not q:
+            return self
+        digits = normalize_identifier(q)
+        condition = folded_contains("name", q)
+        if digits.isdigit():
+            condition |= models.Q(siren__startswith=digits) | models.Q(siret__startswith=digits)
+        return self.filter(condition)
+
+    def order_by_name(self):
+        """Alphabetical order ignoring accents and case (« État » among the E's), then by pk."""
+        return self.order_by(Fold("name"), "name", "pk")
 
     def in_epci(self, epci):
         """Organisations located in an EPCI: by their commune or as the EPCI itself."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import rules
 
-from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, MembershipRole, OrganizationKind
+from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, MembershipRole
 
 _UNSET = object()
 SESSION_KEY = "current_membership_id"
@@ -100,14 +100,15 @@ def is_admin_of(user, organization):
 
 can_view_members = is_member_of | is_platform_admin
 can_manage_organization = is_admin_of | is_platform_admin
-# Importing companies from a SIRENE extract feeds the shared directory: platform administrators, and the
-# administrateurs of the Région or of FNEP (who build the partner networks around the projects).
-can_import_companies = is_platform_admin | (
-    acts_as(OrganizationKind.REGION, OrganizationKind.FEDERATION) & has_admin_role
-)
+# The programme partners build the networks around the projects: their writers (administrateurs and
+# membres of the Région, the Banque des Territoires or FNEP) create CFA, missions locales and firms in the
+# directory and import SIRENE extracts; platform administrators too.
+can_create_organization = is_platform_admin | (acts_for_programme_partner & has_write_role)
+can_import_companies = can_create_organization
 
 # The Django admin (« Administration » in the menu): platform administrators only.
 rules.add_perm("organizations.administer_platform", is_platform_admin)
 rules.add_perm("organizations.view_members", can_view_members)
 rules.add_perm("organizations.manage_organization", can_manage_organization)
 rules.add_perm("organizations.import_companies", can_import_companies)
+rules.add_perm("organizations.add_organization", can_create_organization)

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from essaim.common.validators import normalize_identifier, validate_siret
+from essaim.organizations.enums import OrganizationKind
 from essaim.organizations.models import Membership, Organization
 
 MEMBERSHIP_LAST_ADMIN = "L'organisation doit garder au moins un administrateur actif."
@@ -48,3 +50,41 @@ def membership_update(*, membership: Membership, role: str, is_active: bool, upd
     locked.full_clean()
     locked.save()
     return locked
+
+
+# The kinds of organisation the programme partners create in the platform (the others are set up by the
+# platform's administrators: a Région, a collectivité, a project holder come with their members).
+CREATABLE_KINDS = (OrganizationKind.CFA, OrganizationKind.MISSION_LOCALE, OrganizationKind.COMPANY)
+SIRET_TAKEN = "Une organisation porte déjà ce SIRET : {name}."
+
+
+@transaction.atomic
+def organization_create(
+    *, name: str, kind: str, siret: str, commune=None, website="", description="", created_by=None
+) -> Organization:
+    """Create a CFA, a mission locale or a firm in the directory, identified by its SIRET (checked:
+    14 digits and Luhn key); its SIREN is the SIRET's first 9 digits."""
+    if kind not in CREATABLE_KINDS:
+        raise ValidationError({"kind": "Seuls un CFA, une mission locale ou une entreprise peuvent être créés ici."})
+    siret = normalize_identifier(siret or "")
+    if not siret:
+        raise ValidationError({"siret": "Le SIRET est obligatoire."})
+    try:
+        validate_siret(siret)
+    except ValidationError as error:
+        raise ValidationError({"siret": error.messages}) from None
+    if existing := Organization.objects.filter(siret=siret).first():
+        raise ValidationError({"siret": SIRET_TAKEN.format(name=existing.name)})
+    organization = Organization(
+        name=name.strip(),
+        kind=kind,
+        siret=siret,
+        siren=siret[:9],
+        commune=commune,
+        website=website,
+        description=description,
+    )
+    organization.full_clean()
+    organization._history_user = created_by
+    organization.save()
+    return organization

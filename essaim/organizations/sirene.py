@@ -16,7 +16,9 @@ Column                              Required      Use
 ``etatAdministratifEtablissement``  yes           A (active) or F (closed)
 ``denominationUniteLegale``         one of these  name: the legal unit's name when the extract is
 ``enseigne1Etablissement``          name columns  joined with StockUniteLegale, else the sign, else
-``denominationUsuelleEtablissement``              the usual name (« [ND] » = not diffusible)
+``denominationUsuelleEtablissement``              the usual name (« [ND] » = not diffusible); a row
+                                                  with none of them is kept as « Établissement SIRET
+                                                  <siret> » and counted in the report
 ``activitePrincipaleEtablissement`` no            APE code (NAF rév. 2, e.g. 25.62A)
 ``trancheEffectifsEtablissement``   no            headcount band (INSEE codes NN, 00, 01 … 53)
 ==================================  ============  ==============================================
@@ -47,6 +49,8 @@ from essaim.organizations.models import Organization
 REQUIRED_COLUMNS = ("siren", "nic", "siret", "codeCommuneEtablissement", "etatAdministratifEtablissement")
 NAME_COLUMNS = ("denominationUniteLegale", "enseigne1Etablissement", "denominationUsuelleEtablissement")
 NOT_DIFFUSIBLE = "[ND]"
+# The name given to an establishment whose extract row has no diffusible name (nor sign, nor usual name).
+UNNAMED = "Établissement SIRET {siret}"
 MAX_ERRORS = 50
 _COMMUNE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 _ACTIVITY_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}[A-Z]$")
@@ -82,15 +86,15 @@ class SireneReport:
     unchanged: int = 0
     skipped_outside: int = 0
     skipped_closed: int = 0
-    skipped_not_diffusible: int = 0
+    named_by_siret: int = 0
     created_names: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.rows} ligne(s) lue(s) : {self.created} entreprise(s) créée(s), {self.updated} mise(s) à jour, "
             f"{self.unchanged} inchangée(s) ; ignorées : {self.skipped_outside} hors des communes de référence, "
-            f"{self.skipped_closed} établissement(s) fermé(s) inconnu(s), "
-            f"{self.skipped_not_diffusible} sans nom diffusable."
+            f"{self.skipped_closed} établissement(s) fermé(s) inconnu(s) ; "
+            f"{self.named_by_siret} sans nom diffusable, enregistrée(s) sous leur SIRET."
         )
 
 
@@ -104,6 +108,7 @@ class _Row:
     is_closed: bool
     activity_code: str
     headcount_band: str
+    unnamed: bool = False
 
 
 def _decode(data: bytes | str) -> str:
@@ -180,9 +185,12 @@ def parse(data: bytes | str, *, communes: dict[str, int]) -> tuple[list[_Row], S
         if commune_code not in communes:
             report.skipped_outside += 1
             continue
-        if not name:
-            report.skipped_not_diffusible += 1
-            continue
+        unnamed = not name
+        if unnamed:
+            # No diffusible name (a plain StockEtablissement extract often has none): keep the row under
+            # its SIRET, which the user can rename later; the report says how many.
+            name = UNNAMED.format(siret=siret)
+            report.named_by_siret += 1
         rows.append(
             _Row(
                 line=line,
@@ -193,6 +201,7 @@ def parse(data: bytes | str, *, communes: dict[str, int]) -> tuple[list[_Row], S
                 is_closed=state == "F",
                 activity_code=activity_code,
                 headcount_band=headcount,
+                unnamed=unnamed,
             )
         )
     if errors:
@@ -242,7 +251,9 @@ def sirene_import(*, data: bytes | str, imported_by=None, dry_run: bool = False)
             "is_closed": row.is_closed,
         }
         if is_company:
-            wanted |= {"name": row.name, "siren": row.siren, "commune_id": row.commune_id}
+            wanted |= {"siren": row.siren, "commune_id": row.commune_id}
+            if not row.unnamed:  # a row without a name never erases the name the firm already has
+                wanted["name"] = row.name
         if all(getattr(organization, key) == value for key, value in wanted.items()):
             report.unchanged += 1
             continue

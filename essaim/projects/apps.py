@@ -6,4 +6,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projets"
 
     def ready(self):
-        from essaim.projects import permissions, workflow  # noqa: F401  (rules and the workflow)
+        from essaim.projects import partner_workflow, permissions, workflow  # noqa: F401  (rules, workflows)

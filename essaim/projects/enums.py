@@ -25,3 +25,22 @@ class PartnerRole(models.TextChoices):
     COLLECTIVITE = "collectivite", "Collectivité"
     FUNDER = "funder", "Financeur"
     OTHER = "other", "Autre"
+
+
+class PartnerStatus(models.TextChoices):
+    """Where a partner stands with the project (the moves are declared in ``partner_workflow.py``)."""
+
+    CONTACTED = "contacted", "Contacté"
+    INTERESTED = "interested", "Intéressé"
+    COMMITTED = "committed", "Engagé"
+    DECLINED = "declined", "Décliné"
+
+
+class EngagementKind(models.TextChoices):
+    """What a partner commits to bring to the school."""
+
+    MONEY = "money", "Financement"
+    PREMISES = "premises", "Locaux"
+    ORDERS = "orders", "Commandes"
+    TUTORS = "tutors", "Tuteurs, maîtres professionnels"
+    EQUIPMENT = "equipment", "Équipement, machines"

@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from essaim.common.models import BaseModel
+from essaim.common.models import AMOUNT, BaseModel, TransitionLog
 from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, CollectiviteLevel, OrganizationKind
 from essaim.organizations.permissions import current_organization
 from essaim.projects import workflow
-from essaim.projects.enums import PartnerRole, ProjectStage
+from essaim.projects.enums import EngagementKind, PartnerRole, PartnerStatus, ProjectStage
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -217,6 +218,27 @@ class ProjectPartner(BaseModel):
     )
     role = models.CharField("rôle", max_length=20, choices=PartnerRole.choices)
     comment = models.CharField("commentaire", max_length=300, blank=True)
+    # Network follow-up: the status moves through the partner workflow (partner_workflow.py), which logs
+    # who made each move and when; ``status_date`` is the effective date of the last move.
+    status = models.CharField(
+        "statut", max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.CONTACTED, db_index=True
+    )
+    status_date = models.DateField("date du statut", default=timezone.localdate)
+    contact_name = models.CharField("personne à contacter", max_length=150, blank=True)
+    contact_email = models.EmailField("e-mail du contact", blank=True)
+    contact_phone = models.CharField("téléphone du contact", max_length=30, blank=True)
+    engagement_kinds = models.JSONField(
+        "nature de l'engagement", default=list, blank=True, help_text="Financement, locaux, commandes, tuteurs…"
+    )
+    engagement_amount = models.DecimalField(
+        "montant de l'engagement (€)",
+        **AMOUNT,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Valeur estimée de l'engagement, en euros.",
+    )
+    engagement_detail = models.CharField("détail de l'engagement", max_length=300, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -243,3 +265,27 @@ class ProjectPartner(BaseModel):
 
     def __str__(self):
         return f"{self.organization} — {self.get_role_display()} ({self.project})"
+
+    def clean(self):
+        known = set(EngagementKind.values)
+        if not isinstance(self.engagement_kinds, list) or not set(self.engagement_kinds) <= known:
+            raise ValidationError({"engagement_kinds": "Nature d'engagement inconnue."})
+        self.engagement_kinds = [kind for kind in EngagementKind.values if kind in self.engagement_kinds]
+
+    def engagement_labels(self) -> list[str]:
+        return [str(EngagementKind(kind).label) for kind in self.engagement_kinds if kind in EngagementKind.values]
+
+
+class ProjectPartnerTransition(TransitionLog):
+    """A change of status of a partner (contacté, intéressé, engagé, décliné), written by the partner
+    workflow: who, for which organisation, when, with which comment."""
+
+    partner = models.ForeignKey(
+        ProjectPartner, on_delete=models.CASCADE, related_name="transitions", verbose_name="partenaire"
+    )
+    from_state = models.CharField("état de départ", max_length=30, blank=True, choices=PartnerStatus.choices)
+    to_state = models.CharField("état d'arrivée", max_length=30, choices=PartnerStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement de statut d'un partenaire"
+        verbose_name_plural = "changements de statut des partenaires"

@@ -46,10 +46,29 @@ can_create_project = acts_as(OrganizationKind.PROJECT_HOLDER) & has_write_role
 # Only the holder (administrateur or membre) edits its project's description.
 can_change_project = is_project_holder & has_write_role
 
-# The holder and FNEP (which builds the partner network with it) add and remove partners.
-can_manage_partners = is_holder_writer | is_fnep_writer
+# Writers of the Région, the Banque des Territoires or FNEP (the programme partners).
+is_programme_partner_writer = acts_for_programme_partner & has_write_role
+
+# The holder and the programme partners build the network: the Région builds partner networks around
+# each future school, the Banque des Territoires spots private partners, FNEP accompanies the holder.
+can_manage_partners = is_holder_writer | is_programme_partner_writer
+
+
+@rules.predicate
+def can_manage_project_partner(user, partner):
+    """A partner's status, contact and engagement are followed by those who manage the project's network."""
+    return partner is not None and can_manage_partners.test(user, partner.project)
+
+
+@rules.predicate
+def can_view_project_partner(user, partner):
+    """A partner link is seen by those who see its project."""
+    return partner is not None and can_view_project.test(user, partner.project)
+
 
 rules.add_perm("projects.view_project", can_view_project)
 rules.add_perm("projects.manage_partners", can_manage_partners)
+rules.add_perm("projects.view_partner", can_view_project_partner)
+rules.add_perm("projects.change_partner", can_manage_project_partner)
 rules.add_perm("projects.add_project", can_create_project)
 rules.add_perm("projects.change_project", can_change_project)

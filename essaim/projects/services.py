@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from essaim.common.workflow import transition as workflow_transition
+from essaim.organizations.permissions import current_organization
 from essaim.projects import workflow
-from essaim.projects.enums import ProjectStage
-from essaim.projects.models import Project, ProjectPartner, ProjectTrade, ProjectTransition
+from essaim.projects.enums import PartnerStatus, ProjectStage
+from essaim.projects.models import (
+    Project,
+    ProjectPartner,
+    ProjectPartnerTransition,
+    ProjectTrade,
+    ProjectTransition,
+)
 
 TRANSITION_NOT_ALLOWED = "Ce changement d'étape n'est pas prévu : le projet est à l'étape « {stage} »."
 PARTNER_IS_HOLDER = "Le porteur du projet n'est pas son propre partenaire."
@@ -60,18 +68,104 @@ def project_transition(*, project, to_stage, by, comment="", effective_date=None
     return workflow_transition(project, transition.name, user=by, comment=comment, effective_date=effective_date)
 
 
+PARTNER_FIELDS = (
+    "comment",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "engagement_kinds",
+    "engagement_amount",
+    "engagement_detail",
+)
+
+
+def _current_organization(user):
+    return current_organization(user) if user is not None else None
+
+
 @transaction.atomic
-def project_partner_add(*, project, organization, role, comment="", added_by=None) -> ProjectPartner:
-    """Link an organisation to a project with a role (history keeps who added it, and its removal)."""
+def project_partner_add(
+    *,
+    project,
+    organization,
+    role,
+    comment="",
+    added_by=None,
+    status=PartnerStatus.CONTACTED,
+    status_date=None,
+    **details,
+) -> ProjectPartner:
+    """Link an organisation to a project with a role, a status (contacté by default), a contact and an
+    engagement; the first line of the partner's log says who added it, and when (history keeps the rest)."""
     if organization.pk == project.holder_id:
         raise ValidationError({"organization": PARTNER_IS_HOLDER})
     if ProjectPartner.objects.filter(project=project, organization=organization, role=role).exists():
         raise ValidationError({"role": PARTNER_DUPLICATE})
-    partner = ProjectPartner(project=project, organization=organization, role=role, comment=comment, added_by=added_by)
+    if unknown := set(details) - set(PARTNER_FIELDS):
+        raise TypeError(f"Unknown partner fields: {sorted(unknown)}")
+    partner = ProjectPartner(
+        project=project,
+        organization=organization,
+        role=role,
+        comment=comment,
+        added_by=added_by,
+        status=status,
+        status_date=status_date or timezone.localdate(),
+        **details,
+    )
     partner.full_clean()
+    if partner.status_date > timezone.localdate():
+        raise ValidationError({"status_date": "La date du statut ne peut pas être dans le futur."})
     partner._history_user = added_by
     partner.save()
+    ProjectPartnerTransition.objects.create(
+        partner=partner,
+        name="add",
+        from_state="",
+        to_state=partner.status,
+        by=added_by,
+        organization=_current_organization(added_by),
+        effective_date=partner.status_date,
+        comment="Ajouté au réseau du projet.",
+    )
     return partner
+
+
+@transaction.atomic
+def project_partners_add_many(*, project, organizations, role, added_by=None) -> tuple[list[ProjectPartner], int]:
+    """Add several organisations to a project's network at once (status « contacté »), skipping the ones
+    that already hold this role or that carry the project; returns the partners created and how many
+    were already there."""
+    already = set(
+        ProjectPartner.objects.filter(project=project, role=role, organization__in=organizations).values_list(
+            "organization_id", flat=True
+        )
+    )
+    created, skipped = [], 0
+    for organization in organizations:
+        if organization.pk in already or organization.pk == project.holder_id:
+            skipped += 1
+            continue
+        created.append(project_partner_add(project=project, organization=organization, role=role, added_by=added_by))
+    return created, skipped
+
+
+@transaction.atomic
+def project_partner_update(*, partner, updated_by=None, **details) -> ProjectPartner:
+    """Update a partner's contact, engagement and comment (history keeps the former values and who)."""
+    if unknown := set(details) - set(PARTNER_FIELDS):
+        raise TypeError(f"Unknown partner fields: {sorted(unknown)}")
+    for name, value in details.items():
+        setattr(partner, name, value)
+    partner.full_clean()
+    partner._history_user = updated_by
+    partner.save()
+    return partner
+
+
+def project_partner_transition(*, partner, name, by, comment="", effective_date=None):
+    """Move a partner to another status (``partner_workflow.TRANSITIONS`` says which moves and who)."""
+    return workflow_transition(partner, name, user=by, comment=comment, effective_date=effective_date)
 
 
 @transaction.atomic

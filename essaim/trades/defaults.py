@@ -17,6 +17,31 @@ DEFAULT_TRADES = [
 ]
 
 
+# NAF rév. 2 codes (INSEE) of the firms that practise each trade: the prospection of a project's
+# partners proposes them by default (editable per trade in the admin).
+DEFAULT_ACTIVITY_CODES = {
+    # Entretien et réparation de véhicules automobiles légers / autres ; fabrication d'équipements automobiles.
+    "automobile": "45.20A, 45.20B, 29.32Z",
+    # Charpentes et menuiseries ; meubles de cuisine ; autres meubles ; travaux de menuiserie bois et PVC.
+    "bois-menuiserie": "16.23Z, 31.02Z, 31.09B, 43.32A",
+    # Structures métalliques ; portes et fenêtres en métal ; réservoirs ; réparation d'ouvrages en métaux ;
+    # menuiserie métallique et serrurerie.
+    "metallerie-chaudronnerie": "25.11Z, 25.12Z, 25.29Z, 33.11Z, 43.32B",
+    # Décolletage ; mécanique industrielle ; machines-outils ; réparation de machines.
+    "usinage": "25.62A, 25.62B, 28.41Z, 33.12Z",
+    # Vêtements de dessus ; de dessous ; autres vêtements ; articles textiles.
+    "textile": "14.13Z, 14.14Z, 14.19Z, 13.92Z",
+}
+
+
+def seed_activity_codes(trade_model) -> int:
+    """Fill the APE codes of the default trades that have none (never overwrites edits)."""
+    updated = 0
+    for slug, codes in DEFAULT_ACTIVITY_CODES.items():
+        updated += trade_model.objects.filter(slug=slug, activity_codes="").update(activity_codes=codes)
+    return updated
+
+
 def seed_default_trades(trade_model) -> int:
     """Create the default trades that are missing (never overwrites edits); returns how many were created.
 
@@ -28,4 +53,6 @@ def seed_default_trades(trade_model) -> int:
             slug=slug, defaults={"name": name, "description": description}
         )
         created += was_created
+    if "activity_codes" in {f.name for f in trade_model._meta.get_fields()}:
+        seed_activity_codes(trade_model)
     return created

@@ -18,6 +18,13 @@ class Trade(models.Model):
     slug = models.SlugField("identifiant", max_length=50, unique=True)
     name = models.CharField("nom", max_length=100, unique=True)
     description = models.TextField("description", blank=True)
+    activity_codes = models.CharField(
+        "codes APE des entreprises du métier",
+        max_length=300,
+        blank=True,
+        help_text="Codes NAF rév. 2 séparés par des virgules (ex. 25.62A, 25.62B) : proposés par défaut "
+        "pour prospecter les entreprises du métier.",
+    )
 
     history = HistoricalRecords()
     objects = TradeQuerySet.as_manager()
@@ -29,3 +36,6 @@ class Trade(models.Model):
 
     def __str__(self):
         return self.name
+
+    def activity_code_list(self) -> list[str]:
+        return [code.strip().upper() for code in self.activity_codes.split(",") if code.strip()]

@@ -88,10 +88,33 @@ def test_missing_official_columns_are_named():
     assert any("StockEtablissement" in message for message in error.value.errors)
 
 
-def test_semicolon_bom_and_not_diffusible_names(dunkerque):
-    data = "\ufeff" + HEADER.replace(",", ";") + "732829320;00017;73282932000017;59183;A;[ND];;\n"
+def test_semicolon_bom_and_not_diffusible_names_are_kept_under_their_siret(dunkerque):
+    data = (
+        "\ufeff"
+        + HEADER.replace(",", ";")
+        + "732829320;00017;73282932000017;59183;A;[ND];;\n"
+        + "552100554;00013;55210055400013;59183;A;FORGES DU PORT;;\n"
+    )
     report = sirene_import(data=data.encode("utf-8"))
-    assert (report.created, report.skipped_not_diffusible) == (0, 1)
+    assert (report.created, report.named_by_siret) == (2, 1)
+    assert "1 sans nom diffusable, enregistrée(s) sous leur SIRET" in report.summary()
+    assert sorted(Organization.objects.values_list("name", flat=True)) == [
+        "FORGES DU PORT",
+        "Établissement SIRET 73282932000017",
+    ]
+
+
+def test_a_row_without_name_never_erases_a_known_name(dunkerque):
+    sirene_import(data=SAMPLE.read_bytes())
+    data = HEADER + "732829320,00017,73282932000017,59183,A,,25.62A,21\n"
+    report = sirene_import(data=data)
+    firm = Organization.objects.get(siret="73282932000017")
+    assert (firm.name, firm.headcount_band, report.updated, report.named_by_siret) == (
+        "ACIERIES DU LITTORAL",
+        "21",
+        1,
+        1,
+    )
 
 
 def test_dry_run_writes_nothing(dunkerque):

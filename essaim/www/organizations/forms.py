@@ -1,11 +1,13 @@
 from django import forms
 
-from essaim.common.validators import normalize_identifier
+from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
+from essaim.organizations.services import CREATABLE_KINDS
 from essaim.projects.enums import PartnerRole
 from essaim.territories.models import Department, Epci
 from essaim.trades.models import Trade
+from essaim.www.projects.forms import CommuneChoiceField
 
 
 class OrganizationForm(forms.ModelForm):
@@ -53,12 +55,12 @@ class OrganizationFilterForm(forms.Form):
         label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous", to_field_name="code"
     )
     epci = forms.ModelChoiceField(
-        label="EPCI (SIREN)",
+        label="EPCI",
         required=False,
-        queryset=Epci.objects.all(),
+        queryset=Epci.objects.order_by("name"),
+        empty_label="Tous",
         to_field_name="siren",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 11}),
-        error_messages={"invalid_choice": "EPCI inconnu : saisissez le SIREN d'un EPCI des Hauts-de-France."},
+        error_messages={"invalid_choice": "EPCI inconnu : choisissez un EPCI des Hauts-de-France dans la liste."},
     )
 
 
@@ -68,3 +70,26 @@ class SireneImportForm(forms.Form):
         help_text="Extrait du fichier StockEtablissement de l'INSEE, en UTF-8, avec les noms de colonnes officiels.",
     )
     dry_run = forms.BooleanField(label="Vérifier seulement, sans rien enregistrer", required=False)
+
+
+class OrganizationCreateForm(forms.Form):
+    """A CFA, a mission locale or a firm created by a programme partner, identified by its SIRET."""
+
+    name = forms.CharField(label="Nom", max_length=200)
+    kind = forms.ChoiceField(
+        label="Type", choices=[(kind.value, kind.label) for kind in CREATABLE_KINDS], initial=OrganizationKind.COMPANY
+    )
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=20,
+        help_text="14 chiffres (espaces acceptés) ; la clé de contrôle est vérifiée. Le SIREN en est déduit.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    commune = CommuneChoiceField(label="Commune", required=False, help_text="Tapez le nom ou le code INSEE.")
+    website = forms.URLField(label="Site internet", required=False, assume_scheme="https")
+    description = forms.CharField(label="Présentation", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_siret(self):
+        siret = normalize_identifier(self.cleaned_data["siret"])
+        validate_siret(siret)
+        return siret

@@ -6,6 +6,7 @@ app_name = "organizations"
 
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
+    path("ajouter/", views.organization_create, name="organization_create"),
     path("import-sirene/", views.organization_import, name="organization_import"),
     path("<uuid:uid>/", views.organization_detail, name="organization_detail"),
     path("<uuid:uid>/modifier/", views.organization_edit, name="organization_edit"),

@@ -19,6 +19,7 @@ from essaim.territories.models import Commune, Department
 from essaim.www.organizations.forms import (
     MembershipAddForm,
     MembershipEditForm,
+    OrganizationCreateForm,
     OrganizationFilterForm,
     OrganizationForm,
     SireneImportForm,
@@ -38,7 +39,7 @@ def directory_queryset(user, form):
         return organizations
     data = form.cleaned_data
     if q := data["q"]:
-        organizations = organizations.filter(Q(name__icontains=q) | Q(siren__startswith=q) | Q(siret__startswith=q))
+        organizations = organizations.search(q)
     if kind := data["kind"]:
         organizations = organizations.filter(kind=kind)
     if department := data["department"]:
@@ -61,7 +62,7 @@ def directory_queryset(user, form):
     return organizations
 
 
-def _map_points(organizations):
+def map_points(organizations):
     """One row per commune of the filtered organisations: count and a few names (2 queries)."""
     rows = list(
         organizations.filter(commune__isnull=False)
@@ -106,12 +107,12 @@ def organization_list(request):
                 to_attr="visible_partnerships",
             )
         )
-        .order_by("name", "pk")
+        .order_by_name()
     )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     directory_map = partners_map(
         Department.objects.select_related("shape").order_by("code"),
-        _map_points(organizations),
+        map_points(organizations),
         label="Carte des organisations filtrées",
     )
     return render(
@@ -122,6 +123,7 @@ def organization_list(request):
             "page": page,
             "map": directory_map,
             "can_import": has_perm(request.user, "organizations.import_companies"),
+            "can_create": has_perm(request.user, "organizations.add_organization"),
         },
     )
 
@@ -147,6 +149,30 @@ def organization_import(request):
         request,
         "organizations/import.html",
         {"form": form, "report": report, "errors": errors, "communes_count": Commune.objects.count()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organization_create(request):
+    """A programme partner creates a CFA, a mission locale or a firm, with its SIRET checked."""
+    require_perm(request.user, "organizations.add_organization")
+    form = OrganizationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"{organization.name} a été ajoutée à l'annuaire.")
+            return redirect("organizations:organization_detail", uid=organization.uid)
+    return render(
+        request,
+        "organizations/create.html",
+        {"form": form, "communes": Commune.objects.order_by("-population").values_list("code", "name")[:400]},
     )
 
 

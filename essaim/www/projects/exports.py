@@ -30,3 +30,24 @@ PROJECT_COLUMNS = [
     Column("Ouverture visée", lambda p: p.target_opening_date, kind="date", width=14),
     Column("Projet fictif (démonstration)", lambda p: p.is_demo, kind="bool", width=12),
 ]
+
+
+def _distance(distances):
+    def value(firm):
+        km = distances.get(firm.commune_id)
+        return round(km, 1) if km is not None else None
+
+    return value
+
+
+def prospection_columns(distances):
+    """The prospection list (same filters and order as the page, all pages)."""
+    return [
+        Column("Entreprise", lambda o: o.name, width=40),
+        Column("SIRET", lambda o: o.siret, width=16),
+        Column("Code APE", lambda o: o.activity_code, width=10),
+        Column("Tranche d'effectifs", lambda o: o.get_headcount_band_display(), width=20),
+        Column("Commune", lambda o: o.commune.name if o.commune_id else "", width=22),
+        Column("Code commune (INSEE)", lambda o: o.commune.code if o.commune_id else "", width=12),
+        Column("Distance (km)", _distance(distances), kind="number", decimals=1, width=10),
+    ]

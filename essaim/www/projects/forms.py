@@ -1,12 +1,18 @@
+import re
+
 from django import forms
+from django.utils import timezone
 
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
+from essaim.organizations.enums import HeadcountBand
 from essaim.organizations.models import Organization
+from essaim.organizations.selectors import MAX_RADIUS_KM
 from essaim.projects import workflow
-from essaim.projects.enums import PartnerRole, ProjectStage
+from essaim.projects.enums import EngagementKind, PartnerRole, PartnerStatus, ProjectStage
 from essaim.projects.models import Project
 from essaim.territories.models import Commune, Department
 from essaim.trades.models import Trade
+from essaim.www.funding_applications.forms import AmountField
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
@@ -101,11 +107,30 @@ class ProjectTransitionForm(forms.Form):
         self.fields["to_stage"].choices = [(workflow.form_value(t), t.label) for t in transitions]
 
 
-class ProjectPartnerForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        label="Organisation", queryset=Organization.objects.none(), to_field_name="uid", empty_label="Choisir…"
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PartnerDetailsForm(forms.Form):
+    """Contact and engagement of a partner (shared by the add and edit forms)."""
+
+    contact_name = forms.CharField(label="Personne à contacter", max_length=150, required=False)
+    contact_email = forms.EmailField(label="E-mail du contact", required=False)
+    contact_phone = forms.CharField(label="Téléphone du contact", max_length=30, required=False)
+    engagement_kinds = forms.MultipleChoiceField(
+        label="Nature de l'engagement",
+        choices=EngagementKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    role = forms.ChoiceField(label="Rôle", choices=PartnerRole.choices)
+    engagement_amount = AmountField(
+        label="Valeur de l'engagement (€)", required=False, help_text="Montant apporté ou valeur estimée, en euros."
+    )
+    engagement_detail = forms.CharField(
+        label="Détail de l'engagement",
+        max_length=300,
+        required=False,
+        help_text="Par exemple : « 200 m² d'atelier », « 3 tuteurs », « commandes de pièces 40 000 € par an ».",
+    )
     comment = forms.CharField(
         label="Commentaire",
         required=False,
@@ -113,9 +138,105 @@ class ProjectPartnerForm(forms.Form):
         help_text="Par exemple : « fournit l'acier des premières commandes », « oriente 6 jeunes par an ».",
     )
 
+
+class ProjectPartnerForm(PartnerDetailsForm):
+    organization = forms.ModelChoiceField(
+        label="Organisation", queryset=Organization.objects.none(), to_field_name="uid", empty_label="Choisir…"
+    )
+    role = forms.ChoiceField(label="Rôle", choices=PartnerRole.choices)
+    status = forms.ChoiceField(
+        label="Statut", choices=PartnerStatus.choices, initial=PartnerStatus.CONTACTED, required=False
+    )
+    status_date = forms.DateField(
+        label="Date du statut", required=False, widget=DATE_WIDGET, help_text="Aujourd'hui si vide."
+    )
+
+    field_order = ["organization", "role", "status", "status_date"]
+
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.fields["organization"].label_from_instance = lambda o: (
             f"{o.name} — {o.get_kind_display()}" + (f" — {o.commune.name}" if o.commune_id else "")
         )
+
+    def clean_status_date(self):
+        day = self.cleaned_data["status_date"]
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("La date du statut ne peut pas être dans le futur.")
+        return day
+
+
+class PartnerTransitionForm(forms.Form):
+    name = forms.ChoiceField(label="Nouveau statut", choices=())
+    effective_date = forms.DateField(
+        label="Date",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Date à laquelle c'est arrivé (aujourd'hui si vide).",
+    )
+    comment = forms.CharField(label="Commentaire", required=False, max_length=1000)
+
+    def __init__(self, *args, transitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].choices = [(t.name, t.label) for t in transitions]
+
+
+class AddFirmsToNetworkForm(forms.Form):
+    """« Ajouter au réseau »: the firms ticked in the prospection list, with the role they get."""
+
+    role = forms.ChoiceField(label="Rôle", choices=PartnerRole.choices, initial=PartnerRole.CUSTOMER)
+    organizations = forms.ModelMultipleChoiceField(
+        label="Entreprises",
+        queryset=Organization.objects.none(),
+        to_field_name="uid",
+        error_messages={"required": "Cochez au moins une entreprise."},
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = organizations
+
+
+_APE_CODE = re.compile(r"^[0-9]{2}\.?[0-9]{2}[A-Z]$")
+
+
+class ProspectionForm(forms.Form):
+    """Filters of the prospection of firms around a project (GET)."""
+
+    activity_codes = forms.CharField(
+        label="Codes APE",
+        required=False,
+        max_length=400,
+        help_text="Codes NAF rév. 2 séparés par des virgules ; ceux des métiers du projet sont proposés.",
+    )
+    headcount_bands = forms.MultipleChoiceField(
+        label="Tranche d'effectifs",
+        required=False,
+        choices=HeadcountBand.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    radius_km = forms.IntegerField(
+        label="Distance à la commune du projet (km, à vol d'oiseau)",
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_KM,
+        initial=30,
+        error_messages={
+            "max_value": f"La distance est limitée à {MAX_RADIUS_KM} km.",
+            "min_value": "La distance est d'au moins 1 km.",
+            "invalid": "Saisissez une distance en kilomètres (nombre entier).",
+        },
+    )
+    q = forms.CharField(label="Nom", required=False, max_length=100)
+
+    def clean_activity_codes(self):
+        codes = []
+        for raw in self.cleaned_data["activity_codes"].replace(";", ",").split(","):
+            code = raw.strip().upper()
+            if not code:
+                continue
+            if not _APE_CODE.match(code):
+                raise forms.ValidationError(f"« {raw.strip()} » n'est pas un code APE (NAF rév. 2, ex. 25.62A).")
+            codes.append(code if "." in code else f"{code[:2]}.{code[2:]}")
+        return codes

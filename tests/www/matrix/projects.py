@@ -14,7 +14,7 @@ from essaim.projects.enums import PartnerRole, ProjectStage
 from essaim.projects.models import ProjectPartner, ProjectTransition
 from tests.projects.factories import ProjectFactory
 from tests.www.matrix import nowhere, seen
-from tests.www.matrix.actors import SIGNED_IN
+from tests.www.matrix.actors import PARTNERS, SIGNED_IN
 
 SIRENE_SAMPLE = Path(__file__).resolve().parents[2] / "organizations" / "samples" / "sirene_stock_etablissement.csv"
 
@@ -41,7 +41,12 @@ def extend_world(world):
 def snapshot():
     return {
         "transitions": list(ProjectTransition.objects.order_by("pk").values_list("project_id", "to_stage")),
-        "partners": list(ProjectPartner.objects.order_by("pk").values_list("project_id", "organization_id", "role")),
+        "partners": list(
+            ProjectPartner.objects.order_by("pk").values_list(
+                "project_id", "organization_id", "role", "status", "contact_name"
+            )
+        ),
+        "organizations": Organization.objects.count(),
         "companies": Organization.objects.filter(kind=OrganizationKind.COMPANY).count(),
     }
 
@@ -60,6 +65,10 @@ def sirene_file(w):
 
 HOLDER_A_WRITER = {"holder_a_admin"}
 FNEP = {"fnep_member"}
+# The programme partners' writers (the Région's lecteur is not one) build every project's network.
+NETWORK_BUILDERS = {"region_admin", "bdt_member", "fnep_member"}
+# Who sees project A (and so its network and its prospection page).
+PROJECT_A_VIEWERS = {"platform_admin", "collectivite_member", "holder_a_admin", "holder_a_reader"} | PARTNERS
 
 # (name, url name, kwargs builder, method, POST data builder, allowed actors[, target])
 ROWS = [
@@ -116,7 +125,7 @@ ROWS = [
         lambda w: {"pk": w["project_a"].pk},
         "get",
         None,
-        HOLDER_A_WRITER | FNEP,
+        HOLDER_A_WRITER | NETWORK_BUILDERS,
         seen("project_a"),
     ),
     (
@@ -125,7 +134,7 @@ ROWS = [
         lambda w: {"pk": w["project_a"].pk},
         "post",
         partner(PartnerRole.CUSTOMER),
-        HOLDER_A_WRITER | FNEP,
+        HOLDER_A_WRITER | NETWORK_BUILDERS,
         seen("project_a"),
     ),
     (
@@ -134,7 +143,7 @@ ROWS = [
         lambda w: {"pk": w["project_b"].pk},
         "post",
         partner(PartnerRole.PATRON),
-        {"holder_b_member"} | FNEP,
+        {"holder_b_member"} | NETWORK_BUILDERS,
         seen("project_b"),
     ),
     (
@@ -143,7 +152,7 @@ ROWS = [
         lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_a"].pk},
         "post",
         lambda w: {},
-        HOLDER_A_WRITER | FNEP,
+        HOLDER_A_WRITER | NETWORK_BUILDERS,
         seen("partner_a"),
     ),
     (
@@ -161,20 +170,118 @@ ROWS = [
         lambda w: {"pk": w["project_b"].pk, "partner_id": w["partner_b"].pk},
         "post",
         lambda w: {},
-        {"holder_b_member"} | FNEP,
+        {"holder_b_member"} | NETWORK_BUILDERS,
         seen("partner_b"),
+    ),
+    (
+        "partner_detail",
+        "projects:project_partner_detail",
+        lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_a"].pk},
+        "get",
+        None,
+        PROJECT_A_VIEWERS,
+        seen("partner_a"),
+    ),
+    (
+        "partner_detail_other_project_partner_through_own_project",
+        "projects:project_partner_detail",
+        lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_b"].pk},
+        "get",
+        None,
+        set(),
+        nowhere,
+    ),
+    (
+        "partner_edit_post",
+        "projects:project_partner_detail",
+        lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_a"].pk},
+        "post",
+        lambda w: {"contact_name": "Claire Martin", "engagement_kinds": ["tutors"]},
+        HOLDER_A_WRITER | NETWORK_BUILDERS,
+        seen("partner_a"),
+    ),
+    (
+        "partner_transition_post",
+        "projects:project_partner_transition",
+        lambda w: {"pk": w["project_a"].pk, "partner_id": w["partner_a"].pk},
+        "post",
+        lambda w: {"status-name": "commit"},
+        HOLDER_A_WRITER | NETWORK_BUILDERS,
+        seen("partner_a"),
+    ),
+    (
+        "partner_transition_other_holder_project",
+        "projects:project_partner_transition",
+        lambda w: {"pk": w["project_b"].pk, "partner_id": w["partner_b"].pk},
+        "post",
+        lambda w: {"status-name": "interested"},
+        {"holder_b_member"} | NETWORK_BUILDERS,
+        seen("partner_b"),
+    ),
+    # Prospection of firms around a project: read by who sees the project, « ajouter au réseau » by the
+    # network's builders.
+    (
+        "prospection",
+        "projects:project_prospection",
+        lambda w: {"pk": w["project_a"].pk},
+        "get",
+        None,
+        PROJECT_A_VIEWERS,
+        seen("project_a"),
+    ),
+    (
+        "prospection_export_csv",
+        "projects:project_prospection_export",
+        lambda w: {"pk": w["project_a"].pk, "fmt": "csv"},
+        "get",
+        None,
+        PROJECT_A_VIEWERS,
+        seen("project_a"),
+    ),
+    (
+        "prospection_add_post",
+        "projects:project_prospection_add",
+        lambda w: {"pk": w["project_a"].pk},
+        "post",
+        lambda w: {"organizations": [str(w["orgs"]["company"].uid)], "role": PartnerRole.CUSTOMER},
+        HOLDER_A_WRITER | NETWORK_BUILDERS,
+        seen("project_a"),
     ),
     # Pipeline exports (rows limited to the visible projects, see tests/www/projects/test_views.py)
     ("project_export_csv", "projects:project_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
     ("project_export_xlsx", "projects:project_export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
-    # SIRENE import: platform administrators, administrateurs of the Région or FNEP
-    ("organization_import", "organizations:organization_import", None, "get", None, {"platform_admin", "region_admin"}),
+    # SIRENE import and creation of organisations: platform administrators and the programme partners'
+    # writers (Région, Banque des Territoires, FNEP).
+    (
+        "organization_import",
+        "organizations:organization_import",
+        None,
+        "get",
+        None,
+        {"platform_admin"} | NETWORK_BUILDERS,
+    ),
     (
         "organization_import_post",
         "organizations:organization_import",
         None,
         "post",
         sirene_file,
-        {"platform_admin", "region_admin"},
+        {"platform_admin"} | NETWORK_BUILDERS,
+    ),
+    (
+        "organization_create",
+        "organizations:organization_create",
+        None,
+        "get",
+        None,
+        {"platform_admin"} | NETWORK_BUILDERS,
+    ),
+    (
+        "organization_create_post",
+        "organizations:organization_create",
+        None,
+        "post",
+        lambda w: {"name": "CFA de l'Industrie", "kind": OrganizationKind.CFA, "siret": "73282932000017"},
+        {"platform_admin"} | NETWORK_BUILDERS,
     ),
 ]

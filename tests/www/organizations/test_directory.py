@@ -103,6 +103,11 @@ def test_sirene_upload_by_region_admin(client, world):
     assert "colonne obligatoire absente « siren »" in page
 
 
-def test_sirene_upload_refused_to_non_admins(client, world):
-    client.force_login(world["fnep_member"])
-    assert client.get(reverse("organizations:organization_import")).status_code == 403
+def test_sirene_upload_refused_to_readers_and_holders(client, world):
+    """Programme partners' writers import (BdT included); their lecteurs and the holders do not."""
+    reader = MembershipFactory(organization=OrganizationFactory(bdt=True), role=MembershipRole.READER).user
+    for user in (reader, world["user_a"]):
+        client.force_login(user)
+        assert client.get(reverse("organizations:organization_import")).status_code == 403
+    client.force_login(MembershipFactory(organization=OrganizationFactory(bdt=True)).user)
+    assert client.get(reverse("organizations:organization_import")).status_code == 200

@@ -1,22 +1,22 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.common.exports import csv_response, xlsx_response
+from essaim.common.search import Fold, folded_contains
 from essaim.funding_applications.models import FundingApplication
-from essaim.organizations.models import Organization
 from essaim.projects import services, workflow
-from essaim.projects.enums import ProjectStage
-from essaim.projects.models import Project, ProjectPartner
+from essaim.projects.enums import PartnerStatus, ProjectStage
+from essaim.projects.models import Project
 from essaim.territories.models import Commune
-from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
+from essaim.www.permissions import has_perm, require_perm
 from essaim.www.projects.exports import PROJECT_COLUMNS
-from essaim.www.projects.forms import ProjectFilterForm, ProjectForm, ProjectPartnerForm, ProjectTransitionForm
+from essaim.www.projects.forms import ProjectFilterForm, ProjectForm, ProjectTransitionForm
+from essaim.www.projects.views.common import get_project as _get_project
 
 PAGE_SIZE = 50
 PARTNER_CHOICES_LIMIT = 200
@@ -37,7 +37,7 @@ def pipeline_queryset(user, form, *, now=None):
     if form.is_valid():
         if q := form.cleaned_data["q"]:
             projects = projects.filter(
-                Q(name__icontains=q) | Q(holder__name__icontains=q) | Q(commune__name__icontains=q)
+                folded_contains("name", q) | folded_contains("holder__name", q) | folded_contains("commune__name", q)
             )
         if stage := form.cleaned_data["stage"]:
             projects = projects.filter(stage=stage)
@@ -55,7 +55,7 @@ def pipeline_queryset(user, form, *, now=None):
             if application_state:
                 applications = applications.filter(state=application_state)
             projects = projects.filter(pk__in=applications.values("project_id"))
-    return projects.order_by("name", "pk")
+    return projects.order_by(Fold("name"), "name", "pk")
 
 
 @require_GET
@@ -85,10 +85,6 @@ def project_export(request, fmt):
     if fmt == "csv":
         return csv_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production")
     return xlsx_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production", title="Projets")
-
-
-def _get_project(request, pk):
-    return get_visible_or_404(Project, request.user, pk=pk)
 
 
 def _stage_steps(project, timeline):
@@ -124,6 +120,7 @@ def _detail_context(request, project, *, transition_form=None, now=None):
     entered_at = timeline[-1].at if timeline else project.created_at
     transitions = workflow.allowed_transitions(request.user, project)
     expected = workflow.STAGE_DURATIONS.get(project.stage)
+    partners = list(project.partners.select_related("organization__commune").order_by("role", "organization__name"))
     return {
         "project": project,
         "trade_lines": project.trade_lines.select_related("trade").order_by("trade__name"),
@@ -139,7 +136,8 @@ def _detail_context(request, project, *, transition_form=None, now=None):
         "transitions": transitions,
         "transition_form": transition_form
         or (ProjectTransitionForm(transitions=transitions, prefix="move") if transitions else None),
-        "partners": project.partners.select_related("organization__commune").order_by("role", "organization__name"),
+        "partners": partners,
+        "partner_counts": {status: sum(p.status == status for p in partners) for status in PartnerStatus.values},
         "can_manage_partners": has_perm(request.user, "projects.manage_partners", project),
         "applications": FundingApplication.objects.visible_to(request.user)
         .filter(project=project)
@@ -229,60 +227,3 @@ def project_edit(request, pk):
         messages.success(request, "Le projet a été mis à jour.")
         return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/form.html", {"form": form, "project": project, "communes": _communes_datalist()})
-
-
-def _partner_candidates(project, q):
-    organizations = Organization.objects.exclude(pk=project.holder_id).select_related("commune")
-    if q:
-        organizations = organizations.filter(Q(name__icontains=q) | Q(siren__startswith=q) | Q(siret__startswith=q))
-    return organizations.order_by("name")
-
-
-@require_http_methods(["GET", "POST"])
-def project_partner_add(request, pk):
-    """Add a partner: search the directory (``q``), choose the organisation and its role."""
-    project = _get_project(request, pk)
-    require_perm(request.user, "projects.manage_partners", project)
-    q = (request.POST.get("q") or request.GET.get("q") or "").strip()
-    candidates = _partner_candidates(project, q)
-    if request.method == "POST":
-        form = ProjectPartnerForm(request.POST, organizations=candidates)
-        if form.is_valid():
-            try:
-                partner = services.project_partner_add(
-                    project=project,
-                    organization=form.cleaned_data["organization"],
-                    role=form.cleaned_data["role"],
-                    comment=form.cleaned_data["comment"],
-                    added_by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(
-                    request, f"{partner.organization.name} est partenaire du projet ({partner.get_role_display()})."
-                )
-                return redirect("projects:project_detail", pk=project.pk)
-    else:
-        form = ProjectPartnerForm(organizations=candidates)
-    # Limit the drop-down to a readable size; the search narrows it (the directory may hold SIRENE imports).
-    shown = list(candidates[: PARTNER_CHOICES_LIMIT + 1])
-    form.fields["organization"].queryset = candidates.filter(pk__in=[o.pk for o in shown[:PARTNER_CHOICES_LIMIT]])
-    return render(
-        request,
-        "projects/partner_add.html",
-        {"project": project, "form": form, "q": q, "too_many": len(shown) > PARTNER_CHOICES_LIMIT},
-    )
-
-
-@require_POST
-def project_partner_remove(request, pk, partner_id):
-    project = _get_project(request, pk)
-    # The partner first: another project's partner is not found here (404), whoever asks.
-    partner = get_object_or_404(ProjectPartner.objects.select_related("organization"), pk=partner_id, project=project)
-    require_perm(request.user, "projects.manage_partners", project)
-    services.project_partner_remove(partner=partner, removed_by=request.user)
-    messages.success(
-        request, f"{partner.organization.name} n'est plus partenaire du projet ({partner.get_role_display()})."
-    )
-    return redirect("projects:project_detail", pk=project.pk)
