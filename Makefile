@@ -60,8 +60,11 @@ fix: venv
 pre-commit: venv  ## Install the git hook that runs the checks before each commit (ruff, djlint, mypy, import-linter, migrations)
 	$(BIN)/pre-commit install
 
-browser-deps:  ## System packages: Chromium and its French locale for the browser tests (never a browser download), Pango for WeasyPrint PDFs
+SOFFICE ?= /usr/bin/soffice
+
+browser-deps:  ## System packages: Chromium and its French locale for the browser tests (never a browser download), Pango for WeasyPrint PDFs, LibreOffice Calc to recalculate the exported workbooks
 	@missing=""; \
+	[ -x "$(SOFFICE)" ] || missing="$$missing libreoffice-calc"; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium fonts-dejavu-core"; \
 	[ -f /usr/lib/chromium/locales/fr.pak ] || missing="$$missing chromium-l10n"; \
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \

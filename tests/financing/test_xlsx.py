@@ -1,14 +1,16 @@
-"""Excel round trip of a financing plan: formulas recompute the engine, import reads the inputs back.
+"""Excel round trip of a financing plan: the workbook is the plan, import reads the inputs back.
 
-Pure tests (no database). The exported formulas are evaluated with the ``formulas``
-package (dev dependency), a pure-Python Excel interpreter: LibreOffice is not needed.
+Pure tests (no database). The exported workbooks — as exported, and after inputs were changed in
+them — are recalculated by LibreOffice headless (``soffice``, Debian's ``libreoffice-calc``, installed
+by ``make test`` through ``make browser-deps``), all in one ``soffice`` call, and every computed cell
+is compared with the engine to the cent.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
+import json
 import warnings
 from dataclasses import replace
 from datetime import date, datetime
@@ -28,8 +30,11 @@ from essaim.financing.xlsx import (
 )
 from essaim.financing.xlsx import layout as L
 from financing_engine import (
+    Amortisation,
+    DeferralKind,
     ExpenseKind,
     FlowCategory,
+    Periodicity,
     PlanResult,
     RevenueKind,
     SourceKind,
@@ -38,18 +43,17 @@ from financing_engine import (
     evaluate_plan,
     plan_to_dict,
 )
+from tests.financing.libreoffice import SOFFICE, recalculate
 from tests.financing_engine.strategies import plans
-
-with warnings.catch_warnings():  # `formulas` and its dependencies emit SyntaxWarnings and DeprecationWarnings
-    warnings.simplefilter("ignore")
-    import formulas
 
 CENT = Decimal("0.01")
 NBSP = "\u00a0"
 THIN = "\u202f"  # thousands separator
 ROUND_TRIP = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-# Compiling a workbook with `formulas` is slow (seconds): few random plans, on top of the demo plans.
-FORMULAS = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) absent : `make browser-deps` installe le paquet Debian libreoffice-calc",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -64,30 +68,27 @@ def cents(value) -> Decimal:
 
 
 class Evaluated:
-    """Values of every cell of a workbook, as computed by the `formulas` interpreter."""
+    """Values of every cell of a workbook recalculated by LibreOffice."""
 
-    def __init__(self, data: bytes, directory: Path) -> None:
-        path = directory / "plan.xlsx"
-        path.write_bytes(data)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = formulas.ExcelModel().loads(str(path)).finish()
-            solution = model.calculate()
-        self.values: dict[tuple[str, str], object] = {}
-        for key, ranges in solution.items():
-            book_sheet, _, cell = str(key).rpartition("!")
-            if ":" in cell or "]" not in book_sheet:
-                continue
-            sheet = book_sheet.strip("'").split("]", 1)[1]
-            value = getattr(ranges, "value", ranges)
-            with contextlib.suppress(TypeError, IndexError):
-                value = value[0][0]
-            self.values[(sheet, cell.replace("$", ""))] = value
+    ERRORS = ("#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
+
+    def __init__(self, path: Path) -> None:
+        self.book = load_workbook(path, data_only=True)
+
+    def errors(self) -> list[str]:
+        """Every cell holding a spreadsheet error."""
+        found = []
+        for ws in self.book.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith(self.ERRORS):
+                        found.append(f"{ws.title}!{cell.coordinate} = {cell.value}")
+        return found
 
     def __call__(self, sheet: str, cell: str):
-        value = self.values.get((sheet.upper(), cell))
-        if "XlError" in type(value).__name__:
-            raise AssertionError(f"{sheet}!{cell} evaluates to an Excel error: {value}")
+        value = self.book[sheet][cell].value
+        if isinstance(value, str) and value.startswith(self.ERRORS):
+            raise AssertionError(f"{sheet}!{cell} evaluates to a spreadsheet error: {value}")
         return value
 
     def amount(self, sheet: str, cell: str) -> Decimal:
@@ -111,10 +112,11 @@ def find_row(ws, label: str, *, after: int = 0) -> int:
     raise AssertionError(f"{label!r} not found in {ws.title}")
 
 
-def check_spreadsheet_matches_engine(data: bytes, result: PlanResult, tmp_path: Path) -> int:
-    """Compare every total, the gap, each year and every month's cash; return the number of checks."""
-    ev = Evaluated(data, tmp_path)
-    book = load_workbook(io.BytesIO(data))
+def check_spreadsheet_matches_engine(recalculated: Path, result: PlanResult) -> int:
+    """Compare every total, the gap, each year, every month's cash and every loan row; return the number of checks."""
+    ev = Evaluated(recalculated)
+    assert ev.errors() == []
+    book = ev.book
     checks = 0
 
     def same(actual, expected, what: str) -> None:
@@ -202,7 +204,37 @@ def check_spreadsheet_matches_engine(data: bytes, result: PlanResult, tmp_path: 
         same(ev.amount(L.LOANS, f"I{row}"), loan.total_capitalised_interest, f"loan {i} capitalised")
         same(ev.amount(L.LOANS, f"J{row}"), loan.total_principal, f"loan {i} principal")
         same(ev.amount(L.LOANS, f"K{row}"), loan.total_instalments, f"loan {i} instalments")
+    first_block_row = 1 + next(r for r in range(L.TABLE_FIRST_ROW, 60) if book[L.LOANS][f"B{r}"].value == "Période")
+    for i, loan in enumerate(result.loans):
+        for k, item in enumerate(loan.rows):
+            row = first_block_row + i * L.MAX_LOAN_PERIODS + k
+            same(ev(L.LOANS, f"B{row}"), item.period, f"loan {i} period {k}")
+            same(ev(L.LOANS, f"C{row}"), item.month_index + 1, f"loan {i} month {k}")
+            for col, expected in zip("EFGHI", (item.instalment, item.interest, item.capitalised_interest,
+                                              item.principal, item.outstanding), strict=True):  # fmt: skip
+                same(ev.amount(L.LOANS, f"{col}{row}"), expected, f"loan {i} row {k} column {col}")
+        assert ev(L.LOANS, f"B{first_block_row + i * L.MAX_LOAN_PERIODS + len(loan.rows)}") in (None, "")
+
+    # The loan covering the requirement: the exact minimum max (F − C_t) / u_t rounded up to the cent.
+    loan_label = next(label for label in row_of if isinstance(label, str) and label.startswith("Prêt couvrant"))
+    sheet_loan = ev(L.SUMMARY, f"B{row_of[loan_label]}")
+    if wcr.loan_needed is None:
+        same(sheet_loan, L.NO_LOAN_COVERS, "no loan covers")
+    else:
+        same(cents(sheet_loan), exact_minimum_loan(wcr), "loan covering the requirement")
+        assert abs(cents(sheet_loan) - wcr.loan_needed) <= Decimal("0.10")
     return checks
+
+
+def exact_minimum_loan(wcr) -> Decimal:
+    """The engine's exact minimum loan, before its cent-by-cent adjustment to the rounded schedule."""
+    from financing_engine.loans import unit_cumulative_net_cash
+    from financing_engine.money import round_cents_up
+
+    closing, floor = list(wcr.closing_without_loans), wcr.cash_floor
+    unit = unit_cumulative_net_cash(wcr.loan_terms, len(closing))
+    needed = max(((floor - cash) / unit[t] for t, cash in enumerate(closing) if cash < floor), default=Decimal(0))
+    return round_cents_up(needed)
 
 
 @functools.cache
@@ -249,32 +281,142 @@ def test_export_has_the_documented_sheets_formats_and_formulas():
     assert params["B5"].value == datetime(2026, 9, 1)
     assert params["B15"].value == 0.5 and params["B15"].number_format == L.FMT_PERCENT
     cash = book[L.CASH]
-    assert cash["T5"].value == "=C5+S5"  # closing = opening + Σ flows
+    assert cash["T5"].value == "=ROUND(C5+S5,2)"  # closing = opening + Σ flows
     assert cash["C6"].value == "=T5"  # opening(t+1) = closing(t)
-    assert cash["E5"].fill.fgColor.rgb.endswith("E7E6E6")  # calculé par Essaim
+    assert cash["C5"].value == "=Tresorerie_initiale"  # named range
+    # The workbook is the plan: no computed value left, no rounding nudge, every flow a formula.
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert "calculé par Essaim" not in cell.value, cell.coordinate
+                    assert "0.000001" not in cell.value, f"{ws.title}!{cell.coordinate}"
+    for m in range(84):
+        for col in range(L.CASH_COL_FIRST_FLOW, L.CASH_COL_WITHOUT_LOANS + 1):
+            assert str(cash.cell(row=L.CASH_FIRST_ROW + m, column=col).value).startswith("="), (m, col)
+    assert set(book.defined_names) >= set(L.NAMES)
     operating = book[L.OPERATING]
     assert operating["B4"].value == "année 1 (2026-2027)"
     assert operating[f"B{L.OP_RESULT_ROW}"].value == f"=B{L.OP_TOTAL_REVENUES_ROW}-B{L.OP_TOTAL_EXPENSES_ROW}"
     assert book.properties.title == "Démonstration"
 
 
-def test_demo_workbook_recomputes_the_engine_to_the_cent(tmp_path):
-    plan = demo_plan()
-    checks = check_spreadsheet_matches_engine(plan_to_xlsx(plan), evaluate_plan(plan), tmp_path)
-    assert checks > 84 * 18  # every month of the 7-year plan, and the rest
+def _edit(data: bytes, edit) -> bytes:
+    workbook = load_workbook(io.BytesIO(data))
+    edit(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
-def test_short_plan_opening_late_without_loans_recomputes_the_engine(tmp_path):
-    plan = demo_plan(horizon_years=3)
-    plan = replace(plan, sources=plan.sources[:4], opening_month=3, opening_cash=Decimal("-1234.56"))
-    check_spreadsheet_matches_engine(plan_to_xlsx(plan), evaluate_plan(plan), tmp_path)
+def _rent_plus_1200(workbook) -> None:
+    """Rent of year 2 + 1 200 €, in « Fonctionnement »."""
+    cell = workbook[L.OPERATING][f"C{L.OPERATING_FIELDS_ROWS['rent'][0]}"]
+    cell.value = (cell.value or 0) + 1200
 
 
-@FORMULAS
-@given(plan=plans())
-def test_random_workbooks_recompute_the_engine_to_the_cent(plan, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("xlsx")
-    check_spreadsheet_matches_engine(plan_to_xlsx(plan), evaluate_plan(plan), tmp_path)
+def _funder_terms(workbook) -> None:
+    """The Région pays 80 % in advance (operating grant) and the first source 40 % in advance in 2 instalments."""
+    params = workbook[L.PARAMETERS]
+    params[f"B{L.TIMINGS_ROWS['region_grant'][0]}"] = 0.8
+    sources = workbook[L.SOURCES]
+    sources["E5"], sources["G5"], sources["H5"], sources["I5"] = 0.4, 2, 0.3, 4
+
+
+def _loan_deferral(workbook) -> None:
+    """The first loan: 24 months of total deferral (capitalised), quarterly, constant principal, at 2,5 %."""
+    sources = workbook[L.SOURCES]
+    for row in range(5, 30):
+        if sources[f"A{row}"].value in (k.label for k in SourceKind if k.is_loan):
+            sources[f"K{row}"], sources[f"L{row}"] = 24, 0.025
+            sources[f"M{row}"] = L.PERIODICITY_LABELS[Periodicity.QUARTERLY]
+            sources[f"N{row}"] = L.AMORTISATION_LABELS[Amortisation.CONSTANT_PRINCIPAL]
+            sources[f"O{row}"] = L.DEFERRAL_LABELS[DeferralKind.TOTAL]
+            return
+    raise AssertionError("no loan in the plan")
+
+
+def _eu_terms(workbook) -> None:
+    """The FSE+ grant: 20 % advance, claims every 3 months paid 4 months later; the FEDER advance 10 %."""
+    grants = workbook[L.EU_GRANTS]
+    grants["H5"], grants["J5"], grants["K5"] = 0.2, 3, 4
+    sources = workbook[L.SOURCES]
+    for row in range(5, 30):
+        if sources[f"A{row}"].value == SourceKind.FEDER.label:
+            sources[f"R{row}"] = 0.1
+
+
+def _random_plans(count: int) -> list:
+    """A few random valid plans drawn from the engine's hypothesis strategy (their JSON is saved with them)."""
+    from hypothesis.errors import NonInteractiveExampleWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+        return [plans().example() for _ in range(count)]
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, tuple[Path, PlanResult]]:
+    """Every workbook of these tests, recalculated by LibreOffice in a single ``soffice`` call.
+
+    For the edited workbooks, the engine's result is that of the plan read back from the edited
+    workbook: the spreadsheet after the edit must equal the engine on the edited inputs.
+    """
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) absent : `make browser-deps` installe le paquet Debian libreoffice-calc")
+    directory = tmp_path_factory.mktemp("workbooks")
+    demo = demo_plan()
+    short = demo_plan(horizon_years=3)
+    short = replace(short, sources=short.sources[:4], opening_month=3, opening_cash=Decimal("-1234.56"))
+    demo_data = plan_to_xlsx(demo)
+    workbooks = {
+        "demo": demo_data,
+        "short_plan_opening_late_without_loans": plan_to_xlsx(short),
+        "rent_plus_1200": _edit(demo_data, _rent_plus_1200),
+        "funder_payment_terms": _edit(demo_data, _funder_terms),
+        "loan_deferral_quarterly_constant_principal": _edit(demo_data, _loan_deferral),
+        "eu_reimbursement_terms": _edit(demo_data, _eu_terms),
+    }
+    for i, plan in enumerate(_random_plans(2)):
+        workbooks[f"random_{i}"] = plan_to_xlsx(plan)
+        (directory / f"random_{i}.json").write_text(json.dumps(plan_to_dict(plan), default=str))
+    paths = []
+    for name, data in workbooks.items():
+        path = directory / f"{name}.xlsx"
+        path.write_bytes(data)
+        paths.append(path)
+    converted = recalculate(paths, directory)
+    return {
+        name: (path, evaluate_plan(plan_from_xlsx(data)))
+        for (name, data), path in zip(workbooks.items(), converted, strict=True)
+    }
+
+
+@needs_soffice
+@pytest.mark.parametrize(
+    "name",
+    ["demo", "short_plan_opening_late_without_loans", "rent_plus_1200", "funder_payment_terms",
+     "loan_deferral_quarterly_constant_principal", "eu_reimbursement_terms", "random_0", "random_1"],
+)  # fmt: skip
+def test_libreoffice_recalculates_the_engine_to_the_cent(recalculated, name):
+    path, result = recalculated[name]
+    checks = check_spreadsheet_matches_engine(path, result)
+    assert checks > 12 * 3 * 18
+
+
+@needs_soffice
+def test_edits_in_the_workbook_move_the_plan(recalculated):
+    """Each edit changed the engine's result, and the recalculated workbook followed it."""
+    _, demo = recalculated["demo"]
+    for name in ("rent_plus_1200", "funder_payment_terms", "loan_deferral_quarterly_constant_principal",
+                 "eu_reimbursement_terms"):  # fmt: skip
+        _, edited_result = recalculated[name]
+        assert [m.closing for m in edited_result.cash.months] != [m.closing for m in demo.cash.months], name
+    _, rent = recalculated["rent_plus_1200"]
+    assert rent.years[1].expenses[ExpenseKind.RENT] == demo.years[1].expenses[ExpenseKind.RENT] + 1200
+    assert sum(rent.cash.months[m].flows[FlowCategory.OTHER_EXPENSES] for m in range(12, 24)) == sum(
+        demo.cash.months[m].flows[FlowCategory.OTHER_EXPENSES] for m in range(12, 24)
+    ) - Decimal(1200)
 
 
 # ------------------------------------------------------------------------------------------ round trip

@@ -35,9 +35,10 @@ OPERATING = "Fonctionnement"
 EU_GRANTS = "Fonds européens"
 CASH = "Trésorerie"
 LOANS = "Prêts"
+CALC = "Calculs"
 LISTS = "Listes"
 
-SHEETS = (README, SUMMARY, PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS, CASH, LOANS, LISTS)
+SHEETS = (README, SUMMARY, PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS, CASH, LOANS, CALC, LISTS)
 INPUT_SHEETS = (PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS)
 
 # ---------------------------------------------------------------- number formats
@@ -48,16 +49,31 @@ FMT_MONTH = "mmm yyyy"
 FMT_INT = "0"
 FMT_DECIMAL = "#,##0.0#"
 
-# Added before ROUND(…; 2) so that an exact half cent, which binary floating
-# point may store as 0,00499999…, rounds up like Essaim (ROUND_HALF_UP on
-# exact decimals). Harmless: every rounded quantity is non-negative and a true
-# value is either an exact half cent or at least 0,000008 € away from one.
-ROUND_NUDGE = "0.000001"
-
 
 def rounded(expression: str) -> str:
-    """Excel expression rounding a non-negative ``expression`` to the cent, half up."""
-    return f"ROUND({expression}+{ROUND_NUDGE},2)"
+    """Excel expression rounding ``expression`` to the cent, half up: ``ROUND(expression,2)``.
+
+    Excel and LibreOffice round the decimal value of a number (15 significant digits), not its
+    binary approximation: ``ROUND(150001.5*0.04/12,2)`` is 500,01 and ``ROUND(1.005,2)`` is 1,01,
+    like the engine's ``ROUND_HALF_UP`` on exact decimals. No nudge is needed.
+    """
+    return f"ROUND({expression},2)"
+
+
+# ---------------------------------------------------------------- named ranges (« Paramètres »)
+NAMES = {  # defined name -> row of column B of « Paramètres »
+    "Debut_plan": 5,
+    "Horizon": 6,
+    "Tresorerie_initiale": 8,
+    "Plancher": 9,
+    "Delai_ventes": 10,
+    "Mois_taxe": 11,
+    "Nb_mois": 31,
+    "Mois_ouverture": 32,
+    "Debut_invest": 34,
+    "Fin_invest": 35,
+    "Eligible_FEDER": 36,
+}
 
 
 # ---------------------------------------------------------------- French labels of enums
@@ -177,6 +193,24 @@ PARAM_COMPUTED_TITLE_ROW = 30
 PARAM_MONTHS_ROW = 31  # B31 = 12 × horizon
 PARAM_OPENING_INDEX_ROW = 32  # B32 = month number (1-based) of the opening
 PARAM_LAST_MONTH_ROW = 33  # B33 = first day of the last month of the plan
+PARAM_INVEST_FIRST_ROW = 34  # B34 = first month (n°) of investment spending
+PARAM_INVEST_LAST_ROW = 35  # B35 = last month (n°) of investment spending
+PARAM_FEDER_ELIGIBLE_ROW = 36  # B36 = FEDER-eligible spending, net of recoverable VAT
+PARAM_WC_TITLE_ROW = 38  # working-capital loan sizing: terms retained and per-euro schedule
+PARAM_WC_ROWS = {
+    "first_loan": 39,  # row index (1-based) in the « Ressources » table of the first loan, 0 if none
+    "period": 40,  # months per period
+    "periods": 41,  # n
+    "deferral_periods": 42,  # d
+    "rate": 43,  # periodic rate r = annual × p / 12
+    "base": 44,  # outstanding per euro after the deferral
+    "instalment": 45,  # constant instalment per euro (exact, not rounded)
+    "first_short": 46,  # first month (n°) below the floor without loans
+    "drawdown": 47,  # drawdown month (n°) retained
+    "exact": 48,  # exact minimum loan max (F − C_t) / u_t
+}
+WC_EFFECTIVE_COL = 3  # column C of rows 22–28: the terms retained (formulas)
+TIMINGS_EFFECTIVE_COL = 8  # columns H–L of rows 15–19: the payment terms retained (formulas)
 
 # ---------------------------------------------------------------- Investissements
 TABLE_TITLE_ROW = 1
@@ -304,7 +338,6 @@ OP_FIRST_YEAR_COL = 2
 CASH_HEADER_ROW = 4
 CASH_FIRST_ROW = 5
 CASH_FLOW_CATEGORIES = tuple(FlowCategory)
-CASH_FORMULA_FLOWS = (FlowCategory.INVESTMENT_SPENDING, FlowCategory.LOAN_DRAWDOWNS)
 CASH_COL_INDEX = 1
 CASH_COL_DATE = 2
 CASH_COL_OPENING = 3
@@ -314,7 +347,9 @@ CASH_COL_CLOSING = CASH_COL_NET + 1
 CASH_COL_LOANS = CASH_COL_CLOSING + 1
 CASH_COL_WITHOUT_LOANS = CASH_COL_LOANS + 1
 
-COMPUTED_BY_ESSAIM = "calculé par Essaim"
+NO_LOAN_COVERS = "aucun prêt ne couvre le besoin"
+MAX_LOAN_PERIODS = 360  # rows of a loan schedule block: 30 years of monthly periods
+SPARE_LOAN_BLOCKS = 2  # schedules prepared for loans added in the first free rows of « Ressources »
 
 
 def column_letter(index: int) -> str:

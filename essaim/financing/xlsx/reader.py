@@ -302,8 +302,8 @@ def _attempt(fn: Callable[[], Any], fallback: Any) -> Any:
 def plan_from_xlsx(data: bytes | BinaryIO) -> PlanInput:
     """Read a workbook exported by :func:`plan_to_xlsx` (possibly edited) back into a plan.
 
-    Only the input cells of the documented layout are read; formula cells and
-    the cells « calculé par Essaim » are ignored. Every problem — missing
+    Only the input cells of the documented layout are read; every formula cell
+    is ignored. Every problem — missing
     sheet, renamed header, text in a number cell, unknown label, value refused
     by the engine's validation (negative amount, loan beyond 30 years, rate
     outside 0–20 %, date outside the horizon…) — is collected (up to 50) and
