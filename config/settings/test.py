@@ -37,7 +37,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE[%s]"
+
+
+class UndefinedTemplateVariableError(Exception):
+    """A template used a variable its context does not have (or an attribute of None)."""
+
+
+class RaiseOnUndefinedVariable(str):
+    """``string_if_invalid`` that fails the render instead of printing a marker: every test that renders a
+    template catches an undefined variable. Django formats the marker with ``%`` and the variable's name;
+    ``{% if %}`` and ``{% for %}`` never use it (an undefined variable is false or empty there)."""
+
+    def __mod__(self, name):
+        raise UndefinedTemplateVariableError(f"INVALID_TEMPLATE_VARIABLE[{name}]: undefined in the template's context")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = RaiseOnUndefinedVariable("INVALID_TEMPLATE_VARIABLE[%s]")
 ESSAIM_DEMO_ALLOWED = True
 
 # Serve static files straight from the apps (no collectstatic needed outside production).

@@ -3,7 +3,8 @@
 ``render_svg(features, width=...)`` draws (Multi)Polygon geometries in WGS84 with an
 equirectangular projection whose x axis is scaled by cos(mean latitude), which is accurate
 enough at the scale of a région. Every feature becomes one ``<path>`` (inside an ``<a>`` when it
-has a link) with a ``<title>`` tooltip; the ``<svg>`` has ``role="img"`` and an ``aria-label``.
+has a link) with a ``<title>`` tooltip; the ``<svg>`` has an ``aria-label`` and ``role="img"``, or
+``role="group"`` when it holds links (an image's content is presentational: no link may sit inside it).
 
 To stay light with hundreds of communes, coordinates are rounded to ``precision`` decimals of
 a pixel (whole pixels by default), consecutive duplicate and exactly collinear points are dropped
@@ -262,8 +263,8 @@ def render_svg(
     ``fill_for``, ``title_for`` and ``href_for`` are called with each feature; ``geometry_for``
     returns its GeoJSON geometry. ``outline`` (a geometry, e.g. the territory's own contour) is
     drawn on top with a dark stroke and no fill. Links are kept out of the keyboard tab order
-    (``tabindex="-1"``): the map is an image for assistive technologies (``role="img"``), so the
-    page must offer the same links in text (e.g. a table).
+    (``tabindex="-1"``): the page must offer the same links in text (e.g. a table). A map with links is a
+    labelled ``role="group"`` (WCAG 4.1.2: no interactive content inside a ``role="img"``), else ``role="img"``.
     """
     items = [(feature, geometry_for(feature)) for feature in features]
     box = bounds([geometry for _, geometry in items] + [outline])
@@ -289,10 +290,11 @@ def render_svg(
                 f'<path d="{d}" fill="none" stroke="{OUTLINE_STROKE}" stroke-width="1.5" '
                 'pointer-events="none" style="stroke:#1b3a6b;stroke-width:1.5"/>'
             )
+    role = "group" if any(element.startswith("<a ") for element in body) else "img"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" '
         f'viewBox="0 0 {width} {projection.height}" '
-        f'role="img" aria-label="{escape(label)}" fill-rule="evenodd">' + "".join(body) + "</svg>"
+        f'role="{role}" aria-label="{escape(label)}" fill-rule="evenodd">' + "".join(body) + "</svg>"
     )
 
 

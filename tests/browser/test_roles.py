@@ -61,7 +61,7 @@ def test_holder_sees_own_project_and_region_browses_territories(page, live_serve
     assert Project.objects.count() == len(data.DEMO_PROJECTS) + 1
     expect(page.locator("table tbody tr")).to_have_count(Project.objects.count())
     screenshot("04-projets-region")
-    page.get_by_role("link", name="Écoles de production").click()
+    page.get_by_role("link", name="Écoles de production", exact=True).click()
     assert ProductionSchool.objects.count() == len(data.SCHOOLS) + 1
     expect(page.locator("table tbody tr")).to_have_count(ProductionSchool.objects.count())
     screenshot("05-ecoles")

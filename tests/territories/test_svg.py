@@ -24,11 +24,19 @@ def test_render_svg_draws_one_path_per_feature_with_title_and_link():
     )
 
     assert output.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="map-svg" viewBox="0 0 200 ')
-    assert 'role="img" aria-label="Carte de test"' in output
+    # Links inside: a labelled group, never an image (whose content is presentational).
+    assert 'role="group" aria-label="Carte de test"' in output
     assert output.count("<path") == 2
     assert '<a href="/communes/Lille/" tabindex="-1"><path d="M' in output
     assert "<title>Lille : 100 hab.</title>" in output
     assert 'fill="#123456"' in output
+
+
+def test_render_svg_without_links_is_a_labelled_image():
+    output = svg.render_svg([_feature("Lille", square(3.0, 50.6))], width=200, label="Carte sans lien")
+
+    assert 'role="img" aria-label="Carte sans lien"' in output
+    assert "<a " not in output
 
 
 def test_render_svg_scales_x_by_cosine_of_latitude():

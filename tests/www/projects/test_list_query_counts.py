@@ -9,6 +9,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains
 
 from essaim.organizations.enums import CollectiviteLevel, MembershipRole, OrganizationKind
 from essaim.projects.enums import ProjectStage
@@ -16,6 +18,7 @@ from essaim.projects.models import ProjectTransition
 from essaim.trades.models import Trade
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory, ProjectPartnerFactory
+from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +77,18 @@ def test_project_list_filtered_with_late_projects(client, place, django_assert_m
         assert client.get(reverse("projects:project_list"), filters).status_code == 200
     _projects_at_every_stage(place, 12)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(reverse("projects:project_list"), filters).status_code == 200
+        response = client.get(reverse("projects:project_list"), filters)
+    assert response.status_code == 200
+    rows = table_rows(response)
+    shown = list(response.context["page"].object_list)
+    if "stage" in filters:
+        assert len(rows) == len(shown) == 13  # one project at that stage per round
+        assert {project.stage for project in shown} == {ProjectStage.FINANCING_PLAN}
+    else:
+        assert len(rows) == len(shown) > 7  # the late projects of 7 of the 13 rounds, at every open stage
+        assert all(project.is_late for project in shown)
+    for row, project in zip(rows, shown, strict=True):
+        assert project.name in row
 
 
 def _filled_project(place, n):
@@ -124,7 +138,12 @@ def test_organization_detail_with_more_members_projects_and_partnerships(client,
         assert client.get(target).status_code == 200
     grow(12)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(target).status_code == 200
+        response = client.get(target)
+    assert response.status_code == 200
+    assert len(response.context["members"]) == 14  # the admin and 13 others
+    assert len(response.context["projects"]) == 26 and len(response.context["partnerships"]) == 13
+    for project in response.context["projects"]:
+        assertContains(response, escape(project.name))
 
 
 def test_account_page_with_more_memberships(client, django_assert_max_num_queries):

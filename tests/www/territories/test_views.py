@@ -222,7 +222,7 @@ def test_department_detail_shows_facts_epcis_zones_top_communes_and_map(user_cli
     assert reverse("territories:employment_zone_detail", kwargs={"code": "3214"}) in content
     assert '<a href="/territoires/communes/59350/">Lille</a>' in content  # top communes and chef-lieu
     assert "Arras" not in content
-    assert 'role="img" aria-label="Carte des communes : Nord"' in content
+    assert 'role="group" aria-label="Carte des communes : Nord"' in content  # its communes are links
     assert f"<title>Lille : 236{NNBSP}710 hab." in content
 
 
