@@ -1,15 +1,23 @@
 """French display formats, in one place: amounts (1 234,56 €), numbers and dates (26/11/2026).
 
 The rounding policy for amounts is the engine's (cents, half up); this module only formats.
+
+Every function here is total: ``None``, ``""``, a string that is not a number or a date, NaN, an
+infinity or a number too large to print give ``—`` (or « hors limites ») and never raise, so that no
+stored value, however absurd, can make a page fail (issue #12).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 NARROW_NBSP = "\u202f"  # thousands separator recommended by the Imprimerie nationale
 NBSP = "\u00a0"  # before the euro sign
+MISSING = "—"
+OUT_OF_RANGE = "hors limites"
+# Beyond 10^30 a figure is no amount, population or count of this programme: it is shown as such.
+MAX_DISPLAY_EXPONENT = 30
 
 
 # Decimals shown for an indicator's value, by unit (the page and the exports both read them): counts of
@@ -41,15 +49,44 @@ def round_half_up(value: Decimal | int | float, decimals: int = 0) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str:
+def _decimal(value) -> Decimal | None:
+    """``value`` as a finite Decimal, or None when it is missing or not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip().replace(NARROW_NBSP, "").replace(NBSP, "").replace(" ", "").replace(",", ".")
+        if not value:
+            return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _decimals(decimals) -> int:
+    try:
+        return min(max(int(decimals), 0), 10)
+    except (TypeError, ValueError):
+        return 0
+
+
+def format_number(value: Decimal | int | float | None, decimals: int | str = 0) -> str:
     """Format a number the French way: 1 234 567,8.
 
     >>> format_number(Decimal("1234567.891"), 2)
     '1\u202f234\u202f567,89'
     """
-    if value is None or value == "":
-        return "—"
-    number = round_half_up(value, decimals)
+    number = _decimal(value)
+    if number is None:
+        return MISSING
+    if number and number.adjusted() > MAX_DISPLAY_EXPONENT:
+        return OUT_OF_RANGE
+    decimals = _decimals(decimals)
+    quantum = Decimal(1).scaleb(-decimals)
+    with localcontext() as context:
+        context.prec = MAX_DISPLAY_EXPONENT + 15
+        number = number.quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     integer_part, _, fraction = f"{abs(number):f}".partition(".")
     groups = []
@@ -63,36 +100,47 @@ def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str
     return sign + text
 
 
-def format_euros(value: Decimal | int | float | None, decimals: int = 2) -> str:
+def format_euros(value: Decimal | int | float | None, decimals: int | str = 2) -> str:
     """Format an amount in euros: 1 234,56 €.
 
     >>> format_euros(Decimal("1234.5"))
     '1\u202f234,50\u00a0€'
     """
-    if value is None or value == "":
-        return "—"
-    return f"{format_number(value, decimals)}{NBSP}€"
+    text = format_number(value, decimals)
+    if text in (MISSING, OUT_OF_RANGE):
+        return text
+    return f"{text}{NBSP}€"
 
 
-def format_percent(value: Decimal | float | None, decimals: int = 1) -> str:
+def format_percent(value: Decimal | float | None, decimals: int | str = 1) -> str:
     """Format a rate stored as a fraction: 0.257 → 25,7 %."""
-    if value is None:
-        return "—"
-    return f"{format_number(Decimal(str(value)) * 100, decimals)}{NBSP}%"
+    number = _decimal(value)
+    if number is None:
+        return MISSING
+    if number and number.adjusted() > MAX_DISPLAY_EXPONENT:
+        return OUT_OF_RANGE
+    text = format_number(number * 100, decimals)
+    return text if text in (MISSING, OUT_OF_RANGE) else f"{text}{NBSP}%"
 
 
-def format_date(value: dt.date | None) -> str:
-    """26/11/2026."""
-    if value is None:
-        return "—"
-    return value.strftime("%d/%m/%Y")
+def format_date(value: dt.date | dt.datetime | str | None) -> str:
+    """26/11/2026. An ISO string (« 2026-11-26 ») is read; anything else that is not a date gives « — »."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return MISSING
+    if not isinstance(value, dt.date):
+        return MISSING
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def format_duration(value: dt.timedelta | float | int | None) -> str:
     """A duration as people say it: « 8 s », « 2 min 05 s », « 1 h 03 min »."""
-    if value is None:
-        return "—"
-    seconds = int(value.total_seconds() if isinstance(value, dt.timedelta) else value)
+    try:
+        seconds = int(value.total_seconds() if isinstance(value, dt.timedelta) else value)
+    except (TypeError, ValueError, OverflowError, AttributeError):
+        return MISSING
     seconds = max(seconds, 0)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)

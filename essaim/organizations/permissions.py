@@ -98,8 +98,26 @@ def is_admin_of(user, organization):
     return user.memberships.active().filter(organization=organization, role=MembershipRole.ADMIN).exists()
 
 
+@rules.predicate
+def runs_a_school(user, organization):
+    """The organisation runs an école de production on Essaim: its members are the school's staff and
+    see youths' records (minors' data)."""
+    return organization is not None and organization_runs_school(organization)
+
+
+def organization_runs_school(organization) -> bool:
+    """Whether ``organization`` is the organisation of a ``ProductionSchool`` (asked to the database,
+    never to a cached relation: a school opened a moment ago counts)."""
+    return type(organization).objects.filter(pk=organization.pk, production_school__isnull=False).exists()
+
+
 can_view_members = is_member_of | is_platform_admin
 can_manage_organization = is_admin_of | is_platform_admin
+# Members give access to the organisation's data. A school's members see its youths' records, so only
+# the school's own administrateurs manage them: nobody else, not even a platform administrator (who
+# could otherwise add himself and read minors' data). Every other organisation's members are also
+# managed by the platform administrators.
+can_manage_members = is_admin_of | (is_platform_admin & ~runs_a_school)
 # The programme partners build the networks around the projects: their writers (administrateurs and
 # membres of the Région, the Banque des Territoires or FNEP) create CFA, missions locales and firms in the
 # directory and import SIRENE extracts; platform administrators too.
@@ -110,5 +128,6 @@ can_import_companies = can_create_organization
 rules.add_perm("organizations.administer_platform", is_platform_admin)
 rules.add_perm("organizations.view_members", can_view_members)
 rules.add_perm("organizations.manage_organization", can_manage_organization)
+rules.add_perm("organizations.manage_members", can_manage_members)
 rules.add_perm("organizations.import_companies", can_import_companies)
 rules.add_perm("organizations.add_organization", can_create_organization)

@@ -2,20 +2,77 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.organizations.enums import OrganizationKind
+from essaim.organizations.enums import MembershipRole
 from essaim.organizations.models import Membership, Organization
+from essaim.organizations.permissions import organization_runs_school
 
 MEMBERSHIP_LAST_ADMIN = "L'organisation doit garder au moins un administrateur actif."
+SCHOOL_MEMBERS_BY_ITS_ADMINS = (
+    "« {organization} » gère une école de production : seuls ses administrateurs peuvent ajouter, "
+    "réactiver ou modifier ses membres, qui voient les dossiers des jeunes."
+)
+
+
+def _check_school_members_managed_by_its_admins(organization: Organization, actor) -> None:
+    """A school's members see its youths' records (minors' data): only the school's own active
+    administrateurs grant that access — never a platform administrator, whatever the path."""
+    if not organization_runs_school(organization):
+        return
+    is_school_admin = (
+        actor is not None
+        and actor.is_active
+        and Membership.objects.active()
+        .filter(organization=organization, user=actor, role=MembershipRole.ADMIN)
+        .exists()
+    )
+    if not is_school_admin:
+        raise ValidationError(SCHOOL_MEMBERS_BY_ITS_ADMINS.format(organization=organization.name))
+
+
+def notify_school_admins(membership: Membership, *, by, change: str) -> None:
+    """E-mail every active administrateur of a school's organisation that someone was given access
+    (added, reactivated or given another role), one e-mail each (addresses are not disclosed)."""
+    organization = membership.organization
+    if not organization_runs_school(organization):
+        return
+    recipients = sorted(
+        set(
+            Membership.objects.active()
+            .filter(organization=organization, role=MembershipRole.ADMIN)
+            .values_list("user__email", flat=True)
+        )
+    )
+    link = settings.ESSAIM_SITE_URL.rstrip("/") + reverse(
+        "organizations:organization_detail", kwargs={"uid": organization.uid}
+    )
+    body = render_to_string(
+        "organizations/school_member_email.txt",
+        {"membership": membership, "by": by, "change": change, "link": link},
+    )
+    subject = f"[Essaim] {organization.name} : {change} {membership.user.email}"
+    messages = [EmailMessage(subject, body, None, [recipient]) for recipient in recipients]
+    if messages:
+        get_connection().send_messages(messages)
 
 
 @transaction.atomic
 def membership_add(*, organization: Organization, email: str, role: str, added_by, first_name="", last_name=""):
-    """Add a person (created if new, without a usable password: they set it through « mot de passe oublié »)."""
+    """Add a person (created if new, without a usable password: they set it through « mot de passe oublié »).
+
+    A school's organisation takes members from its own administrateurs only; its administrateurs are
+    told of every addition by e-mail (after commit).
+    """
+    _check_school_members_managed_by_its_admins(organization, added_by)
     User = get_user_model()
     user, user_created = User.objects.get_or_create(
         email=email.strip().lower(), defaults={"first_name": first_name, "last_name": last_name}
@@ -32,13 +89,16 @@ def membership_add(*, organization: Organization, email: str, role: str, added_b
         membership.updated_by = added_by
         membership.full_clean()
         membership.save()
+    transaction.on_commit(lambda: notify_school_admins(membership, by=added_by, change="accès donné à"))
     return membership
 
 
 @transaction.atomic
 def membership_update(*, membership: Membership, role: str, is_active: bool, updated_by) -> Membership:
     """Change a member's role or deactivate them; an organisation always keeps an active administrateur."""
+    _check_school_members_managed_by_its_admins(membership.organization, updated_by)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    widens = is_active and locked.user.is_active and (not locked.is_active or role != locked.role)
     locked.role = role
     locked.is_active = is_active
     locked.updated_by = updated_by
@@ -49,6 +109,8 @@ def membership_update(*, membership: Membership, role: str, is_active: bool, upd
         raise ValidationError(MEMBERSHIP_LAST_ADMIN)
     locked.full_clean()
     locked.save()
+    if widens:
+        transaction.on_commit(lambda: notify_school_admins(locked, by=updated_by, change="accès modifié pour"))
     return locked
 
 

@@ -1,7 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.template import Context, Template
+from django.template import Context, Engine, Template
 
 from essaim.common.formats import format_date, format_euros, format_number, format_percent
 
@@ -37,3 +37,46 @@ def test_french_plural_is_singular_for_zero_and_one():
     )
     text = template.render(Context({"zero": 0, "one": 1, "rows": [1, 2, 3], "many": 2, "half": Decimal("1.5")}))
     assert text == "0 bloc / 1 erreur / 3 lignes / 2 journaux / 1,5 jour"
+
+
+def test_formats_are_total():
+    """No value, however absurd, makes a format raise: missing, empty, not a number, NaN, infinite, huge."""
+    absurd = [
+        None,
+        "",
+        "  ",
+        "abc",
+        "1e309",
+        "NaN",
+        "-Infinity",
+        float("nan"),
+        float("inf"),
+        Decimal("1E+999999"),
+        Decimal("NaN"),
+        "1" * 26,
+        True,
+        object(),
+        [],
+        {},
+    ]
+    for value in absurd:
+        for format_ in (format_number, format_euros, format_percent, format_date):
+            assert isinstance(format_(value), str)
+    assert format_number(None) == format_date("") == format_date(None) == format_euros("abc") == "—"
+    assert format_euros(Decimal("1E+999999")) == "hors limites"
+    assert format_number(Decimal("1e29")) == "100" + "\u202f000" * 9
+    assert format_date("2026-11-26") == "26/11/2026"
+    assert format_date("26/11/2026 ou pas") == "—"
+    assert format_date(dt.date(987, 1, 2)) == "02/01/0987"
+    assert format_number("12", "bad") == "12"
+
+
+def test_template_filters_are_total():
+    """A missing attribute ("" in the template) or a wrong filter argument shows « — », never an error."""
+    # As in production: a missing variable is "" and the filter still runs on it.
+    engine = Engine(libraries={"essaim_format": "essaim.common.templatetags.essaim_format"}, string_if_invalid="")
+    rendered = engine.from_string(
+        "{% load essaim_format %}{{ none.observed_on|frdate }}|{{ x|euros:'z' }}|{{ x|number }}|{{ x|percent }}|"
+        "{{ x|duration }}"
+    ).render(Context({"none": None, "x": "n'importe quoi"}))
+    assert rendered == "—|—|—|—|—"

@@ -201,6 +201,7 @@ def organization_detail(request, uid):
             "organization": organization,
             "can_view_members": can_view_members,
             "can_manage": has_perm(request.user, "organizations.manage_organization", organization),
+            "can_manage_members": has_perm(request.user, "organizations.manage_members", organization),
             "members": members,
             "projects": projects,
             "partnerships": partnerships,
@@ -241,17 +242,22 @@ def _send_invitation(request, membership):
 @require_http_methods(["GET", "POST"])
 def membership_add(request, uid):
     organization = get_visible_or_404(Organization, request.user, uid=uid)
-    require_perm(request.user, "organizations.manage_organization", organization)
+    require_perm(request.user, "organizations.manage_members", organization)
     form = MembershipAddForm(request.POST or None)
+    membership = None
     if request.method == "POST" and form.is_valid():
-        membership = services.membership_add(
-            organization=organization,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-            added_by=request.user,
-        )
+        try:
+            membership = services.membership_add(
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                added_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if membership is not None:
         if not membership.user.has_usable_password():
             _send_invitation(request, membership)
             messages.success(request, f"{membership.user.email} a été invité(e) par e-mail.")
@@ -264,7 +270,7 @@ def membership_add(request, uid):
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, uid, membership_id):
     organization = get_visible_or_404(Organization, request.user, uid=uid)
-    require_perm(request.user, "organizations.manage_organization", organization)
+    require_perm(request.user, "organizations.manage_members", organization)
     membership = get_object_or_404(organization.memberships.select_related("user"), pk=membership_id)
     form = MembershipEditForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():

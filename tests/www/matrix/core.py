@@ -58,7 +58,7 @@ ROWS = [
         lambda w: {"uid": w["orgs"]["holder_a"].uid},
         "get",
         None,
-        {"platform_admin", "holder_a_admin"},
+        {"holder_a_admin"},
         seen("orgs.holder_a"),
     ),
     (
@@ -67,7 +67,7 @@ ROWS = [
         lambda w: {"uid": w["orgs"]["holder_a"].uid},
         "post",
         lambda w: {"email": "nouvelle@exemple.fr", "role": "member", "first_name": "", "last_name": ""},
-        {"platform_admin", "holder_a_admin"},
+        {"holder_a_admin"},
         seen("orgs.holder_a"),
     ),
     (
@@ -76,7 +76,7 @@ ROWS = [
         lambda w: {"uid": w["orgs"]["holder_a"].uid, "membership_id": w["membership_a"].pk},
         "get",
         None,
-        {"platform_admin", "holder_a_admin"},
+        {"holder_a_admin"},
         seen("orgs.holder_a"),
     ),
     (
@@ -85,8 +85,40 @@ ROWS = [
         lambda w: {"uid": w["orgs"]["holder_a"].uid, "membership_id": w["membership_a"].pk},
         "post",
         lambda w: {"role": "member", "is_active": "on"},
-        {"platform_admin", "holder_a_admin"},
+        {"holder_a_admin"},
         seen("orgs.holder_a"),
+    ),
+    # Holder A runs open school A: only its administrateurs manage its members (they see youths' records),
+    # not the platform administrator. Another organisation's members are his to manage too.
+    (
+        "membership_add_non_school",
+        "organizations:membership_add",
+        lambda w: {"uid": w["orgs"]["collectivite"].uid},
+        "get",
+        None,
+        {"platform_admin"},
+        seen("orgs.collectivite"),
+    ),
+    (
+        "membership_add_non_school_post",
+        "organizations:membership_add",
+        lambda w: {"uid": w["orgs"]["collectivite"].uid},
+        "post",
+        lambda w: {"email": "nouvelle@exemple.fr", "role": "member", "first_name": "", "last_name": ""},
+        {"platform_admin"},
+        seen("orgs.collectivite"),
+    ),
+    (
+        "membership_edit_non_school",
+        "organizations:membership_edit",
+        lambda w: {
+            "uid": w["orgs"]["collectivite"].uid,
+            "membership_id": Membership.objects.get(user=w["users"]["collectivite_member"]).pk,
+        },
+        "get",
+        None,
+        {"platform_admin"},
+        seen("orgs.collectivite"),
     ),
     ("school_list", "schools:school_list", None, "get", None, SIGNED_IN),
     (

@@ -32,6 +32,15 @@ class Command(BaseCommand):
         membership = memberships.first()
         if membership is None:
             raise CommandError("Ce compte n'est membre actif d'aucune organisation de ce nom.")
+        if membership.organization.__class__.objects.filter(
+            pk=membership.organization_id, production_school__isnull=False
+        ).exists():
+            # The person acting for a school creates their own token on their account page: nobody
+            # holds a secret acting for a school's staff without them (docs/security.md).
+            raise CommandError(
+                "Ce compte agit pour une école de production : la personne crée elle-même son jeton sur sa page "
+                "« Mon compte », la ligne de commande n'en crée pas pour elle."
+            )
         try:
             _, secret = api_token_create(
                 user=user,
