@@ -11,8 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from essaim.common.validators import normalize_identifier, validate_siret
-from essaim.organizations.enums import OrganizationKind
-from essaim.organizations.enums import MembershipRole
+from essaim.organizations.enums import MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
 from essaim.organizations.permissions import organization_runs_school
 
