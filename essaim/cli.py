@@ -35,7 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     import django
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings: a bad environment variable stops here
+    except ImproperlyConfigured as error:
+        print(f"Configuration invalide : {error}", file=sys.stderr)
+        return 2
 
     if len(argv) < 2 or argv[1] in {"-h", "--help"}:
         django.setup()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.settings.environment import env_int, env_networks
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 # The reference dataset (communes, EPCI, zones d'emploi, NEET, BMO) is read from here,
@@ -72,15 +74,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "essaim.common.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check (which reads the form): a body larger than its view accepts is refused (413) unread.
+    "essaim.common.security.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless marked ``login_not_required``.
     "essaim.www.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out after ESSAIM_SESSION_IDLE_MINUTES without a request (docs/security.md, « Déploiement »).
+    "essaim.common.security.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -112,7 +119,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{ESSAIM_VAR_DIR / 'essaim.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0, minimum=0, maximum=3600),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -133,7 +140,7 @@ TASKS = {
     }
 }
 # Seconds without a heartbeat after which a running job is taken for orphaned (its worker died).
-ESSAIM_JOBS_STALE_AFTER = int(os.environ.get("ESSAIM_JOBS_STALE_AFTER", "90"))
+ESSAIM_JOBS_STALE_AFTER = env_int("ESSAIM_JOBS_STALE_AFTER", 90, minimum=10, maximum=86_400)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -156,10 +163,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): 5 failures lock the e-mail for this address for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes), docs/security.md « Déploiement »: 5 failures on one account, from
+# whatever addresses, lock that account for 15 minutes; 5 failures from one address, on whatever
+# accounts, lock that address (password spraying: a few passwords tried on many accounts). The
+# address is the client's, read behind the reverse proxy by essaim.common.security.client_ip.
+AXES_FAILURE_LIMIT = env_int("ESSAIM_LOGIN_FAILURE_LIMIT", 5, minimum=3, maximum=20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "essaim.common.security.client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g.
+# ESSAIM_TRUSTED_PROXIES=127.0.0.1,::1 when nginx runs on the same machine. Empty: REMOTE_ADDR is the client.
+ESSAIM_TRUSTED_PROXIES = env_networks("ESSAIM_TRUSTED_PROXIES")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
@@ -181,7 +195,7 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65_535)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
@@ -189,12 +203,42 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Essaim <ne-pas-repond
 # Absolute address of the platform, for the links in e-mails (no request at hand when they are sent).
 ESSAIM_SITE_URL = os.environ.get("ESSAIM_SITE_URL", "http://localhost:8000")
 
+# Sessions (essaim.common.security.IdleSessionMiddleware): signed out after 30 minutes without a request
+# and 10 hours after signing in, whatever the activity; the cookie itself lasts no longer.
+ESSAIM_SESSION_IDLE_MINUTES = env_int("ESSAIM_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=240)
+ESSAIM_SESSION_MAX_HOURS = env_int("ESSAIM_SESSION_MAX_HOURS", 10, minimum=1, maximum=24)
+SESSION_COOKIE_AGE = ESSAIM_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (essaim.common.security.ContentSecurityPolicyMiddleware): scripts only from
+# the platform's static files (no inline script, no event-handler attribute, no eval); styles may be
+# inline (style attributes of charts, htmx's indicator style); no plugin, no framing, forms post here.
+ESSAIM_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Request bodies (essaim.common.security.RequestBodyLimitMiddleware): a page without files accepts
+# ESSAIM_MAX_REQUEST_MB at most; pages taking files declare theirs (@accepts_uploads): dossier documents
+# 21 Mo, plan workbooks 6 Mo, indicator and SIRENE files ESSAIM_MAX_IMPORT_MB. Larger: 413, unread.
+# The reverse proxy's client_max_body_size must be at least ESSAIM_MAX_IMPORT_MB (docs/security.md).
+ESSAIM_MAX_REQUEST_MB = env_int("ESSAIM_MAX_REQUEST_MB", 3, minimum=1, maximum=100)
+ESSAIM_MAX_IMPORT_MB = env_int("ESSAIM_MAX_IMPORT_MB", 100, minimum=1, maximum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2,5 Mo of form fields (files apart), Django's own check
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not to memory
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000  # the plan editor posts a few hundred fields
 
 LOGGING = {
     "version": 1,
@@ -205,12 +249,20 @@ LOGGING = {
 
 # Youths' records (minors' data): identifying data (names, birth date, incidents) is anonymised
 # this many years after the youth's exit — the 12-month follow-up, then one year to report to the
-# funders (docs/learners.md, « données des mineurs »). `essaim learners purge` applies it.
-LEARNER_RETENTION_YEARS_AFTER_EXIT = int(os.environ.get("LEARNER_RETENTION_YEARS_AFTER_EXIT", "2"))
+# funders (docs/learners.md, « données des mineurs »). `essaim learners purge` applies it. Fewer than 2
+# years would erase youths before their 12-month follow-up is reported: refused at start-up, as is
+# anything beyond 10 years (minors' data is kept no longer than needed).
+LEARNER_RETENTION_YEARS_RANGE = (2, 10)
+LEARNER_RETENTION_YEARS_AFTER_EXIT = env_int(
+    "LEARNER_RETENTION_YEARS_AFTER_EXIT",
+    2,
+    minimum=LEARNER_RETENTION_YEARS_RANGE[0],
+    maximum=LEARNER_RETENTION_YEARS_RANGE[1],
+)
 
 # REST API (docs/api.md): requests per personal token and per period, counted in the default cache
 # (set a shared cache, e.g. CACHES with DatabaseCache, when several processes serve the platform).
 ESSAIM_API_RATE = os.environ.get("ESSAIM_API_RATE", "300/min")
 # Webhooks (docs/api.md), delivered by the task queue: an endpoint is disabled after this many
 # abandoned deliveries in a row.
-WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(os.environ.get("WEBHOOK_MAX_CONSECUTIVE_FAILURES", "5"))
+WEBHOOK_MAX_CONSECUTIVE_FAILURES = env_int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", 5, minimum=1, maximum=1000)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import rules
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -233,6 +233,12 @@ def retention_cutoff(today: dt.date | None = None) -> dt.date:
     """Youths who left on or before this date are past the retention period."""
     today = today or timezone.localdate()
     years = settings.LEARNER_RETENTION_YEARS_AFTER_EXIT
+    low, high = settings.LEARNER_RETENTION_YEARS_RANGE
+    if isinstance(years, bool) or not isinstance(years, int) or not low <= years <= high:
+        # Checked at start-up too (config/settings/environment.py); a value set in code is refused here.
+        raise ImproperlyConfigured(
+            f"LEARNER_RETENTION_YEARS_AFTER_EXIT doit être un nombre entier entre {low} et {high} (reçu : « {years} »)."
+        )
     try:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February

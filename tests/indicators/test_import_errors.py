@@ -172,3 +172,28 @@ def test_a_failure_while_writing_rolls_everything_back(small_world, tmp_path, mo
         import_file(kind="insee-rp-diplomas", path=files.rp_diplomas(tmp_path, [GOOD_DIPLOMAS]))
     assert calls == [5]
     assert_nothing_written()
+
+
+@pytest.mark.parametrize(
+    "coordinates",
+    ["oops", [], [["oops"]], [[[3.0, 50.6], [3.1, 50.6]]], [[[3.0, 50.6], [3.1, "x"], [3.1, 50.7], [3.0, 50.6]]],
+     [[[3.0, 50.6], [3.1, 1e309], [3.1, 50.7], [3.0, 50.6]]], [[[300.0, 50.6], [3.1, 50.6], [3.1, 50.7], [3.0, 50.6]]]],
+    ids=["text", "empty", "ring-text", "short-ring", "text-point", "infinite", "out-of-range"],
+)  # fmt: skip
+def test_qpv_with_unreadable_coordinates_is_refused(small_world, tmp_path, coordinates):
+    """« "coordinates": "oops" » (or any shape no map can draw) is refused, naming the feature, not imported."""
+    features = [files.qpv_feature("QN05901M", "A", "59350", geometry={"type": "Polygon", "coordinates": coordinates})]
+    error = import_error("qpv", files.qpv(tmp_path, features))
+    assert (error.line, error.column) == (1, "geometry")
+    assert "coordonnées invalides" in str(error)
+    assert not Qpv.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["1e13", "1E+999999", "99999999999999999999999999"])
+def test_absurdly_large_counts_are_refused(small_world, tmp_path, value):
+    """Counts are bounded (1 000 milliards): the error names file, line and column; nothing written."""
+    bad = dict(GOOD_DIPLOMAS, P22_POP1824=value)
+    error = import_error("insee-rp-diplomas", files.rp_diplomas(tmp_path, [bad]))
+    assert (error.line, error.column) == (2, "P22_POP1824")
+    assert "nombre trop grand" in str(error) or "valeur non finie" in str(error)
+    assert_nothing_written()

@@ -62,6 +62,11 @@ class DataImportError(Exception):
 # --- Cells and rows -------------------------------------------------------------------------------
 
 
+# Largest value an indicator file may hold: populations, jobs and counts of the région are far below;
+# beyond, the file is not what it claims to be (and sums on the dashboard would stop being exact).
+MAX_VALUE = 1e12
+
+
 def _clean_number_text(text: str) -> str:
     return text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
 
@@ -112,7 +117,11 @@ class Row:
         if number != number or number in (float("inf"), float("-inf")):
             raise self.error("nombre attendu, valeur non finie trouvée.", column)
         if number < 0:
-            raise self.error(f"nombre positif ou nul attendu, « {self.text(column)} » trouvé.", column)
+            raise self.error(f"nombre positif ou nul attendu, « {self.text(column)[:40]} » trouvé.", column)
+        if number > MAX_VALUE:
+            raise self.error(
+                f"nombre trop grand (au plus 1 000 milliards), « {self.text(column)[:40]} » trouvé.", column
+            )
         return number
 
     def number_or_secret(self, column: str) -> tuple[float | None, bool]:

@@ -9,6 +9,7 @@ Refreshes ``qpv_count`` for every reference commune (0 included).
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -25,6 +26,47 @@ from essaim.indicators.models import Qpv
 from essaim.territories.models import Commune
 
 _GEOMETRY_TYPES = {"Polygon", "MultiPolygon"}
+MAX_POSITIONS = 200_000  # points of one QPV's contour (the largest ANCT contours have a few thousand)
+
+
+def geometry_problem(geometry: dict) -> str | None:
+    """Why a Polygon or MultiPolygon cannot be drawn, in French, or None when it can.
+
+    Coordinates must be lists of rings, each ring at least 4 positions ``[longitude, latitude]`` of
+    finite numbers within −180…180 and −90…90 (WGS 84, as the ANCT publishes them).
+
+    >>> geometry_problem({"type": "Polygon", "coordinates": "oops"})
+    'coordonnées invalides (liste de contours attendue, « oops » trouvé).'
+    >>> geometry_problem({"type": "Polygon", "coordinates": [[[2.3, 50.9], [2.4, 50.9], [2.4, 51.0], [2.3, 50.9]]]})
+    """
+    coordinates = geometry.get("coordinates")
+    polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
+    if not isinstance(polygons, list) or not polygons:
+        return f"coordonnées invalides (liste de contours attendue, « {str(coordinates)[:40]} » trouvé)."
+    count = 0
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return f"coordonnées invalides (liste de contours attendue, « {str(polygon)[:40]} » trouvé)."
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return "coordonnées invalides (un contour compte au moins 4 points [longitude, latitude])."
+            for position in ring:
+                count += 1
+                if count > MAX_POSITIONS:
+                    return f"contour trop détaillé (plus de {MAX_POSITIONS:,} points).".replace(",", "\u202f")
+                if not (
+                    isinstance(position, list)
+                    and len(position) in (2, 3)
+                    and all(isinstance(v, int | float) and not isinstance(v, bool) for v in position)
+                    and all(math.isfinite(v) for v in position)
+                    and -180 <= position[0] <= 180
+                    and -90 <= position[1] <= 90
+                ):
+                    return (
+                        "coordonnées invalides (point [longitude, latitude] en degrés attendu, "
+                        f"« {str(position)[:40]} » trouvé)."
+                    )
+    return None
 
 
 def _commune_codes(value) -> list[str]:
@@ -83,6 +125,8 @@ class QpvImporter(LayerImporter):
                     line=number,
                     column="geometry",
                 )
+            if geometry is not None and (problem := geometry_problem(geometry)):
+                raise DataImportError(problem, file=name, line=number, column="geometry")
             items[code] = {
                 "name": label,
                 "commune_id": commune_ids[local[0]],

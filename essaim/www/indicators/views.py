@@ -5,11 +5,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essaim.common.security import accepts_uploads
 from essaim.indicators import selectors
 from essaim.indicators.catalogue import BMO_CROSSWALK_CAVEAT
 from essaim.indicators.enums import TerritoryLevel
@@ -91,6 +93,7 @@ def _save_upload(upload, folder: Path) -> Path:
     return path
 
 
+@accepts_uploads(megabytes=lambda: settings.ESSAIM_MAX_IMPORT_MB)
 @require_http_methods(["GET", "POST"])
 def indicator_import(request):
     """Upload an official file (form), see the accepted layouts and the import history."""

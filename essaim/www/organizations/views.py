@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from essaim.common.security import accepts_uploads
 from essaim.organizations import services
 from essaim.organizations.models import Organization
 from essaim.organizations.sirene import SireneImportError, sirene_import
@@ -128,6 +130,7 @@ def organization_list(request):
     )
 
 
+@accepts_uploads(megabytes=lambda: settings.ESSAIM_MAX_IMPORT_MB)
 @require_http_methods(["GET", "POST"])
 def organization_import(request):
     """Import companies from a SIRENE StockEtablissement extract (see essaim.organizations.sirene)."""

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from essaim.analysis import services
 from essaim.analysis.enums import Level
 from essaim.analysis.models import ScoringProfile
+from essaim.common.arguments import bounded_float, bounded_int
 from essaim.common.formats import format_number, format_percent
 from essaim.trades.models import Trade
 from territories_engine import DEFAULT_ROAD_FACTOR
@@ -203,20 +204,36 @@ class Command(BaseCommand):
         score.add_argument("--trade", required=True, help="Identifiant du métier (ex. usinage)")
         score.add_argument("--level", default=Level.EPCI, choices=Level.values, help="Niveau (epci par défaut)")
         score.add_argument("--profile", default=None, help="Nom du profil (par défaut : Profil de référence)")
-        score.add_argument("--limit", type=int, default=None, help="Nombre de territoires affichés (tous par défaut)")
+        score.add_argument(
+            "--limit",
+            type=bounded_int(1, 100_000),
+            default=None,
+            help="Nombre de territoires affichés (tous par défaut)",
+        )
         score.add_argument("--format", choices=["text", "json"], default="text", help="text (par défaut) ou json")
         sites = actions.add_parser(
             "sites", help="Choix de k communes pour de nouvelles écoles", description="Choix de sites."
         )
         sites.add_argument("--trade", required=True, help="Identifiant du métier (ex. usinage)")
-        sites.add_argument("-k", type=int, default=3, help="Nombre de nouvelles écoles (3 par défaut)")
-        sites.add_argument("--radius-km", type=float, default=30.0, help="Rayon par la route, en km (30 par défaut)")
+        sites.add_argument("-k", type=bounded_int(1, 20), default=3, help="Nombre de nouvelles écoles (3 par défaut)")
+        sites.add_argument(
+            "--radius-km", type=bounded_float(1, 100), default=30.0, help="Rayon par la route, en km (30 par défaut)"
+        )
         sites.add_argument(
             "--measure", default="youths_15_24", help="Demande : youths_15_24 (par défaut), neet_estimate…"
         )
-        sites.add_argument("--road-factor", type=float, default=DEFAULT_ROAD_FACTOR, help="Facteur routier (1,3)")
-        sites.add_argument("--time-limit", type=float, default=30.0, help="Temps de calcul maximal, en secondes (30)")
-        sites.add_argument("--min-population", type=int, default=None, help="Population minimale des sites possibles")
+        sites.add_argument(
+            "--road-factor", type=bounded_float(1, 3), default=DEFAULT_ROAD_FACTOR, help="Facteur routier (1,3)"
+        )
+        sites.add_argument(
+            "--time-limit", type=bounded_float(1, 600), default=30.0, help="Temps de calcul maximal, en secondes (30)"
+        )
+        sites.add_argument(
+            "--min-population",
+            type=bounded_int(0, 10_000_000),
+            default=None,
+            help="Population minimale des sites possibles",
+        )
         sites.add_argument("--format", choices=["text", "json"], default="text", help="text (par défaut) ou json")
 
     def handle(self, *args, action, **options):

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from essaim.api_tokens.services import DEFAULT_LIFETIME_DAYS, api_token_create
+from essaim.api_tokens.services import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, api_token_create
+from essaim.common.arguments import bounded_int
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("email")
         parser.add_argument("--organisation", default="", help="Nom de l'organisation (par défaut la première).")
         parser.add_argument("--scope", choices=["read", "write"], default="read")
-        parser.add_argument("--days", type=int, default=DEFAULT_LIFETIME_DAYS)
+        parser.add_argument("--days", type=bounded_int(1, MAX_LIFETIME_DAYS), default=DEFAULT_LIFETIME_DAYS)
         parser.add_argument("--name", default="Ligne de commande")
 
     def handle(self, *args, **options):

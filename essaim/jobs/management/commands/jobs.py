@@ -8,6 +8,7 @@ import logging
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
 
+from essaim.common.arguments import bounded_float, bounded_int
 from essaim.jobs.runner import HOSTNAME
 
 
@@ -22,10 +23,15 @@ class Command(BaseCommand):
             "nécessaire, sur une ou plusieurs machines reliées à la même base.",
         )
         worker.add_argument(
-            "--interval", type=float, default=1.0, help="Secondes d'attente quand la file est vide (défaut 1)."
+            "--interval",
+            type=bounded_float(0.1, 60),
+            default=1.0,
+            help="Secondes d'attente quand la file est vide (défaut 1).",
         )
         worker.add_argument("--batch", action="store_true", help="Exécute les traitements en attente puis s'arrête.")
-        worker.add_argument("--max-tasks", type=int, default=None, help="S'arrête après ce nombre de traitements.")
+        worker.add_argument(
+            "--max-tasks", type=bounded_int(1, 1_000_000), default=None, help="S'arrête après ce nombre de traitements."
+        )
         worker.add_argument("--worker-id", default="", help="Identifiant du processus (unique ; défaut : machine:pid).")
         subcommands.add_parser(
             "recover",
@@ -33,7 +39,7 @@ class Command(BaseCommand):
             "aussi au démarrage puis toutes les 30 secondes).",
         )
         purge = subcommands.add_parser("purge", help="Supprime les traitements terminés et leurs fichiers.")
-        purge.add_argument("--days", type=int, default=30, help="Âge minimal, en jours (défaut 30).")
+        purge.add_argument("--days", type=bounded_int(1, 3650), default=30, help="Âge minimal, en jours (défaut 30).")
 
     def handle(self, *args, action, **options):
         if action == "worker":

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from essaim.common.formats import format_date
 from essaim.learners.services import learners_purge
@@ -24,7 +25,10 @@ class Command(BaseCommand):
         purge.add_argument("--dry-run", action="store_true", help="Affiche ce qui serait fait, sans rien modifier.")
 
     def handle(self, *args, action, dry_run=False, **options):
-        report = learners_purge(dry_run=dry_run)
+        try:
+            report = learners_purge(dry_run=dry_run)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
         years = settings.LEARNER_RETENTION_YEARS_AFTER_EXIT
         prefix = "Simulation (rien n'est modifié) : " if dry_run else ""
         verb = "seraient anonymisés" if dry_run else "anonymisés"

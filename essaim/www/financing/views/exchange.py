@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from essaim.common.security import accepts_uploads
 from essaim.financing import services
 from essaim.www.financing import forms as editor
 from essaim.www.financing.views.common import INVALID_PLAN, _get_plan, _get_version
@@ -72,6 +73,7 @@ def _read_upload(upload):
     return plan_from_xlsx(upload)
 
 
+@accepts_uploads(megabytes=6)  # workbooks of 5 Mo at most (PlanImportForm)
 @require_http_methods(["GET", "POST"])
 def plan_import(request, project_pk, plan_pk):
     """Import a workbook (or JSON) into the draft; any error lists sheet, cell and reason and saves nothing."""

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from essaim.common.security import accepts_uploads
 from essaim.funding_applications import services
 from essaim.funding_applications.models import ExpertConsultation, FundingApplication
 from essaim.www.funding_applications.forms import DocumentUploadForm
@@ -14,6 +15,7 @@ from essaim.www.funding_applications.views.dossiers import _detail_context
 from essaim.www.permissions import get_visible_or_404, require_perm
 
 
+@accepts_uploads(megabytes=21)  # documents of 20 Mo at most (funding_applications.documents.MAX_SIZE)
 @require_POST
 def document_upload(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)

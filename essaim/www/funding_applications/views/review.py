@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essaim.common.security import accepts_uploads
 from essaim.funding_applications import services
 from essaim.funding_applications.models import ExpertOpinionRequest, FundingApplication
 from essaim.www.funding_applications.forms import ExpertAnswerForm, ExpertRequestForm, MessageForm, NoteForm
@@ -81,6 +82,7 @@ def expert_request_revoke(request, pk, request_id):
     return _back(application, "#experts")
 
 
+@accepts_uploads(megabytes=21)  # an optional document of 20 Mo at most
 @require_http_methods(["GET", "POST"])
 def expert_answer(request, pk, request_id):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
