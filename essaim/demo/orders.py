@@ -116,6 +116,7 @@ def _demo_project(report):
                 from_stage=previous,
                 to_stage=stage,
                 at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+                effective_date=day,
                 comment="Historique fictif de démonstration.",
             )
             previous = stage

@@ -110,6 +110,7 @@ def _load_demo_history(project, history, report) -> None:
             from_stage=previous,
             to_stage=stage,
             at=timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9))),
+            effective_date=dt.date.fromisoformat(day),
             comment="Historique fictif de démonstration.",
         )
         previous = stage

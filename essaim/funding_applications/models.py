@@ -197,6 +197,11 @@ class FundingApplication(BaseModel):
     deposited_at = models.DateTimeField("déposé le", null=True, blank=True)
     review_started_at = models.DateTimeField("mis en instruction le", null=True, blank=True)
     decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    # Effective dates (dates d'effet): the day the deposit and the decision truly happened, entered by the
+    # one who records them (maybe later, from the papers); ``deposited_at`` and ``decided_at`` keep when
+    # they were recorded.
+    deposit_date = models.DateField("date de dépôt", null=True, blank=True)
+    decision_date = models.DateField("date de la décision", null=True, blank=True)
     deposit_plan_hash = models.CharField("empreinte du plan au dépôt", max_length=64, blank=True)
     deposit_receipt = models.FileField("attestation de dépôt", upload_to=receipt_upload_to, blank=True)
     created_by = models.ForeignKey(
@@ -254,6 +259,20 @@ class FundingApplication(BaseModel):
         if self.decided_amount is None:
             return None
         return self.decided_amount - self.disbursed_amount
+
+    @property
+    def effective_deposit_date(self):
+        """The day the dossier was deposited (its date d'effet, else the day it was recorded)."""
+        if self.deposit_date is not None:
+            return self.deposit_date
+        return timezone.localtime(self.deposited_at).date() if self.deposited_at else None
+
+    @property
+    def effective_decision_date(self):
+        """The day the decision was taken (its date d'effet, else the day it was recorded)."""
+        if self.decision_date is not None:
+            return self.decision_date
+        return timezone.localtime(self.decided_at).date() if self.decided_at else None
 
     def clean(self):
         errors = {}
@@ -493,3 +512,45 @@ class ExpertConsultation(models.Model):
 
     def __str__(self):
         return f"{self.get_page_display()} consulté le {self.at:%d/%m/%Y %H:%M}"
+
+
+class PlannedTrancheQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A dossier's payment schedule is seen by whoever sees the dossier."""
+        return self.filter(application__in=FundingApplication.objects.visible_to(user))
+
+
+class PlannedTranche(BaseModel):
+    """One tranche of a dossier's payment schedule (échéancier prévisionnel): a plan, never money paid.
+
+    Only ``Disbursement`` rows (payments made) count as « versé »; the schedule says what is expected
+    and when. Its total never exceeds the decided amount (``services.funding_application_schedule_set``).
+    """
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="planned_tranches", verbose_name="dossier"
+    )
+    due_date = models.DateField("date prévue")
+    amount = models.DecimalField("montant prévu", **AMOUNT)
+    label = models.CharField("libellé", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
+    )
+
+    history = HistoricalRecords()
+    objects = PlannedTrancheQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tranche prévue"
+        verbose_name_plural = "échéancier prévisionnel"
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="planned_tranche_amount_positive",
+                condition=Q(amount__gt=0),
+                violation_error_message="Le montant d'une tranche prévue doit être positif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Tranche prévue le {self.due_date:%d/%m/%Y}"

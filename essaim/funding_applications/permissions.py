@@ -98,6 +98,10 @@ can_view_expert_requests = can_view_private_notes
 can_manage_expert_requests = is_application_funder & has_write_role & was_deposited
 # The funder records the tranches paid once the convention is signed.
 can_record_disbursement = is_application_funder & has_write_role & state_in(ApplicationState.CONVENTION_SIGNED)
+# The funder plans the payment schedule (échéancier prévisionnel) once the financing is granted.
+can_plan_schedule = (
+    is_application_funder & has_write_role & state_in(ApplicationState.GRANTED, ApplicationState.CONVENTION_SIGNED)
+)
 
 
 @rules.predicate
@@ -123,3 +127,4 @@ rules.add_perm("funding_applications.view_expert_requests", can_view_expert_requ
 rules.add_perm("funding_applications.manage_expert_requests", can_manage_expert_requests)
 rules.add_perm("funding_applications.answer_expert_request", is_asked_expert)
 rules.add_perm("funding_applications.record_disbursement", can_record_disbursement)
+rules.add_perm("funding_applications.plan_schedule", can_plan_schedule)

@@ -8,6 +8,8 @@ moves the user's role does not allow raise ``ApplicationPermissionError``. E-mai
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 import rules
@@ -34,6 +36,7 @@ from essaim.funding_applications.models import (
     ExpertConsultation,
     ExpertOpinionRequest,
     FundingApplication,
+    PlannedTranche,
     ReviewNote,
 )
 from essaim.funding_applications.permissions import is_application_funder, is_application_holder
@@ -44,6 +47,22 @@ from essaim.organizations.permissions import current_organization, has_write_rol
 NOT_EDITABLE = "Les pièces ne se modifient que lorsque le dossier est en brouillon ou à compléter."
 DISBURSEMENT_TOO_HIGH = "Ce versement porterait le total versé à {total}, au-delà du montant accordé ({decided})."
 EXPERT_REQUEST_CLOSED = "Cette demande d'avis est close."
+PAYMENT_IN_FUTURE = (
+    "Date du versement : le {date} est dans le futur. Seul un versement effectué s'enregistre ; "
+    "un versement à venir se prévoit dans l'échéancier prévisionnel."
+)
+PAYMENT_BEFORE_CONVENTION = (
+    "Date du versement : le {date} précède la signature de la convention ({signed}). "
+    "Aucun versement avant la convention : corrigez la date du versement."
+)
+SCHEDULE_TOO_HIGH = (
+    "L'échéancier prévoit {total} au total, au-delà du montant accordé ({decided}) : réduisez les tranches."
+)
+SCHEDULE_NOT_GRANTED = "L'échéancier se prévoit une fois le financement accordé."
+SCHEDULE_LINE = "Tranche {number} : {message}"
+SCHEDULE_BEFORE_DECISION = "la date prévue ({date}) précède la décision ({decision})."
+SCHEDULE_TOO_MANY = "L'échéancier compte au plus {limit} tranches."
+SCHEDULE_LIMIT = 60
 VERSION_NOT_FROZEN = "Seule une version soumise (figée) du plan de financement peut être jointe au dossier."
 
 
@@ -312,7 +331,16 @@ def funding_application_disbursement_record(
     locked = _lock(application)
     _require(by, "funding_applications.record_disbursement", locked)
     if amount is None or amount <= 0:
-        raise ApplicationError("Le montant d'un versement doit être positif.")
+        raise ApplicationError("Le montant d'un versement doit être positif.", "amount")
+    if paid_date > timezone.localdate():
+        raise ApplicationError(PAYMENT_IN_FUTURE.format(date=f"{paid_date:%d/%m/%Y}"), "paid_date")
+    if locked.convention_signed_date is not None and paid_date < locked.convention_signed_date:
+        raise ApplicationError(
+            PAYMENT_BEFORE_CONVENTION.format(
+                date=f"{paid_date:%d/%m/%Y}", signed=f"{locked.convention_signed_date:%d/%m/%Y}"
+            ),
+            "paid_date",
+        )
     total = locked.disbursed_amount + amount
     if total > locked.decided_amount:
         raise ApplicationError(
@@ -346,3 +374,59 @@ def expert_consultation_log(*, application, user, page: str, detail: str = "") -
         [ExpertConsultation(expert_request_id=pk, page=page, detail=detail[:255]) for pk in open_requests]
     )
     return len(open_requests)
+
+
+@dataclass(frozen=True)
+class TrancheInput:
+    """One tranche of a payment schedule as typed (date, amount, label)."""
+
+    due_date: dt.date
+    amount: Decimal
+    label: str = ""
+
+
+@transaction.atomic
+def funding_application_schedule_set(*, application, tranches: list[TrancheInput], by) -> list[PlannedTranche]:
+    """Replace the dossier's payment schedule (échéancier prévisionnel) by ``tranches`` (the funder's staff,
+    once the financing is granted). A plan, not money: only disbursements count as « versé ». Its total
+    never exceeds the decided amount; no tranche is planned before the decision. Nothing is written when a
+    tranche is refused (the message names its number)."""
+    locked = _lock(application)
+    _require(by, "funding_applications.plan_schedule", locked)
+    if locked.state not in GRANTED_STATES or locked.decided_amount is None:
+        raise ApplicationError(SCHEDULE_NOT_GRANTED)
+    if len(tranches) > SCHEDULE_LIMIT:
+        raise ApplicationError(SCHEDULE_TOO_MANY.format(limit=SCHEDULE_LIMIT), "tranches")
+    decision = locked.effective_decision_date
+    total = Decimal(0)
+    for number, tranche in enumerate(tranches, start=1):
+        if tranche.amount is None or tranche.amount <= 0:
+            raise ApplicationError(
+                SCHEDULE_LINE.format(number=number, message="le montant prévu doit être positif."), "tranches"
+            )
+        if decision is not None and tranche.due_date < decision:
+            message = SCHEDULE_BEFORE_DECISION.format(
+                date=f"{tranche.due_date:%d/%m/%Y}", decision=f"{decision:%d/%m/%Y}"
+            )
+            raise ApplicationError(SCHEDULE_LINE.format(number=number, message=message), "tranches")
+        total += tranche.amount
+    if total > locked.decided_amount:
+        raise ApplicationError(
+            SCHEDULE_TOO_HIGH.format(total=format_euros(total), decided=format_euros(locked.decided_amount)),
+            "tranches",
+        )
+    locked.planned_tranches.all().delete()
+    rows = [
+        PlannedTranche(
+            application=locked,
+            due_date=tranche.due_date,
+            amount=tranche.amount,
+            label=(tranche.label or "").strip()[:200],
+            recorded_by=by,
+        )
+        for tranche in sorted(tranches, key=lambda t: t.due_date)
+    ]
+    for row in rows:
+        row.full_clean()
+        row.save()
+    return rows

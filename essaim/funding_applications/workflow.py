@@ -14,9 +14,12 @@ service name); ``docs/funding-applications.md`` shows the same table for readers
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
+import dataclasses
 
-from essaim.common.workflow import REQUIRED, LogFields, Transition, Workflow
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from essaim.common.workflow import REQUIRED, Guard, LogFields, Refusal, Transition, Workflow
 from essaim.funding_applications import notifications, receipts
 from essaim.funding_applications.enums import ApplicationState as S
 from essaim.funding_applications.errors import ApplicationError, ApplicationPermissionError, refused
@@ -34,6 +37,7 @@ from financing_engine import PlanInputError, plan_from_dict
 holder_writer = is_application_holder & has_write_role
 fnep_writer = acts_for_fnep & has_write_role
 funder_writer = is_application_funder & has_write_role
+
 
 # Guard messages (French, shown to users; tests assert on them).
 MISSING_DOCUMENTS = "Pièces obligatoires manquantes pour ce financeur : {names}."
@@ -54,6 +58,26 @@ PLAN_UNREADABLE = "Le plan de financement joint (version {number}) est illisible
 AMOUNT_REQUIRED = "Indiquez le montant accordé (positif)."
 DATE_REQUIRED = "Indiquez la date de signature de la convention."
 NOT_ALLOWED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
+# Coherence of the effective dates (each refusal names the wrong date).
+DECISION_BEFORE_DEPOSIT = (
+    "Date d'effet de la décision : le {date} précède le dépôt du dossier ({deposit}). "
+    "Une décision ne peut pas précéder le dépôt : corrigez la date de la décision."
+)
+CONVENTION_IN_FUTURE = (
+    "Date de signature de la convention : le {date} est dans le futur. Une signature s'enregistre une fois "
+    "faite (aujourd'hui au plus tard)."
+)
+CONVENTION_BEFORE_DECISION = (
+    "Date de signature de la convention : le {date} précède la décision ({decision}). "
+    "Une convention ne peut pas être signée avant la décision : corrigez la date de signature."
+)
+
+
+PROGRAMME_CONDITIONS = "Conditions du dispositif « {programme} » non remplies par le projet : {failed}"
+
+
+def _day(value) -> str:
+    return f"{value:%d/%m/%Y}"
 
 
 def guard_required_documents(application, context=None) -> str | None:
@@ -104,6 +128,62 @@ def _now(context):
     return context.recorded_at
 
 
+def stage_on(project, day) -> str:
+    """The project's stage on ``day``, from the effective dates of its log (its current stage if the log
+    says nothing)."""
+    move = project.transitions.filter(effective_date__lte=day).order_by("-effective_date", "-at", "-pk").first()
+    return move.to_stage if move is not None else project.stage
+
+
+def guard_programme_conditions(application, context) -> Refusal | None:
+    """The conditions of the dossier's programme on the project (territory, kind of beneficiary, stage on
+    the event's effective date) hold. Overridable by the funder with a written reason (logged)."""
+    if application.programme_id is None:
+        return None
+    from essaim.funding_programmes import eligibility, matching
+
+    project = application.project
+    facts = matching.project_facts(project, None, is_open_school=hasattr(project, "school"))
+    facts = dataclasses.replace(facts, stage=stage_on(project, context.effective_date))
+    criteria = matching.programme_criteria(application.programme, matching.base_labels())
+    failed = [
+        f"{result.title} : {result.explanation}"
+        for result in eligibility.project_conditions(criteria, facts)
+        if result.outcome == eligibility.Outcome.FAILED
+    ]
+    if not failed:
+        return None
+    return Refusal(
+        PROGRAMME_CONDITIONS.format(programme=application.programme.name, failed=" ; ".join(failed)),
+        "override_reason",
+    )
+
+
+def _check_decision_after_deposit(application, context) -> None:
+    """No decision before the deposit: the decision's effective date is on or after the deposit's
+    (checked first, so that the refusal names the deposit)."""
+    deposit = application.effective_deposit_date
+    day = context.effective_date
+    if deposit is not None and day < deposit:
+        raise ApplicationError(DECISION_BEFORE_DEPOSIT.format(date=_day(day), deposit=_day(deposit)), "effective_date")
+
+
+def _convention_date(application, context) -> None:
+    """The signature's effective date is the convention's date: never in the future, never before the
+    decision (checked before anything is locked; the log line carries that date)."""
+    signed = context.data.get("convention_signed_date")
+    if signed is None:
+        raise ApplicationError(DATE_REQUIRED, "convention_signed_date")
+    if signed > timezone.localdate():
+        raise ApplicationError(CONVENTION_IN_FUTURE.format(date=_day(signed)), "convention_signed_date")
+    decision = application.effective_decision_date
+    if decision is not None and signed < decision:
+        raise ApplicationError(
+            CONVENTION_BEFORE_DECISION.format(date=_day(signed), decision=_day(decision)), "convention_signed_date"
+        )
+    context.effective_date = signed
+
+
 def _mark_submitted(application, context) -> None:
     if application.submitted_at is None:
         application.submitted_at = _now(context)
@@ -123,6 +203,7 @@ def _mark_validated(application, context) -> None:
 
 def _mark_deposited(application, context) -> None:
     application.deposited_at = _now(context)
+    application.deposit_date = context.effective_date
     application.deposit_plan_hash = application.plan_version.computed_hash()
 
 
@@ -137,16 +218,19 @@ def _record_grant(application, context) -> None:
     application.decided_amount = amount
     application.conditions = (context.data.get("conditions") or "").strip()
     application.decided_at = _now(context)
+    application.decision_date = context.effective_date
 
 
 def _record_refusal(application, context) -> None:
     application.refusal_reasons = context.comment
     application.decided_at = _now(context)
+    application.decision_date = context.effective_date
 
 
 def _record_closing(application, context) -> None:
     application.closing_reason = context.comment
     application.decided_at = _now(context)
+    application.decision_date = context.effective_date
 
 
 def _undo_decision(application, context) -> None:
@@ -155,6 +239,7 @@ def _undo_decision(application, context) -> None:
     application.refusal_reasons = ""
     application.closing_reason = ""
     application.decided_at = None
+    application.decision_date = None
 
 
 def _record_convention(application, context) -> None:
@@ -166,6 +251,15 @@ def _record_convention(application, context) -> None:
 
 def _serialize_envelope_writes(application, context) -> None:
     """SQLite: queue concurrent decisions before the dossier row is read (envelope credit)."""
+    funding_lines.serialize_envelope_writes()
+
+
+def _prepare_convention(application, context) -> None:
+    _convention_date(application, context)
+
+
+def _prepare_decision(application, context) -> None:
+    _check_decision_after_deposit(application, context)
     funding_lines.serialize_envelope_writes()
 
 
@@ -204,24 +298,32 @@ def _line_granted(application, context):
     """Grant: « obtenu », the amount committed on the dossier's envelope (refused with the figures when
     the credit is short)."""
     return funding_lines.application_granted(
-        application=application, amount=application.decided_amount, by=context.user
+        application=application, amount=application.decided_amount, by=context.user, on_date=context.effective_date
     )
 
 
 @_sync_line
 def _line_refused(application, context):
-    return funding_lines.application_refused(application=application, by=context.user, reason=context.comment)
+    return funding_lines.application_refused(
+        application=application, by=context.user, reason=context.comment, on_date=context.effective_date
+    )
 
 
 @_sync_line
 def _line_reopened(application, context):
     """Reopen: back to « demandé », the commitment released."""
-    return funding_lines.application_reopened(application=application, by=context.user)
+    return funding_lines.application_reopened(application=application, by=context.user, on_date=context.effective_date)
 
 
 def _notify(*, obj, transition, log, user) -> None:
     notifications.notify_transition(application=obj, transition=transition, log=log, by=user)
 
+
+# The programme's conditions on the project: checked at deposit and at the grant; only the funder may
+# pass over them, with a written reason kept in the log.
+PROGRAMME_GUARD = Guard(
+    check=guard_programme_conditions, overridable_by=funder_writer, overridable_label="le financeur"
+)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -282,7 +384,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=S.DEPOSITED,
         who=fnep_writer,
         who_label="FNEP",
-        guards=(guard_plan_intact, guard_bdt_deposit),
+        guards=(guard_plan_intact, guard_bdt_deposit, PROGRAMME_GUARD),
         notify=("funder", "holder"),
         effect=_mark_deposited,
         after=_line_requested,
@@ -323,7 +425,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         comment_label="Commentaire",
         fields=("decided_amount", "conditions"),
         notify=("holder", "fnep"),
-        prepare=_serialize_envelope_writes,
+        guards=(PROGRAMME_GUARD,),
+        prepare=_prepare_decision,
         effect=_record_grant,
         after=_line_granted,
         done="Le financement a été accordé.",
@@ -338,6 +441,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         comment=REQUIRED,
         comment_label="Motifs du refus",
         notify=("holder", "fnep"),
+        prepare=_prepare_decision,
         effect=_record_refusal,
         after=_line_refused,
         done="Le financement a été refusé.",
@@ -353,6 +457,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         comment=REQUIRED,
         comment_label="Motif du classement",
         notify=("holder", "fnep"),
+        prepare=_prepare_decision,
         effect=_record_closing,
         after=_line_refused,
         done="Le dossier a été classé sans suite.",
@@ -383,6 +488,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who_label="Financeur",
         fields=("convention_signed_date",),
         notify=("holder", "fnep"),
+        prepare=_prepare_convention,
         effect=_record_convention,
         done="La signature de la convention a été enregistrée.",
     ),

@@ -402,6 +402,12 @@ def _stage(criteria: Criteria, facts: ProjectFacts) -> CriterionResult:
     )
 
 
+def project_conditions(criteria: Criteria, facts: ProjectFacts) -> list[CriterionResult]:
+    """The programme's conditions on the project itself (territory, kind of beneficiary, stage), checked
+    when a dossier is deposited and decided (the other criteria concern the plan or the amount)."""
+    return [_territory(criteria, facts), _beneficiary(criteria, facts), _stage(criteria, facts)]
+
+
 def _costs(criteria: Criteria, facts: ProjectFacts) -> CriterionResult | None:
     title = "Dépenses éligibles"
     if criteria.cost_base is CostBase.NONE:

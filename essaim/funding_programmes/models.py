@@ -236,8 +236,13 @@ class BudgetEnvelopeQuerySet(models.QuerySet):
             return self.none()
         return self.all()
 
+    def open_on(self, day):
+        """Envelopes whose period contains ``day``: the only ones offered for a decision of that day."""
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
     def with_totals(self):
-        """Annotate ``committed_total``, ``paid_total`` and ``available_total`` (subqueries, no GROUP BY)."""
+        """Annotate ``committed_total``, ``paid_total``, ``available_total`` and ``planned_total`` (the
+        dossiers' payment schedules on the envelope), with subqueries (no GROUP BY)."""
 
         def total(*kinds):
             return Coalesce(
@@ -252,10 +257,23 @@ class BudgetEnvelopeQuerySet(models.QuerySet):
                 output_field=models.DecimalField(**AMOUNT),
             )
 
+        # Planned (échéancier prévisionnel of the dossiers drawing on the envelope): a plan, never « versé ».
+        planned = Coalesce(
+            models.Subquery(
+                FundingLine.objects.filter(envelope=models.OuterRef("pk"))
+                .order_by()
+                .values("envelope")
+                .annotate(total=Sum("application__planned_tranches__amount"))
+                .values("total")
+            ),
+            models.Value(ZERO),
+            output_field=models.DecimalField(**AMOUNT),
+        )
         return self.annotate(
             committed_gross=total(MovementKind.COMMITMENT),
             released_total=total(MovementKind.RELEASE),
             paid_total=total(MovementKind.DISBURSEMENT),
+            planned_total=planned,
         ).annotate(
             committed_total=models.F("committed_gross") - models.F("released_total"),
             available_total=models.F("allocated_amount") - models.F("committed_gross") + models.F("released_total"),
@@ -312,6 +330,10 @@ class BudgetEnvelope(BaseModel):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "La fin de la période précède son début."})
+
+    def is_open_on(self, day) -> bool:
+        """The envelope's period contains ``day`` (it commits only decisions dated inside it)."""
+        return self.start_date <= day <= self.end_date
 
     def ledger_totals(self) -> dict[str, Decimal]:
         """Committed, paid and available amounts, read from the ledger (one query)."""

@@ -32,6 +32,7 @@ class FundingTotalsRow:
     asked_amount: Decimal
     granted_amount: Decimal
     paid_amount: Decimal
+    planned_amount: Decimal = ZERO  # the dossiers' payment schedules (a plan, never counted as paid)
 
     @property
     def remaining_amount(self) -> Decimal:
@@ -51,7 +52,9 @@ def funding_totals(*, lines) -> list[FundingTotalsRow]:
     - asked: Σ requested_amount of every line (whatever its state);
     - granted: Σ granted_amount of the lines obtenues or versées (a refused line grants nothing);
     - paid: Σ paid_amount;
-    - remaining: granted − paid.
+    - remaining: granted − paid;
+    - planned: Σ of the payment schedules (échéancier prévisionnel) of the lines' dossiers (a second
+      query: summing it with the others would count each line once per tranche).
     Sorted by funder name then programme name (lines without a programme last within a funder).
     """
     granted_states = [FundingLineStatus.GRANTED, FundingLineStatus.PAID]
@@ -65,6 +68,13 @@ def funding_totals(*, lines) -> list[FundingTotalsRow]:
             paid=Coalesce(Sum("paid_amount"), ZERO, output_field=_AMOUNT),
         )
     )
+    planned = {
+        (row["funder_id"], row["programme_id"]): row["planned"]
+        for row in lines.order_by()
+        .filter(application__planned_tranches__isnull=False)
+        .values("funder_id", "programme_id")
+        .annotate(planned=Sum("application__planned_tranches__amount"))
+    }
     result = [
         FundingTotalsRow(
             funder_id=row["funder_id"],
@@ -75,6 +85,7 @@ def funding_totals(*, lines) -> list[FundingTotalsRow]:
             asked_amount=_dec(row["asked"]),
             granted_amount=_dec(row["granted"]),
             paid_amount=_dec(row["paid"]),
+            planned_amount=_dec(planned.get((row["funder_id"], row["programme_id"]))),
         )
         for row in rows
     ]
@@ -88,5 +99,6 @@ def funding_totals_grand_total(rows: list[FundingTotalsRow]) -> dict[str, Decima
         "asked": sum((r.asked_amount for r in rows), ZERO),
         "granted": sum((r.granted_amount for r in rows), ZERO),
         "paid": sum((r.paid_amount for r in rows), ZERO),
+        "planned": sum((r.planned_amount for r in rows), ZERO),
         "remaining": sum((r.remaining_amount for r in rows), ZERO),
     }

@@ -46,6 +46,22 @@ FUNDER_LOCKED = (
     "Des demandes de financement, des dossiers ou des engagements sont adressés à ce financeur pour ce "
     "dispositif : il ne peut plus changer de financeur (créez un autre dispositif)."
 )
+ENVELOPE_OUT_OF_PERIOD = (
+    "Date de la décision : le {date} est hors de la période de l'enveloppe « {label} » "
+    "(du {start} au {end}). Une enveloppe n'engage que des décisions datées dans sa période : "
+    "choisissez une enveloppe ouverte à cette date ou corrigez la date de la décision."
+)
+DECISION_IN_FUTURE = (
+    "Date de la décision : le {date} est dans le futur. Une décision s'enregistre une fois prise "
+    "(aujourd'hui au plus tard)."
+)
+PAYMENT_IN_FUTURE = (
+    "Date du versement : le {date} est dans le futur. Seul un versement effectué s'enregistre ; "
+    "un versement à venir se prévoit dans l'échéancier."
+)
+PAYMENT_BEFORE_DECISION = (
+    "Date du versement : le {date} précède la décision ({decision}). Corrigez la date du versement."
+)
 ENVELOPE_BELOW_COMMITTED = "Le montant de l'enveloppe ne peut pas descendre sous ce qui est déjà engagé ({committed})."
 
 
@@ -55,6 +71,10 @@ class FundingError(ValueError):
 
 class EnvelopeExceededError(FundingError):
     """A decision would exceed the available credit of an envelope (message with the figures)."""
+
+
+class EnvelopeOutOfPeriodError(FundingError):
+    """A decision is dated outside the envelope's period (message with the dates)."""
 
 
 class FundingPermissionError(PermissionDenied):
@@ -115,6 +135,16 @@ def _commit(*, envelope_id: int, amount: Decimal, line: FundingLine | None, by, 
     if amount is None or amount <= 0:
         raise FundingError(AMOUNT_POSITIVE)
     locked = _lock_envelope(envelope_id)
+    day = on_date or timezone.localdate()
+    if not locked.is_open_on(day):
+        raise EnvelopeOutOfPeriodError(
+            ENVELOPE_OUT_OF_PERIOD.format(
+                date=f"{day:%d/%m/%Y}",
+                label=locked.label,
+                start=f"{locked.start_date:%d/%m/%Y}",
+                end=f"{locked.end_date:%d/%m/%Y}",
+            )
+        )
     totals = locked.ledger_totals()
     if amount > totals["available"]:
         raise EnvelopeExceededError(
@@ -277,7 +307,13 @@ def funding_line_grant(
     return line
 
 
+def _check_decision_date(decision_date) -> None:
+    if decision_date is not None and decision_date > timezone.localdate():
+        raise FundingError(DECISION_IN_FUTURE.format(date=f"{decision_date:%d/%m/%Y}"))
+
+
 def _grant(locked: FundingLine, *, granted_amount, decision_date, by, label: str = "") -> None:
+    _check_decision_date(decision_date)
     if locked.status != FundingLineStatus.REQUESTED:
         raise FundingError(NOT_REQUESTED.format(status=locked.get_status_display()))
     if granted_amount is None or granted_amount <= 0:
@@ -310,6 +346,7 @@ def funding_line_refuse(*, line: FundingLine, decision_date, by, comment: str = 
 
 
 def _refuse(locked: FundingLine, *, decision_date, comment: str = "") -> None:
+    _check_decision_date(decision_date)
     if locked.status != FundingLineStatus.REQUESTED:
         raise FundingError(NOT_REQUESTED.format(status=locked.get_status_display()))
     locked.status = FundingLineStatus.REFUSED
@@ -338,6 +375,12 @@ def _pay(locked: FundingLine, *, amount, paid_date, by, label: str = "") -> None
         raise FundingError(NOT_GRANTED.format(status=locked.get_status_display()))
     if amount is None or amount <= 0:
         raise FundingError("Le montant d'un versement doit être positif.")
+    if paid_date is not None and paid_date > timezone.localdate():
+        raise FundingError(PAYMENT_IN_FUTURE.format(date=f"{paid_date:%d/%m/%Y}"))
+    if paid_date is not None and locked.decision_date is not None and paid_date < locked.decision_date:
+        raise FundingError(
+            PAYMENT_BEFORE_DECISION.format(date=f"{paid_date:%d/%m/%Y}", decision=f"{locked.decision_date:%d/%m/%Y}")
+        )
     total = locked.paid_amount + amount
     if total > locked.granted_amount:
         raise FundingError(
@@ -371,7 +414,7 @@ def funding_line_delete(*, line: FundingLine, by) -> None:
     locked.delete()
 
 
-def _reset_to_requested(locked: FundingLine, *, by, reason: str) -> None:
+def _reset_to_requested(locked: FundingLine, *, by, reason: str, on_date=None) -> None:
     """Undo a decision (dossier reopened): release what was committed, back to « demandé »."""
     if locked.status == FundingLineStatus.PAID or locked.paid_amount > 0:
         raise FundingError("Des versements ont été enregistrés : la décision ne peut plus être annulée.")
@@ -383,6 +426,7 @@ def _reset_to_requested(locked: FundingLine, *, by, reason: str) -> None:
             line=locked,
             by=by,
             label=reason,
+            on_date=on_date,
         )
     locked.status = FundingLineStatus.REQUESTED
     locked.granted_amount = None
@@ -400,12 +444,14 @@ def _application_line(application) -> FundingLine:
     """The dossier's funding line, created « demandé » when missing (then linked by the caller)."""
     if application.funding_line_id:
         return _lock_line(application.funding_line)
-    requested = application.deposited_at or application.created_at or timezone.now()
+    requested = (
+        application.effective_deposit_date or timezone.localtime(application.created_at or timezone.now()).date()
+    )
     return _create_line(
         project=application.project,
         funder=application.funder,
         requested_amount=application.requested_amount,
-        requested_date=timezone.localtime(requested).date(),
+        requested_date=requested,
         programme=application.programme,
         envelope=application.envelope,
         label=application.title,
@@ -417,6 +463,9 @@ def application_line_sync(*, application) -> FundingLine:
     line = _application_line(application)
     if line.status == FundingLineStatus.REQUESTED:
         changed = False
+        if application.deposit_date is not None and line.requested_date != application.deposit_date:
+            line.requested_date = application.deposit_date
+            changed = True
         for name in ("programme_id", "envelope_id", "requested_amount"):
             if getattr(line, name) != getattr(application, name):
                 setattr(line, name, getattr(application, name))
@@ -427,34 +476,34 @@ def application_line_sync(*, application) -> FundingLine:
     return line
 
 
-def application_granted(*, application, amount: Decimal, by) -> FundingLine:
+def application_granted(*, application, amount: Decimal, by, on_date=None) -> FundingLine:
     """The dossier was granted ``amount``: the line becomes « obtenu » and the amount is committed on
     the dossier's envelope (``EnvelopeExceededError`` with the figures when the credit is short)."""
     line = application_line_sync(application=application)
     _grant(
         line,
         granted_amount=amount,
-        decision_date=timezone.localdate(),
+        decision_date=on_date or timezone.localdate(),
         by=by,
         label=f"Dossier {application.reference}",
     )
     return line
 
 
-def application_refused(*, application, by, reason: str) -> FundingLine:
+def application_refused(*, application, by, reason: str, on_date=None) -> FundingLine:
     """The dossier was refused (or classé sans suite): the line becomes « refusé »."""
     line = application_line_sync(application=application)
-    _refuse(line, decision_date=timezone.localdate(), comment=reason)
+    _refuse(line, decision_date=on_date or timezone.localdate(), comment=reason)
     return line
 
 
-def application_reopened(*, application, by) -> FundingLine | None:
+def application_reopened(*, application, by, on_date=None) -> FundingLine | None:
     """The funder reopened a decided dossier: the line goes back to « demandé », the commitment is released."""
     if not application.funding_line_id:
         return None
     line = _lock_line(application.funding_line)
     if line.status != FundingLineStatus.REQUESTED:
-        _reset_to_requested(line, by=by, reason=f"Dossier {application.reference} rouvert")
+        _reset_to_requested(line, by=by, reason=f"Dossier {application.reference} rouvert", on_date=on_date)
     return line
 
 

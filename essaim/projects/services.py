@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.common.workflow import EARLIEST_EFFECTIVE_DATE
 from essaim.common.workflow import transition as workflow_transition
 from essaim.organizations.permissions import current_organization
 from essaim.projects import workflow
@@ -20,15 +21,32 @@ from essaim.projects.models import (
 
 TRANSITION_NOT_ALLOWED = "Ce changement d'étape n'est pas prévu : le projet est à l'étape « {stage} »."
 PARTNER_IS_HOLDER = "Le porteur du projet n'est pas son propre partenaire."
+START_IN_FUTURE = "Date de lancement : le {date} est dans le futur ; un projet se crée une fois lancé."
+START_TOO_EARLY = "Date de lancement : le {date} est trop ancien, vérifiez l'année."
 PARTNER_DUPLICATE = "Cette organisation a déjà ce rôle dans le projet."
 
 
 @transaction.atomic
 def project_create(
-    *, holder, name, commune, trades, places_per_trade, target_opening_date=None, description="", created_by=None
+    *,
+    holder,
+    name,
+    commune,
+    trades,
+    places_per_trade,
+    target_opening_date=None,
+    description="",
+    created_by=None,
+    started_on=None,
 ):
     """Create a project at the « idée » stage, with its trades and places, and the first line of its
-    timeline, in one transaction."""
+    timeline, in one transaction. ``started_on`` is the project's start (date d'effet of that first line,
+    default today): a past date enters a project that started earlier; never a future one."""
+    started_on = started_on or timezone.localdate()
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": START_IN_FUTURE.format(date=f"{started_on:%d/%m/%Y}")})
+    if started_on < EARLIEST_EFFECTIVE_DATE:
+        raise ValidationError({"started_on": START_TOO_EARLY.format(date=f"{started_on:%d/%m/%Y}")})
     project = Project(
         holder=holder, name=name, commune=commune, target_opening_date=target_opening_date, description=description
     )
@@ -42,6 +60,7 @@ def project_create(
         by=created_by,
         organization=holder,
         at=project.created_at,
+        effective_date=started_on,
         comment="Création du projet.",
     )
     return project

@@ -76,6 +76,12 @@ class ProductionSchool(BaseModel):
     diploma = models.CharField("diplômes préparés", max_length=200, blank=True)
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.OPEN)
     opening_year = models.PositiveSmallIntegerField("année d'ouverture", null=True, blank=True)
+    # Effective dates (dates d'effet) of the school's opening and closing, when known: the steering
+    # dashboard « à la date du » counts a school open from ``opened_on`` until ``closed_on``.
+    opened_on = models.DateField(
+        "ouverte le", null=True, blank=True, help_text="Jour de l'ouverture (accueil des premiers jeunes), si connu."
+    )
+    closed_on = models.DateField("fermée le", null=True, blank=True, help_text="Jour de la fermeture, le cas échéant.")
     opening_label = models.CharField(
         "ouverture", max_length=100, blank=True, help_text="Tel que rapporté par la source."
     )
@@ -133,6 +139,23 @@ class ProductionSchool(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from django.utils import timezone
+
+        errors = {}
+        today = timezone.localdate()
+        if self.opened_on and self.opened_on > today:
+            day = f"{self.opened_on:%d/%m/%Y}"
+            errors["opened_on"] = f"Ouverte le : le {day} est dans le futur (une ouverture prévue reste « annoncée »)."
+        if self.closed_on and self.closed_on > today:
+            errors["closed_on"] = f"Fermée le : le {self.closed_on:%d/%m/%Y} est dans le futur."
+        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
+            errors["closed_on"] = (
+                f"Fermée le : le {self.closed_on:%d/%m/%Y} précède l'ouverture ({self.opened_on:%d/%m/%Y})."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def source_list(self):
         return [line.strip() for line in self.sources.splitlines() if line.strip()]

@@ -14,6 +14,7 @@ DEFAULT_OBJECTIVES = [
         "target_value": Decimal(5),
         "due_date": dt.date(2023, 12, 31),
         "baseline_date": dt.date(2020, 12, 16),
+        "start_date": dt.date(2020, 12, 16),
         "source_text": (
             "Engagement de la Région Hauts-de-France, de la Banque des Territoires et de la Fédération nationale "
             "des écoles de production, Lille, 16 décembre 2020 : faire émerger de nouvelles écoles de production "
@@ -30,6 +31,7 @@ DEFAULT_OBJECTIVES = [
         "target_value": Decimal(100),
         "due_date": dt.date(2028, 12, 31),
         "baseline_date": None,
+        "start_date": dt.date(2021, 1, 1),
         "source_text": (
             "Objectif du réseau : 100 écoles de production, d'abord pour 2025-2026 (AMI de 2021), puis pour 2028 "
             "à raison d'une dizaine d'ouvertures par an. Essaim ne connaît que les écoles des Hauts-de-France : "
@@ -49,7 +51,8 @@ def seed_default_objectives(objective_model) -> int:
     Existing rows are left as the partners edited them."""
     created = 0
     for spec in DEFAULT_OBJECTIVES:
-        fields = {key: value for key, value in spec.items() if key != "label"}
+        known = {field.name for field in objective_model._meta.get_fields()}  # older migrations lack later fields
+        fields = {key: value for key, value in spec.items() if key != "label" and key in known}
         _, was_created = objective_model.objects.get_or_create(label=spec["label"], defaults=fields)
         created += was_created
     return created

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from essaim.common.exports import XLSX_CONTENT_TYPE
 from essaim.jobs.kinds import runs
 from essaim.jobs.runner import JobError, JobOutput
-from essaim.steering import reports
+from essaim.steering import archive, reports
 from essaim.steering.selectors import REGION_SCOPE, department_scope, epci_scope, fixed_scope_for, steering_overview
 from essaim.territories.models import Department, Epci
 
@@ -75,6 +75,9 @@ def report_pdf(ctx, **parameters) -> JobOutput:
     overview = _overview(ctx, **parameters)
     ctx.progress(0.3, "Mise en page du rapport (PDF)")
     content = reports.report_pdf(overview)
+    archive.report_archive(
+        overview=overview, fmt="pdf", content=content, filename=report_filename(overview, "pdf"), by=ctx.user
+    )
     return JobOutput(content=content, filename=report_filename(overview, "pdf"), content_type="application/pdf")
 
 
@@ -83,4 +86,7 @@ def report_xlsx(ctx, **parameters) -> JobOutput:
     overview = _overview(ctx, **parameters)
     ctx.progress(0.5, "Écriture du classeur Excel")
     content = reports.report_workbook(overview)
+    archive.report_archive(
+        overview=overview, fmt="xlsx", content=content, filename=report_filename(overview, "xlsx"), by=ctx.user
+    )
     return JobOutput(content=content, filename=report_filename(overview, "xlsx"), content_type=XLSX_CONTENT_TYPE)

@@ -22,3 +22,18 @@ can_manage_objectives = acts_for_programme_partner & has_admin_role
 
 rules.add_perm("steering.view_dashboard", can_view_dashboard)
 rules.add_perm("steering.manage_objectives", can_manage_objectives)
+
+
+@rules.predicate
+def issued_report_visible(user, report):
+    """Same rule as ``IssuedReport.objects.visible_to``: partners and platform administrators read every
+    issued report; another organisation the ones it issued."""
+    from essaim.steering.models import IssuedReport
+
+    return report is not None and IssuedReport.objects.visible_to(user).filter(pk=report.pk).exists()
+
+
+# Issued reports are read (downloaded exactly as issued, compared with today's figures) by those who
+# see the dashboard, within the reports' own rule.
+rules.add_perm("steering.view_issued_reports", can_view_dashboard)
+rules.add_perm("steering.view_issued_report", can_view_dashboard & issued_report_visible)

@@ -34,16 +34,23 @@ class Progress:
 
 
 def objective_progress(
-    *, value: Decimal, target: Decimal, on: dt.date, due_date: dt.date, start_date: dt.date
+    *,
+    value: Decimal,
+    target: Decimal,
+    on: dt.date,
+    due_date: dt.date,
+    start_date: dt.date,
+    baseline: Decimal = Decimal(0),
 ) -> Progress:
     """Where an objective stands on ``on``.
 
     - reached: value ≥ target (whatever the date);
     - missed: not reached and ``on`` is after the due date;
-    - otherwise the expected value is the straight line from 0 at ``start_date`` to the target at
-      ``due_date``: on track when value ≥ expected, behind otherwise.
+    - otherwise the expected value is the straight line from ``baseline`` (the value at the start, 0 by
+      default) at ``start_date`` to the target at ``due_date``: on track when value ≥ expected, behind
+      otherwise.
     """
-    value, target = Decimal(value), Decimal(target)
+    value, target, baseline = Decimal(value), Decimal(target), Decimal(baseline)
     if target <= 0:
         raise ValueError("target must be positive")
     span = (due_date - start_date).days
@@ -52,7 +59,7 @@ def objective_progress(
         fraction = Decimal(1) if elapsed >= 0 else Decimal(0)
     else:
         fraction = Decimal(min(max(elapsed, 0), span)) / Decimal(span)
-    expected = round_cents(target * fraction)
+    expected = round_cents(baseline + (target - baseline) * fraction)
     if value >= target:
         status = ProgressStatus.REACHED
     elif on > due_date:

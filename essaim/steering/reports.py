@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from essaim.projects import workflow
 from essaim.steering import charts
-from essaim.steering.selectors import Overview, end_of_day
+from essaim.steering.selectors import UNKNOWN_LABEL, Overview, end_of_day
 
 EURO_FORMAT = '#,##0.00 "€"'
 INTEGER_FORMAT = "#,##0"
@@ -215,7 +215,7 @@ def _projects_sheet(workbook, overview: Overview) -> None:
     for line in overview.projects:
         project = line.project
         history = " ; ".join(
-            f"{segment.stage}: {segment.start:%d/%m/%Y} → {segment.end:%d/%m/%Y}"
+            f"{segment.stage_label} : {segment.start:%d/%m/%Y} → {segment.end:%d/%m/%Y}"
             + (" (en retard)" if segment.overdue else "")
             for segment in line.segments
         )
@@ -270,11 +270,18 @@ def _places_sheet(workbook, overview: Overview) -> None:
     sheet = _sheet(
         workbook,
         "Places",
-        ["Métier", "Département", "Places en projet", "Places dans les écoles ouvertes"],
-        [34, 12, 16, 16],
+        [
+            "Métier",
+            "Département",
+            "Places en projet",
+            "Places dans les écoles ouvertes",
+            "Écoles ouvertes aux places non renseignées",
+        ],
+        [34, 12, 16, 16, 40],
     )
     for row in overview.places:
-        sheet.append([row.trade, row.department, row.planned, row.open])
+        opened = row.open if (row.open_known or row.open) else UNKNOWN_LABEL
+        sheet.append([row.trade, row.department, row.planned, opened, ", ".join(row.unknown_schools)])
     _source_footer(sheet, overview, "projects")
     sheet.append(["Places des écoles ouvertes : " + overview.sources["schools"].source])
 
@@ -294,7 +301,7 @@ def _schools_sheet(workbook, overview: Overview) -> None:
                 school.school.commune.name,
                 school.school.commune.department.code,
                 school.open_since,
-                school.places,
+                school.places if school.places is not None else UNKNOWN_LABEL,
             ]
         )
     _formats(sheet, {4: DATE_FORMAT})

@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Sum
 from django.utils import timezone
 
 from essaim.common.formats import format_date, format_euros, format_number, format_percent
-from essaim.funding_programmes.enums import FundingLineStatus, ProgrammeKind
-from essaim.funding_programmes.models import FundingLine
+from essaim.funding_programmes.enums import FundingLineStatus, MovementKind, ProgrammeKind
+from essaim.funding_programmes.models import EnvelopeMovement, FundingLine
 from essaim.learners.secrecy import SUPPRESSED_LABEL
 from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, programme_learner_outcomes
 from essaim.orders.selectors import programme_production_activity
@@ -145,6 +145,16 @@ class SchoolLine:
     school: ProductionSchool
     open_since: dt.date | None
     places: int | None  # capacity of the active workshops; None when Essaim knows no workshop
+    closed_on: dt.date | None = None
+    closed: bool = False  # closed, its closing day unknown: never counted
+
+    def is_open_on(self, on: dt.date) -> bool:
+        """Open on ``on``: opened by then (``open_since``) and not closed yet (``closed_on``)."""
+        if self.closed and self.closed_on is None:
+            return False
+        if self.closed_on is not None and self.closed_on <= on:
+            return False
+        return progress.is_open_on(self.open_since, on)
 
 
 @dataclass
@@ -162,12 +172,22 @@ class MoneyRow:
         return self.granted - self.paid
 
 
+UNKNOWN_LABEL = "non renseigné"
+
+
 @dataclass
 class PlacesRow:
     trade: str
     department: str
     planned: int = 0  # in projects not open yet (not abandoned)
     open: int = 0  # in open schools (workshops) and opened projects without a school on Essaim
+    # Open schools teaching the trade whose places Essaim does not know (no workshop recorded): their
+    # places are « non renseigné », never 0.
+    unknown_schools: list[str] = field(default_factory=list)
+
+    @property
+    def open_known(self) -> bool:
+        return not self.unknown_schools
 
 
 @dataclass
@@ -225,18 +245,41 @@ def _visible_projects(user):
         .select_related("holder", "commune__department", "commune__epci")
         .prefetch_related(
             "trade_lines__trade",
-            Prefetch("transitions", queryset=ProjectTransition.objects.order_by("at", "pk"), to_attr="moves"),
+            Prefetch(
+                "transitions",
+                queryset=ProjectTransition.objects.order_by("effective_date", "at", "pk"),
+                to_attr="moves",
+            ),
         )
         .order_by("name", "pk")
     )
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def project_started_at(project) -> dt.datetime:
+    """When the project truly started: the date d'effet of its creation line (or of its earliest move,
+    for a history entered afterwards), never the day its row was created in Essaim."""
+    days = [move.effective_date for move in project.moves]
+    if any(not move.from_stage for move in project.moves):  # the creation line carries the start
+        return start_of_day(min(days))
+    if days:  # no creation line (older data): the row's creation, unless a move is dated earlier
+        return min(project.created_at, start_of_day(min(days)))
+    return project.created_at
+
+
 def _project_lines(projects, until: dt.datetime) -> list[ProjectLine]:
+    """Each project's stages up to ``until``, from the effective dates (dates d'effet) of its moves."""
     lines = []
     for project in projects:
-        moves = [progress.Move(at=m.at, from_stage=m.from_stage, to_stage=m.to_stage) for m in project.moves]
+        moves = [
+            progress.Move(at=start_of_day(m.effective_date), from_stage=m.from_stage, to_stage=m.to_stage)
+            for m in project.moves
+        ]
         segments = progress.stage_segments(
-            created_at=project.created_at, current_stage=project.stage, moves=moves, until=until
+            created_at=project_started_at(project), current_stage=project.stage, moves=moves, until=until
         )
         if not segments:
             continue
@@ -262,9 +305,10 @@ def _project_lines(projects, until: dt.datetime) -> list[ProjectLine]:
 
 
 def _school_lines(user) -> list[SchoolLine]:
+    """Open schools, and closed ones (they were open before their closing day)."""
     schools = list(
         ProductionSchool.objects.visible_to(user)
-        .filter(status=ProductionSchool.Status.OPEN)
+        .filter(status__in=[ProductionSchool.Status.OPEN, ProductionSchool.Status.CLOSED])
         .select_related("commune__department", "commune__epci")
         .prefetch_related(
             "trades",
@@ -278,21 +322,22 @@ def _school_lines(user) -> list[SchoolLine]:
             project_id__in=[s.project_id for s in schools if s.project_id], to_stage=ProjectStage.OPEN
         )
         .values("project_id")
-        .annotate(at=Max("at"))
-        .values_list("project_id", "at")
+        .annotate(day=Max("effective_date"))
+        .values_list("project_id", "day")
     )
     lines = []
     for school in schools:
-        opened_at = opened.get(school.project_id)
         workshops = list(school.workshops.all())
         lines.append(
             SchoolLine(
                 school=school,
                 open_since=progress.school_open_since(
                     opening_year=school.opening_year,
-                    opened_at=timezone.localtime(opened_at).date() if opened_at else None,
+                    opened_at=school.opened_on or opened.get(school.project_id),
                 ),
                 places=sum(w.capacity for w in workshops) if workshops else None,
+                closed_on=school.closed_on,
+                closed=school.status == ProductionSchool.Status.CLOSED,
             )
         )
     return lines
@@ -308,24 +353,51 @@ def _funding_lines(user, project_ids):
 
 
 def _paid_as_of(lines, on: dt.date) -> dict[int, Decimal]:
-    """Paid amount of each line at the end of ``on`` (funding lines carry no payment date):
+    """Paid amount of each line at the end of ``on``:
 
-    - for today or later, the line's current value;
+    - for a dossier's line, the tranches paid on or before ``on`` (their payment dates);
+    - for a line on an envelope, the versements of the envelope's ledger dated on or before ``on``;
+    - for other lines (which carry no payment date), for today or later, the line's current value;
     - for a line already recorded on that day, its last recorded version on or before it (history);
     - for a line recorded later (entered afterwards from earlier papers), its current paid amount if its
       decision was taken by then, else nothing.
     """
+    from essaim.funding_applications.models import Disbursement
+
+    dossier_paid: dict[int, Decimal] = dict(
+        Disbursement.objects.filter(application__funding_line__in=[line.pk for line in lines], paid_date__lte=on)
+        .values("application__funding_line")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("application__funding_line", "total")
+    )
+    with_dossier = set(
+        FundingLine.objects.filter(pk__in=[line.pk for line in lines], application__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    paid: dict[int, Decimal] = {pk: dossier_paid.get(pk, ZERO) for pk in with_dossier}
+    # Lines on an envelope: each payment is a dated versement of its ledger.
+    ledger_lines = {line.pk for line in lines if line.envelope_id and line.pk not in with_dossier}
+    ledger_paid = dict(
+        EnvelopeMovement.objects.filter(funding_line__in=ledger_lines, kind=MovementKind.DISBURSEMENT, on_date__lte=on)
+        .values("funding_line")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("funding_line", "total")
+    )
+    paid |= {pk: ledger_paid.get(pk, ZERO) for pk in ledger_lines}
+    others = [line for line in lines if line.pk not in with_dossier and line.pk not in ledger_lines]
     if on >= timezone.localdate():
-        return {line.pk: line.paid_amount for line in lines}
-    paid: dict[int, Decimal] = {}
+        return paid | {line.pk: line.paid_amount for line in others}
     history = (
-        FundingLine.history.filter(id__in=[line.pk for line in lines], history_date__lte=end_of_day(on))
+        FundingLine.history.filter(id__in=[line.pk for line in others], history_date__lte=end_of_day(on))
         .order_by("id", "history_date", "history_id")
         .values_list("id", "paid_amount", "history_type")
     )
     for pk, amount, kind in history:
         paid[pk] = ZERO if kind == "-" else amount
-    for line in lines:
+    for line in others:
         if line.pk not in paid:
             known = getattr(line, "last_payment_date", None) or line.decision_date
             paid[line.pk] = line.paid_amount if known is not None and known <= on else ZERO
@@ -394,7 +466,7 @@ def _metric_value(objective: Objective, on: dt.date, data: _Data) -> Decimal:
     if metric in (ObjectiveMetric.SCHOOLS_OPEN, ObjectiveMetric.YOUTH_PLACES):
         count = 0
         for school in data.schools:
-            if _objective_contains(objective, school.school.commune) and progress.is_open_on(school.open_since, on):
+            if _objective_contains(objective, school.school.commune) and school.is_open_on(on):
                 count += 1 if metric == ObjectiveMetric.SCHOOLS_OPEN else (school.places or 0)
         linked = {school.school.project_id for school in data.schools}
         for line in _project_lines(data.projects, until):
@@ -464,7 +536,7 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
     # Projects of the scope as they were on the date.
     lines = [line for line in _project_lines(projects, until) if scope.contains(line.project.commune)]
     scope_schools = [school for school in schools if scope.contains(school.school.commune)]
-    open_schools = [school for school in scope_schools if progress.is_open_on(school.open_since, on)]
+    open_schools = [school for school in scope_schools if school.is_open_on(on)]
     money, total, bdt_loans = _money(funding, scope=scope, on=on)
     places_rows, places_by_trade = _places(lines, schools=schools, open_schools=open_schools)
 
@@ -490,6 +562,24 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
     return overview
 
 
+def objective_start(objective: Objective) -> dt.date:
+    """The day the objective's expected trajectory starts: its own start date, else the day it counts
+    from, else (last resort) the day it was entered."""
+    return objective.start_date or objective.baseline_date or timezone.localtime(objective.created_at).date()
+
+
+def objective_baseline(objective: Objective, start: dt.date, data: _Data) -> Decimal:
+    """The value the trajectory starts from: the one the partners gave, else 0 when the objective counts
+    from a date (only what comes after counts), else what Essaim knows at the start (effective dates)."""
+    if objective.baseline_value is not None:
+        return objective.baseline_value
+    if objective.baseline_date:
+        return Decimal(0)
+    if start > objective.due_date:
+        return Decimal(0)
+    return min(objective_value(objective, start, data), objective.target_value)
+
+
 def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data: _Data) -> list[ObjectiveRow]:
     """Objectives (public commitments) shown for the scope, each computed on its own territory."""
     projects = data.projects
@@ -501,7 +591,7 @@ def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data
     for objective in objectives:
         if not objective_in_scope(objective, scope, epci_departments):
             continue
-        start = objective.baseline_date or timezone.localtime(objective.created_at).date()
+        start = objective_start(objective)
         # An objective is judged at its due date: after it, « réalisé » is the value on that day, and what
         # came later is given in a note (« 5 écoles au 31/12/2023 » is not reached by a school of 2026).
         notes = _objective_notes(objective, partial_view)
@@ -521,7 +611,12 @@ def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data
                 value=value,
                 start_date=start,
                 progress=progress.objective_progress(
-                    value=value, target=objective.target_value, on=on, due_date=objective.due_date, start_date=start
+                    value=value,
+                    target=objective.target_value,
+                    on=on,
+                    due_date=objective.due_date,
+                    start_date=start,
+                    baseline=objective_baseline(objective, start, data),
                 ),
                 notes=notes,
             )
@@ -586,12 +681,17 @@ def _places(
             else:
                 row.planned += trade_line.places
     for school in open_schools:
-        for workshop in school.school.workshops.all():
+        department = school.school.commune.department.code
+        workshops = list(school.school.workshops.all())
+        for workshop in workshops:
             row = places.setdefault(
-                (workshop.trade.name, school.school.commune.department.code),
-                PlacesRow(trade=workshop.trade.name, department=school.school.commune.department.code),
+                (workshop.trade.name, department), PlacesRow(trade=workshop.trade.name, department=department)
             )
             row.open += workshop.capacity
+        if not workshops:  # places unknown: the school's trades say « non renseigné », never 0
+            for trade in school.school.trades.all():
+                row = places.setdefault((trade.name, department), PlacesRow(trade=trade.name, department=department))
+                row.unknown_schools.append(school.school.name)
     places_rows = [places[key] for key in sorted(places)]
     by_trade: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in places_rows:
@@ -642,7 +742,7 @@ def _published_supersets(
 ) -> list[list[SchoolLine]]:
     """Totals of larger scopes the same user can publish: a scope's youth outcomes must not be subtracted
     from them to reveal fewer than 5 youths (learners.selectors.programme_learner_outcomes)."""
-    all_open = [school for school in schools if progress.is_open_on(school.open_since, on)]
+    all_open = [school for school in schools if school.is_open_on(on)]
     supersets = [all_open]
     if scope.kind in ("epci", "commune"):
         departments_of_scope = {school.school.commune.department_id for school in open_schools}

@@ -87,13 +87,23 @@ def attach_required_documents(application, by):
 
 
 # The path of the workflow used to bring a dossier to a state: (transition, actor key, extra data).
+# Each step carries its date d'effet: a coherent past history (deposit, decision, convention), so that
+# the tranches of the tests can be paid on past days (a payment is never dated in the future).
 PATH = [
-    ("submit", "holder", {}),
-    ("validate", "fnep", {}),
-    ("deposit", "fnep", {}),
-    ("start_review", "funder", {}),
-    ("grant", "funder", {"decided_amount": Decimal("120000"), "conditions": "Garantie de la collectivité."}),
-    ("sign_convention", "funder", {"convention_signed_date": "2026-12-01"}),
+    ("submit", "holder", {"effective_date": "2026-09-01"}),
+    ("validate", "fnep", {"effective_date": "2026-09-10"}),
+    ("deposit", "fnep", {"effective_date": "2026-09-15"}),
+    ("start_review", "funder", {"effective_date": "2026-09-20"}),
+    (
+        "grant",
+        "funder",
+        {
+            "decided_amount": Decimal("120000"),
+            "conditions": "Garantie de la collectivité.",
+            "effective_date": "2026-10-15",
+        },
+    ),
+    ("sign_convention", "funder", {"convention_signed_date": "2026-11-01"}),
 ]
 
 
@@ -119,8 +129,10 @@ def advance(application, *, until, actors) -> FundingApplication:
             continue
         if name == "submit":
             attach_required_documents(application, actors["holder"])
-        if "convention_signed_date" in data:
-            data = {"convention_signed_date": dt.date.fromisoformat(data["convention_signed_date"])}
+        data = {
+            key: dt.date.fromisoformat(value) if key in ("convention_signed_date", "effective_date") else value
+            for key, value in data.items()
+        }
         services.funding_application_transition(application=application, by=actors[actor], name=name, **data)
     assert application.state == until, application.state
     return application

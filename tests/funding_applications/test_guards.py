@@ -107,14 +107,14 @@ def test_disbursements_never_exceed_the_decided_amount(fa):
     advance(fa.application, until=S.CONVENTION_SIGNED, actors=fa.actors)
     bdt = fa.users["bdt"]
     services.funding_application_disbursement_record(
-        application=fa.application, amount=Decimal("60000"), paid_date=dt.date(2027, 1, 15), by=bdt
+        application=fa.application, amount=Decimal("60000"), paid_date=dt.date(2026, 11, 15), by=bdt
     )
     with pytest.raises(services.ApplicationError, match="au-delà du montant accordé"):
         services.funding_application_disbursement_record(
-            application=fa.application, amount=Decimal("60000.01"), paid_date=dt.date(2027, 6, 1), by=bdt
+            application=fa.application, amount=Decimal("60000.01"), paid_date=dt.date(2026, 11, 20), by=bdt
         )
     services.funding_application_disbursement_record(
-        application=fa.application, amount=Decimal("60000"), paid_date=dt.date(2027, 6, 1), by=bdt
+        application=fa.application, amount=Decimal("60000"), paid_date=dt.date(2026, 11, 20), by=bdt
     )
     fa.application.refresh_from_db()
     assert fa.application.disbursed_amount == fa.application.decided_amount == Decimal("120000")
@@ -128,7 +128,7 @@ def test_disbursements_only_after_convention_by_the_funder(fa):
     for user in ("bdt", "fnep", "holder"):
         with pytest.raises(services.ApplicationPermissionError):
             services.funding_application_disbursement_record(
-                application=fa.application, amount=Decimal("1"), paid_date=dt.date(2027, 1, 1), by=fa.users[user]
+                application=fa.application, amount=Decimal("1"), paid_date=dt.date(2026, 11, 2), by=fa.users[user]
             )
 
 

@@ -70,8 +70,10 @@ def put_in_state(application, state):
             values[field] = now
     if state == S.COMPLETION_REQUESTED:
         values["completion_return_state"] = order[0]
+    if reached >= 2:
+        values["deposit_date"] = dt.date(2026, 9, 15)
     if state in (S.GRANTED, S.CONVENTION_SIGNED):
-        values.update(decided_amount=Decimal("120000"), decided_at=now)
+        values.update(decided_amount=Decimal("120000"), decided_at=now, decision_date=dt.date(2026, 10, 15))
     if state == S.REFUSED:
         values.update(refusal_reasons="Motif.", decided_at=now)
     if state == S.CONVENTION_SIGNED:

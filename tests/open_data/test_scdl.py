@@ -49,7 +49,7 @@ def region_grants(fa):
         application.save()
         advance(application, until="convention_signed", actors=actors)
         dossiers.append(application)
-    for amount, day in ((Decimal("40000"), dt.date(2027, 1, 10)), (Decimal("20000"), dt.date(2027, 6, 10))):
+    for amount, day in ((Decimal("40000"), dt.date(2026, 11, 10)), (Decimal("20000"), dt.date(2026, 11, 20))):
         services.funding_application_disbursement_record(
             application=dossiers[0], amount=amount, paid_date=day, by=region_user
         )
@@ -63,7 +63,7 @@ def test_csv_and_json_are_valid_against_the_official_schema(region_grants, tmp_p
     row = data[0]
     assert row["montant"] == "120000.00"
     assert row["conditionsVersement"] == "échelonné"
-    assert row["datesPeriodeVersement"] == "2027-01-10/2027-06-10"
+    assert row["datesPeriodeVersement"] == "2026-11-10/2026-11-20"
     assert list(row) == [field["name"] for field in SCHEMA["fields"]]
     csv_path = tmp_path / "subventions.csv"
     csv_path.write_bytes(scdl.to_csv(data))

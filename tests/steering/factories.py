@@ -51,7 +51,13 @@ def at(year, month, day) -> dt.datetime:
 
 def move(project, from_stage, to_stage, when):
     """A logged move, as ``project_transition`` writes it (and the project's stage updated)."""
-    ProjectTransition.objects.create(project=project, from_stage=from_stage, to_stage=to_stage, at=when)
+    ProjectTransition.objects.create(
+        project=project,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        at=when,
+        effective_date=timezone.localtime(when).date(),
+    )
     type(project).objects.filter(pk=project.pk).update(stage=to_stage)
     project.refresh_from_db()
 

@@ -18,9 +18,14 @@ from essaim.api.filters import territory_filters
 from essaim.api.pagination import CursorPagination
 from essaim.api.problems import READ_ERRORS, WRITE_ERRORS
 from essaim.api.schemas import MAX_ID, Amount, OrganizationRef, SafeDate
-from essaim.funding_applications import services
+from essaim.funding_applications import schedule, services
 from essaim.funding_applications.enums import ApplicationState
-from essaim.funding_applications.models import ApplicationTransition, Disbursement, FundingApplication
+from essaim.funding_applications.models import (
+    ApplicationTransition,
+    Disbursement,
+    FundingApplication,
+    PlannedTranche,
+)
 from essaim.funding_applications.permissions import is_application_funder
 from essaim.funding_applications.workflow import TRANSITIONS, available_transitions
 from essaim.organizations.permissions import has_write_role
@@ -50,7 +55,8 @@ class TransitionOut(Schema):
     action: str = Field(alias="name")
     from_state: str
     to_state: str
-    at: dt.datetime
+    at: dt.datetime = Field(description="Quand le changement a été saisi.")
+    effective_date: dt.date = Field(description="Date d'effet : le jour où l'événement a eu lieu.")
     comment: str
     organization: OrganizationRef | None = Field(None, alias="acting_organization")
 
@@ -63,6 +69,37 @@ class PaymentOut(Schema):
     paid_date: dt.date
     label: str
     created_at: dt.datetime
+
+
+class PlannedTrancheOut(Schema):
+    """Une tranche de l'échéancier prévisionnel : un plan, jamais un versement."""
+
+    due_date: dt.date
+    amount: Amount
+    label: str
+
+
+class ScheduleOut(Schema):
+    """L'échéancier prévisionnel d'un dossier face aux versements effectués, au jour de la lecture."""
+
+    on: dt.date = Field(description="Jour de la comparaison (aujourd'hui).")
+    tranches: list[PlannedTrancheOut]
+    planned_amount: Amount = Field(description="Total prévu à l'échéancier.")
+    planned_due_amount: Amount = Field(description="Prévu à ce jour (tranches dont la date est passée).")
+    paid_amount: Amount = Field(description="Versé à ce jour (versements effectués seulement).")
+    behind_amount: Amount = Field(description="Retard : prévu à ce jour moins versé (0 si à l'heure).")
+
+
+class TrancheIn(Schema):
+    due_date: SafeDate = Field(description="Date prévue de la tranche.")
+    amount: PositiveAmount = Field(description="Montant prévu, en euros.")
+    label: str = Field("", max_length=200, description="Libellé (par exemple « 2e tranche »).")
+
+
+class ScheduleIn(Schema):
+    tranches: list[TrancheIn] = Field(
+        max_length=60, description="Les tranches prévues ; remplacent l'échéancier existant (liste vide : aucun)."
+    )
 
 
 class ApplicationOut(Schema):
@@ -90,6 +127,8 @@ class ApplicationOut(Schema):
     deposited_at: dt.datetime | None
     review_started_at: dt.datetime | None
     decided_at: dt.datetime | None
+    deposit_date: dt.date | None = Field(None, description="Date d'effet du dépôt.")
+    decision_date: dt.date | None = Field(None, description="Date d'effet de la décision.")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -144,6 +183,12 @@ class TransitionIn(Schema):
     effective_date: SafeDate | None = Field(
         None,
         description="Date d'effet : le jour où l'événement a eu lieu (aujourd'hui par défaut, jamais dans le futur).",
+    )
+    override_reason: str = Field(
+        "",
+        max_length=5000,
+        description="Raison écrite pour passer outre une condition du dispositif non remplie (le financeur "
+        "seul ; journalisée).",
     )
 
 
@@ -224,6 +269,7 @@ def applications_transition(request, application_id: Id, payload: TransitionIn):
         conditions=payload.conditions,
         convention_signed_date=payload.convention_signed_date,
         effective_date=payload.effective_date,
+        override_reason=payload.override_reason,
     )
     return _detail_out(request, _detail(request, application_id))
 
@@ -256,3 +302,52 @@ def applications_record_payment(request, application_id: Id, payload: PaymentIn)
             raise ApiProblem(422, f"amount : {error}", [{"field": "amount", "message": str(error)}]) from error
         raise
     return Status(201, _detail_out(request, _detail(request, application_id)))
+
+
+def _schedule_out(application) -> dict:
+    tranches = list(PlannedTranche.objects.filter(application=application).order_by("due_date", "pk"))
+    comparison = schedule.compare(
+        tranches=[(t.due_date, t.amount) for t in tranches],
+        payments=list(application.disbursements.values_list("paid_date", "amount")),
+    )
+    return {
+        "on": comparison.on,
+        "tranches": tranches,
+        "planned_amount": comparison.planned_total,
+        "planned_due_amount": comparison.planned_due,
+        "paid_amount": comparison.paid,
+        "behind_amount": comparison.behind,
+    }
+
+
+@router.get(
+    "/{application_id}/schedule",
+    response={200: ScheduleOut, **READ_ERRORS},
+    summary="L'échéancier prévisionnel d'un dossier, face aux versements",
+    operation_id="applications_schedule_get",
+)
+def applications_schedule_get(request, application_id: Id):
+    """Les tranches prévues (un plan) et, à ce jour, le prévu, le versé (versements effectués seulement) et
+    le retard. Visible de qui voit le dossier."""
+    return _schedule_out(_detail(request, application_id))
+
+
+@router.put(
+    "/{application_id}/schedule",
+    response={200: ScheduleOut, **WRITE_ERRORS},
+    summary="Remplacer l'échéancier prévisionnel d'un dossier",
+    operation_id="applications_schedule_set",
+)
+def applications_schedule_set(request, application_id: Id, payload: ScheduleIn):
+    """Le financeur (administrateur ou membre) prévoit les tranches une fois le financement accordé. Le total
+    ne dépasse pas le montant accordé et aucune tranche ne précède la décision (422 sur « tranches » sinon,
+    la tranche fautive nommée) ; rien n'est alors modifié. Les tranches prévues ne comptent jamais comme
+    versées."""
+    require_write(request)
+    application = _detail(request, application_id)
+    services.funding_application_schedule_set(
+        application=application,
+        tranches=[services.TrancheInput(due_date=t.due_date, amount=t.amount, label=t.label) for t in payload.tranches],
+        by=request.user,
+    )
+    return _schedule_out(_detail(request, application_id))

@@ -47,7 +47,10 @@ class EnvelopeOut(Schema):
     label: str
     allocated_amount: Amount
     committed_amount: Amount = Field(description="Engagé : montants accordés, moins les dégagements.")
-    paid_amount: Amount = Field(description="Versé.")
+    paid_amount: Amount = Field(description="Versé (versements effectués seulement).")
+    planned_amount: Amount = Field(
+        description="Prévu : échéanciers prévisionnels des dossiers sur l'enveloppe (un plan, pas un versement)."
+    )
     available_amount: Amount = Field(description="Disponible : enveloppe moins engagé.")
     start_date: dt.date
     end_date: dt.date
@@ -62,6 +65,10 @@ class EnvelopeOut(Schema):
     @staticmethod
     def resolve_paid_amount(obj):
         return obj.paid_total
+
+    @staticmethod
+    def resolve_planned_amount(obj):
+        return obj.planned_total
 
     @staticmethod
     def resolve_available_amount(obj):

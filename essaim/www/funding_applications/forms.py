@@ -1,8 +1,10 @@
 """Forms of the funding dossiers' pages (French labels; amounts typed the French way)."""
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
 
 from essaim.common.formats import format_euros, format_number
 from essaim.financing.models import FinancingPlanVersion
@@ -174,6 +176,44 @@ class DisbursementForm(PrefixedIdsMixin, forms.Form):
     label = forms.CharField(label="Libellé", max_length=200, required=False, initial="1re tranche")
 
 
+class ScheduleForm(PrefixedIdsMixin, forms.Form):
+    """The payment schedule typed as lines « date ; montant ; libellé » (one tranche a line)."""
+
+    id_prefix = "schedule"
+
+    tranches = forms.CharField(
+        label="Tranches prévues",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "15/03/2027 ; 50 000 ; 2e tranche"}),
+        help_text="Une tranche par ligne : date prévue ; montant ; libellé (facultatif). Vide : pas d'échéancier.",
+    )
+
+    def clean_tranches(self):
+        from essaim.funding_applications.services import TrancheInput
+
+        amount_field = AmountField()
+        tranches = []
+        for number, raw in enumerate((self.cleaned_data.get("tranches") or "").splitlines(), start=1):
+            if not raw.strip():
+                continue
+            parts = [part.strip() for part in raw.split(";")]
+            if len(parts) < 2:
+                raise forms.ValidationError(f"Ligne {number} : écrivez « date ; montant ; libellé ».")
+            try:
+                due_date = dt.datetime.strptime(parts[0], "%d/%m/%Y").date()
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Ligne {number} : date prévue illisible (« {parts[0][:20]} »), écrivez-la JJ/MM/AAAA."
+                ) from None
+            try:
+                amount = amount_field.clean(parts[1])
+            except forms.ValidationError as error:
+                raise forms.ValidationError(f"Ligne {number} : montant — {' '.join(error.messages)}") from None
+            tranches.append(TrancheInput(due_date=due_date, amount=amount, label=";".join(parts[2:])[:200]))
+        return tranches
+
+
 class TransitionForm(forms.Form):
     """The inputs one transition of the workflow asks for (comment, amount, conditions, date)."""
 
@@ -189,6 +229,24 @@ class TransitionForm(forms.Form):
         if "convention_signed_date" in transition.fields:
             self.fields["convention_signed_date"] = forms.DateField(
                 label="Date de signature de la convention", widget=forms.DateInput(attrs={"type": "date"})
+            )
+        if "convention_signed_date" not in transition.fields:
+            # The date d'effet: today unless the event happened earlier (history entered afterwards).
+            self.fields["effective_date"] = forms.DateField(
+                label="Date d'effet",
+                required=False,
+                initial=timezone.localdate,
+                help_text="Le jour où l'événement a eu lieu (aujourd'hui par défaut ; jamais dans le futur).",
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+        if transition.has_overridable_guards:
+            self.fields["override_reason"] = forms.CharField(
+                label="Passer outre une condition non remplie : raison écrite",
+                required=False,
+                max_length=5_000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Seulement si une condition du dispositif n'est pas remplie et que vous décidez malgré "
+                "tout (le financeur seul) ; la raison est gardée au journal du dossier.",
             )
         if transition.comment != "none":
             self.fields["comment"] = forms.CharField(

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/avis/<int:request_id>/repondre/", review.expert_answer, name="expert_answer"),
     path("<int:pk>/avis/<int:request_id>/piece/", review.expert_document_download, name="expert_document_download"),
     path("<int:pk>/versements/", dossiers.disbursement_create, name="disbursement_create"),
+    path("<int:pk>/echeancier/", dossiers.schedule_update, name="schedule_update"),
 ]

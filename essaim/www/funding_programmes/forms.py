@@ -230,7 +230,8 @@ class LinkApplicationForm(forms.Form):
             .select_related("project")
         )
         self.fields["application"].label_from_instance = lambda a: f"{a.reference} — {a.project.name} — {a.title}"
-        self.fields["envelope"].queryset = programme.envelopes.all()
+        # Only envelopes open today are offered (an expired or not-yet-open envelope commits nothing).
+        self.fields["envelope"].queryset = programme.envelopes.open_on(timezone.localdate())
         self.fields["envelope"].empty_label = "Sans enveloppe"
 
 
@@ -270,7 +271,7 @@ class LineDecisionForm(forms.Form):
         kwargs.setdefault("auto_id", "id_decision_%s")
         super().__init__(*args, **kwargs)
         if line.programme_id:
-            self.fields["envelope"].queryset = line.programme.envelopes.all()
+            self.fields["envelope"].queryset = line.programme.envelopes.open_on(timezone.localdate())
             self.fields["envelope"].initial = line.envelope_id
             self.fields["envelope"].empty_label = "Sans enveloppe"
         else:

@@ -57,6 +57,20 @@ class ProjectForm(forms.ModelForm):
         help_text="Nombre de jeunes accueillis par métier (12 au plus par maître professionnel).",
     )
 
+    started_on = forms.DateField(
+        label="Date de lancement",
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Le jour où le projet a démarré (aujourd'hui par défaut ; une date passée pour un projet "
+        "plus ancien, jamais dans le futur).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            del self.fields["started_on"]  # the start is the first line of the timeline, set at creation
+
     class Meta:
         model = Project
         fields = ["name", "commune", "target_opening_date", "description"]
@@ -100,6 +114,13 @@ class ProjectTransitionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Obligatoire pour abandonner, reprendre ou renvoyer un projet : indiquez la raison.",
+    )
+    effective_date = forms.DateField(
+        label="Date d'effet",
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Le jour où le projet a réellement changé d'étape (aujourd'hui par défaut ; jamais dans le futur).",
     )
 
     def __init__(self, *args, transitions, **kwargs):

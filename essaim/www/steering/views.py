@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essaim.common.exports import XLSX_CONTENT_TYPE
 from essaim.jobs.models import Job
 from essaim.jobs.services import job_submit
-from essaim.steering import charts, reports, services
+from essaim.steering import archive, charts, reports, services
 from essaim.steering import jobs as report_jobs
-from essaim.steering.models import Objective
+from essaim.steering.models import IssuedReport, Objective
 from essaim.steering.selectors import (
     REGION_SCOPE,
     department_scope,
@@ -164,3 +166,59 @@ def objective_delete(request, pk):
     services.objective_delete(objective=objective)
     messages.success(request, f"Objectif « {label} » supprimé.")
     return redirect("steering:dashboard")
+
+
+# --- Issued reports (archived as issued, issue #15) ----------------------------------------------------
+
+ISSUED_PAGE_SIZE = 50
+
+
+@require_GET
+def issued_report_list(request):
+    """The steering-committee reports issued so far, newest first (pages of 50)."""
+    require_perm(request.user, "steering.view_issued_reports")
+    reports_qs = IssuedReport.objects.visible_to(request.user).select_related("issued_by", "issued_for")
+    page = Paginator(reports_qs, ISSUED_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "steering/issued_list.html", {"page": page})
+
+
+def _issued(request, pk) -> IssuedReport:
+    report = get_visible_or_404(IssuedReport, request.user, pk=pk)
+    require_perm(request.user, "steering.view_issued_report", report)
+    return report
+
+
+@require_GET
+def issued_report_detail(request, pk):
+    """An issued report: what it showed, and what has been corrected since (the same report regenerated
+    now at the same date and scope, from the effective dates)."""
+    report = _issued(request, pk)
+    fixed = fixed_scope_for(request.user)
+    if fixed is not None:
+        scope = fixed
+    elif report.department_id:
+        scope = department_scope(report.department)
+    elif report.epci_id:
+        scope = epci_scope(report.epci)
+    else:
+        scope = REGION_SCOPE
+    overview = steering_overview(user=request.user, scope=scope, on=report.on)
+    return render(
+        request,
+        "steering/issued_detail.html",
+        {"report": report, "corrections": archive.corrections(report, overview), "figures": report.figures},
+    )
+
+
+@require_GET
+def issued_report_download(request, pk):
+    """The file exactly as issued (its SHA-256 is shown on the report's page)."""
+    report = _issued(request, pk)
+    content_type = "application/pdf" if report.format == IssuedReport.Format.PDF else XLSX_CONTENT_TYPE
+    with report.file.open("rb") as stored:
+        content = stored.read()
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -42,7 +42,7 @@ def _conversation(application, world, n, holder):
 def _tranches(application, world, n):
     for index in range(n):
         services.funding_application_disbursement_record(
-            application=application, amount=D("1000"), paid_date=dt.date(2027, 1, 10), by=world.users["bdt"],
+            application=application, amount=D("1000"), paid_date=dt.date(2026, 11, 10), by=world.users["bdt"],
             label=f"Tranche {index}",
         )  # fmt: skip
 

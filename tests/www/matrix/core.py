@@ -159,6 +159,20 @@ ROWS = [
         {"holder_a_admin", "holder_b_member"},
     ),
     (
+        "project_create_back_dated",
+        "projects:project_create",
+        None,
+        "post",
+        lambda w: {
+            "name": "Projet lancé en 2021",
+            "commune": "59183",
+            "trades": [usinage()],
+            "places_per_trade": "12",
+            "started_on": "2021-03-15",
+        },
+        {"holder_a_admin", "holder_b_member"},
+    ),
+    (
         "project_edit",
         "projects:project_edit",
         lambda w: {"pk": w["project_a"].pk},

@@ -23,6 +23,7 @@ from essaim.funding_applications.models import (
     Disbursement,
     ExpertOpinionRequest,
     FundingApplication,
+    PlannedTranche,
     RequiredDocumentKind,
     ReviewNote,
 )
@@ -90,7 +91,7 @@ def extend_world(world):
             _document(draft, kind.slug)
     submitted = dossier(S.SUBMITTED_TO_FNEP)
     validated = dossier(S.FNEP_VALIDATED)
-    in_review = dossier(S.IN_REVIEW, deposit_plan_hash=version_a.content_hash)
+    in_review = dossier(S.IN_REVIEW, deposit_plan_hash=version_a.content_hash, deposit_date=dt.date(2026, 11, 1))
     in_review.deposit_receipt.save("attestation.pdf", ContentFile(PDF_BYTES), save=True)
     document = _document(in_review)
     expert = UserFactory(email="expert@exemple.fr")
@@ -118,6 +119,8 @@ def extend_world(world):
         S.CONVENTION_SIGNED,
         decided_amount=Decimal("100000"),
         decided_at=now,
+        deposit_date=dt.date(2026, 11, 1),
+        decision_date=dt.date(2026, 11, 25),
         convention_signed_date=dt.date(2026, 12, 1),
     )
     dossier_b = dossier(S.DRAFT, project=world["project_b"], version=version_b)
@@ -150,6 +153,7 @@ def snapshot():
         "funding_transitions": ApplicationTransition.objects.count(),
         "funding_expert_requests": list(ExpertOpinionRequest.objects.order_by("pk").values_list("status", "answer")),
         "funding_disbursements": Disbursement.objects.count(),
+        "funding_planned_tranches": list(PlannedTranche.objects.order_by("pk").values_list("due_date", "amount")),
     }
 
 
@@ -296,6 +300,15 @@ ROWS = [
         seen("fa.in_review"),
     ),
     (
+        "fa_grant_back_dated",
+        "funding_applications:transition",
+        _action("in_review", "grant"),
+        "post",
+        lambda w: {"decided_amount": "120 000", "conditions": "Garantie.", "effective_date": "2026-11-20"},
+        {"bdt_member"},
+        seen("fa.in_review"),
+    ),
+    (
         "fa_refuse",
         "funding_applications:transition",
         _action("in_review", "refuse"),
@@ -406,11 +419,20 @@ ROWS = [
         seen("fa.in_review"),
     ),
     (
+        "fa_schedule_update",
+        "funding_applications:schedule_update",
+        _pk("signed"),
+        "post",
+        lambda w: {"tranches": "15/03/2027 ; 40 000 ; 2e tranche\n15/09/2027 ; 60 000 ; Solde"},
+        {"bdt_member"},
+        seen("fa.signed"),
+    ),
+    (
         "fa_disbursement_create",
         "funding_applications:disbursement_create",
         _pk("signed"),
         "post",
-        lambda w: {"amount": "40 000", "paid_date": "2027-01-15", "label": "1re tranche"},
+        lambda w: {"amount": "40 000", "paid_date": "2026-12-02", "label": "1re tranche"},
         {"bdt_member"},
         seen("fa.signed"),
     ),

@@ -92,6 +92,15 @@ ROWS = [
         seen("project_a_pending"),
     ),
     (
+        "transition_back_dated_fnep_accredits",
+        "projects:project_transition",
+        lambda w: {"pk": w["project_a_pending"].pk},
+        "post",
+        lambda w: {"move-to_stage": ProjectStage.ACCREDITED, "move-effective_date": "2024-03-15"},
+        FNEP,
+        seen("project_a_pending"),
+    ),
+    (
         "transition_bdt_or_fnep_secure_funding",
         "projects:project_transition",
         lambda w: {"pk": w["project_a_plan"].pk},

@@ -7,7 +7,9 @@ of the BdT or of FNEP only (the matrix has a Région administrateur).
 
 from decimal import Decimal
 
-from essaim.steering.models import Objective
+from django.core.files.base import ContentFile
+
+from essaim.steering.models import IssuedReport, Objective
 from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS
 
@@ -23,6 +25,21 @@ def extend_world(world):
         target_value=Decimal(3),
         due_date="2027-12-31",
     )
+    report = IssuedReport(
+        format="xlsx",
+        on="2023-12-31",
+        scope_kind="region",
+        scope_label="Hauts-de-France",
+        figures={"Écoles de production ouvertes": "3"},
+        filename="rapport.xlsx",
+        sha256="0" * 64,
+        size=4,
+        issued_by=world["users"]["region_admin"],
+        issued_for=world["orgs"]["region"],
+    )
+    report.file.save("rapport.xlsx", ContentFile(b"PK.."), save=False)
+    report.save()
+    world["issued_report"] = report
 
 
 def snapshot():
@@ -48,6 +65,25 @@ def _objective_post(w):
 
 ROWS = [
     ("steering_dashboard", "steering:dashboard", None, "get", None, VIEW),
+    ("steering_issued_report_list", "steering:issued_report_list", None, "get", None, VIEW),
+    (
+        "steering_issued_report_detail",
+        "steering:issued_report_detail",
+        lambda w: {"pk": w["issued_report"].pk},
+        "get",
+        None,
+        {"platform_admin"} | PARTNERS,
+        seen("issued_report"),
+    ),
+    (
+        "steering_issued_report_download",
+        "steering:issued_report_download",
+        lambda w: {"pk": w["issued_report"].pk},
+        "get",
+        None,
+        {"platform_admin"} | PARTNERS,
+        seen("issued_report"),
+    ),
     # The reports are background jobs: asking for one queues it (the test settings run it at once).
     ("steering_report_pdf_post", "steering:report_pdf", None, "post", lambda w: {}, VIEW),
     ("steering_report_xlsx_post", "steering:report_xlsx", None, "post", lambda w: {}, VIEW),

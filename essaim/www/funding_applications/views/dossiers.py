@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from essaim.funding_applications import services
+from essaim.funding_applications import schedule, services
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, ExpertRequestStatus
 from essaim.funding_applications.figures import frozen_plan_figures, previous_submitted_version
 from essaim.funding_applications.models import ExpertConsultation, FundingApplication, RequiredDocumentKind
@@ -24,6 +24,7 @@ from essaim.www.funding_applications.forms import (
     ExpertRequestForm,
     MessageForm,
     NoteForm,
+    ScheduleForm,
     TransitionForm,
 )
 from essaim.www.funding_applications.views.common import _back, _error, _visible_application
@@ -177,6 +178,17 @@ def _detail_context(request, application):
         "disbursements": application.disbursements.all(),
         "can_record_disbursement": has_perm(user, "funding_applications.record_disbursement", application),
         "disbursement_form": DisbursementForm(),
+        "planned_tranches": application.planned_tranches.all(),
+        "comparison": schedule.application_comparison(application),
+        "can_plan_schedule": has_perm(user, "funding_applications.plan_schedule", application),
+        "schedule_form": ScheduleForm(
+            initial={
+                "tranches": "\n".join(
+                    f"{t.due_date:%d/%m/%Y} ; {t.amount} ; {t.label}".rstrip(" ;")
+                    for t in application.planned_tranches.all()
+                )
+            }
+        ),
     }
 
 
@@ -231,4 +243,26 @@ def disbursement_create(request, pk):
         for field, errors in form.errors.items():
             for error in errors:
                 messages.error(request, f"{form.fields[field].label} : {error}")
+    return _back(application, "#versements")
+
+
+@require_POST
+def schedule_update(request, pk):
+    """The funder replaces the dossier's payment schedule (échéancier prévisionnel)."""
+    application = get_visible_or_404(FundingApplication, request.user, pk=pk)
+    require_perm(request.user, "funding_applications.plan_schedule", application)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_application_schedule_set(
+                application=application, tranches=form.cleaned_data["tranches"], by=request.user
+            )
+        except services.ApplicationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, "L'échéancier prévisionnel a été enregistré.")
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label} : {error}" if field in form.fields else error)
     return _back(application, "#versements")

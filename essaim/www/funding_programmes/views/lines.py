@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery, Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,11 +26,23 @@ def _lines_of(request, project):
     )
 
 
+def _with_planned(lines):
+    """Each line's planned amount: the payment schedule of its dossier (a subquery, no GROUP BY)."""
+    planned = (
+        FundingLine.objects.filter(pk=OuterRef("pk"))
+        .order_by()
+        .values("pk")
+        .annotate(total=Sum("application__planned_tranches__amount"))
+        .values("total")
+    )
+    return lines.annotate(planned_amount=Subquery(planned))
+
+
 @require_GET
 def project_block(request, project_pk):
     """The « Financements » block of the project page (loaded by htmx; also a page of its own)."""
     project = _project(request, project_pk)
-    lines = list(_lines_of(request, project))
+    lines = list(_with_planned(_lines_of(request, project)))
     rows = funding_totals(lines=_lines_of(request, project))
     context = {
         "project": project,

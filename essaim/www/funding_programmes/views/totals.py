@@ -23,6 +23,7 @@ TOTALS_COLUMNS = [
     Column("Lignes", lambda r: r.line_count, kind="number"),
     Column("Demandé (€)", lambda r: r.asked_amount, kind="number", decimals=2),
     Column("Obtenu (€)", lambda r: r.granted_amount, kind="number", decimals=2),
+    Column("Prévu à l'échéancier (€)", lambda r: r.planned_amount, kind="number", decimals=2),
     Column("Versé (€)", lambda r: r.paid_amount, kind="number", decimals=2),
     Column("Reste à verser (€)", lambda r: r.remaining_amount, kind="number", decimals=2),
 ]

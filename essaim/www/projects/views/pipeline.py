@@ -170,6 +170,7 @@ def project_transition(request, pk):
                 to_stage=form.cleaned_data["to_stage"],
                 by=request.user,
                 comment=form.cleaned_data["comment"],
+                effective_date=form.cleaned_data.get("effective_date"),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -192,18 +193,23 @@ def project_create(request):
     require_perm(request.user, "projects.add_project")
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        project = services.project_create(
-            holder=request.current_organization,
-            name=form.cleaned_data["name"],
-            commune=form.cleaned_data["commune"],
-            trades=form.cleaned_data["trades"],
-            places_per_trade=form.cleaned_data["places_per_trade"],
-            target_opening_date=form.cleaned_data["target_opening_date"],
-            description=form.cleaned_data["description"],
-            created_by=request.user,
-        )
-        messages.success(request, "Le projet a été créé.")
-        return redirect("projects:project_detail", pk=project.pk)
+        try:
+            project = services.project_create(
+                holder=request.current_organization,
+                name=form.cleaned_data["name"],
+                commune=form.cleaned_data["commune"],
+                trades=form.cleaned_data["trades"],
+                places_per_trade=form.cleaned_data["places_per_trade"],
+                target_opening_date=form.cleaned_data["target_opening_date"],
+                description=form.cleaned_data["description"],
+                created_by=request.user,
+                started_on=form.cleaned_data.get("started_on"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Le projet a été créé.")
+            return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/form.html", {"form": form, "communes": _communes_datalist()})
 
 

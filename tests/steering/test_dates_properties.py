@@ -1,0 +1,83 @@
+"""Property tests (hypothesis) of issue #15: the state at a date D depends only on the events whose
+effective date is on or before D; planned and actual money add up per dossier, envelope and programme."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from essaim.funding_applications import schedule
+from essaim.projects.enums import ProjectStage
+from essaim.steering import progress
+
+DAYS = st.dates(min_value=dt.date(2020, 12, 1), max_value=dt.date(2027, 12, 31))
+STAGES = st.sampled_from([stage.value for stage in ProjectStage])
+AMOUNTS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _end(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+@st.composite
+def histories(draw):
+    """A project's start and a sequence of moves with their effective dates (in any order of entry)."""
+    start = draw(DAYS)
+    days = sorted(draw(st.lists(DAYS.filter(lambda d: d >= start), max_size=8)))
+    stages = draw(st.lists(STAGES, min_size=len(days) + 1, max_size=len(days) + 1))
+    moves = [progress.Move(at=_at(start), from_stage="", to_stage=stages[0])]
+    for index, day in enumerate(days):
+        moves.append(progress.Move(at=_at(day), from_stage=stages[index], to_stage=stages[index + 1]))
+    return start, moves, stages[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories(), DAYS)
+def test_the_stage_at_a_date_depends_only_on_the_events_until_then(history, on):
+    start, moves, current = history
+    until = _end(on)
+    full = progress.stage_segments(created_at=_at(start), current_stage=current, moves=moves, until=until)
+    known = [move for move in moves if move.at <= until]
+    partial = progress.stage_segments(
+        created_at=_at(start), current_stage=known[-1].to_stage if known else current, moves=known, until=until
+    )
+    assert [(s.stage, s.start, s.end) for s in full] == [(s.stage, s.start, s.end) for s in partial]
+    if start > on:
+        assert full == []
+
+
+TRANCHES = st.lists(st.tuples(DAYS, AMOUNTS), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TRANCHES, TRANCHES, DAYS)
+def test_planned_and_paid_at_a_date_depend_only_on_the_events_until_then(tranches, payments, on):
+    full = schedule.compare(tranches=tranches, payments=payments, on=on)
+    past = schedule.compare(
+        tranches=[t for t in tranches if t[0] <= on], payments=[p for p in payments if p[0] <= on], on=on
+    )
+    assert (full.planned_due, full.paid) == (past.planned_due, past.paid)
+    assert full.planned_due + full.planned_later == full.planned_total
+    assert full.behind >= 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TRANCHES, TRANCHES, st.sampled_from(["E1", "E2"])), max_size=6), DAYS)
+def test_planned_and_paid_add_up_per_dossier_envelope_and_programme(dossiers, on):
+    per_dossier = [(schedule.compare(tranches=t, payments=p, on=on), envelope) for t, p, envelope in dossiers]
+    per_envelope = {}
+    for comparison, envelope in per_dossier:
+        per_envelope[envelope] = per_envelope.get(envelope, schedule.empty(on)) + comparison
+    programme = sum((c for c in per_envelope.values()), schedule.empty(on))
+    everything = schedule.compare(
+        tranches=[t for ts, _, _ in dossiers for t in ts], payments=[p for _, ps, _ in dossiers for p in ps], on=on
+    )
+    for name in ("planned_total", "planned_due", "paid", "planned_later"):
+        assert getattr(programme, name) == getattr(everything, name)
+        assert getattr(programme, name) == sum((getattr(c, name) for c, _ in per_dossier), Decimal(0))
