@@ -20,6 +20,7 @@ from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Department
 from financing_engine import PlanInput, SourceKind, plan_from_dict
 from financing_engine.errors import PlanInputError
+from financing_engine.inputs import EuReimbursement
 
 ZERO = Decimal("0.00")
 
@@ -54,9 +55,16 @@ def programme_criteria(programme: FundingProgramme, labels: dict[str, str] | Non
         project_stages=tuple(programme.project_stages or ()),
         cost_base=eligibility.CostBase(programme.cost_base),
         expense_categories=tuple(programme.expense_categories or ()),
-        excludes_recoverable_vat=programme.excludes_recoverable_vat,
-        max_rate=programme.max_rate,
+        # FEDER: the plan's rule counts eligible costs without recoverable VAT at the co-financing rate the
+        # line carries (``plan.eu_reimbursement``): the matching counts them the same way.
+        excludes_recoverable_vat=programme.excludes_recoverable_vat or programme.source_kind == SourceKind.FEDER,
+        max_rate=(
+            programme.max_rate
+            if programme.max_rate is not None or programme.source_kind != SourceKind.FEDER
+            else EuReimbursement().co_financing_rate
+        ),
         amount_per_youth=programme.amount_per_youth,
+        from_school_year=programme.from_school_year,
         floor_amount=programme.floor_amount,
         ceiling_amount=programme.ceiling_amount,
         opens_on=programme.opens_on,
