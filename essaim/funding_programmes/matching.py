@@ -175,6 +175,9 @@ class InvestmentMix:
     result: mix.MixResult
     uses_total: Decimal
     other_sources: tuple[tuple[str, Decimal], ...]  # resources of the plan that come from no programme
+    # Resources of the plan the combination replaces by nothing (their programme is not retained): to
+    # follow the combination, the holder removes them from the plan.
+    not_retained: tuple[tuple[str, Decimal], ...] = ()
 
 
 def investment_mix(
@@ -223,4 +226,12 @@ def investment_mix(
     need = uses_total - sum((amount for _, amount in others), ZERO)
     has_grant = any(s.kind.is_local_authority_grant and s.amount > 0 for s in kept)
     result = mix.suggest_mix(candidates, need=need, plan_has_local_authority_grant=has_grant)
-    return InvestmentMix(result=result, uses_total=uses_total, other_sources=others)
+    retained = {line.candidate.key for line in result.lines}
+    retained_kinds = {m.programme.source_kind for m in matches if m.programme.slug in retained}
+    retained_names = {m.programme.name for m in matches if m.programme.slug in retained}
+    not_retained = tuple(
+        (s.label, s.amount)
+        for s in plan.sources
+        if s not in kept and s.amount > 0 and s.kind.value not in retained_kinds and s.label not in retained_names
+    )
+    return InvestmentMix(result=result, uses_total=uses_total, other_sources=others, not_retained=not_retained)
