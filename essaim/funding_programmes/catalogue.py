@@ -323,6 +323,7 @@ CATALOGUE: tuple[ProgrammeSpec, ...] = (
         fields={
             "cost_base": CostBase.PER_YOUTH,
             "amount_per_youth": D("5500"),
+            "from_school_year": 2,
             "beneficiary_kinds": [BeneficiaryKind.OPEN_SCHOOL],
             "other_conditions": "École reconnue par l'État, après une année scolaire complète.",
             "plan_target": PlanTarget.STATE_SUBSIDY_PER_YOUTH,

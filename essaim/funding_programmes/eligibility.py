@@ -92,6 +92,7 @@ class PlanCosts:
     youth_years: int  # Σ youths over the school years
     source_kinds: frozenset[str]  # SourceKind values present in the investment plan
     plan_label: str = ""
+    youths_by_year: tuple[int, ...] = ()  # youths of each school year of the plan, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,7 @@ class Criteria:
     excludes_recoverable_vat: bool = False
     max_rate: Decimal | None = None
     amount_per_youth: Decimal | None = None
+    from_school_year: int = 1  # timing condition: paid from this school year of the plan on (2 = after a full year)
     floor_amount: Decimal | None = None
     ceiling_amount: Decimal | None = None
     opens_on: date | None = None
@@ -215,6 +217,7 @@ def plan_costs(plan: PlanInput, *, plan_label: str = "") -> PlanCosts:
         recoverable_vat=vat,
         operating=operating,
         youth_years=sum(year.youths for year in plan.operating.years),
+        youths_by_year=tuple(year.youths for year in plan.operating.years),
         source_kinds=frozenset(source.kind.value for source in plan.sources),
         plan_label=plan_label,
     )
@@ -248,6 +251,14 @@ def eligible_costs(criteria: Criteria, costs: PlanCosts) -> Decimal | None:
     return None
 
 
+def counted_youth_years(criteria: Criteria, costs: PlanCosts) -> int:
+    """Youth-years a per-youth programme pays for: the school years from ``from_school_year`` on (the
+    same years « ajouter au plan » fills)."""
+    if not costs.youths_by_year:
+        return costs.youth_years if criteria.from_school_year <= 1 else 0
+    return sum(costs.youths_by_year[max(criteria.from_school_year - 1, 0) :])
+
+
 # --- Amount -----------------------------------------------------------------------------------
 
 
@@ -268,10 +279,16 @@ def suggest_amount(
     if criteria.cost_base is CostBase.PER_YOUTH and criteria.amount_per_youth is not None:
         if costs is None:
             return AmountSuggestion(None, None, None, criteria.ceiling_amount, available, False, _NO_PLAN)
-        base = Decimal(costs.youth_years)
-        rate_bound = round_cents(criteria.amount_per_youth * costs.youth_years)
+        youth_years = counted_youth_years(criteria, costs)
+        base = Decimal(youth_years)
+        rate_bound = round_cents(criteria.amount_per_youth * youth_years)
+        timing = (
+            f" (à partir de l'année scolaire {criteria.from_school_year} du plan)"
+            if criteria.from_school_year > 1
+            else ""
+        )
         parts.append(
-            f"{format_eur(criteria.amount_per_youth)} × {costs.youth_years} jeunes-années = {format_eur(rate_bound)}"
+            f"{format_eur(criteria.amount_per_youth)} × {youth_years} jeunes-années{timing} = {format_eur(rate_bound)}"
         )
     elif criteria.cost_base in (CostBase.INVESTMENT, CostBase.OPERATING):
         if costs is None:

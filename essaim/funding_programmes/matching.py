@@ -20,6 +20,7 @@ from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Department
 from financing_engine import PlanInput, SourceKind, plan_from_dict
 from financing_engine.errors import PlanInputError
+from financing_engine.inputs import EuReimbursement
 
 ZERO = Decimal("0.00")
 
@@ -54,9 +55,16 @@ def programme_criteria(programme: FundingProgramme, labels: dict[str, str] | Non
         project_stages=tuple(programme.project_stages or ()),
         cost_base=eligibility.CostBase(programme.cost_base),
         expense_categories=tuple(programme.expense_categories or ()),
-        excludes_recoverable_vat=programme.excludes_recoverable_vat,
-        max_rate=programme.max_rate,
+        # FEDER: the plan's rule counts eligible costs without recoverable VAT at the co-financing rate the
+        # line carries (``plan.eu_reimbursement``): the matching counts them the same way.
+        excludes_recoverable_vat=programme.excludes_recoverable_vat or programme.source_kind == SourceKind.FEDER,
+        max_rate=(
+            programme.max_rate
+            if programme.max_rate is not None or programme.source_kind != SourceKind.FEDER
+            else EuReimbursement().co_financing_rate
+        ),
         amount_per_youth=programme.amount_per_youth,
+        from_school_year=programme.from_school_year,
         floor_amount=programme.floor_amount,
         ceiling_amount=programme.ceiling_amount,
         opens_on=programme.opens_on,
@@ -167,6 +175,9 @@ class InvestmentMix:
     result: mix.MixResult
     uses_total: Decimal
     other_sources: tuple[tuple[str, Decimal], ...]  # resources of the plan that come from no programme
+    # Resources of the plan the combination replaces by nothing (their programme is not retained): to
+    # follow the combination, the holder removes them from the plan.
+    not_retained: tuple[tuple[str, Decimal], ...] = ()
 
 
 def investment_mix(
@@ -215,4 +226,12 @@ def investment_mix(
     need = uses_total - sum((amount for _, amount in others), ZERO)
     has_grant = any(s.kind.is_local_authority_grant and s.amount > 0 for s in kept)
     result = mix.suggest_mix(candidates, need=need, plan_has_local_authority_grant=has_grant)
-    return InvestmentMix(result=result, uses_total=uses_total, other_sources=others)
+    retained = {line.candidate.key for line in result.lines}
+    retained_kinds = {m.programme.source_kind for m in matches if m.programme.slug in retained}
+    retained_names = {m.programme.name for m in matches if m.programme.slug in retained}
+    not_retained = tuple(
+        (s.label, s.amount)
+        for s in plan.sources
+        if s not in kept and s.amount > 0 and s.kind.value not in retained_kinds and s.label not in retained_names
+    )
+    return InvestmentMix(result=result, uses_total=uses_total, other_sources=others, not_retained=not_retained)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -101,6 +102,13 @@ class FundingProgramme(BaseModel):
         "taux maximal des dépenses éligibles", null=True, blank=True, help_text="En fraction : 0,5 = 50 %.", **RATE
     )
     amount_per_youth = models.DecimalField("montant par jeune et par an", null=True, blank=True, **AMOUNT)
+    from_school_year = models.PositiveSmallIntegerField(
+        "à partir de l'année scolaire",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Condition de calendrier : 2 pour une aide versée seulement après une année scolaire complète "
+        "(la première année du plan n'en reçoit pas).",
+    )
     floor_amount = models.DecimalField("montant plancher", null=True, blank=True, **AMOUNT)
     ceiling_amount = models.DecimalField("montant plafond", null=True, blank=True, **AMOUNT)
     opens_on = models.DateField("ouvert à partir du", null=True, blank=True)

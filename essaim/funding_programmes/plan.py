@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from essaim.funding_programmes.enums import PlanTarget
 from essaim.organizations.enums import CollectiviteLevel, OrganizationKind
+from financing_engine import Severity, evaluate_plan
 from financing_engine.inputs import (
     SALARY_EXPENSES,
     EuFund,
@@ -39,10 +40,10 @@ from financing_engine.inputs import (
     PlanInput,
     SourceKind,
     SourceLine,
+    UseCategory,
 )
 from financing_engine.money import format_eur, split_evenly
 
-ALREADY_IN_PLAN = "Le plan compte déjà une ligne « {label} » : modifiez-la dans le plan."
 NOT_ADDABLE = "Ce dispositif ne s'ajoute pas au plan de financement ({reason})."
 
 
@@ -99,26 +100,112 @@ def source_line(programme, *, amount: Decimal) -> SourceLine:
     )
 
 
-def add_to_plan(plan: PlanInput, programme, *, amount: Decimal | None) -> tuple[PlanInput, str]:
-    """Return the plan with the programme added, and a French sentence saying what changed."""
+# Source kinds that name one funder's programme: a second line of the same kind is the same money, so
+# « ajouter au plan » updates the existing line instead of adding one beside it. Sponsorship, foundations,
+# own funds and bank loans may legitimately hold several lines.
+FUNDER_SOURCE_KINDS = frozenset(SourceKind) - {
+    SourceKind.SPONSORSHIP,
+    SourceKind.FOUNDATION,
+    SourceKind.OWN_FUNDS,
+    SourceKind.BANK_LOAN,
+}
+
+
+def _difference(old: Decimal, new: Decimal) -> str:
+    delta = new - old
+    sign = "+" if delta >= 0 else "−"
+    return f"{format_eur(old)} → {format_eur(new)} ({sign}{format_eur(abs(delta))})"
+
+
+def existing_source(plan: PlanInput, programme) -> tuple[int, SourceLine] | None:
+    """The investment source this programme would update: the line of the same name, else the first
+    line of the same funder-specific kind (a « Région Hauts-de-France » line for the Région's grant)."""
+    for index, source in enumerate(plan.sources):
+        if source.label == programme.name:
+            return index, source
+    if programme.source_kind and SourceKind(programme.source_kind) in FUNDER_SOURCE_KINDS:
+        for index, source in enumerate(plan.sources):
+            if source.kind.value == programme.source_kind:
+                return index, source
+    return None
+
+
+def existing_eu_grant(plan: PlanInput, programme) -> tuple[int, EuOperatingGrant] | None:
+    """The EU operating grant this programme would update: same name, else the same fund (FSE+)."""
+    fund = programme.eu_fund or EuFund.FSE_PLUS
+    for index, grant in enumerate(plan.operating.eu_grants):
+        if grant.label == programme.name:
+            return index, grant
+    for index, grant in enumerate(plan.operating.eu_grants):
+        if grant.fund.value == fund:
+            return index, grant
+    return None
+
+
+def already_in_plan(plan: PlanInput | None, programme) -> Decimal | None:
+    """What the plan already holds for this programme (the line « ajouter au plan » would update), or
+    None when it holds nothing of the kind."""
+    if plan is None:
+        return None
     target = programme.plan_target
     if target == PlanTarget.INVESTMENT_SOURCE:
-        if any(s.label == programme.name for s in plan.sources):
-            raise PlanMappingError(ALREADY_IN_PLAN.format(label=programme.name))
+        found = existing_source(plan, programme)
+        return found[1].amount if found else None
+    if target == PlanTarget.EU_OPERATING_GRANT:
+        found_grant = existing_eu_grant(plan, programme)
+        return found_grant[1].amount if found_grant else None
+    return None
+
+
+def flag_eu_eligible_uses(plan: PlanInput, programme) -> tuple[PlanInput, str]:
+    """FEDER: the plan's « éligible FEDER » flags follow the programme's expense categories, so that the
+    plan's rule counts the eligible costs as the matching does (working capital never, unless listed)."""
+    wanted = set(programme.expense_categories or ())
+    uses = tuple(
+        dataclasses.replace(
+            use,
+            eu_eligible=(use.category.value in wanted) if wanted else use.category is not UseCategory.WORKING_CAPITAL,
+        )
+        for use in plan.uses
+    )
+    changed = sum(1 for old, new in zip(plan.uses, uses, strict=True) if old.eu_eligible != new.eu_eligible)
+    if not changed:
+        return plan, ""
+    return (
+        dataclasses.replace(plan, uses=uses),
+        f" Les emplois éligibles au FEDER suivent les catégories du dispositif ({changed} ligne(s) mise(s) à jour).",
+    )
+
+
+def add_to_plan(plan: PlanInput, programme, *, amount: Decimal | None) -> tuple[PlanInput, str]:
+    """Return the plan with the programme added (or its existing line updated), and a French sentence
+    saying what changed."""
+    target = programme.plan_target
+    if target == PlanTarget.INVESTMENT_SOURCE:
         _require_amount(amount)
         line = source_line(programme, amount=amount)
-        message = f"Ressource « {line.label} » ajoutée au plan d'investissement ({line.kind.label})."
-        same_kind = [s for s in plan.sources if s.kind is line.kind]
-        if same_kind:
-            message += (
-                f" Le plan comptait déjà une ressource de même nature (« {same_kind[0].label} ») : "
-                "vérifiez qu'elle ne fait pas double emploi."
+        found = existing_source(plan, programme)
+        if found is not None:
+            index, old = found
+            line = dataclasses.replace(line, status=old.status)
+            sources = (*plan.sources[:index], line, *plan.sources[index + 1 :])
+            renamed = f" (elle s'appelait « {old.label} »)" if old.label != line.label else ""
+            message = (
+                f"Ressource « {line.label} » mise à jour, pas ajoutée une seconde fois{renamed} : "
+                f"{_difference(old.amount, amount)}."
             )
-        message += " Rééquilibrez ensuite ressources et emplois."
-        return dataclasses.replace(plan, sources=(*plan.sources, line)), message
+        else:
+            sources = (*plan.sources, line)
+            message = f"Ressource « {line.label} » ajoutée au plan d'investissement ({line.kind.label})."
+        updated = dataclasses.replace(plan, sources=sources)
+        if line.kind is SourceKind.FEDER:
+            updated, flags = flag_eu_eligible_uses(updated, programme)
+            message += flags
+        gap = sum((s.amount for s in updated.sources), Decimal(0)) - sum((u.amount for u in updated.uses), Decimal(0))
+        if gap:
+            message += f" Ressources − emplois = {format_eur(gap)} : rééquilibrez le plan avant de le soumettre."
+        return updated, message
     if target == PlanTarget.EU_OPERATING_GRANT:
-        if any(g.label == programme.name for g in plan.operating.eu_grants):
-            raise PlanMappingError(ALREADY_IN_PLAN.format(label=programme.name))
         _require_amount(amount)
         known = {kind.value for kind in ExpenseKind}
         expenses = tuple(ExpenseKind(c) for c in programme.expense_categories or [] if c in known)
@@ -131,26 +218,47 @@ def add_to_plan(plan: PlanInput, programme, *, amount: Decimal | None) -> tuple[
             eligible_expenses=expenses or SALARY_EXPENSES,
             reimbursement=eu_reimbursement(programme),
         )
-        operating = dataclasses.replace(plan.operating, eu_grants=(*plan.operating.eu_grants, grant))
-        return (
-            dataclasses.replace(plan, operating=operating),
-            f"Subvention européenne « {grant.label} » ajoutée au budget de fonctionnement "
-            f"(années 1 à {grant.last_year + 1}, versée après les dépenses).",
-        )
+        found_grant = existing_eu_grant(plan, programme)
+        if found_grant is not None:
+            index, old_grant = found_grant
+            grants = (*plan.operating.eu_grants[:index], grant, *plan.operating.eu_grants[index + 1 :])
+            message = (
+                f"Le plan comptait déjà une aide {old_grant.fund.label} (« {old_grant.label} ») : elle est remplacée, "
+                f"pas doublée — {_difference(old_grant.amount, amount)}."
+            )
+        else:
+            grants = (*plan.operating.eu_grants, grant)
+            message = (
+                f"Subvention européenne « {grant.label} » ajoutée au budget de fonctionnement "
+                f"(années 1 à {grant.last_year + 1}, versée après les dépenses)."
+            )
+        operating = dataclasses.replace(plan.operating, eu_grants=grants)
+        return dataclasses.replace(plan, operating=operating), message
     if target == PlanTarget.STATE_SUBSIDY_PER_YOUTH:
         if programme.amount_per_youth is None:
             raise PlanMappingError(NOT_ADDABLE.format(reason="montant par jeune inconnu"))
+        first = max((programme.from_school_year or 1) - 1, 0)
         years = tuple(
-            dataclasses.replace(y, state_subsidy_per_youth=Decimal(programme.amount_per_youth))
-            for y in plan.operating.years
+            dataclasses.replace(
+                y, state_subsidy_per_youth=Decimal(programme.amount_per_youth) if index >= first else Decimal(0)
+            )
+            for index, y in enumerate(plan.operating.years)
         )
         timings = dataclasses.replace(plan.operating.timings, state_subsidy=payment_terms(programme))
         operating = dataclasses.replace(plan.operating, years=years, timings=timings)
-        return (
-            dataclasses.replace(plan, operating=operating),
-            "Subvention de l'État par jeune reportée sur chaque année du budget de fonctionnement "
-            "(comptée seulement les années scolaires complètes).",
-        )
+        if first:
+            skipped = (
+                "la première année n'en reçoit pas"
+                if first == 1
+                else f"les {first} premières années n'en reçoivent pas"
+            )
+            when = (
+                f"à partir de l'année {first + 1} du budget de fonctionnement (après une année scolaire complète) ; "
+                + skipped
+            )
+        else:
+            when = "sur chaque année du budget de fonctionnement (comptée seulement les années scolaires complètes)"
+        return dataclasses.replace(plan, operating=operating), f"Subvention de l'État par jeune reportée {when}."
     if target == PlanTarget.APPRENTICESHIP_TAX:
         _require_amount(amount)
         parts = split_evenly(amount, len(plan.operating.years))
@@ -206,3 +314,36 @@ def operating_grant_line(funder) -> tuple[str, str]:
 def _require_amount(amount) -> None:
     if amount is None or amount <= 0:
         raise PlanMappingError("Indiquez un montant positif à inscrire au plan.")
+
+
+# The one blocking rule an addition may create and that its message announces (with the gap to close):
+# adding a resource unbalances an investment plan until the holder rebalances it.
+ANNOUNCED_BLOCKING_RULES = frozenset({"investment_plan_unbalanced"})
+NEW_BLOCKING_RULE = (
+    "Ce montant n'est pas inscrit : le plan enfreindrait une règle bloquante — {messages} "
+    "Le montant suggéré par l'éligibilité respecte ces règles."
+)
+
+
+def new_blocking_rules(before: PlanInput, after: PlanInput) -> list[str]:
+    """French messages of the blocking rules ``after`` breaks that ``before`` did not (by rule and field),
+    leaving out the ones an addition announces (``ANNOUNCED_BLOCKING_RULES``)."""
+
+    def blocking(plan):
+        return {
+            (rule.code, rule.field): rule.message
+            for rule in evaluate_plan(plan).rules
+            if rule.severity is Severity.BLOCKING and rule.code not in ANNOUNCED_BLOCKING_RULES
+        }
+
+    old, new = blocking(before), blocking(after)
+    return [message for key, message in new.items() if key not in old]
+
+
+def add_to_plan_checked(plan: PlanInput, programme, *, amount: Decimal | None) -> tuple[PlanInput, str]:
+    """``add_to_plan``, refused (``PlanMappingError``) when the result breaks a blocking rule the plan did
+    not break before (a FEDER above its share of the eligible costs, a BdT loan without a local grant…)."""
+    updated, message = add_to_plan(plan, programme, amount=amount)
+    if problems := new_blocking_rules(plan, updated):
+        raise PlanMappingError(NEW_BLOCKING_RULE.format(messages=" ".join(problems)))
+    return updated, message

@@ -26,7 +26,7 @@ from essaim.financing.enums import VersionStatus
 from essaim.financing.services import plan_version_new_draft, plan_version_update_draft
 from essaim.funding_programmes.enums import FundingLineStatus, MovementKind
 from essaim.funding_programmes.models import BudgetEnvelope, EnvelopeMovement, FundingLine, FundingProgramme
-from essaim.funding_programmes.plan import PlanMappingError, add_to_plan
+from essaim.funding_programmes.plan import PlanMappingError, add_to_plan_checked
 from financing_engine import plan_from_dict, plan_to_dict
 from financing_engine.errors import PlanInputError
 
@@ -535,7 +535,7 @@ def programme_add_to_plan(*, programme: FundingProgramme, financing_plan, amount
         created = True
     try:
         current = plan_from_dict(draft.content)
-        updated, message = add_to_plan(current, programme, amount=amount)
+        updated, message = add_to_plan_checked(current, programme, amount=amount)
         plan_from_dict(plan_to_dict(updated))  # the engine accepts the new plan, or nothing is written
     except PlanMappingError as error:
         raise FundingError(str(error)) from error

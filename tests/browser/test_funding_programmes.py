@@ -2,6 +2,8 @@
 project, the programmes it may claim and adds one to its plan; the BdT decides a request on its
 envelope; the Région reads the totals per funder. Screenshots in the browser screenshots folder."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -34,7 +36,9 @@ def test_holder_matches_programmes_and_adds_one_to_the_plan(page, live_server, d
     versions_before = FinancingPlanVersion.objects.filter(plan__project=project).count()
     card.get_by_role("button", name="Ajouter au plan").click()
     page.wait_for_load_state("networkidle")
-    expect(page.locator(".messages")).to_contain_text("ajoutée au plan d'investissement")
+    expect(page.locator(".messages")).to_contain_text(
+        re.compile("Ressource « .* » (ajoutée au plan d.investissement|mise à jour)")
+    )
     screenshot("funding-programmes-03-ajoute-au-plan")
     assert FinancingPlanVersion.objects.filter(plan__project=project).count() >= versions_before
 

@@ -180,10 +180,13 @@ def test_add_to_plan_edits_the_draft_and_never_a_frozen_version(world):
     source = [s for s in plan_from_dict(draft.content).sources if s.label == "FEDER équipements"][0]
     assert (source.kind, source.amount) == (SourceKind.FEDER, D("40000"))
     assert source.eu.payment_delay_months == 12
-    with pytest.raises(services.FundingError, match="déjà une ligne"):
-        services.programme_add_to_plan(
-            programme=programme, financing_plan=plan, amount=D("1"), by=world.users["holder"]
-        )
+    # Added again: the same line is updated (difference shown), never doubled.
+    draft, message = services.programme_add_to_plan(
+        programme=programme, financing_plan=plan, amount=D("30000"), by=world.users["holder"]
+    )
+    feder = [s for s in plan_from_dict(draft.content).sources if s.kind is SourceKind.FEDER]
+    assert [(s.label, s.amount) for s in feder] == [("FEDER équipements", D("30000"))]
+    assert "mise à jour" in message and "(−10\u202f000,00\xa0€)" in message
     with pytest.raises(PermissionDenied):
         services.programme_add_to_plan(programme=programme, financing_plan=plan, amount=D("1"), by=world.users["bdt"])
 

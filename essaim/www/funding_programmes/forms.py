@@ -124,6 +124,17 @@ class ProgrammeForm(forms.ModelForm):
     claim_threshold = PercentField(label="Fonds européens : dépenses réalisées avant un acompte (%)", required=False)
     loan_annual_rate = PercentField(label="Taux annuel du prêt (%)", required=False)
     amount_per_youth = AmountField(label="Montant par jeune et par an (€)", required=False)
+    from_school_year = forms.IntegerField(
+        label="Versé à partir de l'année scolaire n°",
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text="1 par défaut ; 2 pour une aide versée seulement après une année scolaire complète.",
+    )
+
+    def clean_from_school_year(self):
+        return self.cleaned_data.get("from_school_year") or 1
+
     floor_amount = AmountField(label="Montant plancher (€)", required=False)
     ceiling_amount = AmountField(label="Montant plafond (€)", required=False)
     source_kind = forms.ChoiceField(
@@ -153,6 +164,7 @@ class ProgrammeForm(forms.ModelForm):
             "excludes_recoverable_vat",
             "max_rate",
             "amount_per_youth",
+            "from_school_year",
             "floor_amount",
             "ceiling_amount",
             "requires_local_authority_grant",

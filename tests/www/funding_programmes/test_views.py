@@ -13,7 +13,7 @@ from essaim.financing.services import financing_plan_create, plan_version_submit
 from essaim.funding_programmes import services
 from essaim.funding_programmes.catalogue import catalogue_load
 from essaim.funding_programmes.models import BudgetEnvelope, FundingLine, FundingProgramme
-from financing_engine import plan_from_dict
+from financing_engine import Severity, evaluate_plan, plan_from_dict
 from tests.funding_applications.factories import advance
 from tests.funding_programmes.factories import BudgetEnvelopeFactory, FundingLineFactory, FundingProgrammeFactory
 from tests.territories.factories import DepartmentFactory
@@ -353,3 +353,33 @@ def test_link_a_dossier_then_grant_commits_on_the_envelope(client, world):
         {"application": world.application.pk, "envelope": envelope.pk},
     )
     assert response.status_code == 403
+
+
+def test_matching_prefills_the_combination_and_hides_amounts_of_non_eligible_programmes(client, world):
+    plan = financing_plan_create(project=world.project, name="Plan", user=world.users["holder"])
+    world.project.stage = "financing_plan"
+    world.project.save()
+    client.force_login(world.users["holder"])
+    response = client.get(reverse("funding_programmes:project_matching", args=[world.project.pk]))
+    mix = {line.candidate.key: line.amount for line in response.context["mix"].result.lines}
+    assert mix
+    for row in response.context["rows"]:
+        match, form = row["match"], row["form"]
+        if match.result.verdict == "not_eligible":
+            assert form is None
+        elif form is not None and match.programme.slug in mix:
+            typed = form.fields["amount"].initial.replace("\u202f", "").replace(",", ".")
+            assert D(typed) == mix[match.programme.slug]
+    page = text(response)
+    assert "Pas de montant suggéré : le dispositif n'est pas éligible pour ce projet." in page
+    # Adding what the combination proposes, programme by programme, keeps the plan free of blocking rules
+    # other than the balance the messages announce.
+    for slug, amount in mix.items():
+        added = client.post(
+            reverse("funding_programmes:project_add_to_plan", args=[world.project.pk, slug]),
+            {"plan": plan.pk, "amount": str(amount).replace(".", ",")},
+        )
+        assert added.status_code == 302, slug
+    draft = plan.versions.get(status="draft")
+    codes = {r.code for r in evaluate_plan(plan_from_dict(draft.content)).rules if r.severity is Severity.BLOCKING}
+    assert codes <= {"investment_plan_unbalanced"}

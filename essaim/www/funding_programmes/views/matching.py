@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from essaim.financing.models import FinancingPlan, FinancingPlanVersion
-from essaim.funding_programmes import services
+from essaim.funding_programmes import eligibility, services
 from essaim.funding_programmes.matching import investment_mix, match_project, reference_version, version_plan
+from essaim.funding_programmes.plan import already_in_plan
 from essaim.www.funding_programmes.forms import AddToPlanForm
 from essaim.www.funding_programmes.views.common import _programme, _project
 from essaim.www.permissions import has_perm, require_perm
@@ -36,14 +37,32 @@ def project_matching(request, project_pk):
     matches = match_project(project, version=used, plan=plan_input)
     plans = sorted({v.plan for v in versions}, key=lambda plan: (-plan.updated_at.timestamp(), plan.pk))
     can_add = bool(plans) and has_perm(request.user, "financing.change_plan", plans[0])
+    mix = investment_mix(matches, used, plan_input)
+    # The amount prefilled in « ajouter au plan »: the combination's amount for the programmes it keeps,
+    # else the suggested amount; none for a programme that is not eligible.
+    prefill = {line.candidate.key: line.amount for line in mix.result.lines} if mix else {}
     forms_by_slug = {}
     if can_add:
         for match in matches:
-            if match.can_add_to_plan:
+            if match.can_add_to_plan and match.result.verdict != eligibility.Verdict.NOT_ELIGIBLE:
                 forms_by_slug[match.programme.slug] = AddToPlanForm(
-                    plans=plans, suggested=match.result.suggestion.amount, slug=match.programme.slug
+                    plans=plans,
+                    suggested=prefill.get(match.programme.slug, match.result.suggestion.amount),
+                    slug=match.programme.slug,
                 )
-    rows = [{"match": m, "form": forms_by_slug.get(m.programme.slug)} for m in matches]
+    rows = []
+    for match in matches:
+        held = already_in_plan(plan_input, match.programme)
+        proposed = prefill.get(match.programme.slug, match.result.suggestion.amount)
+        rows.append(
+            {
+                "match": match,
+                "form": forms_by_slug.get(match.programme.slug),
+                "in_mix": prefill.get(match.programme.slug),
+                "held": held,
+                "difference": proposed - held if held is not None and proposed is not None else None,
+            }
+        )
     counts = {
         verdict: sum(1 for m in matches if m.result.verdict == verdict)
         for verdict in ("eligible", "to_check", "not_eligible")
@@ -53,7 +72,7 @@ def project_matching(request, project_pk):
         "funding_programmes/matching.html",
         {
             "project": project,
-            "mix": investment_mix(matches, used, plan_input),
+            "mix": mix,
             "rows": rows,
             "versions": versions,
             "version": used,
