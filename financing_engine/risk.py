@@ -347,7 +347,9 @@ def _shifted(cumulative: FloatArray, delays: IntArray, max_delay: int) -> FloatA
     n = width - 1
     padded = np.zeros((scenarios, width + max_delay))
     padded[:, max_delay:] = cumulative
-    windows = np.lib.stride_tricks.sliding_window_view(padded, n, axis=1)  # (S, max_delay + 2, N)
+    row, column = padded.strides
+    # (S, max_delay + 2, N) windows of each row, as a view (as sliding_window_view, without its checks).
+    windows = np.lib.stride_tricks.as_strided(padded, (scenarios, max_delay + 2, n), (row, column, column))
     return windows[np.arange(scenarios), max_delay + 1 - delays]
 
 
@@ -378,6 +380,7 @@ def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, Float
     unit = np.concatenate(([0.0], prepared.unit_loan))
     drawdowns = np.arange(prepared.drawdown_month + 1)
     units = _shifted(np.broadcast_to(unit, (drawdowns.size, unit.size)), drawdowns, prepared.drawdown_month)
+    units = np.where(units > 0, units, 0.0)  # ≤ 0: no loan drawn then covers a shortfall
     scenarios = samples.sales.shape[0]
     lowest = np.empty(scenarios)
     requirement = np.empty(scenarios)
@@ -415,16 +418,18 @@ def _simulate_block(
             delays = samples.delays[flows.funder]
             cash += _shifted(scaled, delays, int(delays.max(initial=0)))
     lowest_with_loans = (cash + loans).min(axis=1)
-    requirement = np.maximum(prepared.floor - cash.min(axis=1), 0.0)
-    short = cash < prepared.floor
-    any_short = short.any(axis=1)
-    first_short = np.where(any_short, short.argmax(axis=1), n)
-    unit = units[np.minimum(first_short, prepared.drawdown_month)]
+    lowest = cash.min(axis=1)
+    requirement = np.maximum(prepared.floor - lowest, 0.0)
+    any_short = lowest < prepared.floor  # no (scenarios × months) pass needed for this
+    first_short = np.where(any_short, (cash < prepared.floor).argmax(axis=1), n)
+    unit = units[np.minimum(first_short, prepared.drawdown_month)]  # already 0 where the unit is ≤ 0
     need = np.subtract(prepared.floor, cash, out=cash)  # the cash is not needed any more
-    # A month under the floor needs need / unit euros of loan; none can cover it when unit ≤ 0.
+    # A month under the floor (need > 0) needs need / unit euros of loan, +inf when unit = 0 (no loan
+    # covers it). Elsewhere need ≤ 0 gives a ratio ≤ 0, −inf or NaN (0 / 0): fmax skips the NaN and
+    # the final 0 floors the rest, so no mask of the short months is needed.
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = need / np.where(unit > 0, unit, 0.0)
-    return lowest_with_loans, requirement, np.where(short, ratio, 0.0).max(axis=1)
+        ratio = np.divide(need, unit, out=need)
+    return lowest_with_loans, requirement, np.fmax(np.fmax.reduce(ratio, axis=1), 0.0)
 
 
 def _parameter_errors(params: RiskParameters, scenarios: int) -> list[InputError]:

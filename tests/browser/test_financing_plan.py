@@ -101,3 +101,26 @@ def test_editor_is_keyboard_usable(page, live_server, demo_world):
     page.get_by_label("Montant (€), emploi 1", exact=True).focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "uses-0-month"
+
+
+def test_holder_sets_the_working_capital_loan_terms(page, live_server, demo_world, screenshot):
+    """The « Trésorerie » tab of the editor: the working-capital loan's own terms, saved and recomputed live."""
+    _open_demo_plan(page, live_server)
+    page.get_by_role("link", name=re.compile("Modifier le brouillon")).click()
+    page.get_by_role("link", name="Trésorerie", exact=True).click()
+    loan = page.locator('[data-figure="loan-needed"]')
+    loan_before = loan.inner_text()
+    custom = page.get_by_label("Conditions propres au prêt de BFR")
+    custom.check()
+    page.get_by_text("Brouillon enregistré").wait_for()
+    duration = page.get_by_label("Durée du prêt de BFR (mois)")
+    duration.fill("480")
+    duration.press("Tab")
+    page.locator("#id_params-wc_duration_months-error").get_by_text("inférieur ou égal à 360").wait_for()
+    duration.fill("84")
+    page.get_by_label("Taux annuel (%)").last.fill("3")
+    page.get_by_label("Taux annuel (%)").last.press("Tab")
+    page.get_by_text("Brouillon enregistré").wait_for()
+    page.get_by_role("heading", name=re.compile("Prêt de BFR")).scroll_into_view_if_needed()
+    screenshot("17-plan-editeur-pret-bfr")
+    assert loan.inner_text() != loan_before  # recomputed in place with the loan's own terms

@@ -43,6 +43,7 @@ from financing_engine import (
     evaluate_plan,
     plan_to_dict,
 )
+from financing_engine.scenarios import PRESETS, evaluate_scenario
 from tests.financing.libreoffice import SOFFICE, recalculate
 from tests.financing_engine.strategies import plans
 
@@ -368,7 +369,7 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[Path, PlanResult]]:
     demo = demo_plan()
     short = demo_plan(horizon_years=3)
     short = replace(short, sources=short.sources[:4], opening_month=3, opening_cash=Decimal("-1234.56"))
-    demo_data = plan_to_xlsx(demo)
+    demo_data = plan_to_xlsx(demo, scenarios=list(PRESETS.values()))
     workbooks = {
         "demo": demo_data,
         "short_plan_opening_late_without_loans": plan_to_xlsx(short),
@@ -402,6 +403,23 @@ def test_libreoffice_recalculates_the_engine_to_the_cent(recalculated, name):
     path, result = recalculated[name]
     checks = check_spreadsheet_matches_engine(path, result)
     assert checks > 12 * 3 * 18
+
+
+@needs_soffice
+def test_the_plan_column_of_the_scenarios_sheet_follows_the_formulas(recalculated):
+    """« Scénarios »: the plan's column (formulas) equals the engine; each variant equals evaluate_scenario."""
+    path, result = recalculated["demo"]
+    ev = Evaluated(path)
+    rows = {ev(L.SCENARIOS, f"A{r}"): r for r in range(L.TABLE_FIRST_ROW, L.TABLE_FIRST_ROW + 11)}
+    wcr = result.working_capital
+    assert ev.amount(L.SCENARIOS, f"B{rows['Besoin en fonds de roulement']}") == wcr.requirement
+    assert ev.amount(L.SCENARIOS, f"B{rows['Creux de trésorerie hors prêts']}") == wcr.trough_amount
+    total = sum((year.result for year in result.years), Decimal(0))
+    assert ev.amount(L.SCENARIOS, f"B{rows['Résultat cumulé sur l' + chr(39) + 'horizon']}") == total
+    for col, scenario in zip("CDE", PRESETS.values(), strict=True):
+        assert ev(L.SCENARIOS, f"{col}{L.TABLE_HEADER_ROW}") == scenario.name
+        variant = evaluate_scenario(demo_plan(), scenario).working_capital
+        assert ev.amount(L.SCENARIOS, f"{col}{rows['Besoin en fonds de roulement']}") == variant.requirement
 
 
 @needs_soffice

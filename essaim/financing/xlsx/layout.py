@@ -28,6 +28,7 @@ from financing_engine import (
 # ---------------------------------------------------------------- sheet names
 README = "Lisez-moi"
 SUMMARY = "Synthèse"
+SCENARIOS = "Scénarios"
 PARAMETERS = "Paramètres"
 USES = "Investissements"
 SOURCES = "Ressources"
@@ -38,7 +39,7 @@ LOANS = "Prêts"
 CALC = "Calculs"
 LISTS = "Listes"
 
-SHEETS = (README, SUMMARY, PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS, CASH, LOANS, CALC, LISTS)
+SHEETS = (README, SUMMARY, SCENARIOS, PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS, CASH, LOANS, CALC, LISTS)
 INPUT_SHEETS = (PARAMETERS, USES, SOURCES, OPERATING, EU_GRANTS)
 
 # ---------------------------------------------------------------- number formats

@@ -10,7 +10,7 @@ documentation: ``docs/plan-workbook.md``.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,8 +38,10 @@ from financing_engine import (
     SourceKind,
     UseCategory,
 )
-from financing_engine.dates import add_months, school_year_label
+from financing_engine.dates import add_months, month_label, school_year_label
+from financing_engine.errors import PlanInputError
 from financing_engine.projection import _PAID_EXPENSES
+from financing_engine.scenarios import Scenario, evaluate_scenario
 from financing_engine.validation import validate_plan
 
 __all__ = ["XLSX_CONTENT_TYPE", "plan_to_xlsx"]
@@ -347,13 +349,14 @@ class _Refs:
 
 
 # =============================================================================== export
-def plan_to_xlsx(plan: PlanInput, *, title: str = "") -> bytes:
+def plan_to_xlsx(plan: PlanInput, *, title: str = "", scenarios: Sequence[Scenario] = ()) -> bytes:
     """Export ``plan`` to an .xlsx workbook (bytes) in which every computed figure is a formula.
 
     Only the inputs are values (yellow cells); the payment calendars, EU reimbursements, loan
     schedules, budgets, monthly cash and the loan covering the working-capital requirement are
     formulas of those inputs (sheets « Calculs » and « Prêts » hold the intermediate steps), so the
-    workbook recomputes the whole plan when an input changes. Raises
+    workbook recomputes the whole plan when an input changes. ``scenarios`` (named variants of the
+    plan) are compared side by side with it in the sheet « Scénarios ». Raises
     :class:`financing_engine.PlanInputError` if the plan is invalid.
     """
     validate_plan(plan)
@@ -382,6 +385,7 @@ def plan_to_xlsx(plan: PlanInput, *, title: str = "") -> bytes:
     _write_calc(sheets[L.CALC], plan, refs, doc_title)
     _write_cash(sheets[L.CASH], plan, refs, doc_title)
     _write_summary(sheets[L.SUMMARY], plan, refs, doc_title)
+    _write_scenarios(sheets[L.SCENARIOS], plan, scenarios, refs, doc_title)
     _write_readme(sheets[L.README], plan, doc_title)
     workbook.properties.title = doc_title
     workbook.properties.creator = "Essaim"
@@ -1595,6 +1599,110 @@ def _write_summary(ws: Worksheet, plan: PlanInput, refs: _Refs, doc: str) -> Non
     _print_setup(ws, 4, row, landscape=False, title_rows=None, doc=doc)
 
 
+SCENARIO_FUNDER_LABELS = {  # the funders a scenario may delay, in French
+    "eu": "Union européenne",
+    "region": "Région",
+    "state": "État",
+    "department": "département",
+    "epci": "EPCI",
+    "commune": "commune",
+    "foundations": "fondations",
+    "customers": "clients",
+}
+
+
+def _write_scenarios(ws: Worksheet, plan: PlanInput, scenarios: Sequence[Scenario], refs: _Refs, doc: str) -> None:
+    """The plan and its named variants side by side: result, trough, requirement and loan.
+
+    The plan's column is formulas of this workbook; each variant is another plan (headcount, sales,
+    payment delays), so its column holds the figures of the variant at export time.
+    """
+    _title(
+        ws,
+        "Scénarios — variantes comparées",
+        "Colonne « Plan » : formules du classeur. Colonnes des variantes : chiffres de chaque variante à la "
+        "date de l'export (une variante est un autre plan : effectif, ventes, retards de paiement).",
+    )
+    rows = (
+        ("headcount", "Effectif (part du plan)", L.FMT_PERCENT),
+        ("sales", "Ventes (part du plan)", L.FMT_PERCENT),
+        ("delays", "Retards de paiement", None),
+        ("total_result", "Résultat cumulé sur l'horizon", L.FMT_EUR),
+        ("last_result", "Résultat de la dernière année", L.FMT_EUR),
+        ("trough", "Creux de trésorerie hors prêts", L.FMT_EUR),
+        ("trough_month", "Mois du creux", None),
+        ("requirement", "Besoin en fonds de roulement", L.FMT_EUR),
+        ("loan", "Prêt couvrant le besoin", L.FMT_EUR),
+        ("lowest", "Trésorerie la plus basse avec les prêts prévus", L.FMT_EUR),
+        ("lowest_month", "Mois de la trésorerie la plus basse", None),
+    )
+    _header(ws, L.TABLE_HEADER_ROW, 1, "Indicateur")
+    for i, (_key, text, _fmt) in enumerate(rows):
+        _label(ws, L.TABLE_FIRST_ROW + i, 1, text)
+    row_of = {key: L.TABLE_FIRST_ROW + i for i, (key, _t, _f) in enumerate(rows)}
+    _header(ws, L.TABLE_HEADER_ROW, 2, "Plan")
+    operating = _quote(L.OPERATING)
+    total_col = _col(L.OP_FIRST_YEAR_COL + refs.horizon)
+    last_col = _col(L.OP_FIRST_YEAR_COL + refs.horizon - 1)
+    plan_formulas = {
+        "headcount": ("1", L.FMT_PERCENT),
+        "sales": ("1", L.FMT_PERCENT),
+        "delays": ('"aucun"', None),
+        "total_result": (f"{operating}!{total_col}{L.OP_RESULT_ROW}", L.FMT_EUR),
+        "last_result": (f"{operating}!{last_col}{L.OP_RESULT_ROW}", L.FMT_EUR),
+        "trough": (refs.summary["trough"], L.FMT_EUR),
+        "trough_month": (refs.summary["trough_month"], L.FMT_MONTH),
+        "requirement": (refs.summary["requirement"], L.FMT_EUR),
+        "loan": (refs.summary["loan_needed"], L.FMT_EUR),
+        "lowest": (refs.summary["lowest_closing"], L.FMT_EUR),
+        "lowest_month": (refs.summary["lowest_month"], L.FMT_MONTH),
+    }
+    for key, (formula, fmt) in plan_formulas.items():
+        _formula(ws, row_of[key], 2, formula, fmt)
+    for j, scenario in enumerate(scenarios):
+        col = 3 + j
+        _header(ws, L.TABLE_HEADER_ROW, col, scenario.name)
+        try:
+            result = evaluate_scenario(plan, scenario)
+        except PlanInputError:
+            _label(ws, row_of["total_result"], col, "variante impossible à calculer")
+            continue
+        wcr, cash = result.working_capital, result.cash
+        delays = ", ".join(
+            f"{SCENARIO_FUNDER_LABELS.get(funder.value, funder.label)} +{months} mois"
+            for funder, months in scenario.payment_delays.items()
+        )
+        values: dict[str, Any] = {
+            "headcount": scenario.headcount_factor,
+            "sales": scenario.sales_factor,
+            "delays": delays or "aucun",
+            "total_result": sum((year.result for year in result.years), Decimal(0)),
+            "last_result": result.years[-1].result,
+            "trough": wcr.trough_amount,
+            "trough_month": month_label(wcr.trough_date),
+            "requirement": wcr.requirement,
+            "loan": wcr.loan_needed if wcr.loan_needed is not None else L.NO_LOAN_COVERS,
+            "lowest": cash.lowest_closing,
+            "lowest_month": month_label(cash.months[cash.lowest_closing_month].date),
+        }
+        for key, text, fmt in rows:
+            value = values[key]
+            cell = ws.cell(row=row_of[key], column=col)
+            if isinstance(value, str):
+                _set_text(cell, value)
+            else:
+                cell.value = float(value)
+                if fmt:
+                    cell.number_format = fmt
+            cell.border = _BORDER
+            del text
+    if not scenarios:
+        _label(ws, L.TABLE_FIRST_ROW + len(rows) + 1, 1, "Aucun scénario pour cette version.").font = _NOTE_FONT
+    _widths(ws, {1: 48} | {2 + j: 22 for j in range(len(scenarios) + 1)})
+    ws.freeze_panes = ws.cell(row=L.TABLE_FIRST_ROW, column=2).coordinate
+    _print_setup(ws, 2 + len(scenarios), L.TABLE_FIRST_ROW + len(rows), landscape=True, title_rows=None, doc=doc)
+
+
 def _write_readme(ws: Worksheet, plan: PlanInput, doc: str) -> None:
     lines = [
         (doc, _TITLE_FONT),
@@ -1616,6 +1724,7 @@ def _write_readme(ws: Worksheet, plan: PlanInput, doc: str) -> None:
         ("", None),
         ("Feuilles", _BOLD),
         (f"• {L.SUMMARY} : chiffres clés (équilibre, trésorerie, besoin en fonds de roulement, résultats).", None),
+        (f"• {L.SCENARIOS} : le plan et ses variantes (scénarios) côte à côte.", None),
         (f"• {L.PARAMETERS} : dates, horizon, trésorerie initiale, calendriers de versement, prêt de BFR.", None),
         (f"• {L.USES} : les emplois du plan d'investissement et leurs amortissements.", None),
         (f"• {L.SOURCES} : les ressources (subventions, prêts, FEDER…), total et écart.", None),

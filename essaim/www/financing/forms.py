@@ -23,6 +23,7 @@ from financing_engine import (
     ExpenseKind,
     Funder,
     FundingStatus,
+    LoanTerms,
     OperatingTimings,
     PaymentTerms,
     Periodicity,
@@ -185,6 +186,12 @@ def _share(label, *, required=True, spec=limits.SHARE, help_text=""):
     return FrenchDecimalField(label=label, required=required, spec=spec, help_text=help_text)
 
 
+AMORTISATION_LABELS = {
+    Amortisation.CONSTANT_INSTALMENT: "échéances constantes",
+    Amortisation.CONSTANT_PRINCIPAL: "amortissement constant du capital",
+}
+
+
 class ParametersForm(forms.Form):
     name = forms.CharField(label="Nom du plan (tel qu'il figure dans les exports)", max_length=200)
     start_date = MonthField(label="Début du plan (1er mois de l'année scolaire 1)")
@@ -194,6 +201,49 @@ class ParametersForm(forms.Form):
     opening_month = MonthField(label="Arrivée des premiers jeunes", help_text="Dans la première année scolaire.")
     opening_cash = _amount("Trésorerie au début du plan (€)", allow_negative=True)
     cash_floor = _amount("Plancher de trésorerie de sécurité (€)")
+    wc_custom = forms.BooleanField(
+        label="Conditions propres au prêt de BFR",
+        required=False,
+        help_text="Sinon : les conditions du premier prêt du plan, ou 10 ans dont 3 de différé à 0 %.",
+    )
+    wc_duration_months = _integer(
+        "Durée du prêt de BFR (mois)", min_value=1, max_value=limits.MAX_LOAN_MONTHS, required=False
+    )
+    wc_deferral_months = _integer("Différé (mois)", max_value=limits.MAX_LOAN_MONTHS - 1, required=False)
+    wc_annual_rate = _share("Taux annuel (%)", spec=limits.LOAN_RATE, required=False)
+    wc_periodicity = forms.ChoiceField(
+        label="Échéances", choices=[(p.value, _capitalize(p.label)) for p in Periodicity], required=False
+    )
+    wc_amortisation = forms.ChoiceField(
+        label="Profil d'amortissement",
+        choices=[(a.value, _capitalize(label)) for a, label in AMORTISATION_LABELS.items()],
+        required=False,
+    )
+    wc_deferral_kind = forms.ChoiceField(
+        label="Nature du différé", choices=[(k.value, v) for k, v in DEFERRAL_LABELS.items()], required=False
+    )
+    wc_drawdown = MonthField(label="Mois de déblocage", required=False)
+
+    MAIN_FIELDS = ("name", "start_date", "horizon_years", "opening_month", "opening_cash", "cash_floor")
+    WC_FIELDS = (
+        "wc_custom",
+        "wc_duration_months",
+        "wc_deferral_months",
+        "wc_annual_rate",
+        "wc_periodicity",
+        "wc_amortisation",
+        "wc_deferral_kind",
+        "wc_drawdown",
+    )
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.MAIN_FIELDS]
+
+    @property
+    def wc_fields(self):
+        """The terms of the loan sized to cover the working-capital requirement (``working_capital_loan``)."""
+        return [self[name] for name in self.WC_FIELDS]
 
 
 class UseLineForm(forms.Form):
@@ -245,10 +295,6 @@ def _eu_fields(prefix="eu_"):
 PAYMENT_TERMS = ("advance_share", "signature_offset_months", "instalment_count", "instalments_share",
                  "balance_delay_months")  # fmt: skip
 EU_TERMS = ("co_financing_rate", "advance_share", "claim_threshold", "claim_interval_months", "payment_delay_months")
-AMORTISATION_LABELS = {
-    Amortisation.CONSTANT_INSTALMENT: "échéances constantes",
-    Amortisation.CONSTANT_PRINCIPAL: "amortissement constant du capital",
-}
 
 
 class SourceLineForm(forms.Form):
@@ -466,14 +512,29 @@ _SHARES = {"advance_share", "instalments_share", "co_financing_rate", "claim_thr
 
 def initial_parameters(content):
     start = _start(content)
-    return {
+    row = {
         "name": content["name"],
         "start_date": month_text(start, 0),
         "horizon_years": content["horizon_years"],
         "opening_month": _month_initial(start, content.get("opening_month", 0)),
         "opening_cash": fr_decimal_text(content.get("opening_cash", "0")),
         "cash_floor": fr_decimal_text(content.get("cash_floor", "0")),
+        "wc_custom": False,
     }
+    loan = content.get("working_capital_loan")
+    if isinstance(loan, dict):
+        defaults = LoanTerms()
+        row |= {
+            "wc_custom": True,
+            "wc_duration_months": loan.get("duration_months", defaults.duration_months),
+            "wc_deferral_months": loan.get("deferral_months", defaults.deferral_months),
+            "wc_annual_rate": fr_decimal_text(loan.get("annual_rate", "0"), percent=True),
+            "wc_periodicity": loan.get("periodicity", defaults.periodicity.value),
+            "wc_amortisation": loan.get("amortisation", defaults.amortisation.value),
+            "wc_deferral_kind": loan.get("deferral_kind", defaults.deferral_kind.value),
+            "wc_drawdown": _month_initial(start, loan.get("drawdown_month", 0)),
+        }
+    return row
 
 
 def initial_uses(content):
@@ -706,6 +767,8 @@ def content_from_forms(content, forms_by_section):
         new["opening_month"] = opening
     start = _start(new)
     months = 12 * new["horizon_years"]
+    if "params" in bound:
+        ok &= _working_capital_loan(bound["params"], new, start, months)
     if "uses" in bound:
         old_lines = content["uses"]
         lines = []
@@ -809,6 +872,31 @@ def content_from_forms(content, forms_by_section):
     return new, ok
 
 
+def _working_capital_loan(form, new, start, months) -> bool:
+    """The working-capital loan's terms from the parameters form: ``None`` unless « conditions propres »."""
+    data = form.cleaned_data
+    if not data["wc_custom"]:
+        new["working_capital_loan"] = None
+        return True
+    defaults = LoanTerms()
+    drawdown = 0
+    if data["wc_drawdown"] is not None:
+        drawdown = _month_or_error(form, "wc_drawdown", data["wc_drawdown"], start, months)
+        if drawdown is None:
+            return False
+    rate = data["wc_annual_rate"]
+    new["working_capital_loan"] = {
+        "duration_months": data["wc_duration_months"] or defaults.duration_months,
+        "deferral_months": data["wc_deferral_months"] or 0,
+        "annual_rate": "0" if rate is None else _plain_decimal(rate),
+        "periodicity": data["wc_periodicity"] or defaults.periodicity.value,
+        "amortisation": data["wc_amortisation"] or defaults.amortisation.value,
+        "deferral_kind": data["wc_deferral_kind"] or defaults.deferral_kind.value,
+        "drawdown_month": drawdown,
+    }
+    return True
+
+
 def _field_for(path: str):
     """(section, index, field) of the editor for an engine error path, or None."""
     if match := re.fullmatch(r"uses\[(\d+)\]\.(\w+)", path):
@@ -831,6 +919,8 @@ def _field_for(path: str):
         return "eu_grants", int(match[1]), f"eu_{match[2]}"
     if match := re.fullmatch(r"operating\.eu_grants\[(\d+)\]\.(\w+)", path):
         return "eu_grants", int(match[1]), match[2]
+    if match := re.fullmatch(r"working_capital_loan\.(\w+)", path):
+        return "params", None, "wc_drawdown" if match[1] == "drawdown_month" else f"wc_{match[1]}"
     if path in ParametersForm.base_fields:
         return "params", None, path
     return None

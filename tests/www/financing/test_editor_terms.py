@@ -167,3 +167,62 @@ def test_eu_grants_are_added_and_removed(holder_client, plan):
     assert len(_content(plan)["operating"]["eu_grants"]) == 2
     _post(holder_client, plan, "fonctionnement", {"remove": "eu_grants-1"})
     assert len(_content(plan)["operating"]["eu_grants"]) == 1
+
+
+def test_the_working_capital_loan_terms_are_edited_and_recomputed(holder_client, plan):
+    """The loan sized to cover the working-capital requirement has its own terms in the editor."""
+    html = holder_client.get(
+        reverse("financing:plan_edit", args=[plan.project_id, plan.pk]) + "?vue=tresorerie"
+    ).content.decode()
+    for field in ("params-wc_custom", "params-wc_duration_months", "params-wc_deferral_kind", "params-wc_drawdown"):
+        assert f'name="{field}"' in html, field
+    before = evaluate_plan(plan_from_dict(_content(plan))).working_capital.loan_needed
+    response = _post(
+        holder_client,
+        plan,
+        "tresorerie",
+        {
+            "params-wc_custom": "on",
+            "params-wc_duration_months": "84",
+            "params-wc_deferral_months": "12",
+            "params-wc_annual_rate": "2,5",
+            "params-wc_periodicity": "quarterly",
+            "params-wc_drawdown": "11/2026",
+        },
+    )
+    assert response.status_code == 200 and "Brouillon enregistré" in response.content.decode()
+    loan = _content(plan)["working_capital_loan"]
+    assert loan == {
+        "duration_months": 84,
+        "deferral_months": 12,
+        "annual_rate": "0.025",
+        "periodicity": "quarterly",
+        "amortisation": "constant_instalment",
+        "deferral_kind": "interest_only",
+        "drawdown_month": 2,
+    }
+    result = evaluate_plan(plan_from_dict(_content(plan)))
+    assert result.working_capital.loan_terms.duration_months == 84
+    assert result.working_capital.loan_needed != before
+    # Unticked: the plan's first loan is used again.
+    _post(holder_client, plan, "tresorerie", {"params-wc_custom": ""})
+    assert _content(plan)["working_capital_loan"] is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("params-wc_annual_rate", "25", "Saisissez un pourcentage entre 0 et 20."),
+        ("params-wc_duration_months", "480", "Saisissez un nombre inférieur ou égal à 360."),
+        ("params-wc_deferral_months", "130", "doit être plus court que la durée du prêt"),
+        ("params-wc_drawdown", "03/2035", "hors de l&#x27;horizon du plan"),
+    ],
+)
+def test_working_capital_loan_errors_are_french_and_on_the_field(holder_client, plan, field, value, message):
+    before = _content(plan)
+    response = _post(holder_client, plan, "tresorerie", {"params-wc_custom": "on", field: value})
+    html = response.content.decode()
+    start = html.index(f'id="id_{field}-error"')
+    assert message in html[start : start + 400]
+    assert "Modification non enregistrée" in html
+    assert _content(plan) == before

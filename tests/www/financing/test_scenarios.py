@@ -92,3 +92,34 @@ def test_scenarios_are_deleted(holder_client, plan):
     url = reverse("financing:scenario_delete", args=[plan.project_id, plan.pk, 1, scenario.pk])
     holder_client.post(url)
     assert PlanScenario.objects.count() == 2
+
+
+def test_the_excel_export_compares_the_scenarios(holder_client, plan):
+    """The workbook's « Scénarios » sheet: the plan (formulas) and each variant, with the engine's figures."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from essaim.financing.xlsx import layout as L
+    from financing_engine import plan_from_dict
+    from financing_engine.scenarios import evaluate_scenario
+
+    services.plan_scenarios_add_presets(version=plan.versions.get())
+    response = holder_client.get(reverse("financing:version_export_xlsx", args=[plan.project_id, plan.pk, 1]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))[L.SCENARIOS]
+    headers = [cell.value for cell in sheet[L.TABLE_HEADER_ROW]]
+    names = [scenario.name for scenario in PlanScenario.objects.order_by("pk")]
+    assert headers == ["Indicateur", "Plan", *names]
+    labels = [sheet.cell(row=r, column=1).value for r in range(L.TABLE_FIRST_ROW, L.TABLE_FIRST_ROW + 11)]
+    plan_input = plan_from_dict(plan.versions.get().content)
+    for col, scenario in enumerate(PlanScenario.objects.order_by("pk"), start=3):
+        result = evaluate_scenario(plan_input, scenario.as_engine())
+        value = {label: sheet.cell(row=L.TABLE_FIRST_ROW + i, column=col).value for i, label in enumerate(labels)}
+        assert Decimal(str(value["Besoin en fonds de roulement"])) == result.working_capital.requirement
+        assert Decimal(str(value["Prêt couvrant le besoin"])).quantize(Decimal("0.01")) == (
+            result.working_capital.loan_needed
+        )
+        total = sum((year.result for year in result.years), Decimal(0))
+        assert Decimal(str(value["Résultat cumulé sur l'horizon"])).quantize(Decimal("0.01")) == total
+    assert sheet["B5"].value == "=1" and str(sheet["B13"].value).startswith("='Synthèse'!")

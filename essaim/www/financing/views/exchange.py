@@ -33,7 +33,8 @@ def version_export_xlsx(request, project_pk, plan_pk, number):
     except PlanInputError:
         messages.error(request, INVALID_PLAN)
         return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=number)
-    data = plan_to_xlsx(plan_input, title=f"{plan.project.name} — {plan.name}, version {number}")
+    scenarios = [scenario.as_engine() for scenario in version.scenarios.order_by("pk")]
+    data = plan_to_xlsx(plan_input, title=f"{plan.project.name} — {plan.name}, version {number}", scenarios=scenarios)
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, version, "xlsx")}"'
     return response
