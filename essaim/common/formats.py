@@ -6,10 +6,34 @@ The rounding policy for amounts is the engine's (cents, half up); this module on
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 NARROW_NBSP = "\u202f"  # thousands separator recommended by the Imprimerie nationale
 NBSP = "\u00a0"  # before the euro sign
+
+
+# Largest magnitude a page shows: beyond, the stored value cannot be a real figure of the programme
+# (docs/security.md, « Limites et saisies hostiles »). A page never fails on it: it says so instead.
+MAX_DISPLAYED = Decimal(10) ** 15
+OUT_OF_RANGE = "valeur hors limites"
+
+
+def displayable(value) -> Decimal | None:
+    """The number to show, or None when ``value`` is not a finite number below 10¹⁵ (``NaN``, ``1E+30``,
+    a text stored where a number belongs).
+
+    >>> displayable("12.5"), displayable(Decimal("NaN")), displayable(1e30), displayable("oops")
+    (Decimal('12.5'), None, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    if not number.is_finite() or number.copy_abs() >= MAX_DISPLAYED:
+        return None
+    return number
 
 
 def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str:
@@ -20,7 +44,9 @@ def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str
     """
     if value is None or value == "":
         return "—"
-    number = Decimal(str(value))
+    number = displayable(value)
+    if number is None:
+        return OUT_OF_RANGE
     quantum = Decimal(1).scaleb(-decimals)
     number = number.quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
@@ -37,26 +63,30 @@ def format_number(value: Decimal | int | float | None, decimals: int = 0) -> str
 
 
 def format_euros(value: Decimal | int | float | None, decimals: int = 2) -> str:
-    """Format an amount in euros: 1 234,56 €.
+    """Format an amount in euros: 1 234,56 € (« valeur hors limites » for what cannot be an amount).
 
     >>> format_euros(Decimal("1234.5"))
     '1\u202f234,50\u00a0€'
     """
     if value is None or value == "":
         return "—"
-    return f"{format_number(value, decimals)}{NBSP}€"
+    text = format_number(value, decimals)
+    return text if text == OUT_OF_RANGE else f"{text}{NBSP}€"
 
 
 def format_percent(value: Decimal | float | None, decimals: int = 1) -> str:
     """Format a rate stored as a fraction: 0.257 → 25,7 %."""
     if value is None:
         return "—"
-    return f"{format_number(Decimal(str(value)) * 100, decimals)}{NBSP}%"
+    number = displayable(value)
+    if number is None:
+        return OUT_OF_RANGE
+    return f"{format_number(number * 100, decimals)}{NBSP}%"
 
 
 def format_date(value: dt.date | None) -> str:
-    """26/11/2026."""
-    if value is None:
+    """26/11/2026; « — » for anything that is not a date (``None``, ``""``)."""
+    if not isinstance(value, dt.date):
         return "—"
     return value.strftime("%d/%m/%Y")
 

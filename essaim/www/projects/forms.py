@@ -1,5 +1,6 @@
 from django import forms
 
+from essaim.common.forms import ModelChoiceField, ModelMultipleChoiceField
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
 from essaim.organizations.models import Organization
 from essaim.projects import workflow
@@ -9,7 +10,7 @@ from essaim.territories.models import Commune, Department
 from essaim.trades.models import Trade
 
 
-class CommuneChoiceField(forms.ModelChoiceField):
+class CommuneChoiceField(ModelChoiceField):
     """A commune chosen by its INSEE code (5 characters), shown with its name."""
 
     def __init__(self, **kwargs):
@@ -40,7 +41,7 @@ class ProjectForm(forms.ModelForm):
         help_text="Code INSEE ou nom de la commune, par exemple « Lens (62498) ».",
         error_messages={"invalid_choice": "Commune inconnue : saisissez un code INSEE des Hauts-de-France."},
     )
-    trades = forms.ModelMultipleChoiceField(
+    trades = ModelMultipleChoiceField(
         label="Métiers enseignés", queryset=Trade.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     places_per_trade = forms.IntegerField(
@@ -61,10 +62,10 @@ class ProjectForm(forms.ModelForm):
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False)
     stage = forms.ChoiceField(label="Étape", required=False, choices=[("", "Toutes")] + list(ProjectStage.choices))
-    trade = forms.ModelChoiceField(
+    trade = ModelChoiceField(
         label="Métier", required=False, queryset=Trade.objects.all(), empty_label="Tous", to_field_name="slug"
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label="Département",
         required=False,
         queryset=Department.objects.all(),
@@ -72,7 +73,7 @@ class ProjectFilterForm(forms.Form):
         to_field_name="code",
     )
     late = forms.BooleanField(label="En retard seulement", required=False)
-    funder = forms.ModelChoiceField(
+    funder = ModelChoiceField(
         label="Financeur sollicité",  # the organisations to which a dossier can be addressed
         required=False,
         queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("name"),
@@ -102,7 +103,7 @@ class ProjectTransitionForm(forms.Form):
 
 
 class ProjectPartnerForm(forms.Form):
-    organization = forms.ModelChoiceField(
+    organization = ModelChoiceField(
         label="Organisation", queryset=Organization.objects.none(), to_field_name="uid", empty_label="Choisir…"
     )
     role = forms.ChoiceField(label="Rôle", choices=PartnerRole.choices)
