@@ -128,6 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+    # Django's SQLite backend, reading back a decimal stored beyond its column's digits (essaim/common/db).
+    DATABASES["default"]["ENGINE"] = "essaim.common.db.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (essaim/jobs, docs/jobs.md): django-tasks with its database backend, in the same

@@ -27,6 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(_SQLITE_TEST_FILE)}
     # A job worker process (tests/jobs/test_worker.py) writes to the same file: wait for the lock.
     DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    DATABASES["default"]["ENGINE"] = "essaim.common.db.sqlite3"  # decimals beyond their digits read back
 # Jobs run synchronously inside the request (ImmediateBackend) unless a test starts a real worker
 # (tests/jobs/test_worker.py sets ESSAIM_TASKS_BACKEND=database for the worker process it spawns).
 if os.environ.get("ESSAIM_TASKS_BACKEND") != "database":

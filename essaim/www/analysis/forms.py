@@ -11,6 +11,7 @@ from django import forms
 
 from essaim.analysis.enums import Direction, Level
 from essaim.analysis.models import ScoringProfile
+from essaim.common.forms import FrenchFloatField, ModelChoiceField
 from essaim.trades.models import Trade
 
 SCORE = "score"
@@ -18,21 +19,7 @@ ROW_CHOICES = [("25", "25"), ("50", "50"), ("100", "100"), ("all", "toutes")]
 DEFAULT_ROWS = "50"
 
 
-class FrenchFloatField(forms.FloatField):
-    """A float typed with a comma or a dot, spaces allowed (« 1 000,5 »)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("localize", True)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "input-number"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(".", ",")
-        return super().to_python(value)
-
-
-class TradeChoiceField(forms.ModelChoiceField):
+class TradeChoiceField(ModelChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=Trade.objects.order_by("name"), to_field_name="slug", empty_label=None, **kwargs)
 
@@ -43,9 +30,7 @@ class OpportunityForm(forms.Form):
 
     trade = TradeChoiceField(label="Métier")
     level = forms.ChoiceField(label="Niveau", choices=Level.choices)
-    profile = forms.ModelChoiceField(
-        label="Profil de notation", queryset=ScoringProfile.objects.none(), empty_label=None
-    )
+    profile = ModelChoiceField(label="Profil de notation", queryset=ScoringProfile.objects.none(), empty_label=None)
     show = forms.ChoiceField(label="Carte de")
     rows = forms.ChoiceField(label="Lignes du tableau", choices=ROW_CHOICES)
 
@@ -106,6 +91,7 @@ class SitesForm(forms.Form):
         label="Population minimale de la commune d'implantation",
         min_value=0,
         initial=5000,
+        max_value=10_000_000,
         required=False,
         help_text="Une école a besoin d'une ville accessible sans voiture, avec des locaux et des entreprises : "
         "par exemple 5 000 habitants. Vide : aucune règle.",
@@ -176,6 +162,16 @@ class SitesForm(forms.Form):
         return tuple(dict.fromkeys(result))
 
 
+# Bounds of a profile's numbers (docs/analysis.md): a penalty of at most 1 000 points, a radius of at
+# most 200 km, a road factor of at most 3, weights of at most 1 000 (only their ratios matter).
+PROFILE_BOUNDS = {
+    "penalty_amount": {"min_value": 0, "max_value": 1000},
+    "penalty_radius_km": {"min_value": 1, "max_value": 200},
+    "road_factor": {"min_value": 1, "max_value": 3},
+}
+MAX_WEIGHT = 1000
+
+
 class ScoringProfileForm(forms.ModelForm):
     """A profile: its options, then one weight and one direction per indicator of the catalogue."""
 
@@ -200,7 +196,7 @@ class ScoringProfileForm(forms.ModelForm):
         for name in ("penalty_amount", "penalty_radius_km", "road_factor"):
             model_field = self.fields[name]
             self.fields[name] = FrenchFloatField(
-                label=model_field.label, help_text=model_field.help_text, min_value=0 if name == "penalty_amount" else 1
+                label=model_field.label, help_text=model_field.help_text, **PROFILE_BOUNDS[name]
             )
             self.fields[name].initial = getattr(self.instance, name)
         weights = self.instance.weights or {}
@@ -210,7 +206,11 @@ class ScoringProfileForm(forms.ModelForm):
         for code, info in catalogue.items():
             weight_name, direction_name = f"weight__{code}", f"direction__{code}"
             self.fields[weight_name] = FrenchFloatField(
-                label=f"Pondération : {info.label}", required=False, min_value=0, initial=weights.get(code)
+                label=f"Pondération : {info.label}",
+                required=False,
+                min_value=0,
+                max_value=MAX_WEIGHT,
+                initial=weights.get(code),
             )
             self.fields[direction_name] = forms.ChoiceField(
                 label=f"Sens : {info.label}",

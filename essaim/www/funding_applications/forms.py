@@ -1,12 +1,14 @@
 """Forms of the funding dossiers' pages (French labels; amounts typed the French way)."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
+from essaim.common import forms as common_forms
 from essaim.common.formats import format_euros, format_number
+from essaim.common.forms import ModelChoiceField
 from essaim.financing.models import FinancingPlanVersion
 from essaim.funding_applications.documents import ACCEPT_ATTRIBUTE, ALLOWED_LABEL
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
@@ -17,15 +19,14 @@ from essaim.projects.models import Project
 from essaim.territories.models import Department
 
 
-class AmountField(forms.DecimalField):
+class AmountField(common_forms.FrenchDecimalField):
     """An amount in euros typed as « 130 000 », « 130000,50 » or « 130 000,50 € »."""
 
+    example = "Saisissez un montant, par exemple 130 000 ou 130 000,50."
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0.01"))
         super().__init__(**kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
         # Django's messages print limits the English way (« 0.01 »): the bounds are said in euros.
         minimum, maximum = self.min_value, self.max_value
         self.error_messages["min_value"] = (
@@ -45,20 +46,8 @@ class AmountField(forms.DecimalField):
             return format_number(value, 2)
         return value
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = (
-                value.replace("€", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-            )
-            if value:
-                try:
-                    Decimal(value)
-                except InvalidOperation:
-                    raise forms.ValidationError("Saisissez un montant, par exemple 130 000 ou 130 000,50.") from None
-        return super().to_python(value)
 
-
-class PlanVersionChoiceField(forms.ModelChoiceField):
+class PlanVersionChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         submitted = obj.submitted_at.strftime("%d/%m/%Y") if obj.submitted_at else ""
         return f"{obj.plan.project.name} — {obj.plan.name}, version {obj.number} (figée le {submitted})"
@@ -75,8 +64,8 @@ class PrefixedIdsMixin:
 
 
 class ApplicationCreateForm(forms.Form):
-    project = forms.ModelChoiceField(label="Projet", queryset=Project.objects.none())
-    funder = forms.ModelChoiceField(
+    project = ModelChoiceField(label="Projet", queryset=Project.objects.none())
+    funder = ModelChoiceField(
         label="Financeur",
         queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("kind", "name"),
         help_text="Le dossier passe d'abord par la FNEP, qui le valide puis le dépose auprès du financeur.",
@@ -110,14 +99,14 @@ class ApplicationCreateForm(forms.Form):
 
 class ApplicationFilterForm(forms.Form):
     state = forms.ChoiceField(label="État", required=False, choices=[("", "Tous")] + list(ApplicationState.choices))
-    funder = forms.ModelChoiceField(
+    funder = ModelChoiceField(
         label="Financeur",
         required=False,
         queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("name"),
         empty_label="Tous",
         to_field_name="uid",
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous", to_field_name="code"
     )
 
@@ -125,7 +114,7 @@ class ApplicationFilterForm(forms.Form):
 class DocumentUploadForm(PrefixedIdsMixin, forms.Form):
     id_prefix = "document"
 
-    kind = forms.ModelChoiceField(label="Type de pièce", queryset=RequiredDocumentKind.objects.all())
+    kind = ModelChoiceField(label="Type de pièce", queryset=RequiredDocumentKind.objects.all())
     file = forms.FileField(
         label="Fichier",
         help_text=f"{ALLOWED_LABEL} ; 20 Mo au plus. Le contenu du fichier est vérifié.",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
+from essaim.common import forms as common_forms
 from essaim.common.formats import format_number
+from essaim.common.forms import ModelChoiceField
 from essaim.funding_applications.enums import DECIDED_STATES, GRANTED_STATES
 from essaim.funding_applications.models import FundingApplication
 from essaim.funding_programmes.enums import BeneficiaryKind, CostBase, PlanTarget, ProgrammeKind
@@ -28,13 +30,17 @@ from essaim.www.funding_applications.forms import AmountField
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PercentField(forms.DecimalField):
+class PercentField(common_forms.FrenchDecimalField):
     """A rate typed in percent (« 50 », « 60,5 % »), stored as a fraction (0.5, 0.605)."""
+
+    strip = "%"
+    example = "Saisissez un pourcentage, par exemple 50 ou 60,5."
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", Decimal("0"))
         kwargs.setdefault("max_value", Decimal("100"))
         kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", 5)
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8})
 
@@ -42,16 +48,6 @@ class PercentField(forms.DecimalField):
         if isinstance(value, Decimal):
             return f"{(value * 100).normalize():f}".replace(".", ",")
         return value
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("%", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-            if value:
-                try:
-                    Decimal(value)
-                except InvalidOperation:
-                    raise forms.ValidationError("Saisissez un pourcentage, par exemple 50 ou 60,5.") from None
-        return super().to_python(value)
 
     def clean(self, value):
         percent = super().clean(value)
@@ -81,7 +77,7 @@ class CodeListField(forms.CharField):
 
 
 class CatalogueFilterForm(forms.Form):
-    funder = forms.ModelChoiceField(label="Financeur", queryset=Organization.objects.none(), required=False)
+    funder = ModelChoiceField(label="Financeur", queryset=Organization.objects.none(), required=False)
     kind = forms.ChoiceField(label="Nature", choices=[("", "Toutes")] + ProgrammeKind.choices, required=False)
     open_now = forms.BooleanField(label="Ouverts aujourd'hui", required=False)
 
@@ -230,8 +226,8 @@ class EnvelopeForm(forms.ModelForm):
 class LinkApplicationForm(forms.Form):
     """The funder's staff link one of its dossiers (not decided yet) to this programme and an envelope."""
 
-    application = forms.ModelChoiceField(label="Dossier", queryset=FundingApplication.objects.none())
-    envelope = forms.ModelChoiceField(label="Enveloppe", queryset=BudgetEnvelope.objects.none(), required=False)
+    application = ModelChoiceField(label="Dossier", queryset=FundingApplication.objects.none())
+    envelope = ModelChoiceField(label="Enveloppe", queryset=BudgetEnvelope.objects.none(), required=False)
 
     def __init__(self, *args, programme, applications, **kwargs):
         kwargs.setdefault("auto_id", "id_link_%s")
@@ -248,8 +244,8 @@ class LinkApplicationForm(forms.Form):
 
 
 class LineCreateForm(forms.Form):
-    funder = forms.ModelChoiceField(label="Financeur", queryset=Organization.objects.none())
-    programme = forms.ModelChoiceField(
+    funder = ModelChoiceField(label="Financeur", queryset=Organization.objects.none())
+    programme = ModelChoiceField(
         label="Dispositif (facultatif)", queryset=FundingProgramme.objects.none(), required=False
     )
     requested_amount = AmountField(label="Montant demandé (€)")
@@ -274,9 +270,7 @@ class LineDecisionForm(forms.Form):
     decision = forms.ChoiceField(label="Décision", choices=[("granted", "Obtenu"), ("refused", "Refusé")])
     granted_amount = AmountField(label="Montant obtenu (€)", required=False)
     decision_date = forms.DateField(label="Décidé le", widget=DATE_WIDGET, initial=timezone.localdate)
-    envelope = forms.ModelChoiceField(
-        label="Enveloppe à engager", queryset=BudgetEnvelope.objects.none(), required=False
-    )
+    envelope = ModelChoiceField(label="Enveloppe à engager", queryset=BudgetEnvelope.objects.none(), required=False)
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, line, **kwargs):

@@ -1,5 +1,6 @@
 from django import forms
 
+from essaim.common.forms import ModelChoiceField
 from essaim.indicators.importers import IMPORTERS
 from essaim.indicators.models import TradeBmoCode
 from essaim.trades.models import Trade
@@ -23,7 +24,7 @@ class IndicatorImportForm(forms.Form):
 
 
 class TradeBmoCodeForm(forms.ModelForm):
-    trade = forms.ModelChoiceField(label="Métier du programme", queryset=Trade.objects.all(), empty_label=None)
+    trade = ModelChoiceField(label="Métier du programme", queryset=Trade.objects.all(), empty_label=None)
 
     class Meta:
         model = TradeBmoCode

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
+from essaim.common import forms as common_forms
+from essaim.common.forms import ModelChoiceField
 from essaim.learners.enums import BlockStatus, EmploymentOutcome, ExitReason, IncidentKind, OutcomeMoment
 from essaim.learners.models import MAX_WEEKLY_HOURS, Diploma, Learner
 from essaim.schools.models import SchoolYear, Workshop
@@ -13,8 +15,11 @@ from essaim.schools.models import SchoolYear, Workshop
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class HoursField(forms.DecimalField):
+class HoursField(common_forms.FrenchDecimalField):
     """Hours typed the French way (« 24,5 »), 0 to 60."""
+
+    strip = "h"
+    example = "Saisissez un nombre d'heures, par exemple 24 ou 24,5."
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 4)
@@ -25,15 +30,8 @@ class HoursField(forms.DecimalField):
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": "5"})
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("h", "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
-            if value:
-                try:
-                    Decimal(value)
-                except InvalidOperation:
-                    raise forms.ValidationError("Saisissez un nombre d'heures, par exemple 24 ou 24,5.") from None
-        return super().to_python(value)
+    def prepare_value(self, value):
+        return value
 
 
 class SchoolChoicesMixin:
@@ -78,8 +76,8 @@ class LearnerForm(forms.ModelForm):
 class LearnerCreateForm(SchoolChoicesMixin, LearnerForm):
     """A new youth and their entry: school year, workshop, entry date (age 15–18 checked)."""
 
-    school_year = forms.ModelChoiceField(label="Année scolaire d'entrée", queryset=SchoolYear.objects.none())
-    workshop = forms.ModelChoiceField(label="Atelier", queryset=Workshop.objects.none())
+    school_year = ModelChoiceField(label="Année scolaire d'entrée", queryset=SchoolYear.objects.none())
+    workshop = ModelChoiceField(label="Atelier", queryset=Workshop.objects.none())
     entry_date = forms.DateField(label="Date d'entrée", widget=DATE)
 
     class Meta(LearnerForm.Meta):
@@ -100,8 +98,8 @@ class LearnerCreateForm(SchoolChoicesMixin, LearnerForm):
 
 
 class EnrolmentForm(SchoolChoicesMixin, forms.Form):
-    school_year = forms.ModelChoiceField(label="Année scolaire", queryset=SchoolYear.objects.none())
-    workshop = forms.ModelChoiceField(label="Atelier", queryset=Workshop.objects.none())
+    school_year = ModelChoiceField(label="Année scolaire", queryset=SchoolYear.objects.none())
+    workshop = ModelChoiceField(label="Atelier", queryset=Workshop.objects.none())
     entry_date = forms.DateField(label="Date d'entrée", widget=DATE)
 
     def __init__(self, *args, school, **kwargs):

@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from essaim.common import forms as common_forms
+from essaim.common.forms import ModelChoiceField, ModelMultipleChoiceField
 from essaim.common.validators import normalize_identifier
 from essaim.learners.models import Learner
 from essaim.orders.enums import VAT_RATE_CHOICES, PaymentMethod
@@ -19,29 +21,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f€]")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FrenchDecimalField(forms.DecimalField):
-    """A decimal typed « 1 234,56 », « 1234.56 » or « 1 234,56 € »."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "input-number"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = _SPACES.sub("", value).replace(",", ".")
-            if value:
-                try:
-                    Decimal(value)
-                except InvalidOperation:
-                    raise forms.ValidationError("Saisissez un nombre, par exemple 1 234,56.") from None
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return str(value).replace(".", ",")
-        return value
+class FrenchDecimalField(common_forms.FrenchDecimalField):
+    """A decimal typed « 1 234,56 », « 1234.56 » or « 1 234,56 € » (essaim.common.forms)."""
 
 
 class DateWidgetsMixin:
@@ -86,7 +67,7 @@ class MarketPriceForm(DateWidgetsMixin, forms.ModelForm):
 
 
 class QuoteForm(forms.Form):
-    customer = forms.ModelChoiceField(label="Client", queryset=Customer.objects.none())
+    customer = ModelChoiceField(label="Client", queryset=Customer.objects.none())
     title = forms.CharField(label="Objet", max_length=200)
     issue_date = forms.DateField(label="Date du devis", widget=DATE)
     validity_days = forms.IntegerField(label="Durée de validité (jours)", min_value=1, max_value=365, initial=30)
@@ -108,8 +89,10 @@ class QuoteLineForm(forms.Form):
     quantity = FrenchDecimalField(label="Quantité", decimal_places=3, min_value=Decimal("0.001"))
     unit = forms.CharField(label="Unité", max_length=30, initial="unité")
     unit_price_amount = FrenchDecimalField(label="Prix unitaire HT (€)", min_value=Decimal("0"))
-    vat_rate = forms.TypedChoiceField(label="TVA", choices=VAT_RATE_CHOICES, coerce=Decimal, initial=Decimal("0.2000"))
-    market_price = forms.ModelChoiceField(
+    vat_rate = forms.TypedChoiceField(
+        label="TVA", choices=VAT_RATE_CHOICES, coerce=common_forms.decimal_choice, initial=Decimal("0.2000")
+    )
+    market_price = ModelChoiceField(
         label="Prix de marché de référence", queryset=MarketPriceReference.objects.none(), required=False
     )
 
@@ -167,7 +150,7 @@ class WorkOrderForm(DateWidgetsMixin, forms.ModelForm):
     date_fields = ("start_date", "end_date")
     planned_hours = FrenchDecimalField(label="Heures prévues", max_digits=8, min_value=Decimal("0"))
     done_hours = FrenchDecimalField(label="Heures réalisées", max_digits=8, min_value=Decimal("0"), initial=0)
-    learners = forms.ModelMultipleChoiceField(
+    learners = ModelMultipleChoiceField(
         label="Groupe de jeunes", queryset=Learner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from essaim.common.forms import ModelChoiceField
 from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
@@ -44,17 +45,17 @@ class OrganizationFilterForm(forms.Form):
     role = forms.ChoiceField(
         label="Rôle dans un projet", required=False, choices=[("", "Tous")] + list(PartnerRole.choices)
     )
-    trade = forms.ModelChoiceField(
+    trade = ModelChoiceField(
         label="Métier des projets",
         required=False,
         queryset=Trade.objects.all(),
         empty_label="Tous",
         to_field_name="slug",
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label="Département", required=False, queryset=Department.objects.all(), empty_label="Tous", to_field_name="code"
     )
-    epci = forms.ModelChoiceField(
+    epci = ModelChoiceField(
         label="EPCI",
         required=False,
         queryset=Epci.objects.order_by("name"),

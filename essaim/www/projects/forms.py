@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from essaim.common.forms import ModelChoiceField, ModelMultipleChoiceField
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
 from essaim.organizations.enums import HeadcountBand
 from essaim.organizations.models import Organization
@@ -15,7 +16,7 @@ from essaim.trades.models import Trade
 from essaim.www.funding_applications.forms import AmountField
 
 
-class CommuneChoiceField(forms.ModelChoiceField):
+class CommuneChoiceField(ModelChoiceField):
     """A commune chosen by its INSEE code (5 characters), shown with its name."""
 
     def __init__(self, **kwargs):
@@ -46,7 +47,7 @@ class ProjectForm(forms.ModelForm):
         help_text="Code INSEE ou nom de la commune, par exemple « Lens (62498) ».",
         error_messages={"invalid_choice": "Commune inconnue : saisissez un code INSEE des Hauts-de-France."},
     )
-    trades = forms.ModelMultipleChoiceField(
+    trades = ModelMultipleChoiceField(
         label="Métiers enseignés", queryset=Trade.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     places_per_trade = forms.IntegerField(
@@ -81,10 +82,10 @@ class ProjectForm(forms.ModelForm):
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False)
     stage = forms.ChoiceField(label="Étape", required=False, choices=[("", "Toutes")] + list(ProjectStage.choices))
-    trade = forms.ModelChoiceField(
+    trade = ModelChoiceField(
         label="Métier", required=False, queryset=Trade.objects.all(), empty_label="Tous", to_field_name="slug"
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label="Département",
         required=False,
         queryset=Department.objects.all(),
@@ -92,7 +93,7 @@ class ProjectFilterForm(forms.Form):
         to_field_name="code",
     )
     late = forms.BooleanField(label="En retard seulement", required=False)
-    funder = forms.ModelChoiceField(
+    funder = ModelChoiceField(
         label="Financeur sollicité",  # the organisations to which a dossier can be addressed
         required=False,
         queryset=Organization.objects.filter(kind__in=FUNDER_KINDS).order_by("name"),
@@ -161,7 +162,7 @@ class PartnerDetailsForm(forms.Form):
 
 
 class ProjectPartnerForm(PartnerDetailsForm):
-    organization = forms.ModelChoiceField(
+    organization = ModelChoiceField(
         label="Organisation", queryset=Organization.objects.none(), to_field_name="uid", empty_label="Choisir…"
     )
     role = forms.ChoiceField(label="Rôle", choices=PartnerRole.choices)
@@ -207,7 +208,7 @@ class AddFirmsToNetworkForm(forms.Form):
     """« Ajouter au réseau »: the firms ticked in the prospection list, with the role they get."""
 
     role = forms.ChoiceField(label="Rôle", choices=PartnerRole.choices, initial=PartnerRole.CUSTOMER)
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = ModelMultipleChoiceField(
         label="Entreprises",
         queryset=Organization.objects.none(),
         to_field_name="uid",

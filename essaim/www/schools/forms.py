@@ -3,6 +3,7 @@ workshops, maîtres professionnels)."""
 
 from django import forms
 
+from essaim.common.forms import ModelChoiceField
 from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
 from essaim.territories.models import Department
@@ -11,10 +12,10 @@ from essaim.www.orders.forms import DateWidgetsMixin
 
 
 class SchoolFilterForm(forms.Form):
-    trade = forms.ModelChoiceField(
+    trade = ModelChoiceField(
         label="Métier", required=False, queryset=Trade.objects.all(), empty_label="Tous", to_field_name="slug"
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label="Département",
         required=False,
         queryset=Department.objects.all(),

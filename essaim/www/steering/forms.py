@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from essaim.common.forms import ModelChoiceField
 from essaim.organizations.enums import OrganizationKind
 from essaim.organizations.models import Organization
 from essaim.steering.models import Objective
@@ -12,14 +13,14 @@ MIN_YEAR = 2015
 class ScopeForm(forms.Form):
     """Which territory and which date the dashboard and the report look at."""
 
-    departement = forms.ModelChoiceField(
+    departement = ModelChoiceField(
         label="Territoire",
         queryset=Department.objects.order_by("code"),
         to_field_name="code",
         required=False,
         empty_label="Hauts-de-France (toute la région)",
     )
-    epci = forms.ModelChoiceField(
+    epci = ModelChoiceField(
         label="ou une intercommunalité (EPCI)",
         queryset=Epci.objects.order_by("name"),
         to_field_name="siren",
@@ -60,7 +61,7 @@ class ScopeForm(forms.Form):
 
 
 class ObjectiveForm(forms.ModelForm):
-    funder = forms.ModelChoiceField(
+    funder = ModelChoiceField(
         label="Financeur",
         queryset=Organization.objects.filter(
             kind__in=[
@@ -75,7 +76,7 @@ class ObjectiveForm(forms.ModelForm):
         empty_label="Tous les financeurs",
         help_text="Pour les montants mobilisés uniquement.",
     )
-    epci = forms.ModelChoiceField(label="EPCI", queryset=Epci.objects.order_by("name"), required=False)
+    epci = ModelChoiceField(label="EPCI", queryset=Epci.objects.order_by("name"), required=False)
     source_url = forms.URLField(label="Adresse de la source", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
