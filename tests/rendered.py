@@ -22,7 +22,7 @@ class _Rows(HTMLParser):
         if tag == "tbody":
             self._tbody -= 1
         elif tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self.rows[-1].append(" ".join(" ".join(self._cell).split()))
             self._cell = None
 
     def handle_data(self, data):
@@ -31,7 +31,8 @@ class _Rows(HTMLParser):
 
 
 def table_rows(response_or_html) -> list[str]:
-    """The text of each row of the page's table bodies (cells joined by « | »), in order."""
+    """The text of each row of the page's table bodies, in order: each cell's text with its whitespace
+    collapsed (a tag inside a cell counts as a space), cells joined by « | »."""
     html = response_or_html if isinstance(response_or_html, str) else response_or_html.content.decode()
     parser = _Rows()
     parser.feed(html)

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains
 
 from essaim.financing.services import financing_plan_create, plan_version_submit
 from essaim.funding_programmes import services
@@ -76,13 +78,19 @@ def assert_constant(client, user, target, grow, bound, django_assert_max_num_que
 def test_catalogue_with_more_programmes_and_current_envelopes(client, world, django_assert_max_num_queries):
     """The existing test adds programmes without envelopes: here each new one has current envelopes."""
 
+    added = []
+
     def grow():
         for _ in range(10):
             programme = FundingProgrammeFactory(funder=world.orgs["region"])
             _lines(world, 2, programme=programme)
+            added.append(programme)
 
     target = reverse("funding_programmes:catalogue")
-    assert_constant(client, world.users["holder"], target, grow, 12, django_assert_max_num_queries)
+    response = assert_constant(client, world.users["holder"], target, grow, 12, django_assert_max_num_queries)
+    assert len(added) == 10
+    for programme in added:  # every new programme is listed, by name
+        assertContains(response, escape(programme.name))
 
 
 @pytest.mark.parametrize("who", ["region", "holder"])

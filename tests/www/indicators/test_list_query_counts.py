@@ -15,6 +15,7 @@ from tests.accounts.factories import UserFactory
 from tests.indicators import files
 from tests.indicators.conftest import LILLE_EPCI, small_world  # noqa: F401
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,12 @@ def test_catalogue_with_more_values_vintages_and_territories(
         _values(10, "2022")
         _values(5, "2021")
 
-    assert_constant(client, reverse("indicators:catalogue"), grow, 16, django_assert_max_num_queries)
+    response = assert_constant(client, reverse("indicators:catalogue"), grow, 16, django_assert_max_num_queries)
+    rows = table_rows(response)
+    indicators = list(Indicator.objects.order_by("pk"))
+    assert len(rows) == len(indicators) > 1  # one row per indicator
+    for indicator in indicators:
+        assert any(row.startswith(f"{indicator.label} {indicator.code}") for row in rows), indicator.code
 
 
 def test_import_history_with_more_imports_by_more_people(
