@@ -204,6 +204,8 @@ DEMO_HOLDERS = [
     {"key": "holder_hirson", "name": "Association Thiérache Métal (fictive)", "commune": "02381"},
     {"key": "holder_abbeville", "name": "Association Bois & Baie (fictive)", "commune": "80001"},
     {"key": "holder_creil", "name": "Association Atelier Sud-Oise Métallerie (fictive)", "commune": "60175"},
+    {"key": "holder_arras", "name": "Association Forges d'Artois (fictive)", "commune": "62041"},
+    {"key": "holder_amiens", "name": "Association Bois de Somme (fictive)", "commune": "80021"},
 ]
 
 # Each demo project carries a fictitious history of its stages (stage, date entered), so that timelines
@@ -309,6 +311,60 @@ DEMO_PROJECTS = [
             "region_grant": 90_000,
             "epci_grant": 60_000,
             "submitted": True,
+        },
+    },
+]
+
+# Two older projects give the programme a history since its start (December 2020): « à la date du
+# 31/12/2023 » shows a project whose funding was secured and paid in 2023 (it opens in 2024) and one at
+# the financing plan, its loan just decided.
+DEMO_PROJECTS += [
+    {
+        "name": "Forges d'Artois – métallerie (démo)",
+        "holder": "holder_arras",
+        "commune": "62041",
+        "trades": {"metallerie-chaudronnerie": 12},
+        "stage": "open",
+        "target_opening_date": "2024-09-02",
+        "history": [
+            ("idea", "2021-02-01"),
+            ("opportunity_study", "2021-05-03"),
+            ("accreditation_pending", "2021-11-15"),
+            ("accredited", "2022-03-07"),
+            ("financing_plan", "2022-06-01"),
+            ("funding_secured", "2023-03-15"),
+            ("open", "2024-09-02"),
+        ],
+        "description": "Projet fictif : métallerie à Arras, financement bouclé en 2023, ouverte en septembre 2024.",
+        "plan": {
+            "bdt_loan": 150_000,
+            "start_date": "2023-09-01",
+            "region_grant": 80_000,
+            "epci_grant": 40_000,
+            "submitted": False,
+        },
+    },
+    {
+        "name": "Bois de Somme – menuiserie (démo)",
+        "holder": "holder_amiens",
+        "commune": "80021",
+        "trades": {"bois-menuiserie": 12},
+        "stage": "financing_plan",
+        "target_opening_date": "2025-09-01",
+        "history": [
+            ("idea", "2022-01-10"),
+            ("opportunity_study", "2022-06-13"),
+            ("accreditation_pending", "2023-02-06"),
+            ("accredited", "2023-06-12"),
+            ("financing_plan", "2023-10-02"),
+        ],
+        "description": "Projet fictif : menuiserie à Amiens ; le financement tarde à se boucler.",
+        "plan": {
+            "bdt_loan": 120_000,
+            "start_date": "2025-09-01",
+            "region_grant": 60_000,
+            "epci_grant": 30_000,
+            "submitted": False,
         },
     },
 ]

@@ -37,11 +37,19 @@ def production_school_open_from_project(*, project: Project, name: str = "", ope
     if ProductionSchool.objects.filter(name=name).exists():
         raise ValidationError({"name": NAME_TAKEN.format(name=name)})
     holder = project.holder
+    # The school opened on the day the project was declared open (the date d'effet of that move).
+    opened = (
+        project.transitions.filter(to_stage=ProjectStage.OPEN)
+        .order_by("-effective_date", "-pk")
+        .values_list("effective_date", flat=True)
+        .first()
+    )
     school = ProductionSchool(
         name=name,
         commune=project.commune,
         status=ProductionSchool.Status.OPEN,
         opening_year=opening_year or (project.target_opening_date.year if project.target_opening_date else None),
+        opened_on=opened,
         opening_label="Ouverte sur Essaim",
         carrier=holder.name,
         organization=holder,

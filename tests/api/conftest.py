@@ -42,6 +42,9 @@ class Api:
     def post(self, path, data=None, as_=None):
         return self.client.post(f"/api/v1{path}", data or {}, content_type="application/json", **self._headers(as_))
 
+    def put(self, path, data=None, as_=None):
+        return self.client.put(f"/api/v1{path}", data or {}, content_type="application/json", **self._headers(as_))
+
 
 @pytest.fixture
 def api(client, fa):  # noqa: F811

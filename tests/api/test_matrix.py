@@ -10,7 +10,7 @@ import pytest
 from essaim.api.api import api as ninja_api
 from essaim.financing.models import FinancingPlanVersion
 from essaim.financing.services import financing_plan_create
-from essaim.funding_applications.models import ApplicationTransition, Disbursement, FundingApplication
+from essaim.funding_applications.models import ApplicationTransition, Disbursement, FundingApplication, PlannedTranche
 from essaim.funding_programmes.models import FundingLine
 from financing_engine import demo_plan, plan_to_dict
 from tests.funding_applications.factories import advance, create_application
@@ -74,6 +74,7 @@ def snapshot():
         "applications": list(FundingApplication.objects.order_by("pk").values_list("state", "disbursed_amount")),
         "transitions": ApplicationTransition.objects.count(),
         "payments": Disbursement.objects.count(),
+        "schedule": list(PlannedTranche.objects.order_by("pk").values_list("due_date", "amount")),
     }
 
 
@@ -92,6 +93,13 @@ READS = [
     ("plans_evaluate", "post", lambda w: "/plans/evaluate", lambda w: {"plan": PLAN}, SIGNED),
     ("applications_list", "get", lambda w: "/funding-applications", None, SIGNED),
     ("applications_get", "get", lambda w: f"/funding-applications/{w['application']}", None, SEES_PROJECT),
+    (
+        "applications_schedule_get",
+        "get",
+        lambda w: f"/funding-applications/{w['application']}/schedule",
+        None,
+        SEES_PROJECT,
+    ),
     ("programmes_list", "get", lambda w: "/funding-programmes", None, SIGNED),
     ("programmes_get", "get", lambda w: f"/funding-programmes/{w['programme']}", None, SIGNED),
     ("envelopes_list", "get", lambda w: "/envelopes", None, SIGNED),
@@ -133,7 +141,14 @@ WRITES = [
         "applications_record_payment",
         "post",
         lambda w: f"/funding-applications/{w['signed']}/payments",
-        lambda w: {"amount": "1000.00", "paid_date": "2027-01-15", "label": "Acompte"},
+        lambda w: {"amount": "1000.00", "paid_date": "2026-11-15", "label": "Acompte"},
+        {"bdt"},
+    ),
+    (
+        "applications_schedule_set",
+        "put",
+        lambda w: f"/funding-applications/{w['signed']}/schedule",
+        lambda w: {"tranches": [{"due_date": "2027-03-15", "amount": "60000.00", "label": "2e tranche"}]},
         {"bdt"},
     ),
 ]
@@ -146,6 +161,8 @@ def _call(api, role, method, path, body):
             path, query = path.split("?", 1)
             return api.get(path, as_=as_, **dict(part.split("=") for part in query.split("&")))
         return api.get(path, as_=as_)
+    if method == "put":
+        return api.put(path, body, as_=as_)
     return api.post(path, body, as_=as_)
 
 

@@ -29,3 +29,28 @@ def test_demo_objectives_and_dashboard(settings):
     today = steering_overview(user=user, scope=REGION_SCOPE, on=timezone.localdate())
     assert len(today.projects) >= 5 and today.late_count >= 1
     assert today.money_total.requested > 0 and today.leverage.bdt_loans >= 0
+
+
+def test_demo_tells_the_story_at_31_12_2023(settings):
+    """Projects started since 2021, stages moved on real dates, money decided and paid in the past; the
+    Sud-Oise dossier's schedule plans future tranches that are not counted as paid."""
+    from decimal import Decimal
+
+    from essaim.funding_applications import schedule
+    from essaim.funding_applications.models import FundingApplication
+
+    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
+    demo_load()
+    user = User.objects.get(email="region@essaim.demo")
+    overview = steering_overview(user=user, scope=REGION_SCOPE, on=dt.date(2023, 12, 31))
+    stages = {line.project.name: line.stage for line in overview.projects}
+    assert stages["Forges d'Artois – métallerie (démo)"] == "funding_secured"
+    assert stages["Bois de Somme – menuiserie (démo)"] == "financing_plan"
+    assert "Atelier Sud-Oise – métallerie (démo)" not in stages  # started in 2024
+    total = overview.money_total
+    assert total.granted == Decimal("350000")  # Artois 150 000 + 80 000, Somme 120 000
+    assert total.paid == Decimal("230000")  # Artois, paid in 2023; Somme's tranche comes in 2024
+    dossier = FundingApplication.objects.get(project__name="Atelier Sud-Oise – métallerie (démo)")
+    comparison = schedule.application_comparison(dossier, on=dt.date(2026, 12, 7))
+    assert comparison.planned_total == Decimal("200000") and comparison.paid == Decimal("80000")
+    assert comparison.planned_later == Decimal("120000")

@@ -93,6 +93,8 @@ class ObjectiveForm(forms.ModelForm):
             "target_value",
             "due_date",
             "baseline_date",
+            "start_date",
+            "baseline_value",
             "source_text",
             "source_url",
             "position",
@@ -100,5 +102,6 @@ class ObjectiveForm(forms.ModelForm):
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "baseline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "source_text": forms.Textarea(attrs={"rows": 4}),
         }

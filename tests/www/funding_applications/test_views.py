@@ -195,6 +195,7 @@ def _urls(application, document, expert_request):
         ("get", "expert_answer", {"pk": pk, "request_id": expert_request.pk}),
         ("get", "expert_document_download", {"pk": pk, "request_id": expert_request.pk}),
         ("post", "disbursement_create", {"pk": pk}),
+        ("post", "schedule_update", {"pk": pk}),
     ]
 
 
