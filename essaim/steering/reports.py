@@ -6,14 +6,13 @@ source, its vintage (millésime) and the date and time of extraction.
 
 from __future__ import annotations
 
-import io
-
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from essaim.common.exports import append_row, workbook_bytes
 from essaim.projects import workflow
 from essaim.steering import charts
 from essaim.steering.selectors import UNKNOWN_LABEL, Overview, end_of_day
@@ -80,7 +79,7 @@ def report_pdf(overview: Overview) -> bytes:
 
 def _sheet(workbook, title: str, headers: list[str], widths: list[int]):
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -99,9 +98,9 @@ def _formats(sheet, formats: dict[int, str]) -> None:
 
 def _source_footer(sheet, overview: Overview, key: str) -> None:
     source = overview.sources[key]
-    sheet.append([])
-    sheet.append([f"Source : {source.source}"])
-    sheet.append([f"Millésime : {source.vintage}"])
+    append_row(sheet, [])
+    append_row(sheet, [f"Source : {source.source}"])
+    append_row(sheet, [f"Millésime : {source.vintage}"])
 
 
 def _summary_sheet(workbook, overview: Overview) -> None:
@@ -110,7 +109,7 @@ def _summary_sheet(workbook, overview: Overview) -> None:
     summary.title = "Synthèse"
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 60
-    summary.append(["Rapport du comité de pilotage"])
+    append_row(summary, ["Rapport du comité de pilotage"])
     summary["A1"].font = Font(bold=True, size=14)
     for key, value in [
         ("Territoire", overview.scope.label),
@@ -125,7 +124,7 @@ def _summary_sheet(workbook, overview: Overview) -> None:
         ("Prêts subordonnés de la Banque des Territoires obtenus", overview.leverage.bdt_loans),
         ("Effet de levier (total obtenu pour 1 € de prêt BdT)", overview.leverage.ratio),
     ]:
-        summary.append([key, value])
+        append_row(summary, [key, value])
     for row in summary.iter_rows(min_row=2):
         cell = row[1]
         if row[0].value == "Situation au":
@@ -137,8 +136,8 @@ def _summary_sheet(workbook, overview: Overview) -> None:
         elif str(row[0].value).startswith("Effet"):
             cell.number_format = "0.00"
     if overview.partial_view:
-        summary.append([])
-        summary.append(["Périmètre", "Projets visibles par votre organisation (son territoire) uniquement."])
+        append_row(summary, [])
+        append_row(summary, ["Périmètre", "Projets visibles par votre organisation (son territoire) uniquement."])
 
 
 def _objectives_sheet(workbook, overview: Overview) -> None:
@@ -164,7 +163,8 @@ def _objectives_sheet(workbook, overview: Overview) -> None:
     )
     for row in overview.objectives:
         objective = row.objective
-        sheet.append(
+        append_row(
+            sheet,
             [
                 objective.label,
                 objective.territory_label(),
@@ -178,7 +178,7 @@ def _objectives_sheet(workbook, overview: Overview) -> None:
                 " ".join(row.notes),
                 objective.source_text,
                 objective.source_url,
-            ]
+            ],
         )
     _formats(sheet, {3: DATE_FORMAT, 4: DATE_FORMAT, 5: "#,##0.##", 6: "#,##0.##", 7: "0%", 8: "#,##0.##"})
     _source_footer(sheet, overview, "objectives")
@@ -188,7 +188,7 @@ def _funnel_sheet(workbook, overview: Overview) -> None:
     """Projects per stage on the report's date."""
     sheet = _sheet(workbook, "Entonnoir", ["Étape", "Projets"], [32, 10])
     for _, label, count in overview.funnel:
-        sheet.append([label, count])
+        append_row(sheet, [label, count])
     _source_footer(sheet, overview, "projects")
 
 
@@ -219,7 +219,8 @@ def _projects_sheet(workbook, overview: Overview) -> None:
             + (" (en retard)" if segment.overdue else "")
             for segment in line.segments
         )
-        sheet.append(
+        append_row(
+            sheet,
             [
                 project.name,
                 project.holder.name,
@@ -232,7 +233,7 @@ def _projects_sheet(workbook, overview: Overview) -> None:
                 "Oui" if line.is_late else "Non",
                 " ".join(line.late_reasons),
                 history,
-            ]
+            ],
         )
     _formats(sheet, {6: DATE_FORMAT, 7: DATE_FORMAT, 8: INTEGER_FORMAT})
     _source_footer(sheet, overview, "projects")
@@ -247,7 +248,7 @@ def _funding_sheet(workbook, overview: Overview) -> None:
         [36, 40, 8, 16, 16, 16, 16],
     )
     for row in [*overview.money, overview.money_total]:
-        sheet.append([row.funder, row.programme, row.lines, row.requested, row.granted, row.paid, row.remaining])
+        append_row(sheet, [row.funder, row.programme, row.lines, row.requested, row.granted, row.paid, row.remaining])
     _formats(sheet, {4: EURO_FORMAT, 5: EURO_FORMAT, 6: EURO_FORMAT, 7: EURO_FORMAT})
     _source_footer(sheet, overview, "funding")
 
@@ -256,10 +257,10 @@ def _leverage_sheet(workbook, overview: Overview) -> None:
     """The leverage of the Banque des Territoires' subordinated loans."""
     sheet = _sheet(workbook, "Effet de levier", ["Grandeur", "Valeur"], [60, 18])
     leverage = overview.leverage
-    sheet.append(["Total obtenu, tous financeurs (A)", leverage.total_raised])
-    sheet.append(["Prêts subordonnés de la Banque des Territoires obtenus (B)", leverage.bdt_loans])
-    sheet.append(["Effet de levier A / B (€ obtenus pour 1 € de prêt BdT)", leverage.ratio])
-    sheet.append(["Dont autres financeurs pour 1 € de prêt BdT (A / B − 1)", leverage.others_per_euro])
+    append_row(sheet, ["Total obtenu, tous financeurs (A)", leverage.total_raised])
+    append_row(sheet, ["Prêts subordonnés de la Banque des Territoires obtenus (B)", leverage.bdt_loans])
+    append_row(sheet, ["Effet de levier A / B (€ obtenus pour 1 € de prêt BdT)", leverage.ratio])
+    append_row(sheet, ["Dont autres financeurs pour 1 € de prêt BdT (A / B − 1)", leverage.others_per_euro])
     sheet["B2"].number_format = sheet["B3"].number_format = EURO_FORMAT
     sheet["B4"].number_format = sheet["B5"].number_format = "0.00"
     _source_footer(sheet, overview, "funding")
@@ -281,9 +282,9 @@ def _places_sheet(workbook, overview: Overview) -> None:
     )
     for row in overview.places:
         opened = row.open if (row.open_known or row.open) else UNKNOWN_LABEL
-        sheet.append([row.trade, row.department, row.planned, opened, ", ".join(row.unknown_schools)])
+        append_row(sheet, [row.trade, row.department, row.planned, opened, ", ".join(row.unknown_schools)])
     _source_footer(sheet, overview, "projects")
-    sheet.append(["Places des écoles ouvertes : " + overview.sources["schools"].source])
+    append_row(sheet, ["Places des écoles ouvertes : " + overview.sources["schools"].source])
 
 
 def _schools_sheet(workbook, overview: Overview) -> None:
@@ -295,14 +296,15 @@ def _schools_sheet(workbook, overview: Overview) -> None:
         [48, 24, 12, 14, 14],
     )
     for school in overview.schools:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 school.school.name,
                 school.school.commune.name,
                 school.school.commune.department.code,
                 school.open_since,
                 school.places if school.places is not None else UNKNOWN_LABEL,
-            ]
+            ],
         )
     _formats(sheet, {4: DATE_FORMAT})
     _source_footer(sheet, overview, "schools")
@@ -312,18 +314,22 @@ def _activity_sheet(workbook, overview: Overview) -> None:
     """The open schools' production activity and the youths' aggregated outcomes."""
     sheet = _sheet(workbook, "Écoles - activité", ["École", "Facturé", "Encaissé"], [48, 16, 16])
     for name, invoiced, collected in overview.activity:
-        sheet.append([name, invoiced, collected])
+        append_row(sheet, [name, invoiced, collected])
     _formats(sheet, {2: EURO_FORMAT, 3: EURO_FORMAT})
-    sheet.append([])
-    sheet.append(["Résultats des jeunes (agrégés, effectifs de moins de 5 masqués)", "Valeur"])
+    append_row(sheet, [])
+    append_row(
+        sheet,
+        [f"Résultats des jeunes (agrégés, effectifs de moins de 5 masqués ; {overview.outcomes_period})", "Valeur"],
+    )
     for label, text, _base in overview.outcomes:
-        sheet.append([label, text])
-    sheet.append([])
-    sheet.append(
+        append_row(sheet, [label, text])
+    append_row(sheet, [])
+    append_row(
+        sheet,
         [
             "Source : Essaim, commandes et suivi des jeunes des écoles ouvertes, extraction du "
             + extraction_label(overview)
-        ]
+        ],
     )
 
 
@@ -332,7 +338,7 @@ def _sources_sheet(workbook, overview: Overview) -> None:
     sheet = _sheet(workbook, "Sources", ["Chiffres", "Source", "Millésime", "Extraction"], [50, 80, 60, 18])
     extracted = timezone.localtime(overview.extracted_at).replace(tzinfo=None)
     for source in overview.sources.values():
-        sheet.append([source.figure, source.source, source.vintage, extracted])
+        append_row(sheet, [source.figure, source.source, source.vintage, extracted])
     _formats(sheet, {4: "DD/MM/YYYY HH:MM"})
 
 
@@ -349,6 +355,4 @@ def report_workbook(overview: Overview) -> bytes:
     _schools_sheet(workbook, overview)
     _activity_sheet(workbook, overview)
     _sources_sheet(workbook, overview)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -99,6 +99,7 @@ class SitesForm(forms.Form):
     min_recruitment_projects = FrenchFloatField(
         label="Projets de recrutement du métier dans le bassin (minimum)",
         min_value=0,
+        max_value=1_000_000,
         required=False,
         help_text="Enquête BMO de France Travail, projets du métier dans le bassin d'emploi de la commune. "
         "Une commune dont le bassin n'a pas de valeur publiée (secret statistique) est écartée.",
