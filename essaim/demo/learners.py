@@ -36,6 +36,7 @@ from essaim.learners.models import (
     WeeklyHours,
     monday_of,
 )
+from essaim.learners.publication import date_history_before_period
 from essaim.schools.models import ProductionSchool, SchoolYear
 from essaim.trades.models import Trade
 
@@ -115,6 +116,9 @@ def learners_demo_load(report) -> None:
                 report, school, workshops[index % len(workshops)], diplomas, years, cohort, first_year, position, index
             )
             index += 1
+    # The fictitious records stand for entries made over past months: the partners' figures, published at
+    # the end of the last closed quarter (learners/publication.py), include them.
+    date_history_before_period(school)
 
 
 def _load_youth(report, school, workshop, diplomas, years, cohort, first_year, position, index):

@@ -3,16 +3,26 @@
 The type is detected from the bytes with ``filetype`` (magic numbers), then spreadsheets are opened
 as the zip containers they claim to be (an XLSX holds ``xl/workbook.xml``, an ODS declares its
 ``mimetype``); the detected type must match the file's extension. Messages are French.
+
+Zip containers are inspected by streaming within limits (``essaim.common.archives``: entries, sizes,
+compression ratio), never unpacked whole. Documents are also checked for embedded content a
+reviewer's viewer could run (issue #12): in a PDF, JavaScript, launch actions, embedded files, and
+an executable or archive appended after the last ``%%EOF``; in an XLSX or ODS, macros
+(``vbaProject.bin``, ``Basic/``), OLE objects and embedded programs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
 from django.core.exceptions import ValidationError
+
+from essaim.common.archives import DOCUMENT_LIMITS, ArchiveRefused, checked_zip, read_member
 
 MAX_SIZE = 20 * 1024 * 1024  # 20 Mo
 
@@ -56,21 +66,118 @@ class CheckedFile:
     sha256: str
 
 
-def _zip_spreadsheet_type(uploaded) -> str | None:
-    """The spreadsheet type of a zip container, from its members, or None."""
+ACTIVE_CONTENT = (
+    "Le fichier « {name} » contient un élément qui pourrait s'exécuter à l'ouverture ({what}) : il est refusé. "
+    "Enregistrez-le sans macro ni objet incorporé (par exemple en l'imprimant en PDF) et déposez-le de nouveau."
+)
+# Members of an office document that can run code or carry a program.
+_RUNNABLE_MEMBER = re.compile(
+    r"(vbaProject\.bin|vbaData\.xml|(^|/)embeddings/|oleObject\d*\.bin|activeX|(^|/)Basic/|(^|/)Scripts/|"
+    r"\.(exe|dll|bat|cmd|com|scr|pif|msi|js|jse|vbs|vbe|wsf|ps1|hta|jar|sh|lnk)$)",
+    re.IGNORECASE,
+)
+_MEMBER_LABELS = (
+    ("vba", "des macros"),
+    ("basic/", "des macros"),
+    ("scripts/", "des scripts"),
+    ("embeddings/", "un objet incorporé"),
+    ("oleobject", "un objet incorporé"),
+    ("activex", "un contrôle ActiveX"),
+)
+
+
+def _member_label(member: str) -> str:
+    lowered = member.lower()
+    return next((label for marker, label in _MEMBER_LABELS if marker in lowered), f"le programme « {member} »")
+
+
+def _zip_spreadsheet_type(uploaded, name: str) -> str | None:
+    """The spreadsheet type of a zip container, from its members, or None. The container is checked
+    within limits and for runnable members first (``ValidationError``)."""
     uploaded.seek(0)
     try:
-        with zipfile.ZipFile(uploaded) as archive:
-            names = set(archive.namelist())
-            if {"mimetype", "content.xml"} <= names and archive.read("mimetype").strip() == ODS.encode():
-                return ODS
-            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        with checked_zip(uploaded, name=name, limits=DOCUMENT_LIMITS) as archive:
+            infos = {info.filename: info for info in archive.infolist()}
+            for member in infos:
+                if _RUNNABLE_MEMBER.search(member):
+                    raise ValidationError(
+                        ACTIVE_CONTENT.format(name=name, what=_member_label(member)), code="active_content"
+                    )
+            if {"mimetype", "content.xml"} <= infos.keys():
+                mimetype = read_member(archive, infos["mimetype"], name=name, limits=DOCUMENT_LIMITS)
+                if mimetype.strip() == ODS.encode():
+                    return ODS
+            if "[Content_Types].xml" in infos and "xl/workbook.xml" in infos:
                 return XLSX
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except ArchiveRefused as error:
+        raise ValidationError(str(error), code="archive") from error
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error, NotImplementedError):
         return None
     finally:
         uploaded.seek(0)
     return None
+
+
+# PDF names may be written with #xx escapes (/J#61vaScript): they are decoded before matching.
+_PDF_NAME = re.compile(rb"/(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})+")
+_PDF_ACTIVE = {
+    b"/JavaScript": "du JavaScript",
+    b"/JS": "du JavaScript",
+    b"/Launch": "une commande de lancement de programme",
+    b"/EmbeddedFile": "un fichier incorporé",
+    b"/EmbeddedFiles": "des fichiers incorporés",
+    b"/RichMedia": "un contenu multimédia actif",
+    b"/XFA": "un formulaire XFA (scripts)",
+    b"/ImportData": "une importation de données",
+    b"/SubmitForm": "un envoi de formulaire",
+}
+_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm.{0,200}?stream\r?\n", re.DOTALL)
+_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+MAX_PDF_SCAN = 64 * 1024 * 1024  # bytes of object streams decompressed to look inside, at most
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    names = set()
+    for match in _PDF_NAME.finditer(data):
+        raw = match.group()
+        if b"#" in raw:
+            raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+        names.add(raw)
+    return names
+
+
+def _pdf_object_streams(data: bytes):
+    """The decompressed content of the PDF's object streams (where objects can hide), within a budget."""
+    budget = MAX_PDF_SCAN
+    for match in _PDF_OBJECT_STREAM.finditer(data):
+        decompressor = zlib.decompressobj()
+        try:
+            content = decompressor.decompress(data[match.end() : match.end() + 20 * 1024 * 1024], budget)
+        except zlib.error:
+            continue
+        budget -= len(content)
+        yield content
+        if budget <= 0:
+            return
+
+
+def _check_pdf(uploaded, name: str) -> None:
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    names = _pdf_names(data)
+    for content in _pdf_object_streams(data):
+        names |= _pdf_names(content)
+    for marker, what in _PDF_ACTIVE.items():
+        if marker in names:
+            raise ValidationError(ACTIVE_CONTENT.format(name=name, what=what), code="active_content")
+    end = data.rfind(b"%%EOF")
+    trailing = data[end + 5 :].lstrip(b"\r\n\t \x00") if end >= 0 else b""
+    if trailing.startswith(_EXECUTABLE_MAGIC) or b"This program cannot be run in DOS mode" in trailing:
+        raise ValidationError(
+            ACTIVE_CONTENT.format(name=name, what="un programme ou une archive ajouté après la fin du PDF"),
+            code="active_content",
+        )
 
 
 def check_document(uploaded) -> CheckedFile:
@@ -94,11 +201,13 @@ def check_document(uploaded) -> CheckedFile:
     kind = filetype.guess(head)
     detected = kind.mime if kind else None
     if detected in ZIP_TYPES:
-        detected = _zip_spreadsheet_type(uploaded) or "application/zip"
+        detected = _zip_spreadsheet_type(uploaded, name) or "application/zip"
     if detected is None or detected not in _LABELS:
         raise ValidationError(UNRECOGNISED.format(name=name), code="unrecognised")
     if detected != expected:
         raise ValidationError(MISMATCH.format(name=name, extension=extension, found=_LABELS[detected]), code="mismatch")
+    if detected == "application/pdf":
+        _check_pdf(uploaded, name)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)

@@ -6,6 +6,10 @@ groups under 5 youths suppressed and complementary suppression (``secrecy.py``).
 not check who asks — the figures they return are safe to show to any programme partner; the caller
 chooses the schools.
 
+Figures that leave the school are also published on a fixed period (``as_of``, see ``publication.py``):
+the records as they stood at the end of the last closed quarter, read from their history, so that
+recording one outcome does not move a published rate until the quarter closes.
+
 ``school_learner_outcomes`` gives the school its own figures unsuppressed: its staff already see
 every record; the view checks ``learners.view_learners`` first.
 
@@ -180,6 +184,51 @@ def _raw_by(learners, group: str) -> dict[Any, RawFigures]:
     return raw
 
 
+def _raw_as_of(school_ids, group: str, as_of: dt.datetime) -> dict[Any, RawFigures]:
+    """Raw figures of the youths of ``school_ids`` as recorded strictly before ``as_of`` (their history:
+    the latest version of each record then, records deleted since counted, records created or changed
+    since ignored). Grouped by ``group`` (``school_id`` or ``workshop_id``) as they were then; 4 queries."""
+    moment = as_of - dt.timedelta(microseconds=1)
+    learners = Learner.history.as_of(moment).filter(school_id__in=list(school_ids))
+    raw: dict[Any, RawFigures] = defaultdict(RawFigures)
+    group_of = {}
+    for learner_id, key, exited, result in learners.order_by().values_list("id", group, "exit_date", "diploma_result"):
+        group_of[learner_id] = key
+        figures = raw[key]
+        figures.enrolled += 1
+        figures.current += exited is None
+        figures.diploma_passed += result == DiplomaResult.PASSED
+        figures.diploma_decided += result in (DiplomaResult.PASSED, DiplomaResult.FAILED)
+    with_hours: dict[Any, set] = defaultdict(set)
+    for learner_id, production, theory in (
+        WeeklyHours.history.as_of(moment)
+        .filter(learner_id__in=list(group_of))
+        .order_by()
+        .values_list("learner_id", "production_hours", "theory_hours")
+    ):
+        key = group_of[learner_id]
+        raw[key].production_hours += production or Decimal(0)
+        raw[key].theory_hours += theory or Decimal(0)
+        with_hours[key].add(learner_id)
+    for key, youths in with_hours.items():
+        raw[key].youths_with_hours = len(youths)
+    for learner_id, moment_, outcome in (
+        LearnerOutcome.history.as_of(moment)
+        .filter(learner_id__in=list(group_of), moment__in=[OutcomeMoment.MONTH_6, OutcomeMoment.MONTH_12])
+        .order_by()
+        .values_list("learner_id", "moment", "outcome")
+    ):
+        figures = raw[group_of[learner_id]]
+        positive = outcome in POSITIVE_OUTCOMES
+        if moment_ == OutcomeMoment.MONTH_6:
+            figures.recorded_6 += 1
+            figures.positive_6 += positive
+        else:
+            figures.recorded_12 += 1
+            figures.positive_12 += positive
+    return raw
+
+
 def _table(groups: list[tuple[Any, str]], raw: dict[Any, RawFigures], *, suppress: bool) -> OutcomeTable:
     total_raw = sum((raw.get(key, RawFigures()) for key, _ in groups), RawFigures())
     rows = {key: raw.get(key, RawFigures()).measures() for key, _ in groups}
@@ -198,7 +247,9 @@ def _table(groups: list[tuple[Any, str]], raw: dict[Any, RawFigures], *, suppres
     )
 
 
-def programme_learner_outcomes(*, schools: Iterable, published_supersets: Iterable[Iterable] = ()) -> OutcomeTable:
+def programme_learner_outcomes(
+    *, schools: Iterable, published_supersets: Iterable[Iterable] = (), as_of: dt.datetime | None = None
+) -> OutcomeTable:
     """Per school and in total: youths enrolled and present, production hours and share, diploma
     success rate, insertion rates at 6 and 12 months — aggregated, with groups under 5 youths
     suppressed (primary and complementary). Safe to show to programme partners; 4 queries.
@@ -210,11 +261,17 @@ def programme_learner_outcomes(*, schools: Iterable, published_supersets: Iterab
     the scope: when that difference rests on 1 to 4 youths, this total's cell is suppressed as well,
     so no subtraction of two published totals reveals a group under 5. The raw figures of every school
     involved are read at once (still 4 queries).
+
+    ``as_of``: the end of the published period (``publication.published_as_of``): the figures as they
+    were recorded before it. Every caller that shows the figures outside the school passes it.
     """
     schools = list(schools)
     supersets = [list(superset) for superset in published_supersets]
     ids = {school.pk for school in schools} | {school.pk for superset in supersets for school in superset}
-    raw = _raw_by(Learner.objects.filter(school__in=ids), "school_id")
+    if as_of is None:
+        raw = _raw_by(Learner.objects.filter(school__in=ids), "school_id")
+    else:
+        raw = _raw_as_of(ids, "school_id", as_of)
     table = _table([(school.pk, school.name) for school in schools], raw, suppress=True)
     inside = {school.pk for school in schools}
     for superset in supersets:
@@ -232,11 +289,16 @@ def _workshop_groups(school, learners) -> list[tuple[Any, str]]:
     return groups
 
 
-def workshop_learner_outcomes(*, school) -> OutcomeTable:
+def workshop_learner_outcomes(*, school, as_of: dt.datetime | None = None) -> OutcomeTable:
     """The school's figures per workshop and in total, suppressed: what the school may send out
-    (its export for funders, FNEP or the Région)."""
+    (its export for funders, FNEP or the Région), as of the end of the published period when ``as_of``
+    is given (the export and the API give it)."""
     learners = Learner.objects.filter(school=school)
-    return _table(_workshop_groups(school, learners), _raw_by(learners, "workshop_id"), suppress=True)
+    raw = _raw_by(learners, "workshop_id") if as_of is None else _raw_as_of([school.pk], "workshop_id", as_of)
+    groups = _workshop_groups(school, learners)
+    if None in raw and all(key is not None for key, _ in groups):
+        groups.append((None, "Sans atelier"))
+    return _table(groups, raw, suppress=True)
 
 
 def school_learner_outcomes(*, school) -> OutcomeTable:

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
+from essaim.schools.models import ProductionSchool, SchoolYear, Workshop
+
+# Maîtres professionnels are not in the admin: their names and e-mails stay in the school (platform
+# administrators see a count per workshop only, docs/open-schools.md).
 
 
 @admin.register(ProductionSchool)
@@ -33,9 +36,3 @@ class SchoolYearAdmin(SimpleHistoryAdmin):
 class WorkshopAdmin(SimpleHistoryAdmin):
     list_display = ["name", "school", "trade", "capacity", "is_active"]
     raw_id_fields = ["school"]
-
-
-@admin.register(MasterTrainer)
-class MasterTrainerAdmin(SimpleHistoryAdmin):
-    list_display = ["last_name", "first_name", "school", "workshop"]
-    raw_id_fields = ["school", "workshop"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from essaim.common.formats import format_date, format_euros, format_number, format_percent
 from essaim.funding_programmes.enums import FundingLineStatus, MovementKind, ProgrammeKind
 from essaim.funding_programmes.models import EnvelopeMovement, FundingLine
+from essaim.learners.publication import published_as_of, published_label
 from essaim.learners.secrecy import SUPPRESSED_LABEL
 from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, programme_learner_outcomes
 from essaim.orders.selectors import programme_production_activity
@@ -221,6 +222,7 @@ class Overview:
     sources: dict[str, Source]
     activity: list = field(default_factory=list)  # (school, invoiced, collected), then the total
     outcomes: list = field(default_factory=list)  # (measure label, value as text, base)
+    outcomes_period: str = ""  # « chiffres arrêtés au 30/09/2026 (fin du dernier trimestre clos) »
 
     @property
     def late_count(self) -> int:
@@ -804,8 +806,12 @@ def _add_open_school_activity(overview: Overview, supersets: list[list[SchoolLin
         overview.activity = [
             (school.school_name, school.invoiced_amount, school.collected_amount) for school in active
         ] + [("Total", activity.invoiced_amount, activity.collected_amount)]
+    # Published on a fixed period (end of the last closed quarter before the page's date), never live:
+    # one new record must not move a rate partners watch (learners/publication.py).
     outcomes = programme_learner_outcomes(
-        schools=schools, published_supersets=[[line.school for line in superset] for superset in supersets]
+        schools=schools,
+        published_supersets=[[line.school for line in superset] for superset in supersets],
+        as_of=published_as_of(overview.on),
     )
     enrolled = outcomes.total.cells.get("enrolled")
     if enrolled is None or not (enrolled.suppressed or enrolled.value):
@@ -823,3 +829,4 @@ def _add_open_school_activity(overview: Overview, supersets: list[list[SchoolLin
             text = format_number(cell.value)
         rows.append((MEASURE_LABELS.get(measure, measure), text, cell.base))
     overview.outcomes = rows
+    overview.outcomes_period = published_label(published_as_of(overview.on))

@@ -167,6 +167,7 @@ def test_an_objective_past_its_due_date_is_judged_on_that_date(programme):
 def test_a_scope_total_never_reveals_fewer_than_5_youths_by_difference_with_a_larger_total(programme):
     """Région 8 youths, Lille's EPCI 6: publishing both would give the 2 youths of Abbeville by subtraction,
     so the smaller scope's figure is suppressed; the same for the Nord département (8 − 6)."""
+    from essaim.learners.publication import date_history_before_period
     from essaim.learners.secrecy import SUPPRESSED_LABEL
     from essaim.learners.selectors import MEASURE_LABELS
     from essaim.steering.selectors import epci_scope
@@ -178,6 +179,9 @@ def test_a_scope_total_never_reveals_fewer_than_5_youths_by_difference_with_a_la
     old_workshop = WorkshopFactory(school=old)
     for _ in range(2):
         LearnerFactory(school=old, workshop=old_workshop)
+    # Recorded during the quarter before ``ON``: the published period (learners/publication.py).
+    date_history_before_period(new, on=ON)
+    date_history_before_period(old, on=ON)
     user = programme["users"]["region_admin"]
 
     def enrolled(scope):
@@ -190,4 +194,5 @@ def test_a_scope_total_never_reveals_fewer_than_5_youths_by_difference_with_a_la
     # With 5 youths or more outside the scope, the scope's own figure is published.
     for _ in range(3):
         LearnerFactory(school=old, workshop=old_workshop)
+    date_history_before_period(old, on=ON)
     assert enrolled(epci_scope(new.commune.epci)) == "6"

@@ -9,6 +9,7 @@ from ninja import Field, Path, Router, Schema
 
 from essaim.api.problems import READ_ERRORS
 from essaim.api.schemas import MAX_ID, Amount
+from essaim.learners.publication import published_as_of
 from essaim.learners.selectors import MEASURE_LABELS, workshop_learner_outcomes
 from essaim.orders.selectors import programme_production_activity
 from essaim.schools.models import ProductionSchool
@@ -71,11 +72,12 @@ def _row(row) -> dict:
 )
 def schools_activity(request, school_id: Id):
     """Chiffre d'affaires de production par mois (facturé, encaissé) et résultats des jeunes agrégés, avec
-    le secret statistique. Pour l'équipe de l'école et les partenaires du programme ; 404 pour les autres."""
+    le secret statistique, arrêtés à la fin du dernier trimestre clos.
+    Pour l'équipe de l'école et les partenaires du programme ; 404 pour les autres."""
     school = get_object_or_404(ProductionSchool.objects.structure_visible_to(request.user), pk=school_id)
     activity = programme_production_activity(schools=[school])
     figures = activity.schools[0] if activity.schools else None
-    outcomes = workshop_learner_outcomes(school=school)
+    outcomes = workshop_learner_outcomes(school=school, as_of=published_as_of())
     return {
         "school_id": school.pk,
         "school_name": school.name,

@@ -17,11 +17,13 @@ import json
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from essaim.common.archives import ArchiveRefused, checked_zip, read_member
 from essaim.common.formats import format_number
 from essaim.indicators.models import DataImport, Indicator, IndicatorValue
 
@@ -184,19 +186,26 @@ def read_bytes(path: Path, *, file: str, member_suffixes: Sequence[str]) -> tupl
         raise DataImportError("fichier introuvable.", file=file)
     if not zipfile.is_zipfile(path):
         return path.read_bytes(), file
-    with zipfile.ZipFile(path) as archive:
-        members = [
-            name
-            for name in archive.namelist()
-            if name.lower().endswith(tuple(member_suffixes)) and not Path(name).name.lower().startswith("meta_")
-        ]
-        if len(members) != 1:
-            expected = " ou ".join(member_suffixes)
-            found = ", ".join(archive.namelist()) or "aucun fichier"
-            raise DataImportError(
-                f"archive zip : un seul fichier de données {expected} attendu, trouvé : {found}.", file=file
-            )
-        return archive.read(members[0]), f"{file}/{Path(members[0]).name}"
+    # Streamed within limits (entries, sizes, ratio; issue #12): a small zip may unpack to gigabytes.
+    try:
+        with checked_zip(path, name=file) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if info.filename.lower().endswith(tuple(member_suffixes))
+                and not Path(info.filename).name.lower().startswith("meta_")
+            ]
+            if len(members) != 1:
+                expected = " ou ".join(member_suffixes)
+                found = ", ".join(archive.namelist()[:20]) or "aucun fichier"
+                raise DataImportError(
+                    f"archive zip : un seul fichier de données {expected} attendu, trouvé : {found}.", file=file
+                )
+            return read_member(archive, members[0], name=file), f"{file}/{Path(members[0].filename).name}"
+    except ArchiveRefused as error:
+        raise DataImportError(f"archive refusée : {error}", file=file) from error
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as error:
+        raise DataImportError("archive zip illisible.", file=file) from error
 
 
 def read_csv(
@@ -259,7 +268,11 @@ def read_xlsx(path: Path, *, file: str, sheet: str | None, header_contains: Sequ
     if not path.is_file():
         raise DataImportError("fichier introuvable.", file=file)
     try:
+        # The workbook is a zip: checked within limits before openpyxl unpacks any part of it.
+        checked_zip(path, name=file).close()
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except ArchiveRefused as error:
+        raise DataImportError(f"classeur refusé : {error}", file=file) from error
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
         raise DataImportError("classeur illisible : un fichier Excel (.xlsx) est attendu.", file=file) from error
     try:

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from essaim.learners.enums import EmploymentOutcome, OutcomeMoment
 from essaim.learners.models import Diploma, Enrolment, Learner, RecordExport, WeeklyHours
+from essaim.learners.publication import date_history_before_period
 from essaim.organizations.enums import MembershipRole
 from tests.learners.factories import (
     EnrolmentFactory,
@@ -186,6 +187,8 @@ def test_impact_page_and_suppressed_export(client, staff, school):
     for learner in exited:
         WeeklyHoursFactory(learner=learner)
         LearnerOutcomeFactory(learner=learner)
+    # The export shows the published period (the last closed quarter): these records were made in it.
+    date_history_before_period(school)
     page = _text(client.get(reverse("learners:impact", kwargs={"school_pk": school.pk})))
     assert "Soudure" in page and "<svg" in page and "100\u00a0%" in page
     response = client.get(reverse("learners:impact_export", kwargs={"school_pk": school.pk, "fmt": "csv"}))

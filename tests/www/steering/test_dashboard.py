@@ -264,6 +264,7 @@ def test_open_schools_activity_comes_from_the_orders(client, programme):
 def test_youth_outcomes_stay_suppressed_as_the_selector_returns_them(client, programme, youths, passed, failed):
     """Issue #8 rule: figures resting on fewer than 5 youths reach the dashboard, the PDF and the XLSX as
     « < 5 », exactly the cells ``programme_learner_outcomes`` hides, never as a number."""
+    from essaim.learners.publication import date_history_before_period
     from essaim.learners.secrecy import SUPPRESSED_LABEL
     from essaim.learners.selectors import MEASURE_LABELS, programme_learner_outcomes
     from essaim.steering.selectors import REGION_SCOPE, steering_overview
@@ -275,6 +276,8 @@ def test_youth_outcomes_stay_suppressed_as_the_selector_returns_them(client, pro
         LearnerFactory(
             school=school, workshop=workshop, passed=index < passed, failed=passed <= index < passed + failed
         )
+    # Recorded during the quarter before the page's date: the published period (learners/publication.py).
+    date_history_before_period(school, on=dt.date(2025, 6, 30))
     overview = steering_overview(user=programme["users"]["region_admin"], scope=REGION_SCOPE, on=dt.date(2025, 6, 30))
     outcomes = programme_learner_outcomes(schools=[line.school for line in overview.schools])
     hidden = {MEASURE_LABELS[m] for m, cell in outcomes.total.cells.items() if cell.suppressed}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from essaim.common.exports import Column, csv_response, xlsx_response
 from essaim.common.formats import format_number, format_percent
 from essaim.learners import selectors
+from essaim.learners.publication import published_as_of, published_label
 from essaim.learners.secrecy import SUPPRESSED_LABEL, THRESHOLD
 from essaim.www.learners import charts
 from essaim.www.learners.views.common import _school_for_staff
@@ -61,7 +62,9 @@ def impact_export(request, school_pk, fmt):
     school = _school_for_staff(request, school_pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    table = selectors.workshop_learner_outcomes(school=school)
+    # Sent out of the school: the figures as of the end of the last closed quarter (publication.py).
+    as_of = published_as_of()
+    table = selectors.workshop_learner_outcomes(school=school, as_of=as_of)
     columns = [Column("Atelier", lambda row: row.label, width=30)] + [
         Column(selectors.MEASURE_LABELS[measure], lambda row, m=measure: _cell_text(row.cells[m], m), width=22)
         for measure in table.measures
@@ -82,6 +85,7 @@ def impact_export(request, school_pk, fmt):
                 f"Groupes de moins de {THRESHOLD} jeunes masqués (« {SUPPRESSED_LABEL} »), "
                 "avec masquage complémentaire pour qu'aucun ne se recalcule à partir du total.",
             ),
+            ("Période publiée", published_label(as_of)),
             ("Exporté le", f"{timezone.localdate():%d/%m/%Y}"),
         ],
     )
