@@ -223,8 +223,22 @@ def check_spreadsheet_matches_engine(recalculated: Path, result: PlanResult) -> 
         same(sheet_loan, L.NO_LOAN_COVERS, "no loan covers")
     else:
         same(cents(sheet_loan), exact_minimum_loan(wcr), "loan covering the requirement")
-        assert abs(cents(sheet_loan) - wcr.loan_needed) <= Decimal("0.10")
+        # Essaim then adjusts it to the rounded schedule: each period's interest moves by at most half a
+        # cent per euro-unit of cash the loan brings, so the two differ by at most that much.
+        assert abs(cents(sheet_loan) - wcr.loan_needed) <= adjustment_bound(wcr)
     return checks
+
+
+def adjustment_bound(wcr) -> Decimal:
+    """How far Essaim's cent-by-cent adjustment can move the exact minimum: a half cent of rounding per
+    period paid within the horizon, divided by the smallest cash brought per euro in a short month."""
+    from financing_engine.loans import unit_cumulative_net_cash
+
+    closing, floor = list(wcr.closing_without_loans), wcr.cash_floor
+    unit = unit_cumulative_net_cash(wcr.loan_terms, len(closing))
+    smallest = min((unit[t] for t, cash in enumerate(closing) if cash < floor and unit[t] > 0), default=Decimal(1))
+    periods = len(closing) // wcr.loan_terms.periodicity.months + 1
+    return (Decimal("0.005") * periods / smallest + Decimal("0.01")).quantize(Decimal("0.01"))
 
 
 def exact_minimum_loan(wcr) -> Decimal:
