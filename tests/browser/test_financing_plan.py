@@ -31,6 +31,8 @@ def test_holder_edits_the_plan_and_sees_figures_update(page, live_server, demo_w
     expect(page.locator("svg.cash-chart")).to_be_visible()
     screenshot("11-plan-tresorerie")
     page.get_by_role("link", name="Fonctionnement", exact=True).click()
+    expect(page.get_by_role("heading", name="Budgets de fonctionnement")).to_be_visible()
+    expect(page.get_by_role("table", name="Produits, charges et résultat par année scolaire")).to_be_visible()
     screenshot("12-plan-fonctionnement")
 
     page.get_by_role("link", name=re.compile("Modifier le brouillon")).click()

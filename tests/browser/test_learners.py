@@ -60,8 +60,10 @@ def test_school_staff_follow_their_youths(page, live_server, demo_school, screen
     expect(page.get_by_text("à vérifier").first).to_be_visible()
     screenshot("learners-03-competences")
     page.get_by_role("link", name="Heures", exact=True).click()
+    expect(page.get_by_role("heading", name="Heures par semaine")).to_be_visible()
     screenshot("learners-04-heures")
     page.get_by_role("link", name="Sortie et suivi").click()
+    expect(page.get_by_role("heading", name="Sortie", exact=True)).to_be_visible()
     screenshot("learners-05-suivi")
 
     page.goto(f"{live_server.url}/jeunes/ecole/{demo_school.pk}/heures/?semaine=2026-11-30")

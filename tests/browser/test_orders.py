@@ -3,6 +3,8 @@ structure, write a quote with a line below the market price, send it with a just
 deliver, invoice, issue, record a payment and read the activity against the plan; the Région sees the
 structure and activity but not the customers. Screenshots in the browser screenshots folder."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,6 +27,7 @@ def test_school_staff_run_an_order_from_quote_to_payment(page, live_server, demo
     screenshot("orders-01-structure")
 
     tabs.get_by_role("link", name="Devis", exact=True).click()
+    expect(page.get_by_role("heading", name="Devis", exact=True)).to_be_visible()
     screenshot("orders-02-quotes")
     page.get_by_role("link", name="Nouveau devis").click()
     page.get_by_label("client").select_option(label="Mécanique Dunkerquoise (fictive)")
@@ -76,6 +79,10 @@ def test_school_staff_run_an_order_from_quote_to_payment(page, live_server, demo
     expect(page.get_by_text("Règlement enregistré.")).to_be_visible()
     screenshot("orders-05-invoice")
     tabs.get_by_role("link", name="Factures", exact=True).click()
+    expect(page.get_by_role("heading", name="Factures et avoirs")).to_be_visible()
+    invoices = page.locator("table tbody tr")
+    expect(invoices.filter(has_text=invoice.number)).to_have_count(1)
+    expect(invoices.filter(has_text=deposit.number)).to_have_count(1)
     screenshot("orders-06-invoices")
     tabs.get_by_role("link", name="Activité", exact=True).click()
     page.wait_for_load_state("networkidle")
@@ -93,4 +100,6 @@ def test_region_sees_the_structure_and_activity_not_the_customers(page, live_ser
     response = page.goto(f"{live_server.url}/production/ecoles/{school.pk}/clients/")
     assert response.status == 404
     page.goto(f"{live_server.url}/production/ecoles/{school.pk}/activite/")
+    expect(page.get_by_role("heading", name=re.compile("^Chiffre d'affaires de la production en"))).to_be_visible()
+    expect(page.locator("svg.activity-chart")).to_be_visible()
     screenshot("orders-08-activity-region")

@@ -26,8 +26,12 @@ def test_region_steers_and_downloads_the_reports(page, live_server, demo_world, 
     screenshot("steering-01-tableau-de-bord")
     page.locator("#objectives-title").scroll_into_view_if_needed()
     page.locator("#timeline-title").scroll_into_view_if_needed()
+    expect(page.locator("#timeline-title")).to_have_text("Frise des projets, de l'idée à l'ouverture")
+    expect(page.locator("#timeline-title")).to_be_in_viewport()
     screenshot("steering-02-frise")
     page.locator("#money-title").scroll_into_view_if_needed()
+    expect(page.locator("#money-title")).to_have_text("Financements demandés, obtenus et versés")
+    expect(page.locator("#money-title")).to_be_in_viewport()
     screenshot("steering-03-financements")
 
     page.get_by_label("Territoire", exact=True).select_option("59")

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from essaim.orders import services
 from essaim.orders.enums import PaymentMethod
@@ -18,6 +19,7 @@ from tests.learners.factories import LearnerFactory
 from tests.orders.factories import CustomerFactory, line, make_invoice, make_order, make_quote, school_url
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
+from tests.rendered import table_rows
 from tests.schools.factories import MasterTrainerFactory, RunSchoolFactory, SchoolWorkshopFactory, SchoolYearFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,15 @@ def assert_constant(client, target, grow, bound, django_assert_max_num_queries):
         response = client.get(target)
     assert response.status_code == 200
     return response
+
+
+def assert_rows_show_customers(response, count):
+    """The page's table has ``count`` rows (never the « Aucun… » row), each naming its document's customer."""
+    shown = list(response.context["page"].object_list)
+    rows = table_rows(response)
+    assert len(rows) == len(shown) == count
+    for row, document in zip(rows, shown, strict=True):
+        assert document.customer.name in row
 
 
 def _structure(school, n):
@@ -86,7 +97,11 @@ def _invoices_of_every_kind(school, n):
 def test_invoice_list_with_payments_and_credit_notes(client, school, django_assert_max_num_queries, status):
     _invoices_of_every_kind(school, 1)
     target = url("invoice_list", school) + (f"?statut={status}" if status else "")
-    assert_constant(client, target, lambda: _invoices_of_every_kind(school, 5), 20, django_assert_max_num_queries)
+    response = assert_constant(
+        client, target, lambda: _invoices_of_every_kind(school, 5), 20, django_assert_max_num_queries
+    )
+    # 6 rounds of a paid, a partly paid (issued), a credited and a draft invoice, and a credit note.
+    assert_rows_show_customers(response, {"": 6 * 5, "paid": 6, "credited": 6}[status])
 
 
 def test_invoice_export_csv(client, school, django_assert_max_num_queries):
@@ -109,7 +124,8 @@ def test_quote_list_with_quotes_in_every_state(client, school, django_assert_max
             make_order(customer=customer)  # accepted
 
     grow(1)
-    assert_constant(client, url("quote_list", school), lambda: grow(4), 20, django_assert_max_num_queries)
+    response = assert_constant(client, url("quote_list", school), lambda: grow(4), 20, django_assert_max_num_queries)
+    assert_rows_show_customers(response, 5 * 4)  # 5 rounds: a draft, a sent, a refused and an accepted quote
 
 
 def test_quote_detail_with_more_lines(client, school, django_assert_max_num_queries):
@@ -185,7 +201,10 @@ def test_credit_note_detail_does_not_grow_with_its_lines(client, school, django_
     with django_assert_max_num_queries(20) as small:
         assert client.get(url("invoice_detail", school, pk=few_credit.pk)).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(url("invoice_detail", school, pk=many_credit.pk)).status_code == 200
+        response = client.get(url("invoice_detail", school, pk=many_credit.pk))
+    assert response.status_code == 200
+    for index in range(14):
+        assertContains(response, f"Pièce {index}<")
 
 
 def test_no_school_page_lists_more_projects(client, django_assert_max_num_queries):

@@ -108,7 +108,9 @@ def test_partners_can_look_at_one_epci(client, programme):
 def test_invalid_date_is_explained(client, programme):
     _login(client, programme, "bdt")
     response = client.get(reverse("steering:dashboard"), {"date": "2099-01-01"})
-    assertContains(response, "Essaim ne prévoit pas l'avenir", html=True)
+    assertContains(
+        response, "<li>Choisissez une date passée ou aujourd'hui : Essaim ne prévoit pas l'avenir.</li>", html=True
+    )
 
 
 def test_query_count_does_not_grow_with_projects(client, programme, django_assert_max_num_queries):
