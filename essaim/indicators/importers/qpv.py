@@ -103,6 +103,14 @@ class QpvImporter(LayerImporter):
                 raise DataImportError("propriété vide ou absente.", file=name, line=number, column="code_qp")
             if not label:
                 raise DataImportError("propriété vide ou absente.", file=name, line=number, column="lib_qp")
+            if len(code) > Qpv._meta.get_field("code").max_length:
+                raise DataImportError(
+                    f"code « {code[:40]} » trop long (20 caractères au plus).", file=name, line=number, column="code_qp"
+                )
+            if len(label) > Qpv._meta.get_field("name").max_length:
+                raise DataImportError(
+                    "nom trop long (200 caractères au plus).", file=name, line=number, column="lib_qp"
+                )
             if code in items:
                 raise DataImportError(f"QPV « {code} » en double.", file=name, line=number, column="code_qp")
             codes = _commune_codes(properties.get("insee_com"))
