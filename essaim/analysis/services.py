@@ -265,7 +265,7 @@ class ScoringRun:
         return notes
 
 
-def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=()):
+def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=(), table=None):
     level = Level(level)
     catalogue = indicator_catalogue()
     engine_prof = engine_profile(profile, catalogue)
@@ -274,7 +274,8 @@ def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=()):
         raise AnalysisError(f"Indicateur inconnu : {', '.join(unknown_extra)}.")
     codes = list(dict.fromkeys([*engine_prof.indicators, *extra_codes]))
     # ``codes`` of indicator_table restricts territories, not indicators: every indicator comes back.
-    table = _selectors().indicator_table(level=level.value, trade_slug=trade.slug)
+    if table is None:
+        table = _selectors().indicator_table(level=level.value, trade_slug=trade.slug)
     places = level_places(level)
     if not places:
         raise AnalysisError("Aucun territoire n'est chargé : lancez « essaim load_territories ».")
@@ -293,14 +294,14 @@ def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=()):
     return catalogue, engine_prof, places, values, territories, schools
 
 
-def scoring_run(*, profile: ScoringProfile, trade, level: str, extra_codes=()) -> ScoringRun:
+def scoring_run(*, profile: ScoringProfile, trade, level: str, extra_codes=(), table=None) -> ScoringRun:
     """Score every territory of ``level`` for ``trade`` with ``profile``.
 
     ``extra_codes`` are indicators fetched alongside (e.g. the one drawn on the map). Raises
     ``AnalysisError`` (French message) when the profile or the data do not allow a score.
     """
     catalogue, engine_prof, places, values, territories, schools = _gather(
-        profile=profile, trade=trade, level=level, extra_codes=extra_codes
+        profile=profile, trade=trade, level=level, extra_codes=extra_codes, table=table
     )
     try:
         result = engine.score_territories(

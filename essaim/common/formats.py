@@ -81,6 +81,16 @@ def format_percent(value: Decimal | float | None, decimals: int = 1) -> str:
     return f"{format_number(Decimal(str(value)) * 100, decimals)}{NBSP}%"
 
 
+def format_indicator(value: float | None, unit: str) -> str:
+    """An indicator's value with its unit and the unit's decimals: 0.171 « % » → 17,1 %, 523342 « habitants »
+    → 523 342 habitants."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return format_percent(value, unit_decimals(unit))
+    return f"{format_number(value, unit_decimals(unit))} {unit}".strip()
+
+
 def format_date(value: dt.date | None) -> str:
     """26/11/2026."""
     if value is None:

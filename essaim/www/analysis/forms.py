@@ -72,6 +72,24 @@ class OpportunityForm(forms.Form):
         return None if value == "all" else int(value)
 
 
+class SheetForm(forms.Form):
+    """Trade and profile of a territory sheet (GET); defaults: first trade, reference profile."""
+
+    trade = TradeChoiceField(label="Métier")
+    profile = forms.ModelChoiceField(
+        label="Profil de notation", queryset=ScoringProfile.objects.none(), empty_label=None
+    )
+
+    def __init__(self, data, *, user, reference):
+        defaults = {
+            "trade": Trade.objects.order_by("name").values_list("slug", flat=True).first() or "",
+            "profile": str(reference.pk),
+        }
+        super().__init__(defaults | {key: value for key, value in data.items() if key in defaults and value})
+        self.fields["profile"].queryset = ScoringProfile.objects.visible_to(user).select_related("owner")
+        self.fields["profile"].label_from_instance = _profile_label
+
+
 def _profile_label(profile) -> str:
     if profile.is_reference:
         return f"{profile.name} (commun)"

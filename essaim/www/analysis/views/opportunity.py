@@ -21,8 +21,8 @@ from essaim.www.analysis.views.common import (
     _column,
     _features,
     _fr,
-    _territory_url,
     _value_text,
+    sheet_url,
     value_column,
 )
 from essaim.www.permissions import has_perm, require_perm
@@ -72,7 +72,7 @@ def _score_lines(run: services.ScoringRun, show: str, limit: int | None) -> list
                 rank=item.rank,
                 code=item.code,
                 name=item.name,
-                url=_territory_url(run.level, item.code),
+                url=sheet_url(run.level, item.code, trade=run.trade, profile=run.profile),
                 score=item.score,
                 parts=parts,
                 penalty=item.penalty,
@@ -126,7 +126,7 @@ def _opportunity_map(run: services.ScoringRun, show: str, catalogue) -> maps.Map
         _features(run.level),
         fill_for=lambda f: maps.colour_of(values.get(f.code), breaks),
         title_for=title,
-        href_for=lambda f: _territory_url(run.level, f.code),
+        href_for=lambda f: sheet_url(run.level, f.code, trade=run.trade, profile=run.profile),
         label=f"Carte des {Level(run.level).label.lower()} : {what}, métier {run.trade.name}",
         points=points,
     )
