@@ -28,6 +28,7 @@ import territories_engine as engine
 from essaim.analysis.defaults import seed_reference_profile
 from essaim.analysis.enums import Direction, Level
 from essaim.analysis.models import ScoringProfile
+from essaim.common.formats import format_number
 from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Commune, Department, EmploymentZone, Epci
 
@@ -561,13 +562,15 @@ def candidate_codes(rules: CandidateRules, places: dict[str, Place], trade) -> t
         apply("hors de la liste choisie", lambda code: code in wanted)
     if rules.min_population:
         apply(
-            f"moins de {rules.min_population} habitants", lambda code: places[code].population >= rules.min_population
+            f"moins de {format_number(rules.min_population)} habitants",
+            lambda code: places[code].population >= rules.min_population,
         )
     if rules.min_recruitment_projects:
+        minimum = rules.min_recruitment_projects
         projects = _selectors().basin_recruitment_projects(trade_slug=trade.slug)
+        shown = format_number(minimum, 0 if float(minimum).is_integer() else 1)
         apply(
-            f"moins de {rules.min_recruitment_projects:g} projets de recrutement du métier dans le bassin "
-            "(ou donnée inconnue)",
+            f"moins de {shown} projets de recrutement du métier dans le bassin (ou donnée inconnue)",
             lambda code: (projects.get(code) or 0.0) >= rules.min_recruitment_projects and code in projects,
         )
     if rules.industry_territory:

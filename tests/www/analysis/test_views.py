@@ -323,7 +323,7 @@ def test_candidate_rules_restrict_the_sites_and_say_what_they_removed(region_cli
     run = response.context["run"]
     assert run.comparison.n_candidates == 1 and run.comparison.exact.codes == ("62001",)
     assert run.excluded == {
-        "moins de 4000 habitants": 2,
+        "moins de 4\u202f000 habitants": 2,
         "moins de 10 projets de recrutement du métier dans le bassin (ou donnée inconnue)": 1,
         "hors d'un Territoire d'industrie": 2,
     }
