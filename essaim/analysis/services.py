@@ -189,6 +189,50 @@ def scoring_profile_save(*, profile: ScoringProfile, owner=None, user=None) -> S
     return profile
 
 
+def scoring_profile_copy(source: ScoringProfile) -> ScoringProfile:
+    """An unsaved copy of ``source`` (weights, directions, options), named « Copie de … », not shared."""
+    return ScoringProfile(
+        name=f"Copie de {source.name}"[:200],
+        description=source.description,
+        is_shared=False,
+        weights=dict(source.weights or {}),
+        directions=dict(source.directions or {}),
+        normalisation=source.normalisation,
+        missing_policy=source.missing_policy,
+        penalty_amount=source.penalty_amount,
+        penalty_radius_km=source.penalty_radius_km,
+        penalty_shape=source.penalty_shape,
+        road_factor=source.road_factor,
+    )
+
+
+def profiles_compare(*, first: ScoringProfile, second: ScoringProfile, trade, level: str, limit: int | None) -> dict:
+    """The rankings of two profiles for one trade and level, side by side (one indicator table for both)."""
+    table = _selectors().indicator_table(level=Level(level).value, trade_slug=trade.slug)
+    run_a = scoring_run(profile=first, trade=trade, level=level, table=table)
+    run_b = scoring_run(profile=second, trade=trade, level=level, table=table)
+    by_b = run_b.result.by_code()
+    rows = []
+    for item in run_a.result.scores[:limit]:
+        other = by_b[item.code]
+        rows.append(
+            {
+                "code": item.code,
+                "name": item.name,
+                "rank_a": item.rank,
+                "score_a": item.score,
+                "rank_b": other.rank,
+                "score_b": other.score,
+                "change": item.rank - other.rank,  # > 0: B ranks it higher (a smaller rank)
+            }
+        )
+    top = min(DEFAULT_TOP_K, len(run_a.result.scores))
+    codes_a = {s.code for s in run_a.result.scores[:top]}
+    in_both = len(codes_a & {s.code for s in run_b.result.scores[:top]})
+    return {"rows": rows, "run_a": run_a, "run_b": run_b, "total": len(run_a.result.scores), "top": top,
+            "top_in_both": in_both}  # fmt: skip
+
+
 def indicator_catalogue() -> dict[str, object]:
     """The indicator catalogue keyed by code, in catalogue order."""
     return {info.code: info for info in _selectors().indicator_catalogue()}

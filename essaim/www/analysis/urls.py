@@ -17,6 +17,7 @@ urlpatterns = [
     path("fiche/<slug:level>/<str:code>/pdf/", sheets.territory_sheet_pdf, name="territory_sheet_pdf"),
     path("profils/", profiles.profile_list, name="profile_list"),
     path("profils/nouveau/", profiles.profile_create, name="profile_create"),
+    path("profils/comparer/", profiles.profile_compare, name="profile_compare"),
     path("profils/<int:pk>/", profiles.profile_detail, name="profile_detail"),
     path("profils/<int:pk>/modifier/", profiles.profile_edit, name="profile_edit"),
 ]

@@ -83,6 +83,7 @@ ROWS = [
         None,
         USERS,
     ),
+    ("analysis_profile_compare", "analysis:profile_compare", None, "get", None, USERS),
     ("analysis_profile_list", "analysis:profile_list", None, "get", None, USERS),
     (
         "analysis_profile_reference",
