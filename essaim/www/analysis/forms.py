@@ -48,6 +48,7 @@ class OpportunityForm(forms.Form):
     )
     show = forms.ChoiceField(label="Carte de")
     rows = forms.ChoiceField(label="Lignes du tableau", choices=ROW_CHOICES)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, user, catalogue, reference):
         self.catalogue = catalogue
@@ -59,6 +60,8 @@ class OpportunityForm(forms.Form):
             "rows": DEFAULT_ROWS,
         }
         merged = defaults | {key: value for key, value in data.items() if key in defaults and value}
+        if str(data.get("page", "")).isdigit():
+            merged["page"] = data.get("page")
         super().__init__(merged)
         self.fields["profile"].queryset = ScoringProfile.objects.visible_to(user).select_related("owner")
         self.fields["profile"].label_from_instance = _profile_label
@@ -71,6 +74,10 @@ class OpportunityForm(forms.Form):
     def row_limit(self) -> int | None:
         value = self.cleaned_data.get("rows", DEFAULT_ROWS)
         return None if value == "all" else int(value)
+
+    @property
+    def page_number(self) -> int:
+        return self.cleaned_data.get("page") or 1
 
 
 class CompareForm(forms.Form):
