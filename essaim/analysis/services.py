@@ -28,6 +28,7 @@ import territories_engine as engine
 from essaim.analysis.defaults import seed_reference_profile
 from essaim.analysis.enums import Direction, Level
 from essaim.analysis.models import ScoringProfile
+from essaim.common.formats import format_number
 from essaim.schools.models import ProductionSchool
 from essaim.territories.models import Commune, Department, EmploymentZone, Epci
 
@@ -188,6 +189,50 @@ def scoring_profile_save(*, profile: ScoringProfile, owner=None, user=None) -> S
     return profile
 
 
+def scoring_profile_copy(source: ScoringProfile) -> ScoringProfile:
+    """An unsaved copy of ``source`` (weights, directions, options), named « Copie de … », not shared."""
+    return ScoringProfile(
+        name=f"Copie de {source.name}"[:200],
+        description=source.description,
+        is_shared=False,
+        weights=dict(source.weights or {}),
+        directions=dict(source.directions or {}),
+        normalisation=source.normalisation,
+        missing_policy=source.missing_policy,
+        penalty_amount=source.penalty_amount,
+        penalty_radius_km=source.penalty_radius_km,
+        penalty_shape=source.penalty_shape,
+        road_factor=source.road_factor,
+    )
+
+
+def profiles_compare(*, first: ScoringProfile, second: ScoringProfile, trade, level: str, limit: int | None) -> dict:
+    """The rankings of two profiles for one trade and level, side by side (one indicator table for both)."""
+    table = _selectors().indicator_table(level=Level(level).value, trade_slug=trade.slug)
+    run_a = scoring_run(profile=first, trade=trade, level=level, table=table)
+    run_b = scoring_run(profile=second, trade=trade, level=level, table=table)
+    by_b = run_b.result.by_code()
+    rows = []
+    for item in run_a.result.scores[:limit]:
+        other = by_b[item.code]
+        rows.append(
+            {
+                "code": item.code,
+                "name": item.name,
+                "rank_a": item.rank,
+                "score_a": item.score,
+                "rank_b": other.rank,
+                "score_b": other.score,
+                "change": item.rank - other.rank,  # > 0: B ranks it higher (a smaller rank)
+            }
+        )
+    top = min(DEFAULT_TOP_K, len(run_a.result.scores))
+    codes_a = {s.code for s in run_a.result.scores[:top]}
+    in_both = len(codes_a & {s.code for s in run_b.result.scores[:top]})
+    return {"rows": rows, "run_a": run_a, "run_b": run_b, "total": len(run_a.result.scores), "top": top,
+            "top_in_both": in_both}  # fmt: skip
+
+
 def indicator_catalogue() -> dict[str, object]:
     """The indicator catalogue keyed by code, in catalogue order."""
     return {info.code: info for info in _selectors().indicator_catalogue()}
@@ -265,7 +310,7 @@ class ScoringRun:
         return notes
 
 
-def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=()):
+def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=(), table=None):
     level = Level(level)
     catalogue = indicator_catalogue()
     engine_prof = engine_profile(profile, catalogue)
@@ -274,7 +319,8 @@ def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=()):
         raise AnalysisError(f"Indicateur inconnu : {', '.join(unknown_extra)}.")
     codes = list(dict.fromkeys([*engine_prof.indicators, *extra_codes]))
     # ``codes`` of indicator_table restricts territories, not indicators: every indicator comes back.
-    table = _selectors().indicator_table(level=level.value, trade_slug=trade.slug)
+    if table is None:
+        table = _selectors().indicator_table(level=level.value, trade_slug=trade.slug)
     places = level_places(level)
     if not places:
         raise AnalysisError("Aucun territoire n'est chargé : lancez « essaim load_territories ».")
@@ -293,14 +339,14 @@ def _gather(*, profile: ScoringProfile, trade, level: str, extra_codes=()):
     return catalogue, engine_prof, places, values, territories, schools
 
 
-def scoring_run(*, profile: ScoringProfile, trade, level: str, extra_codes=()) -> ScoringRun:
+def scoring_run(*, profile: ScoringProfile, trade, level: str, extra_codes=(), table=None) -> ScoringRun:
     """Score every territory of ``level`` for ``trade`` with ``profile``.
 
     ``extra_codes`` are indicators fetched alongside (e.g. the one drawn on the map). Raises
     ``AnalysisError`` (French message) when the profile or the data do not allow a score.
     """
     catalogue, engine_prof, places, values, territories, schools = _gather(
-        profile=profile, trade=trade, level=level, extra_codes=extra_codes
+        profile=profile, trade=trade, level=level, extra_codes=extra_codes, table=table
     )
     try:
         result = engine.score_territories(
@@ -560,13 +606,15 @@ def candidate_codes(rules: CandidateRules, places: dict[str, Place], trade) -> t
         apply("hors de la liste choisie", lambda code: code in wanted)
     if rules.min_population:
         apply(
-            f"moins de {rules.min_population} habitants", lambda code: places[code].population >= rules.min_population
+            f"moins de {format_number(rules.min_population)} habitants",
+            lambda code: places[code].population >= rules.min_population,
         )
     if rules.min_recruitment_projects:
+        minimum = rules.min_recruitment_projects
         projects = _selectors().basin_recruitment_projects(trade_slug=trade.slug)
+        shown = format_number(minimum, 0 if float(minimum).is_integer() else 1)
         apply(
-            f"moins de {rules.min_recruitment_projects:g} projets de recrutement du métier dans le bassin "
-            "(ou donnée inconnue)",
+            f"moins de {shown} projets de recrutement du métier dans le bassin (ou donnée inconnue)",
             lambda code: (projects.get(code) or 0.0) >= rules.min_recruitment_projects and code in projects,
         )
     if rules.industry_territory:

@@ -123,6 +123,16 @@ def format_percent(value: Decimal | float | None, decimals: int | str = 1) -> st
     return text if text in (MISSING, OUT_OF_RANGE) else f"{text}{NBSP}%"
 
 
+def format_indicator(value: float | None, unit: str) -> str:
+    """An indicator's value with its unit and the unit's decimals: 0.171 « % » → 17,1 %, 523342 « habitants »
+    → 523 342 habitants."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return format_percent(value, unit_decimals(unit))
+    return f"{format_number(value, unit_decimals(unit))} {unit}".strip()
+
+
 def format_date(value: dt.date | dt.datetime | str | None) -> str:
     """26/11/2026. An ISO string (« 2026-11-26 ») is read; anything else that is not a date gives « — »."""
     if isinstance(value, str):

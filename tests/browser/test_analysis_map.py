@@ -72,3 +72,43 @@ def test_region_reads_the_map_opens_a_score_and_runs_site_selection(page, live_s
     expect(exact.locator("tbody tr")).to_have_count(4)
     expect(page.locator(".analysis-map svg g.map-site")).to_have_count(4)
     screenshot("41-analyse-sites")
+
+
+def test_sites_with_candidate_rules_and_a_territory_sheet(page, live_server, indicators_world, screenshot):
+    """Site rules (towns of 5 000+ in a Territoire d'industrie, a commune picked on the map), served areas and
+    catchments on the map, then the sheet of a proposed site, reached from the answer, and its PDF."""
+    login(page, live_server, "region@essaim.demo", data.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/analyse/sites/")
+    page.get_by_label("Métier", exact=True).select_option("usinage")
+    page.get_by_label("Nombre de nouvelles écoles").fill("3")
+    page.get_by_label("Population minimale de la commune d'implantation").fill("5000")
+    page.get_by_label("Territoire d'industrie").select_option("inside")
+    picker = page.locator(".pick-map svg")
+    expect(picker).to_be_visible()
+    box = picker.bounding_box()
+    with page.expect_response(lambda r: "/analyse/sites/commune-proche/" in r.url):
+        picker.click(position={"x": box["width"] * 0.55, "y": box["height"] * 0.2})
+    expect(page.locator(".pick-map [role=status]")).to_contain_text("ajoutée")
+    assert page.get_by_label("Communes candidates (liste)").input_value().strip()
+    page.get_by_label("Communes candidates (liste)").fill("")  # the list would restrict to that one commune
+    page.get_by_role("button", name="Calculer").click()
+    page.wait_for_selector("#answer-exact", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    facts = page.locator("#totals-title + dl")
+    expect(facts).to_contain_text("au moins 5\u202f000 habitants ; dans un Territoire d'industrie")
+    expect(facts).to_contain_text("distance à vol d'oiseau (grand cercle)")
+    expect(page.locator(".analysis-map svg circle.map-served").first).to_be_attached()
+    expect(page.locator(".analysis-map svg circle.map-catchment")).to_have_count(3)
+    page.locator("#catchments-title").scroll_into_view_if_needed()
+    page.locator("section[aria-labelledby='catchments-title'] details summary").first.click()
+    screenshot("42-analyse-sites-regles")
+
+    page.locator("section[aria-labelledby='answer-exact'] tbody tr th a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fiche territoire :")
+    expect(page.locator("#sheet-indicators")).to_be_visible()
+    expect(page.locator(".sheet-map svg.map-svg")).to_be_visible()
+    expect(page.get_by_text("Territoire d'industrie").first).to_be_visible()
+    screenshot("43-analyse-fiche-territoire")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger la fiche en PDF").click()
+    assert download.value.suggested_filename.startswith("fiche-commune-")

@@ -24,6 +24,12 @@ def percent(value, decimals=1):
 
 
 @register.filter
+def indicator_value(value, unit=""):
+    """{{ value|indicator_value:info.unit }} → 17,1 % or 523 342 habitants (the unit's decimals)."""
+    return formats.format_indicator(value, unit or "")
+
+
+@register.filter
 def frdate(value):
     """{{ some_date|frdate }} → 26/11/2026."""
     return formats.format_date(value)

@@ -33,6 +33,7 @@ class OpportunityForm(forms.Form):
     profile = ModelChoiceField(label="Profil de notation", queryset=ScoringProfile.objects.none(), empty_label=None)
     show = forms.ChoiceField(label="Carte de")
     rows = forms.ChoiceField(label="Lignes du tableau", choices=ROW_CHOICES)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, user, catalogue, reference):
         self.catalogue = catalogue
@@ -44,17 +45,72 @@ class OpportunityForm(forms.Form):
             "rows": DEFAULT_ROWS,
         }
         merged = defaults | {key: value for key, value in data.items() if key in defaults and value}
+        if str(data.get("page", "")).isdigit():
+            merged["page"] = data.get("page")
         super().__init__(merged)
         self.fields["profile"].queryset = ScoringProfile.objects.visible_to(user).select_related("owner")
         self.fields["profile"].label_from_instance = _profile_label
         self.fields["show"].choices = [(SCORE, "Score d'opportunité")] + [
-            (code, info.label) for code, info in catalogue.items()
+            (code, info.label if info.vintage else f"{info.label} (aucune donnée importée)")
+            for code, info in catalogue.items()
         ]
 
     @property
     def row_limit(self) -> int | None:
         value = self.cleaned_data.get("rows", DEFAULT_ROWS)
         return None if value == "all" else int(value)
+
+    @property
+    def page_number(self) -> int:
+        return self.cleaned_data.get("page") or 1
+
+
+class CompareForm(forms.Form):
+    """Two profiles, a trade and a level whose rankings are compared side by side (GET)."""
+
+    first = forms.ModelChoiceField(label="Profil A", queryset=ScoringProfile.objects.none(), empty_label=None)
+    second = forms.ModelChoiceField(label="Profil B", queryset=ScoringProfile.objects.none(), empty_label=None)
+    trade = TradeChoiceField(label="Métier")
+    level = forms.ChoiceField(label="Niveau", choices=Level.choices)
+    rows = forms.ChoiceField(label="Lignes", choices=ROW_CHOICES)
+
+    def __init__(self, data, *, user, reference):
+        visible = ScoringProfile.objects.visible_to(user).select_related("owner")
+        other = visible.exclude(pk=reference.pk).order_by("name").first()
+        defaults = {
+            "first": str(reference.pk),
+            "second": str(other.pk if other else reference.pk),
+            "trade": Trade.objects.order_by("name").values_list("slug", flat=True).first() or "",
+            "level": Level.EPCI,
+            "rows": DEFAULT_ROWS,
+        }
+        super().__init__(defaults | {key: value for key, value in data.items() if key in defaults and value})
+        for name in ("first", "second"):
+            self.fields[name].queryset = visible
+            self.fields[name].label_from_instance = _profile_label
+
+    @property
+    def row_limit(self) -> int | None:
+        value = self.cleaned_data.get("rows", DEFAULT_ROWS)
+        return None if value == "all" else int(value)
+
+
+class SheetForm(forms.Form):
+    """Trade and profile of a territory sheet (GET); defaults: first trade, reference profile."""
+
+    trade = TradeChoiceField(label="Métier")
+    profile = forms.ModelChoiceField(
+        label="Profil de notation", queryset=ScoringProfile.objects.none(), empty_label=None
+    )
+
+    def __init__(self, data, *, user, reference):
+        defaults = {
+            "trade": Trade.objects.order_by("name").values_list("slug", flat=True).first() or "",
+            "profile": str(reference.pk),
+        }
+        super().__init__(defaults | {key: value for key, value in data.items() if key in defaults and value})
+        self.fields["profile"].queryset = ScoringProfile.objects.visible_to(user).select_related("owner")
+        self.fields["profile"].label_from_instance = _profile_label
 
 
 def _profile_label(profile) -> str:

@@ -168,6 +168,7 @@ def render(
     road_factor: float = 1.0,
     href_for: Callable | None = None,
     pick: bool = False,
+    merge_fills: bool = False,
 ) -> str:
     """The SVG of ``features`` (objects with a ``contour``) with the missing-value pattern and ``points``.
 
@@ -176,7 +177,7 @@ def render(
     features = [f for f in features if f.contour]
     drawing = svg.render_svg(
         features, width=MAP_WIDTH, fill_for=fill_for, title_for=title_for, href_for=href_for, label=label,
-        padding=PADDING,
+        padding=PADDING, merge_fills=merge_fills,
     )  # fmt: skip
     if not drawing:
         return ""

@@ -323,7 +323,7 @@ def test_candidate_rules_restrict_the_sites_and_say_what_they_removed(region_cli
     run = response.context["run"]
     assert run.comparison.n_candidates == 1 and run.comparison.exact.codes == ("62001",)
     assert run.excluded == {
-        "moins de 4000 habitants": 2,
+        "moins de 4\u202f000 habitants": 2,
         "moins de 10 projets de recrutement du métier dans le bassin (ou donnée inconnue)": 1,
         "hors d'un Territoire d'industrie": 2,
     }
@@ -380,3 +380,22 @@ def test_a_click_on_the_map_finds_the_nearest_commune(region_client, small_world
     assert answer["code"] == "59003" and answer["name"] == "Bêta-Ville"
     bad = region_client.get(reverse("analysis:sites_commune_at", kwargs={"lat": "x", "lon": "3"}))
     assert bad.status_code == 400 and bad.json()["error"] == "Latitude et longitude attendues."
+
+
+def test_commune_level_is_paginated_and_its_map_light(region_client, small_world, selectors, monkeypatch):
+    """At commune level « toutes » means pages (never every commune at once) and the map has one path per
+    colour class (no per-commune hover text), so that the page stays light."""
+    monkeypatch.setattr("essaim.www.analysis.views.opportunity.COMMUNE_PAGE_ROWS", 4)
+    query = EPCI_QUERY | {"level": "commune", "rows": "all"}
+    first = region_client.get(reverse("analysis:opportunity"), query)
+    assert [line.rank for line in first.context["lines"]] == [1, 2, 3, 4] and first.context["pages"] == 2
+    html = unescape(first.content.decode())
+    assert "Page 1 sur 2 (rangs 1 à 4)" in html and "Page suivante" in html
+    assert "<title>Alpha-Ville" not in html  # merged fills: no per-commune title in the map
+    second = region_client.get(reverse("analysis:opportunity"), query | {"page": "2"})
+    assert [line.rank for line in second.context["lines"]] == [5, 6]
+    assert region_client.get(reverse("analysis:opportunity"), query | {"page": "99"}).context["page"] == 2
+    content = region_client.get(
+        reverse("analysis:opportunity_export", kwargs={"fmt": "csv"}), query | {"page": "2"}
+    ).content.decode("utf-8")
+    assert len(list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))) == 3

@@ -67,6 +67,23 @@ ROWS = [
         None,
         USERS,
     ),
+    (
+        "analysis_territory_sheet",
+        "analysis:territory_sheet",
+        lambda w: {"level": "commune", "code": "59183"},
+        "get",
+        None,
+        USERS,
+    ),
+    (
+        "analysis_territory_sheet_pdf",
+        "analysis:territory_sheet_pdf",
+        lambda w: {"level": "commune", "code": "59183"},
+        "get",
+        None,
+        USERS,
+    ),
+    ("analysis_profile_compare", "analysis:profile_compare", None, "get", None, USERS),
     ("analysis_profile_list", "analysis:profile_list", None, "get", None, USERS),
     (
         "analysis_profile_reference",

@@ -72,6 +72,19 @@ def _territory_url(level: str, code: str) -> str:
     return reverse(url_name, kwargs={kwarg: code})
 
 
+def sheet_url(level: str, code: str, *, trade=None, profile=None) -> str:
+    """The territory sheet of ``code``, for the trade and profile being looked at."""
+    from urllib.parse import urlencode
+
+    url = reverse("analysis:territory_sheet", kwargs={"level": Level(level).value, "code": code})
+    query = {
+        key: value
+        for key, value in (("trade", getattr(trade, "slug", "")), ("profile", getattr(profile, "pk", "")))
+        if value
+    }
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 def _fr(value, decimals=SCORE_DECIMALS) -> str:
     return format_number(value, decimals)
 

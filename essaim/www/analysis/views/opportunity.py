@@ -21,13 +21,14 @@ from essaim.www.analysis.views.common import (
     _column,
     _features,
     _fr,
-    _territory_url,
     _value_text,
+    sheet_url,
     value_column,
 )
 from essaim.www.permissions import has_perm, require_perm
 
 RESULTS_ID = "analysis-results"
+COMMUNE_PAGE_ROWS = 100
 
 
 @dataclass
@@ -47,10 +48,11 @@ class ScoreLine:
     map_value: float | None
 
 
-def _score_lines(run: services.ScoringRun, show: str, limit: int | None) -> list[ScoreLine]:
+def _score_lines(run: services.ScoringRun, show: str, limit: int | None, offset: int = 0) -> list[ScoreLine]:
     names = run.school_names
     lines = []
-    for item in run.result.scores[:limit]:
+    end = None if limit is None else offset + limit
+    for item in run.result.scores[offset:end]:
         parts = []
         for c in item.contributions:
             info = run.indicators[c.indicator]
@@ -72,7 +74,7 @@ def _score_lines(run: services.ScoringRun, show: str, limit: int | None) -> list
                 rank=item.rank,
                 code=item.code,
                 name=item.name,
-                url=_territory_url(run.level, item.code),
+                url=sheet_url(run.level, item.code, trade=run.trade, profile=run.profile),
                 score=item.score,
                 parts=parts,
                 penalty=item.penalty,
@@ -126,7 +128,10 @@ def _opportunity_map(run: services.ScoringRun, show: str, catalogue) -> maps.Map
         _features(run.level),
         fill_for=lambda f: maps.colour_of(values.get(f.code), breaks),
         title_for=title,
-        href_for=lambda f: _territory_url(run.level, f.code),
+        href_for=lambda f: sheet_url(run.level, f.code, trade=run.trade, profile=run.profile),
+        # Every commune of the région: one path per colour class keeps the page light (no per-commune
+        # hover text nor link there; the paginated table carries them).
+        merge_fills=run.level == Level.COMMUNE,
         label=f"Carte des {Level(run.level).label.lower()} : {what}, métier {run.trade.name}",
         points=points,
     )
@@ -195,7 +200,12 @@ def _opportunity_context(request):
         context["error"] = str(error)
         return context
     limit = form.row_limit
-    lines = _score_lines(run, show, limit)
+    total = len(run.result.scores)
+    if limit is None and run.level == Level.COMMUNE:
+        limit = COMMUNE_PAGE_ROWS  # « toutes » at commune level: pages of 100 rows, never 3 782 at once
+    pages = max(1, -(-total // limit)) if limit else 1
+    page = min(form.page_number, pages)
+    lines = _score_lines(run, show, limit, offset=(page - 1) * limit if limit else 0)
     context |= {
         "run": run,
         "show": show,
@@ -207,6 +217,10 @@ def _opportunity_context(request):
         "map": _opportunity_map(run, show, catalogue),
         "sources": _sources(run, show, catalogue),
         "query": _query(form),
+        "page": page,
+        "pages": pages,
+        "first_row": (page - 1) * limit + 1 if limit else 1,
+        "last_row": ((page - 1) * limit if limit else 0) + len(lines),
         "top_k": min(services.DEFAULT_TOP_K, len(run.result.scores)),
         "can_add_profile": has_perm(request.user, "analysis.add_profile"),
     }

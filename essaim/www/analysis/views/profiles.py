@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.analysis import services
-from essaim.analysis.enums import Direction
+from essaim.analysis.enums import Direction, Level
 from essaim.analysis.models import ScoringProfile
 from essaim.organizations.permissions import current_organization
-from essaim.www.analysis.forms import ScoringProfileForm
+from essaim.www.analysis.forms import CompareForm, ScoringProfileForm
+from essaim.www.analysis.views.common import LEVEL_SINGULAR
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 
@@ -34,7 +36,11 @@ def profile_list(request):
     return render(
         request,
         "analysis/profile_list.html",
-        {"rows": rows, "can_add": has_perm(request.user, "analysis.add_profile")},
+        {
+            "rows": rows,
+            "can_add": has_perm(request.user, "analysis.add_profile"),
+            "reference_pk": services.scoring_profile_reference().pk,
+        },
     )
 
 
@@ -66,12 +72,13 @@ def profile_detail(request, pk):
             "profile": profile,
             "weights": weights,
             "can_change": has_perm(request.user, "analysis.change_profile", profile),
+            "can_add": has_perm(request.user, "analysis.add_profile"),
             "history": profile.history.select_related("history_user").order_by("-history_date")[:10],
         },
     )
 
 
-def _profile_form(request, profile):
+def _profile_form(request, profile, *, copied_from=None):
     catalogue = services.indicator_catalogue()
     form = ScoringProfileForm(request.POST or None, instance=profile, catalogue=catalogue)
     if request.method == "POST" and form.is_valid():
@@ -80,14 +87,41 @@ def _profile_form(request, profile):
         )
         messages.success(request, f"Profil « {profile.name} » enregistré.")
         return redirect("analysis:profile_detail", pk=profile.pk)
-    return render(request, "analysis/profile_form.html", {"form": form, "profile": profile})
+    return render(request, "analysis/profile_form.html", {"form": form, "profile": profile, "copied_from": copied_from})
 
 
 @require_http_methods(["GET", "POST"])
 def profile_create(request):
     """A new profile, owned by the organisation the user acts for (Région, Banque des Territoires)."""
     require_perm(request.user, "analysis.add_profile")
-    return _profile_form(request, ScoringProfile())
+    source = None
+    if request.GET.get("copie"):
+        try:
+            source = get_visible_or_404(ScoringProfile, request.user, pk=int(request.GET["copie"]))
+        except ValueError:
+            raise Http404 from None
+    return _profile_form(
+        request, services.scoring_profile_copy(source) if source else ScoringProfile(), copied_from=source
+    )
+
+
+@require_GET
+def profile_compare(request):
+    """Two profiles' rankings of the same trade and level, side by side, with the change of rank."""
+    require_perm(request.user, "analysis.use")
+    form = CompareForm(request.GET, user=request.user, reference=services.scoring_profile_reference())
+    context = {"form": form, "rows": None, "error": None}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            context |= services.profiles_compare(
+                first=data["first"], second=data["second"], trade=data["trade"], level=data["level"],
+                limit=form.row_limit,
+            )  # fmt: skip
+        except services.AnalysisError as error:
+            context["error"] = str(error)
+        context["level_singular"] = LEVEL_SINGULAR[Level(data["level"])]
+    return render(request, "analysis/profile_compare.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 import territories_engine as engine
@@ -15,7 +14,7 @@ from essaim.common.exports import csv_response, xlsx_response
 from essaim.common.formats import format_number, round_half_up
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SitesForm
-from essaim.www.analysis.views.common import _column, _features
+from essaim.www.analysis.views.common import _column, _features, sheet_url
 from essaim.www.permissions import require_perm
 
 SITES_RESULTS_ID = "sites-results"
@@ -95,7 +94,7 @@ def _answer(run: services.SitesRun, selection, kind: str) -> dict:
             "order": site.order,
             "code": site.code,
             "name": run.communes[site.code].name,
-            "url": reverse("territories:commune_detail", kwargs={"code": site.code}),
+            "url": sheet_url(Level.COMMUNE, site.code, trade=run.trade),
             "marginal_gain": site.marginal_gain,
             "removal_loss": site.removal_loss,
         }
