@@ -53,28 +53,33 @@ def funding_totals(*, lines) -> list[FundingTotalsRow]:
     - granted: Σ granted_amount of the lines obtenues or versées (a refused line grants nothing);
     - paid: Σ paid_amount;
     - remaining: granted − paid;
-    - planned: Σ of the payment schedules (échéancier prévisionnel) of the lines' dossiers (a second
-      query: summing it with the others would count each line once per tranche).
+    - planned: Σ of the payment schedules (échéancier prévisionnel) of the lines' dossiers (a subquery
+      per line, summed: joining the tranches would count each line once per tranche).
     Sorted by funder name then programme name (lines without a programme last within a funder).
     """
     granted_states = [FundingLineStatus.GRANTED, FundingLineStatus.PAID]
+    # Each line's planned amount (its dossier's schedule) as a subquery, summed per group: one query, and
+    # no line counted once per tranche.
+    planned_of_line = models.Subquery(
+        lines.model.objects.filter(pk=models.OuterRef("pk"))
+        .order_by()
+        .values("pk")
+        .annotate(total=Sum("application__planned_tranches__amount"))
+        .values("total"),
+        output_field=_AMOUNT,
+    )
     rows = (
         lines.order_by()
+        .annotate(line_planned=planned_of_line)
         .values("funder_id", "funder__name", "programme_id", "programme__name")
         .annotate(
+            planned=Coalesce(Sum("line_planned"), ZERO, output_field=_AMOUNT),
             line_count=Count("pk"),
             asked=Coalesce(Sum("requested_amount"), ZERO, output_field=_AMOUNT),
             granted=Coalesce(Sum("granted_amount", filter=Q(status__in=granted_states)), ZERO, output_field=_AMOUNT),
             paid=Coalesce(Sum("paid_amount"), ZERO, output_field=_AMOUNT),
         )
     )
-    planned = {
-        (row["funder_id"], row["programme_id"]): row["planned"]
-        for row in lines.order_by()
-        .filter(application__planned_tranches__isnull=False)
-        .values("funder_id", "programme_id")
-        .annotate(planned=Sum("application__planned_tranches__amount"))
-    }
     result = [
         FundingTotalsRow(
             funder_id=row["funder_id"],
@@ -85,7 +90,7 @@ def funding_totals(*, lines) -> list[FundingTotalsRow]:
             asked_amount=_dec(row["asked"]),
             granted_amount=_dec(row["granted"]),
             paid_amount=_dec(row["paid"]),
-            planned_amount=_dec(planned.get((row["funder_id"], row["programme_id"]))),
+            planned_amount=_dec(row["planned"]),
         )
         for row in rows
     ]

@@ -14,10 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Sum
+from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery, Sum
 from django.utils import timezone
 
 from essaim.common.formats import format_date, format_euros, format_number, format_percent
+from essaim.funding_applications.models import Disbursement, FundingApplication
 from essaim.funding_programmes.enums import FundingLineStatus, MovementKind, ProgrammeKind
 from essaim.funding_programmes.models import EnvelopeMovement, FundingLine
 from essaim.learners.publication import published_as_of, published_label
@@ -364,31 +365,45 @@ def _paid_as_of(lines, on: dt.date) -> dict[int, Decimal]:
     - for a line recorded later (entered afterwards from earlier papers), its current paid amount if its
       decision was taken by then, else nothing.
     """
-    from essaim.funding_applications.models import Disbursement
 
-    dossier_paid: dict[int, Decimal] = dict(
-        Disbursement.objects.filter(application__funding_line__in=[line.pk for line in lines], paid_date__lte=on)
-        .values("application__funding_line")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("application__funding_line", "total")
-    )
-    with_dossier = set(
-        FundingLine.objects.filter(pk__in=[line.pk for line in lines], application__isnull=False).values_list(
-            "pk", flat=True
+    # One query: per line, whether a dossier drives it, its dossier's tranches paid by then and its
+    # ledger's versements dated by then.
+    def _total(queryset):
+        return Subquery(
+            queryset.order_by().values("funding_line").annotate(total=Sum("amount")).values("total")[:1],
+            output_field=FundingLine._meta.get_field("paid_amount"),
         )
+
+    if not lines:
+        return {}
+    rows = FundingLine.objects.filter(pk__in=[line.pk for line in lines]).annotate(
+        has_dossier=Exists(FundingApplication.objects.filter(funding_line=OuterRef("pk"))),
+        dossier_paid=Subquery(
+            Disbursement.objects.filter(application__funding_line=OuterRef("pk"), paid_date__lte=on)
+            .order_by()
+            .values("application__funding_line")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1],
+            output_field=FundingLine._meta.get_field("paid_amount"),
+        ),
+        ledger_paid=_total(
+            EnvelopeMovement.objects.filter(
+                funding_line=OuterRef("pk"), kind=MovementKind.DISBURSEMENT, on_date__lte=on
+            )
+        ),
     )
-    paid: dict[int, Decimal] = {pk: dossier_paid.get(pk, ZERO) for pk in with_dossier}
-    # Lines on an envelope: each payment is a dated versement of its ledger.
-    ledger_lines = {line.pk for line in lines if line.envelope_id and line.pk not in with_dossier}
-    ledger_paid = dict(
-        EnvelopeMovement.objects.filter(funding_line__in=ledger_lines, kind=MovementKind.DISBURSEMENT, on_date__lte=on)
-        .values("funding_line")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("funding_line", "total")
-    )
-    paid |= {pk: ledger_paid.get(pk, ZERO) for pk in ledger_lines}
+    by_line = {line.pk: line for line in lines}
+    paid: dict[int, Decimal] = {}
+    with_dossier, ledger_lines = set(), set()
+    for pk, has_dossier, dossier_paid, ledger_paid in rows.values_list(
+        "pk", "has_dossier", "dossier_paid", "ledger_paid"
+    ):
+        if has_dossier:
+            with_dossier.add(pk)
+            paid[pk] = dossier_paid or ZERO
+        elif by_line[pk].envelope_id:  # each payment is a dated versement of the envelope's ledger
+            ledger_lines.add(pk)
+            paid[pk] = ledger_paid or ZERO
     others = [line for line in lines if line.pk not in with_dossier and line.pk not in ledger_lines]
     if on >= timezone.localdate():
         return paid | {line.pk: line.paid_amount for line in others}
@@ -489,7 +504,7 @@ def _metric_value(objective: Objective, on: dt.date, data: _Data) -> Decimal:
                 and progress.reached(line.stage, line.segments, objective.stage)
             )
         )
-    paid = _paid_as_of(data.funding, on)
+    paid = data.paid_on(on)
     total = ZERO
     for line in data.funding:
         if objective.funder_id and line.funder_id != objective.funder_id:
@@ -510,6 +525,13 @@ class _Data:
     projects: list
     schools: list[SchoolLine]
     funding: list
+    paid: dict = field(default_factory=dict)  # date → paid amount of each line (``paid_on``)
+
+    def paid_on(self, on: dt.date) -> dict[int, Decimal]:
+        """The lines' paid amounts at ``on``, computed once per date for the whole page."""
+        if on not in self.paid:
+            self.paid[on] = _paid_as_of(self.funding, on)
+        return self.paid[on]
 
 
 def _objective_notes(objective: Objective, partial_view: bool) -> list[str]:
@@ -539,7 +561,7 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
     lines = [line for line in _project_lines(projects, until) if scope.contains(line.project.commune)]
     scope_schools = [school for school in schools if scope.contains(school.school.commune)]
     open_schools = [school for school in scope_schools if school.is_open_on(on)]
-    money, total, bdt_loans = _money(funding, scope=scope, on=on)
+    money, total, bdt_loans = _money(funding, scope=scope, on=on, paid=data.paid_on(on))
     places_rows, places_by_trade = _places(lines, schools=schools, open_schools=open_schools)
 
     overview = Overview(
@@ -634,9 +656,8 @@ def _funnel(lines: list[ProjectLine]) -> list[tuple[str, str, int]]:
     return [(value, label, counts[value]) for value, label in ProjectStage.choices]
 
 
-def _money(funding, *, scope: Scope, on: dt.date) -> tuple[list[MoneyRow], MoneyRow, Decimal]:
+def _money(funding, *, scope: Scope, on: dt.date, paid: dict[int, Decimal]) -> tuple[list[MoneyRow], MoneyRow, Decimal]:
     """Money by funder and programme on the date, the total, and the BdT's subordinated loans granted."""
-    paid = _paid_as_of(funding, on)
     rows: dict[tuple[str, str], MoneyRow] = {}
     total = MoneyRow(funder="Total", programme="")
     bdt_loans = ZERO

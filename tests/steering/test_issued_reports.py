@@ -59,14 +59,15 @@ def test_a_report_job_archives_what_it_issues(history, django_capture_on_commit_
     from essaim.jobs.services import job_submit
 
     with django_capture_on_commit_callbacks(execute=True):
-        job_submit(
+        job = job_submit(
             kind="steering.report_xlsx",
             parameters={"on": ON.isoformat(), "department_id": None, "epci_id": None},
             user=history["region"],
-            organization=None,
+            organization=history["region"].memberships.get().organization,
             subject="test",
             origin_url="/pilotage/",
         )
+    assert job.status == "succeeded", job.error
     issued = IssuedReport.objects.get()
     assert issued.on == ON and issued.format == "xlsx" and issued.scope_label == "Hauts-de-France"
     with issued.file.open("rb") as stored:

@@ -5,6 +5,7 @@ The dashboard and the reports: platform administrators, the Région, the Banque 
 of the BdT or of FNEP only (the matrix has a Région administrateur).
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -27,7 +28,7 @@ def extend_world(world):
     )
     report = IssuedReport(
         format="xlsx",
-        on="2023-12-31",
+        on=dt.date(2023, 12, 31),
         scope_kind="region",
         scope_label="Hauts-de-France",
         figures={"Écoles de production ouvertes": "3"},
