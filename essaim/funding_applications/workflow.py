@@ -17,7 +17,8 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 
 from essaim.common.workflow import REQUIRED, LogFields, Transition, Workflow
-from essaim.funding_applications import notifications, receipts
+from essaim.funding_applications import letters, notifications, receipts
+from essaim.funding_applications.enums import WITHDRAWABLE_STATES
 from essaim.funding_applications.enums import ApplicationState as S
 from essaim.funding_applications.errors import ApplicationError, ApplicationPermissionError, refused
 from essaim.funding_applications.permissions import (
@@ -54,6 +55,7 @@ PLAN_UNREADABLE = "Le plan de financement joint (version {number}) est illisible
 AMOUNT_REQUIRED = "Indiquez le montant accordé (positif)."
 DATE_REQUIRED = "Indiquez la date de signature de la convention."
 NOT_ALLOWED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
+CORRECTION_KIND_UNKNOWN = "Choisissez le motif de la demande de correction : incomplet, incorrect ou périmé."
 
 
 def guard_required_documents(application, context=None) -> str | None:
@@ -110,10 +112,40 @@ def _mark_submitted(application, context) -> None:
 
 
 def _remember_return_state(application, context) -> None:
+    """Sent back « à compléter »: remember where it returns, and open a correction request of the kind
+    chosen (incomplete by default), with the reviewer's text."""
+    from essaim.funding_applications.enums import CorrectionKind
+    from essaim.funding_applications.models import CorrectionRequest
+
     application.completion_return_state = application.state
+    kind = context.data.get("correction_kind") or CorrectionKind.INCOMPLETE
+    if kind not in CorrectionKind.values:
+        raise ApplicationError(CORRECTION_KIND_UNKNOWN, "correction_kind")
+    CorrectionRequest.objects.create(
+        application=application,
+        kind=kind,
+        message=context.comment,
+        requested_by=context.user,
+        requested_by_organization=context.organization,
+    )
 
 
 def _clear_return_state(application, context) -> None:
+    """The holder sent the dossier back: every open correction request is closed with their answer."""
+    from essaim.funding_applications.enums import CorrectionStatus
+
+    application.completion_return_state = ""
+    application.corrections.filter(status=CorrectionStatus.OPEN).update(
+        status=CorrectionStatus.CLOSED,
+        answer=context.comment or "Dossier complété (sans commentaire).",
+        answered_by=context.user,
+        answered_at=_now(context),
+    )
+
+
+def _record_withdrawal(application, context) -> None:
+    application.withdrawal_reason = context.comment
+    application.withdrawn_at = _now(context)
     application.completion_return_state = ""
 
 
@@ -214,9 +246,39 @@ def _line_refused(application, context):
 
 
 @_sync_line
+def _line_withdrawn(application, context):
+    """Withdrawal: once deposited, the line becomes « refusé » (retiré) and a commitment is released."""
+    if application.deposited_at is None:
+        return None
+    if application.funding_line_id:
+        funding_lines.application_reopened(application=application, by=context.user)
+    return funding_lines.application_refused(
+        application=application, by=context.user, reason=f"Retiré par le porteur : {context.comment}"
+    )
+
+
+@_sync_line
 def _line_reopened(application, context):
     """Reopen: back to « demandé », the commitment released."""
     return funding_lines.application_reopened(application=application, by=context.user)
+
+
+def _with_letter(line_hook, kind):
+    """After a decision: the funding line's hook, then the decision letter printed and kept (its hash)."""
+
+    def after(application, context) -> None:
+        line_hook(application, context)
+        letters.store_letter(
+            application,
+            kind,
+            amount=application.decided_amount,
+            conditions=application.conditions,
+            reasons=context.comment,
+            day=context.effective_date,
+        )
+
+    after.__name__ = f"{line_hook.__name__}_with_letter"
+    return after
 
 
 def _notify(*, obj, transition, log, user) -> None:
@@ -245,6 +307,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who_label="FNEP",
         comment=REQUIRED,
         comment_label="Ce que le porteur doit compléter",
+        fields=("correction_kind",),
         notify=("holder",),
         effect=_remember_return_state,
         done="Le dossier a été renvoyé au porteur pour compléments.",
@@ -308,6 +371,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who_label="Financeur",
         comment=REQUIRED,
         comment_label="Ce que le porteur doit compléter",
+        fields=("correction_kind",),
         notify=("holder", "fnep"),
         effect=_remember_return_state,
         done="Le dossier a été renvoyé au porteur pour compléments.",
@@ -325,7 +389,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         notify=("holder", "fnep"),
         prepare=_serialize_envelope_writes,
         effect=_record_grant,
-        after=_line_granted,
+        after=_with_letter(_line_granted, letters.GRANT),
         done="Le financement a été accordé.",
     ),
     Transition(
@@ -339,7 +403,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         comment_label="Motifs du refus",
         notify=("holder", "fnep"),
         effect=_record_refusal,
-        after=_line_refused,
+        after=_with_letter(_line_refused, letters.REFUSE),
         done="Le financement a été refusé.",
         style="danger",
     ),
@@ -386,6 +450,22 @@ TRANSITIONS: tuple[Transition, ...] = (
         effect=_record_convention,
         done="La signature de la convention a été enregistrée.",
     ),
+    Transition(
+        name="withdraw",
+        label="Retirer le dossier",
+        sources=set(WITHDRAWABLE_STATES),
+        target=S.WITHDRAWN,
+        who=holder_writer,
+        who_label="Porteur (administrateur ou membre)",
+        comment=REQUIRED,
+        comment_label="Motif du retrait",
+        notify=("fnep", "reviewers"),
+        prepare=_serialize_envelope_writes,
+        effect=_record_withdrawal,
+        after=_line_withdrawn,
+        done="Le dossier a été retiré ; la FNEP et le financeur sont prévenus.",
+        style="danger",
+    ),
 )
 
 WORKFLOW = Workflow(
@@ -401,7 +481,7 @@ WORKFLOW = Workflow(
     organization_of=current_organization,
     notifier=_notify,
     audiences=("holder", "fnep", "funder", "reviewers"),
-    fields=("decided_amount", "conditions", "convention_signed_date"),
+    fields=("decided_amount", "conditions", "convention_signed_date", "correction_kind"),
     refused=refused,
     forbidden=ApplicationPermissionError,
     messages={"forbidden": NOT_ALLOWED},
