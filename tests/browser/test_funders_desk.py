@@ -121,7 +121,8 @@ def test_decision_preview_then_letter(page, live_server, demo_world, screenshot)
     application.refresh_from_db()
     assert application.state == S.GRANTED
     letter = DecisionLetter.objects.get(application=application)
-    stored = letter.file.read()
+    with letter.file.open("rb") as opened:
+        stored = opened.read()
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(stored)).pages)
     assert "APERÇU" not in pdf_text and "Décaissement après notification" in pdf_text
     expect(page.get_by_role("link", name=re.compile("attestation de décision du"))).to_be_visible()

@@ -299,7 +299,8 @@ def test_decision_preview_then_letter_kept_with_its_hash_and_mailed(fa, client, 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("funding_applications:transition", args=[fa.application.pk, "grant"]), data)
     letter = DecisionLetter.objects.get()
-    content = letter.file.read()
+    with letter.file.open("rb") as opened:
+        content = opened.read()
     assert letter.kind == "grant" and hashlib.sha256(content).hexdigest() == letter.sha256
     holder_mails = [m for m in mail.outbox if m.to == [fa.users["holder_reader"].email]]
     assert holder_mails and holder_mails[-1].attachments[0][1] == content
