@@ -14,6 +14,7 @@ class ApplicationState(models.TextChoices):
     REFUSED = "refused", "Refusé"
     CLOSED = "closed", "Classé sans suite"
     CONVENTION_SIGNED = "convention_signed", "Convention signée"
+    WITHDRAWN = "withdrawn", "Retiré par le porteur"
 
 
 # States in which the holder may still add or remove documents.
@@ -25,6 +26,36 @@ GRANTED_STATES = frozenset({ApplicationState.GRANTED, ApplicationState.CONVENTIO
 
 # Kinds of organisations a holder may address a dossier to.
 FUNDER_KINDS = ("banque_des_territoires", "region", "collectivite", "other_funder")
+
+
+# States from which the holder may withdraw a dossier (with a reason; once the convention is signed, the
+# funder's procedures apply).
+WITHDRAWABLE_STATES = frozenset(
+    {
+        ApplicationState.SUBMITTED_TO_FNEP,
+        ApplicationState.COMPLETION_REQUESTED,
+        ApplicationState.FNEP_VALIDATED,
+        ApplicationState.DEPOSITED,
+        ApplicationState.IN_REVIEW,
+        ApplicationState.GRANTED,
+    }
+)
+# A dossier still « open » (neither decided negatively, withdrawn nor closed): two open dossiers of one
+# project with one funder draw a warning.
+CLOSED_STATES = frozenset({ApplicationState.REFUSED, ApplicationState.CLOSED, ApplicationState.WITHDRAWN})
+
+
+class CorrectionKind(models.TextChoices):
+    """Why a reviewer asks the holder for corrections (the categories of Démarches simplifiées)."""
+
+    INCOMPLETE = "incomplete", "Dossier incomplet"
+    INCORRECT = "incorrect", "Information incorrecte"
+    OUTDATED = "outdated", "Pièce ou information périmée"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", "En attente de correction"
+    CLOSED = "closed", "Corrigée"
 
 
 class ExpertRequestStatus(models.TextChoices):

@@ -109,3 +109,50 @@ def previous_submitted_version(version):
         .order_by("-number")
         .first()
     )
+
+
+def funder_ceiling(funder, programme=None) -> Decimal | None:
+    """The programme's ceiling (montant plafond) that bounds the amount asked: the linked programme's, or
+    before linking the highest of the funder's programmes (None when one of them has no ceiling)."""
+    if programme is not None:
+        return programme.ceiling_amount
+    from essaim.funding_programmes.models import FundingProgramme
+
+    ceilings = list(FundingProgramme.objects.filter(funder=funder).values_list("ceiling_amount", flat=True))
+    if not ceilings or any(ceiling is None for ceiling in ceilings):
+        return None
+    return max(ceilings)
+
+
+def amount_excesses(amount, *, content, funder, programme=None) -> list[str]:
+    """Why the amount asked needs a justification (French, with the figures): above the plan's line for
+    this funder, above the programme's ceiling. Empty when within both."""
+    from essaim.common.formats import format_euros
+
+    reasons = []
+    figures = frozen_plan_figures(content, funder)
+    if figures.ok and figures.funder_line is not None and amount > figures.funder_line:
+        reasons.append(
+            f"le montant demandé ({format_euros(amount, 0)}) dépasse la ligne du plan figé pour ce financeur "
+            f"({format_euros(figures.funder_line, 0)})"
+        )
+    ceiling = funder_ceiling(funder, programme)
+    if ceiling is not None and amount > ceiling:
+        reasons.append(
+            f"le montant demandé ({format_euros(amount, 0)}) dépasse le plafond du dispositif "
+            f"({format_euros(ceiling, 0)})"
+        )
+    return reasons
+
+
+def open_duplicates(*, project, funder, exclude_pk=None):
+    """The other open dossiers (not refused, closed nor withdrawn) of this project with this funder."""
+    from essaim.funding_applications.enums import CLOSED_STATES
+    from essaim.funding_applications.models import FundingApplication
+
+    duplicates = FundingApplication.objects.filter(project=project, funder=funder).exclude(
+        state__in=sorted(CLOSED_STATES)
+    )
+    if exclude_pk is not None:
+        duplicates = duplicates.exclude(pk=exclude_pk)
+    return duplicates.order_by("created_at")

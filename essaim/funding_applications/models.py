@@ -23,6 +23,8 @@ from essaim.funding_applications.enums import (
     FUNDER_KINDS,
     GRANTED_STATES,
     ApplicationState,
+    CorrectionKind,
+    CorrectionStatus,
     ExpertRequestStatus,
 )
 from essaim.organizations.enums import CollectiviteLevel, OrganizationKind
@@ -190,6 +192,13 @@ class FundingApplication(BaseModel):
     conditions = models.TextField("conditions", blank=True)
     refusal_reasons = models.TextField("motifs du refus", blank=True)
     closing_reason = models.TextField("motif du classement sans suite", blank=True)
+    withdrawal_reason = models.TextField("motif du retrait", blank=True)
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
+    amount_justification = models.TextField(
+        "justification du montant demandé",
+        blank=True,
+        help_text="Obligatoire quand le montant dépasse la ligne du plan pour ce financeur.",
+    )
     disbursed_amount = models.DecimalField("montant versé", default=0, **AMOUNT)
     convention_signed_date = models.DateField("date de signature de la convention", null=True, blank=True)
     submitted_at = models.DateTimeField("soumis à la FNEP le", null=True, blank=True)
@@ -554,3 +563,101 @@ class PlannedTranche(BaseModel):
 
     def __str__(self):
         return f"Tranche prévue le {self.due_date:%d/%m/%Y}"
+
+
+class CorrectionRequest(BaseModel):
+    """A request for corrections sent by a reviewer (FNEP or the funder) to the holder, the way Démarches
+    simplifiées does: its kind (incomplete, incorrect, outdated), what to correct, then the holder's
+    answer, which closes it. Written by the workflow's « à compléter » transitions only."""
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="corrections", verbose_name="dossier"
+    )
+    kind = models.CharField("motif", max_length=20, choices=CorrectionKind.choices)
+    message = models.TextField("ce qui est à corriger")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="demandé par"
+    )
+    requested_by_organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="pour"
+    )
+    status = models.CharField("statut", max_length=20, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN)
+    answer = models.TextField("réponse du porteur", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="répondu par",
+    )
+    answered_at = models.DateTimeField("corrigée le", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "demande de correction"
+        verbose_name_plural = "demandes de correction"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.get_status_display()}"
+
+
+def letter_upload_to(instance, filename):
+    return f"funding_applications/{instance.application_id}/attestation-de-decision-{uuid.uuid4().hex}.pdf"
+
+
+class DecisionLetterTemplate(BaseModel):
+    """The text of a funder's decision letter (attestation de décision), edited by its administrateurs.
+
+    Placeholders between braces are replaced when the letter is printed: {reference}, {projet},
+    {porteur}, {financeur}, {montant}, {montant_demande}, {conditions}, {tranches}, {motifs}, {date},
+    {signataire}. An unknown placeholder stays as typed.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Lettre d'accord"
+        REFUSE = "refuse", "Lettre de refus"
+
+    funder = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="letter_templates",
+        verbose_name="financeur",
+    )
+    kind = models.CharField("lettre", max_length=20, choices=Kind.choices)
+    body = models.TextField("texte de la lettre")
+    signatory = models.CharField("signataire (nom et qualité)", max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "modèle de lettre de décision"
+        verbose_name_plural = "modèles de lettres de décision"
+        constraints = [models.UniqueConstraint(fields=["funder", "kind"], name="letter_template_one_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.funder}"
+
+
+class DecisionLetter(BaseModel):
+    """A decision letter printed when the funder decided (PDF kept with its SHA-256, sent to the holder)."""
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="decision_letters", verbose_name="dossier"
+    )
+    kind = models.CharField("lettre", max_length=20, choices=DecisionLetterTemplate.Kind.choices)
+    file = models.FileField("lettre (PDF)", upload_to=letter_upload_to, max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "lettre de décision"
+        verbose_name_plural = "lettres de décision"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y}"

@@ -75,9 +75,22 @@ def notify_transition(*, application, transition, log, by) -> None:
     body = render_to_string("funding_applications/emails/transition.txt", context)
     recipients = audience_emails(application, transition.notify, exclude=by)
     attachments = ()
-    if transition.name == "deposit" and application.deposit_receipt:
+    letter = (
+        application.decision_letters.order_by("-created_at", "-pk").first()
+        if transition.name
+        in (
+            "grant",
+            "refuse",
+        )
+        else None
+    )
+    if letter is not None:
+        with letter.file.open("rb") as stored:
+            attachments = ((f"attestation-de-decision-{application.reference}.pdf", stored.read(), "application/pdf"),)
+    elif transition.name == "deposit" and application.deposit_receipt:
         with application.deposit_receipt.open("rb") as receipt:
             attachments = ((f"attestation-de-depot-{application.reference}.pdf", receipt.read(), "application/pdf"),)
+    if attachments:
         holder_emails = set(audience_emails(application, ("holder",), exclude=by))
         _send(subject, body, [r for r in recipients if r in holder_emails], attachments)
         _send(subject, body, [r for r in recipients if r not in holder_emails])

@@ -7,9 +7,15 @@ registered from the table in ``workflow.py``.
 
 import rules
 
-from essaim.funding_applications.enums import EDITABLE_STATES, ApplicationState, ExpertRequestStatus
+from essaim.funding_applications.enums import EDITABLE_STATES, FUNDER_KINDS, ApplicationState, ExpertRequestStatus
 from essaim.organizations.enums import OrganizationKind
-from essaim.organizations.permissions import acts_as, current_organization, has_write_role, is_platform_admin
+from essaim.organizations.permissions import (
+    acts_as,
+    current_organization,
+    has_admin_role,
+    has_write_role,
+    is_platform_admin,
+)
 from essaim.projects.permissions import project_is_on_collectivite_territory
 
 
@@ -96,6 +102,10 @@ can_request_expert_opinion = (
 # Experts' answers are private, like the notes.
 can_view_expert_requests = can_view_private_notes
 can_manage_expert_requests = is_application_funder & has_write_role & was_deposited
+# The holder deletes its own draft (never submitted); once submitted, it withdraws it with a reason.
+can_delete_draft = is_application_holder & has_write_role & state_in(ApplicationState.DRAFT)
+# A funder's administrateurs edit its decision letters' templates.
+can_edit_letter_templates = acts_as(*FUNDER_KINDS) & has_admin_role
 # The funder records the tranches paid once the convention is signed.
 can_record_disbursement = is_application_funder & has_write_role & state_in(ApplicationState.CONVENTION_SIGNED)
 # The funder plans the payment schedule (échéancier prévisionnel) once the financing is granted.
@@ -128,3 +138,5 @@ rules.add_perm("funding_applications.manage_expert_requests", can_manage_expert_
 rules.add_perm("funding_applications.answer_expert_request", is_asked_expert)
 rules.add_perm("funding_applications.record_disbursement", can_record_disbursement)
 rules.add_perm("funding_applications.plan_schedule", can_plan_schedule)
+rules.add_perm("funding_applications.delete_draft", can_delete_draft)
+rules.add_perm("funding_applications.edit_letter_templates", can_edit_letter_templates)

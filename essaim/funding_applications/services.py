@@ -28,6 +28,7 @@ from essaim.funding_applications import notifications
 from essaim.funding_applications.documents import check_document
 from essaim.funding_applications.enums import GRANTED_STATES, ExpertRequestStatus
 from essaim.funding_applications.errors import ApplicationError, ApplicationPermissionError
+from essaim.funding_applications.figures import amount_excesses
 from essaim.funding_applications.models import (
     ApplicationDocument,
     ApplicationMessage,
@@ -63,6 +64,7 @@ SCHEDULE_LINE = "Tranche {number} : {message}"
 SCHEDULE_BEFORE_DECISION = "la date prévue ({date}) précède la décision ({decision})."
 SCHEDULE_TOO_MANY = "L'échéancier compte au plus {limit} tranches."
 SCHEDULE_LIMIT = 60
+JUSTIFICATION_REQUIRED = "Justifiez le montant demandé : {reasons}."
 VERSION_NOT_FROZEN = "Seule une version soumise (figée) du plan de financement peut être jointe au dossier."
 
 
@@ -83,21 +85,29 @@ def _refresh(application, locked) -> None:
 
 @transaction.atomic
 def funding_application_create(
-    *, project, funder, plan_version, requested_amount: Decimal, title: str, by
+    *, project, funder, plan_version, requested_amount: Decimal, title: str, by, amount_justification: str = ""
 ) -> FundingApplication:
-    """Create a draft dossier of ``project`` for ``funder`` on a frozen version of one of its plans."""
+    """Create a draft dossier of ``project`` for ``funder`` on a frozen version of one of its plans.
+
+    An amount above the plan's line for this funder, or above the programme's ceiling, needs a written
+    justification (shown to the funder)."""
     if not rules.has_perm("funding_applications.add_application", by) or not rules.has_perm(
         "projects.change_project", by, project
     ):
         raise ApplicationPermissionError(NOT_ALLOWED)
     if plan_version.status != VersionStatus.SUBMITTED:
         raise ApplicationError(VERSION_NOT_FROZEN)
+    amount_justification = (amount_justification or "").strip()
+    excesses = amount_excesses(requested_amount, content=plan_version.content, funder=funder)
+    if excesses and not amount_justification:
+        raise ApplicationError(JUSTIFICATION_REQUIRED.format(reasons=" ; ".join(excesses)), "amount_justification")
     application = FundingApplication(
         project=project,
         funder=funder,
         plan_version=plan_version,
         requested_amount=requested_amount,
         title=title,
+        amount_justification=amount_justification,
         created_by=by,
     )
     application.full_clean()
@@ -170,6 +180,22 @@ funding_application_refuse = _transition_service("refuse")
 funding_application_close = _transition_service("close")
 funding_application_reopen = _transition_service("reopen")
 funding_application_sign_convention = _transition_service("sign_convention")
+funding_application_withdraw = _transition_service("withdraw")
+
+
+@transaction.atomic
+def funding_application_delete_draft(*, application, by) -> None:
+    """Delete a draft dossier (never submitted) and its documents' files, once committed."""
+    locked = _lock(application)
+    _require(by, "funding_applications.delete_draft", locked)
+    files = [(document.file.storage, document.file.name) for document in locked.documents.all()]
+    locked.delete()
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
 
 
 @transaction.atomic

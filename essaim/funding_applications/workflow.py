@@ -20,7 +20,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from essaim.common.workflow import REQUIRED, Guard, LogFields, Refusal, Transition, Workflow
-from essaim.funding_applications import notifications, receipts
+from essaim.funding_applications import letters, notifications, receipts
+from essaim.funding_applications.enums import WITHDRAWABLE_STATES
 from essaim.funding_applications.enums import ApplicationState as S
 from essaim.funding_applications.errors import ApplicationError, ApplicationPermissionError, refused
 from essaim.funding_applications.permissions import (
@@ -78,6 +79,9 @@ PROGRAMME_CONDITIONS = "Conditions du dispositif « {programme} » non remplies 
 
 def _day(value) -> str:
     return f"{value:%d/%m/%Y}"
+
+
+CORRECTION_KIND_UNKNOWN = "Choisissez le motif de la demande de correction : incomplet, incorrect ou périmé."
 
 
 def guard_required_documents(application, context=None) -> str | None:
@@ -190,10 +194,40 @@ def _mark_submitted(application, context) -> None:
 
 
 def _remember_return_state(application, context) -> None:
+    """Sent back « à compléter »: remember where it returns, and open a correction request of the kind
+    chosen (incomplete by default), with the reviewer's text."""
+    from essaim.funding_applications.enums import CorrectionKind
+    from essaim.funding_applications.models import CorrectionRequest
+
     application.completion_return_state = application.state
+    kind = context.data.get("correction_kind") or CorrectionKind.INCOMPLETE
+    if kind not in CorrectionKind.values:
+        raise ApplicationError(CORRECTION_KIND_UNKNOWN, "correction_kind")
+    CorrectionRequest.objects.create(
+        application=application,
+        kind=kind,
+        message=context.comment,
+        requested_by=context.user,
+        requested_by_organization=context.organization,
+    )
 
 
 def _clear_return_state(application, context) -> None:
+    """The holder sent the dossier back: every open correction request is closed with their answer."""
+    from essaim.funding_applications.enums import CorrectionStatus
+
+    application.completion_return_state = ""
+    application.corrections.filter(status=CorrectionStatus.OPEN).update(
+        status=CorrectionStatus.CLOSED,
+        answer=context.comment or "Dossier complété (sans commentaire).",
+        answered_by=context.user,
+        answered_at=_now(context),
+    )
+
+
+def _record_withdrawal(application, context) -> None:
+    application.withdrawal_reason = context.comment
+    application.withdrawn_at = _now(context)
     application.completion_return_state = ""
 
 
@@ -310,9 +344,39 @@ def _line_refused(application, context):
 
 
 @_sync_line
+def _line_withdrawn(application, context):
+    """Withdrawal: once deposited, the line becomes « refusé » (retiré) and a commitment is released."""
+    if application.deposited_at is None:
+        return None
+    if application.funding_line_id:
+        funding_lines.application_reopened(application=application, by=context.user)
+    return funding_lines.application_refused(
+        application=application, by=context.user, reason=f"Retiré par le porteur : {context.comment}"
+    )
+
+
+@_sync_line
 def _line_reopened(application, context):
     """Reopen: back to « demandé », the commitment released."""
     return funding_lines.application_reopened(application=application, by=context.user, on_date=context.effective_date)
+
+
+def _with_letter(line_hook, kind):
+    """After a decision: the funding line's hook, then the decision letter printed and kept (its hash)."""
+
+    def after(application, context) -> None:
+        line_hook(application, context)
+        letters.store_letter(
+            application,
+            kind,
+            amount=application.decided_amount,
+            conditions=application.conditions,
+            reasons=context.comment,
+            day=context.effective_date,
+        )
+
+    after.__name__ = f"{line_hook.__name__}_with_letter"
+    return after
 
 
 def _notify(*, obj, transition, log, user) -> None:
@@ -347,6 +411,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who_label="FNEP",
         comment=REQUIRED,
         comment_label="Ce que le porteur doit compléter",
+        fields=("correction_kind",),
         notify=("holder",),
         effect=_remember_return_state,
         done="Le dossier a été renvoyé au porteur pour compléments.",
@@ -410,6 +475,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who_label="Financeur",
         comment=REQUIRED,
         comment_label="Ce que le porteur doit compléter",
+        fields=("correction_kind",),
         notify=("holder", "fnep"),
         effect=_remember_return_state,
         done="Le dossier a été renvoyé au porteur pour compléments.",
@@ -428,7 +494,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=(PROGRAMME_GUARD,),
         prepare=_prepare_decision,
         effect=_record_grant,
-        after=_line_granted,
+        after=_with_letter(_line_granted, letters.GRANT),
         done="Le financement a été accordé.",
     ),
     Transition(
@@ -443,7 +509,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         notify=("holder", "fnep"),
         prepare=_prepare_decision,
         effect=_record_refusal,
-        after=_line_refused,
+        after=_with_letter(_line_refused, letters.REFUSE),
         done="Le financement a été refusé.",
         style="danger",
     ),
@@ -492,6 +558,22 @@ TRANSITIONS: tuple[Transition, ...] = (
         effect=_record_convention,
         done="La signature de la convention a été enregistrée.",
     ),
+    Transition(
+        name="withdraw",
+        label="Retirer le dossier",
+        sources=set(WITHDRAWABLE_STATES),
+        target=S.WITHDRAWN,
+        who=holder_writer,
+        who_label="Porteur (administrateur ou membre)",
+        comment=REQUIRED,
+        comment_label="Motif du retrait",
+        notify=("fnep", "reviewers"),
+        prepare=_serialize_envelope_writes,
+        effect=_record_withdrawal,
+        after=_line_withdrawn,
+        done="Le dossier a été retiré ; la FNEP et le financeur sont prévenus.",
+        style="danger",
+    ),
 )
 
 WORKFLOW = Workflow(
@@ -507,7 +589,7 @@ WORKFLOW = Workflow(
     organization_of=current_organization,
     notifier=_notify,
     audiences=("holder", "fnep", "funder", "reviewers"),
-    fields=("decided_amount", "conditions", "convention_signed_date"),
+    fields=("decided_amount", "conditions", "convention_signed_date", "correction_kind"),
     refused=refused,
     forbidden=ApplicationPermissionError,
     messages={"forbidden": NOT_ALLOWED},

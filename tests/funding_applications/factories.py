@@ -115,6 +115,9 @@ def create_application(*, project, funder, by, plan_version=None, amount=Decimal
         requested_amount=amount,
         title="Prêt subordonné",
         by=by,
+        # The default amount is the plan's BdT line; for another funder it exceeds that funder's line,
+        # which needs a written justification (tests/www/funding_applications/test_desk.py covers the rule).
+        amount_justification="Montant convenu avec le financeur lors du comité de pilotage.",
     )
 
 

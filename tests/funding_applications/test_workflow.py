@@ -40,6 +40,7 @@ ALLOWED = {
     "close": (S.IN_REVIEW, {"bdt"}),
     "reopen": (S.REFUSED, {"bdt"}),
     "sign_convention": (S.GRANTED, {"bdt"}),
+    "withdraw": (S.IN_REVIEW, {"holder"}),
 }
 DATA = {
     "request_completion": {"comment": "Joindre les devis signés."},
@@ -49,6 +50,7 @@ DATA = {
     "close": {"comment": "Projet abandonné par le porteur."},
     "reopen": {"comment": "Éléments nouveaux apportés par la collectivité."},
     "sign_convention": {"convention_signed_date": dt.date(2026, 12, 1)},
+    "withdraw": {"comment": "Le projet change de local ; nous redéposerons."},
 }
 
 

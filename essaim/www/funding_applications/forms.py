@@ -11,8 +11,8 @@ from essaim.common.formats import format_euros, format_number
 from essaim.common.forms import ModelChoiceField
 from essaim.financing.models import FinancingPlanVersion
 from essaim.funding_applications.documents import ACCEPT_ATTRIBUTE, ALLOWED_LABEL
-from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
-from essaim.funding_applications.models import RequiredDocumentKind
+from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, CorrectionKind
+from essaim.funding_applications.models import DecisionLetterTemplate, RequiredDocumentKind
 from essaim.organizations.models import Organization
 from essaim.organizations.permissions import current_organization
 from essaim.projects.models import Project
@@ -77,6 +77,14 @@ class ApplicationCreateForm(forms.Form):
     )
     title = forms.CharField(label="Objet de la demande", max_length=200, initial="Prêt subordonné")
     requested_amount = AmountField(label="Montant demandé (€)")
+    amount_justification = forms.CharField(
+        label="Justification du montant",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire si le montant dépasse la ligne du plan pour ce financeur ou le plafond du dispositif ; "
+        "le financeur la lit avec le dossier.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,6 +223,10 @@ class TransitionForm(forms.Form):
             self.fields["conditions"] = forms.CharField(
                 label="Conditions", required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
+        if "correction_kind" in transition.fields:
+            self.fields["correction_kind"] = forms.ChoiceField(
+                label="Motif de la demande de correction", choices=CorrectionKind.choices
+            )
         if "convention_signed_date" in transition.fields:
             self.fields["convention_signed_date"] = forms.DateField(
                 label="Date de signature de la convention", widget=forms.DateInput(attrs={"type": "date"})
@@ -246,3 +258,18 @@ class TransitionForm(forms.Form):
             )
         # Unique ids per form: several transition forms share the dossier page.
         self.auto_id = f"id_{transition.name}_%s"
+
+
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = DecisionLetterTemplate
+        fields = ("body", "signatory")
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        labels = {"body": "Texte de la lettre", "signatory": "Signataire (nom et qualité)"}
+        error_messages = {"body": {"required": "Le texte de la lettre est vide."}}
+
+    def clean_body(self):
+        body = (self.cleaned_data.get("body") or "").strip()
+        if not body:
+            raise forms.ValidationError("Le texte de la lettre est vide.")
+        return body

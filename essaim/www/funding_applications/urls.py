@@ -1,13 +1,18 @@
 from django.urls import path
 
-from essaim.www.funding_applications.views import documents, dossiers, instruction, review
+from essaim.www.funding_applications.views import documents, dossiers, instruction, letters, review
 
 app_name = "funding_applications"
 
 urlpatterns = [
     path("", dossiers.application_list, name="list"),
+    path("export/<slug:fmt>/", dossiers.application_export, name="export"),
+    path("modeles-de-lettres/", letters.letter_templates, name="letter_templates"),
+    path("<int:pk>/decision/<slug:action>/apercu/", letters.decision_preview, name="decision_preview"),
+    path("<int:pk>/lettres/<int:letter_id>/", letters.letter_download, name="letter_download"),
     path("nouveau/", dossiers.application_create, name="create"),
     path("<int:pk>/", dossiers.application_detail, name="detail"),
+    path("<int:pk>/supprimer/", dossiers.application_delete, name="delete"),
     path("<int:pk>/plan/", instruction.application_plan, name="plan"),
     path("<int:pk>/projet/", instruction.application_project, name="project"),
     path("<int:pk>/actions/<slug:action>/", dossiers.application_transition, name="transition"),

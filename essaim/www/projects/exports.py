@@ -13,6 +13,27 @@ def _late_reasons(project) -> str:
     return " ".join(project.late_reasons(entered_at=project.stage_entered_at))
 
 
+def _applications(project) -> list:
+    """The dossiers of the project the user sees (prefetched as ``visible_applications`` by the export)."""
+    return getattr(project, "visible_applications", [])
+
+
+def _dossiers(project) -> str:
+    return " ; ".join(
+        f"{a.reference} — {a.funder.name}{' — ' + a.programme.name if a.programme else ''} : "
+        f"{a.get_state_display().lower()}"
+        for a in _applications(project)
+    )
+
+
+def _total(name):
+    def total(project):
+        values = [getattr(a, name) for a in _applications(project) if getattr(a, name) is not None]
+        return sum(values) if values else None
+
+    return total
+
+
 # The pipeline list, column by column (same rows and order as the page, all pages).
 PROJECT_COLUMNS = [
     Column("Projet", lambda p: p.name, width=40),
@@ -29,6 +50,11 @@ PROJECT_COLUMNS = [
     Column("Motif du retard", _late_reasons, width=50),
     Column("Ouverture visée", lambda p: p.target_opening_date, kind="date", width=14),
     Column("Projet fictif (démonstration)", lambda p: p.is_demo, kind="bool", width=12),
+    # The money of the dossiers the user sees (funder, programme, state; asked, granted, paid).
+    Column("Dossiers de financement (financeur, dispositif : état)", _dossiers, width=60),
+    Column("Montant demandé (€)", _total("requested_amount"), kind="number", decimals=2, width=16),
+    Column("Montant accordé (€)", _total("decided_amount"), kind="number", decimals=2, width=16),
+    Column("Montant versé (€)", _total("disbursed_amount"), kind="number", decimals=2, width=16),
 ]
 
 

@@ -36,12 +36,12 @@ def test_holder_creates_a_dossier_on_a_frozen_version(fa, client):
             "funder": fa.orgs["region"].pk,
             "plan_version": version.pk,
             "title": "Subvention d'investissement",
-            "requested_amount": "70 000,50",
+            "requested_amount": "69 999,50",
         },
     )
     application = FundingApplication.objects.get(title="Subvention d'investissement")
     assert response.status_code == 302
-    assert application.requested_amount == Decimal("70000.50")
+    assert application.requested_amount == Decimal("69999.50")
     assert application.state == S.DRAFT
 
 

@@ -20,6 +20,9 @@ from essaim.funding_applications.models import (
     ApplicationDocument,
     ApplicationMessage,
     ApplicationTransition,
+    CorrectionRequest,
+    DecisionLetter,
+    DecisionLetterTemplate,
     Disbursement,
     ExpertOpinionRequest,
     FundingApplication,
@@ -123,6 +126,9 @@ def extend_world(world):
         decision_date=dt.date(2026, 11, 25),
         convention_signed_date=dt.date(2026, 12, 1),
     )
+    letter = DecisionLetter(application=signed, kind="grant", sha256="0" * 64)
+    letter.file.save("lettre.pdf", ContentFile(PDF_BYTES), save=False)
+    letter.save()
     dossier_b = dossier(S.DRAFT, project=world["project_b"], version=version_b)
     _document(dossier_b)
     world["fa"] = {
@@ -137,6 +143,7 @@ def extend_world(world):
         "open_request": open_request,
         "answered_request": answered,
         "version_a": version_a,
+        "letter": letter,
     }
 
 
@@ -154,6 +161,9 @@ def snapshot():
         "funding_expert_requests": list(ExpertOpinionRequest.objects.order_by("pk").values_list("status", "answer")),
         "funding_disbursements": Disbursement.objects.count(),
         "funding_planned_tranches": list(PlannedTranche.objects.order_by("pk").values_list("due_date", "amount")),
+        "funding_corrections": CorrectionRequest.objects.count(),
+        "funding_letters": DecisionLetter.objects.count(),
+        "funding_letter_templates": list(DecisionLetterTemplate.objects.values_list("funder_id", "kind", "body")),
     }
 
 
@@ -180,6 +190,8 @@ def _upload(w):
 
 ROWS = [
     ("fa_list", "funding_applications:list", None, "get", None, SIGNED_IN),
+    ("fa_export_csv", "funding_applications:export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
+    ("fa_export_xlsx", "funding_applications:export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
     ("fa_create", "funding_applications:create", None, "get", None, {"holder_a_admin", "holder_b_member"}),
     (
         "fa_create_post",
@@ -259,7 +271,7 @@ ROWS = [
         "funding_applications:transition",
         _action("submitted", "request_completion"),
         "post",
-        lambda w: {"comment": "Joindre les devis."},
+        lambda w: {"comment": "Joindre les devis.", "correction_kind": "incomplete"},
         {"fnep_member"},
         seen("fa.submitted"),
     ),
@@ -286,7 +298,7 @@ ROWS = [
         "funding_applications:transition",
         _action("in_review", "request_review_completion"),
         "post",
-        lambda w: {"comment": "Préciser la trésorerie."},
+        lambda w: {"comment": "Préciser la trésorerie.", "correction_kind": "incorrect"},
         {"bdt_member"},
         seen("fa.in_review"),
     ),
@@ -316,6 +328,60 @@ ROWS = [
         lambda w: {"comment": "Trésorerie insuffisante."},
         {"bdt_member"},
         seen("fa.in_review"),
+    ),
+    (
+        "fa_withdraw",
+        "funding_applications:transition",
+        _action("in_review", "withdraw"),
+        "post",
+        lambda w: {"comment": "Projet reporté."},
+        {"holder_a_admin"},
+        seen("fa.in_review"),
+    ),
+    (
+        "fa_delete_draft",
+        "funding_applications:delete",
+        _pk("draft"),
+        "post",
+        lambda w: {},
+        {"holder_a_admin"},
+        seen("fa.draft"),
+    ),
+    (
+        "fa_delete_submitted",
+        "funding_applications:delete",
+        _pk("submitted"),
+        "post",
+        lambda w: {},
+        set(),
+        seen("fa.submitted"),
+    ),
+    (
+        "fa_decision_preview",
+        "funding_applications:decision_preview",
+        _action("in_review", "grant"),
+        "post",
+        lambda w: {"decided_amount": "120 000", "conditions": "Garantie."},
+        {"bdt_member"},
+        seen("fa.in_review"),
+    ),
+    (
+        "fa_letter_download",
+        "funding_applications:letter_download",
+        lambda w: {"pk": w["fa"]["signed"].pk, "letter_id": w["fa"]["letter"].pk},
+        "get",
+        None,
+        SEE_DEPOSITED_A,
+        seen("fa.signed"),
+    ),
+    ("fa_letter_templates", "funding_applications:letter_templates", None, "get", None, {"region_admin"}),
+    (
+        "fa_letter_templates_post",
+        "funding_applications:letter_templates",
+        None,
+        "post",
+        lambda w: {"kind": "grant", "grant-body": "Accord de {montant}.", "grant-signatory": "Le président"},
+        {"region_admin"},
     ),
     (
         "fa_document_upload",

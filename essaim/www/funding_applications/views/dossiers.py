@@ -5,17 +5,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from essaim.common.exports import csv_response, xlsx_response
 from essaim.funding_applications import schedule, services
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, ExpertRequestStatus
-from essaim.funding_applications.figures import frozen_plan_figures, previous_submitted_version
+from essaim.funding_applications.figures import (
+    amount_excesses,
+    frozen_plan_figures,
+    open_duplicates,
+    previous_submitted_version,
+)
 from essaim.funding_applications.models import ExpertConsultation, FundingApplication, RequiredDocumentKind
 from essaim.funding_applications.workflow import DECISION_TRANSITIONS, TRANSITIONS_BY_NAME, available_transitions
 from essaim.organizations.enums import OrganizationKind
 from essaim.www.dashboard.sections import SECTION_LIMIT, HomeSection, register_section_provider
+from essaim.www.funding_applications.exports import APPLICATION_COLUMNS, export_queryset
 from essaim.www.funding_applications.forms import (
     ApplicationCreateForm,
     ApplicationFilterForm,
@@ -31,6 +38,9 @@ from essaim.www.funding_applications.views.common import _back, _error, _visible
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 PAGE_SIZE = 50
+DUPLICATE_WARNING = (
+    "Attention : le dossier {reference} du même projet auprès du même financeur est encore ouvert ({state})."
+)
 
 
 S = ApplicationState
@@ -83,15 +93,8 @@ def application_home_sections(request):
 def application_list(request):
     organization = request.current_organization
     title, todo_states = LIST_SECTIONS.get(organization.kind if organization else None, ("Dossiers de financement", []))
-    applications = FundingApplication.objects.visible_to(request.user).with_list_data()
     form = ApplicationFilterForm(request.GET or None)
-    if form.is_valid():
-        if state := form.cleaned_data["state"]:
-            applications = applications.filter(state=state)
-        if funder := form.cleaned_data["funder"]:
-            applications = applications.filter(funder=funder)
-        if department := form.cleaned_data["department"]:
-            applications = applications.filter(project__commune__department=department)
+    applications = _filtered(request, form)
     todo = list(todo_applications(applications, organization, todo_states)[:PAGE_SIZE]) if todo_states else []
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -103,8 +106,34 @@ def application_list(request):
             "todo": todo,
             "page": page,
             "can_create": has_perm(request.user, "funding_applications.add_application"),
+            "export_query": request.GET.copy().urlencode() if form.is_valid() else "",
         },
     )
+
+
+def _filtered(request, form):
+    """The dossiers the user sees, filtered by the list's form (the page and its exports alike)."""
+    applications = FundingApplication.objects.visible_to(request.user).with_list_data()
+    if form.is_valid():
+        if state := form.cleaned_data["state"]:
+            applications = applications.filter(state=state)
+        if funder := form.cleaned_data["funder"]:
+            applications = applications.filter(funder=funder)
+        if department := form.cleaned_data["department"]:
+            applications = applications.filter(project__commune__department=department)
+    return applications
+
+
+@require_GET
+def application_export(request, fmt):
+    """The dossiers' list as filtered (every page), as CSV or XLSX, with funder, programme, state, dates
+    and amounts asked, granted, planned and paid."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = export_queryset(_filtered(request, ApplicationFilterForm(request.GET or None)))
+    if fmt == "csv":
+        return csv_response(rows, APPLICATION_COLUMNS, filename_stem="dossiers-de-financement")
+    return xlsx_response(rows, APPLICATION_COLUMNS, filename_stem="dossiers-de-financement", title="Dossiers")
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,10 +152,24 @@ def application_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             application = services.funding_application_create(by=request.user, **form.cleaned_data)
-        except (services.ApplicationError, ValidationError) as error:
+        except services.ApplicationError as error:
+            if error.field in form.fields:
+                form.add_error(error.field, str(error))
+            else:
+                _error(request, error)
+        except ValidationError as error:
             _error(request, error)
         else:
             messages.success(request, "Le dossier a été créé en brouillon : joignez les pièces puis soumettez-le.")
+            for duplicate in open_duplicates(
+                project=application.project, funder=application.funder, exclude_pk=application.pk
+            ):
+                messages.warning(
+                    request,
+                    DUPLICATE_WARNING.format(
+                        reference=duplicate.reference, state=duplicate.get_state_display().lower()
+                    ),
+                )
             return _back(application)
     return render(request, "funding_applications/create.html", {"form": form})
 
@@ -146,7 +189,24 @@ def _detail_context(request, application):
     ]
     open_expert_request = application.expert_requests.filter(expert=user, status=ExpertRequestStatus.OPEN).first()
     version = application.plan_version
+    duplicates = list(
+        open_duplicates(project=application.project, funder=application.funder, exclude_pk=application.pk)
+    )
+    excesses = amount_excesses(
+        application.requested_amount,
+        content=version.content,
+        funder=application.funder,
+        programme=application.programme,
+    )
     return {
+        "decision_letters": application.decision_letters.all(),
+        "can_edit_letter_templates": has_perm(user, "funding_applications.edit_letter_templates"),
+        "duplicates": duplicates,
+        "excesses": excesses,
+        "corrections": application.corrections.select_related(
+            "requested_by", "requested_by_organization", "answered_by"
+        ),
+        "can_delete_draft": has_perm(user, "funding_applications.delete_draft", application),
         "application": application,
         "version": version,
         "figures": frozen_plan_figures(version.content, application.funder),
@@ -266,3 +326,18 @@ def schedule_update(request, pk):
             for error in errors:
                 messages.error(request, f"{form.fields[field].label} : {error}" if field in form.fields else error)
     return _back(application, "#versements")
+
+
+@require_POST
+def application_delete(request, pk):
+    """The holder deletes its draft (never submitted): the dossier and its documents are gone."""
+    application = get_visible_or_404(FundingApplication, request.user, pk=pk)
+    require_perm(request.user, "funding_applications.delete_draft", application)
+    reference = application.reference
+    try:
+        services.funding_application_delete_draft(application=application, by=request.user)
+    except services.ApplicationError as error:
+        _error(request, error)
+        return _back(application)
+    messages.success(request, f"Le brouillon {reference} a été supprimé.")
+    return redirect("funding_applications:list")

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -81,7 +82,15 @@ def project_export(request, fmt):
     """The pipeline list as shown (same filters, every page), as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    projects = pipeline_queryset(request.user, ProjectFilterForm(request.GET or None))
+    projects = pipeline_queryset(request.user, ProjectFilterForm(request.GET or None)).prefetch_related(
+        Prefetch(
+            "funding_applications",
+            queryset=FundingApplication.objects.visible_to(request.user)
+            .select_related("funder", "programme")
+            .order_by("created_at"),
+            to_attr="visible_applications",
+        )
+    )
     if fmt == "csv":
         return csv_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production")
     return xlsx_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production", title="Projets")
