@@ -97,6 +97,10 @@ RULES = {
     "learners.learneroutcome": ("learners.view_learners", _path("learner")),
     "learners.recordexport": ("learners.view_learners", _path("learner")),
     "jobs.job": ("jobs.view_job", _self),
+    "api_tokens.apitoken": ("api_tokens.view_token", _self),
+    "financing.planscenario": ("financing.view_plan", _path("version")),
+    "funding_applications.plannedtranche": ("funding_applications.view_application", _path("application")),
+    "steering.issuedreport": ("steering.view_issued_report", _self),
 }
 # Other querysets that scope an open school, with their rule.
 SCHOOL_SCOPES = {
@@ -113,6 +117,9 @@ MUST_BE_IN_THE_WORLD = {label for label, (rule, _) in RULES.items() if rule is n
     "orders.payment",
     "orders.delivery",
     "jobs.job",  # the matrix world asks for no background job yet: to add with a job in the world
+    "financing.planscenario",
+    "funding_applications.plannedtranche",
+    "steering.issuedreport",
 }
 
 

@@ -47,11 +47,17 @@ def _pk(key):
     return lambda w: {"pk": w[key].pk}
 
 
+def _seen(world, user):
+    """Another organisation's job is a 404 (jobs.view_job: the requester and, for a shared kind, his
+    organisation's members); a job one sees but may not act on is a 403."""
+    return user.memberships.filter(organization=world["orgs"]["holder_a"], is_active=True).exists()
+
+
 ROWS = [
     ("jobs_list", "jobs:list", None, "get", None, SIGNED_IN),
-    ("jobs_detail", "jobs:detail", _pk("job_done"), "get", None, SEE),
-    ("jobs_status", "jobs:status", _pk("job_pending"), "get", None, SEE),
-    ("jobs_download", "jobs:download", _pk("job_done"), "get", None, SEE),
-    ("jobs_cancel_post", "jobs:cancel", _pk("job_pending"), "post", lambda w: {}, REQUESTER),
-    ("jobs_retry_post", "jobs:retry", _pk("job_failed"), "post", lambda w: {}, REQUESTER),
+    ("jobs_detail", "jobs:detail", _pk("job_done"), "get", None, SEE, _seen),
+    ("jobs_status", "jobs:status", _pk("job_pending"), "get", None, SEE, _seen),
+    ("jobs_download", "jobs:download", _pk("job_done"), "get", None, SEE, _seen),
+    ("jobs_cancel_post", "jobs:cancel", _pk("job_pending"), "post", lambda w: {}, REQUESTER, _seen),
+    ("jobs_retry_post", "jobs:retry", _pk("job_failed"), "post", lambda w: {}, REQUESTER, _seen),
 ]

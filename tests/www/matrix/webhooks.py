@@ -25,9 +25,18 @@ def _uid(world):
     return {"uid": world["webhook"].uid}
 
 
+def _seen(world, user):
+    """The pages are for administrateurs (anyone else: 403, whatever the endpoint); an administrateur of
+    another organisation does not see this endpoint (404)."""
+    from essaim.organizations.enums import MembershipRole
+
+    other_admin = user.memberships.filter(role=MembershipRole.ADMIN).exclude(organization=world["orgs"]["holder_a"])
+    return not other_admin.exists()
+
+
 ROWS = [
     ("webhooks_list", "webhooks:list", None, "get", None, ADMINS),
-    ("webhooks_detail", "webhooks:detail", _uid, "get", None, {"holder_a_admin"}),
-    ("webhooks_enable", "webhooks:enable", _uid, "post", lambda w: {}, {"holder_a_admin"}),
-    ("webhooks_delete", "webhooks:delete", _uid, "post", lambda w: {}, {"holder_a_admin"}),
+    ("webhooks_detail", "webhooks:detail", _uid, "get", None, {"holder_a_admin"}, _seen),
+    ("webhooks_enable", "webhooks:enable", _uid, "post", lambda w: {}, {"holder_a_admin"}, _seen),
+    ("webhooks_delete", "webhooks:delete", _uid, "post", lambda w: {}, {"holder_a_admin"}, _seen),
 ]
