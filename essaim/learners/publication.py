@@ -9,7 +9,7 @@ hour entered, an outcome recorded or corrected today appears in the published fi
 day of the next quarter, together with everything else recorded during the quarter. The secrecy rule
 (groups under 5 youths suppressed, ``secrecy.py``) applies on top. The school's own pages stay live.
 
-Decision record: docs/decisions/XXXX-youth-aggregates.md.
+Decision record: docs/decisions/0009-youth-aggregates.md.
 """
 
 from __future__ import annotations
