@@ -53,7 +53,17 @@ def test_sites_text(small_world, selectors):
     [
         (("score", "--trade", "peinture"), "Métier inconnu « peinture »"),
         (("score", "--trade", "usinage", "--profile", "Nulle part"), "Profil inconnu « Nulle part »"),
-        (("sites", "--trade", "usinage", "-k", "0"), "au moins 1"),
+        (
+            ("sites", "--trade", "usinage", "-k", "0"),
+            "^Erreur : option -k : saisissez un nombre entier entre 1 et 20 \\(reçu : « 0 »\\)\\.$",
+        ),
+        (
+            ("sites", "--trade", "usinage", "-k", "=abc"),
+            "^Erreur : option -k : saisissez un nombre entier entre 1 et 20",
+        ),
+        (("sites", "--trade", "usinage", "-k"), "^Erreur : option -k : une valeur est attendue$"),
+        (("sites", "--radius-km", "5"), "^Erreur : obligatoire\\(s\\) et absent\\(s\\) : --trade$"),
+        (("canton", "--trade", "usinage"), "^Erreur : argument score\\|sites : choix inconnu « canton »"),
         (("sites", "--trade", "usinage", "--measure", "tout"), "Mesure de la demande inconnue"),
     ],
 )

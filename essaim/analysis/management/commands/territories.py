@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from essaim.analysis import services
 from essaim.analysis.enums import Level
 from essaim.analysis.models import ScoringProfile
-from essaim.common.arguments import bounded_float, bounded_int
+from essaim.common.arguments import bounded_float, bounded_int, french_errors
 from essaim.common.formats import format_number, format_percent
 from essaim.trades.models import Trade
 from territories_engine import DEFAULT_ROAD_FACTOR
@@ -197,6 +197,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        french_errors(parser)  # before its sub-parsers are made: they take its class
         actions = parser.add_subparsers(dest="action", required=True, metavar="score|sites")
         score = actions.add_parser(
             "score", help="Scores d'opportunité par territoire", description="Scores d'opportunité."
