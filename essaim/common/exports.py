@@ -19,7 +19,10 @@ steering report workbook, the open data CSV): text from users — a project name
   with an apostrophe (OWASP « CSV injection »), which Excel and LibreOffice show as text;
 - in XLSX, text is always a string cell (never a formula cell, ``data_type`` ``"s"``), kept exact, and
   the characters XML cannot hold are dropped instead of failing the export;
-- numbers, dates and booleans keep their type (a negative amount stays a number).
+- numbers, dates and booleans keep their type (a negative amount stays a number);
+- a stored number that is no displayable figure (NaN, an infinity, 10^15 or more, text in a number
+  column) is written as the text « hors limites », as the pages show it: an export never fails on a
+  stored value.
 
 The financing plan workbook (``essaim.financing.xlsx``) writes live formulas of its own and escapes
 its labels the same way (``_set_text``).
@@ -42,7 +45,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from essaim.common.formats import format_date, round_half_up
+from essaim.common.formats import OUT_OF_RANGE, displayable, format_date, round_half_up
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet reads a cell starting with one of these as a formula (or a DDE command).
@@ -65,9 +68,17 @@ def xlsx_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
+def _out_of_range(value: Any) -> bool:
+    """A number no spreadsheet cell should hold: NaN, an infinity, 10^15 or more."""
+    return _is_number(value) and displayable(value) is None
+
+
 def xlsx_cell(sheet, value: Any) -> Any:
-    """The value to append to ``sheet``: text becomes a string cell (never a formula), anything else
-    is left to openpyxl (numbers, dates, booleans, None keep their type)."""
+    """The value to append to ``sheet``: text becomes a string cell (never a formula), a number that is
+    no displayable figure becomes « hors limites », anything else is left to openpyxl (numbers, dates,
+    booleans, None keep their type)."""
+    if _out_of_range(value):
+        value = OUT_OF_RANGE
     if isinstance(value, str):
         cell = Cell(sheet, value=xlsx_text(value))
         cell.data_type = "s"
@@ -93,6 +104,12 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralize_csv_text(value)
+    return OUT_OF_RANGE if _out_of_range(value) else value
+
+
 class NeutralizingCsvWriter:
     """``csv.writer`` whose text cells go through ``neutralize_csv_text`` (numbers are left as written
     by the caller: pass them as int/Decimal/float, not as text, to keep a leading minus)."""
@@ -101,9 +118,7 @@ class NeutralizingCsvWriter:
         self._writer = csv.writer(buffer, **options)
 
     def writerow(self, values: Iterable[Any]):
-        return self._writer.writerow(
-            [neutralize_csv_text(value) if isinstance(value, str) else value for value in values]
-        )
+        return self._writer.writerow([_csv_cell(value) for value in values])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
@@ -151,6 +166,8 @@ def _csv_text(value: Any, column: Column) -> str:
     if value is None or value == "":
         return ""
     if column.kind in ("number", "percent") and _is_number(value):
+        if displayable(value) is None or displayable(value * 100 if column.kind == "percent" else value) is None:
+            return OUT_OF_RANGE
         return f"{_rounded(value, column):f}".replace(".", ",")
     if column.kind == "date":
         return format_date(value)
@@ -169,6 +186,8 @@ def _xlsx_value(value: Any, column: Column) -> Any:
     if column.kind == "bool":
         return "Oui" if value else "Non"
     if column.kind in ("number", "percent") and _is_number(value):
+        if displayable(value) is None or displayable(value * 100 if column.kind == "percent" else value) is None:
+            return OUT_OF_RANGE
         rounded = _rounded(value, column)
         return int(rounded) if column.decimals == 0 else float(rounded)
     if not isinstance(value, (str, int, float, Decimal, dt.date, dt.datetime, dt.time, dt.timedelta)):
@@ -179,6 +198,8 @@ def _xlsx_value(value: Any, column: Column) -> Any:
 def _parameter_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "Oui" if value else "Non"
+    if _out_of_range(value):
+        return OUT_OF_RANGE
     if isinstance(value, Decimal):
         return float(value)
     return value

@@ -2,9 +2,15 @@
 
 The rounding policy for amounts is the engine's (cents, half up); this module only formats.
 
-Every function here is total: ``None``, ``""``, a string that is not a number or a date, NaN, an
-infinity or a number too large to print give ``—`` (or « hors limites ») and never raise, so that no
-stored value, however absurd, can make a page fail (issue #12).
+Every function here is total and never raises, so that no stored value, however absurd, can make a page
+fail (issue #12). One rule for numbers (amounts, counts, rates, durations):
+
+- a missing value (``None``, ``""``, blanks) is « — »;
+- anything else that is not a displayable number — text, a boolean, NaN, an infinity, or a figure of
+  10^15 or more in absolute value (no amount, population or count of this programme reaches it) — is
+  « hors limites »: something is stored where a number belongs, it is not missing.
+
+A date that is missing or unreadable is « — ».
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ NARROW_NBSP = "\u202f"  # thousands separator recommended by the Imprimerie nati
 NBSP = "\u00a0"  # before the euro sign
 MISSING = "—"
 OUT_OF_RANGE = "hors limites"
-# Beyond 10^30 a figure is no amount, population or count of this programme: it is shown as such.
-MAX_DISPLAY_EXPONENT = 30
+# From 10^15 on a figure is no amount, population or count of this programme: it is shown as such.
+MAX_DISPLAY_EXPONENT = 15
 
 
 # Decimals shown for an indicator's value, by unit (the page and the exports both read them): counts of
@@ -49,8 +55,13 @@ def round_half_up(value: Decimal | int | float, decimals: int = 0) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _decimal(value) -> Decimal | None:
-    """``value`` as a finite Decimal, or None when it is missing or not a number."""
+    """``value`` as a displayable Decimal (finite, below 10^15 in absolute value), or None when it is not
+    one (missing values are told apart by ``_is_missing``)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -61,7 +72,19 @@ def _decimal(value) -> Decimal | None:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         return None
-    return number if number.is_finite() else None
+    if not number.is_finite() or (number and number.adjusted() >= MAX_DISPLAY_EXPONENT):
+        return None
+    return number
+
+
+def displayable(value) -> Decimal | None:
+    """``value`` as a Decimal a page or an export can show (finite, below 10^15), or None."""
+    return _decimal(value)
+
+
+def _not_a_number(value) -> str:
+    """What is shown instead of a number: « — » when it is missing, « hors limites » otherwise."""
+    return MISSING if _is_missing(value) else OUT_OF_RANGE
 
 
 def _decimals(decimals) -> int:
@@ -79,9 +102,7 @@ def format_number(value: Decimal | int | float | None, decimals: int | str = 0) 
     """
     number = _decimal(value)
     if number is None:
-        return MISSING
-    if number and number.adjusted() > MAX_DISPLAY_EXPONENT:
-        return OUT_OF_RANGE
+        return _not_a_number(value)
     decimals = _decimals(decimals)
     quantum = Decimal(1).scaleb(-decimals)
     with localcontext() as context:
@@ -116,9 +137,7 @@ def format_percent(value: Decimal | float | None, decimals: int | str = 1) -> st
     """Format a rate stored as a fraction: 0.257 → 25,7 %."""
     number = _decimal(value)
     if number is None:
-        return MISSING
-    if number and number.adjusted() > MAX_DISPLAY_EXPONENT:
-        return OUT_OF_RANGE
+        return _not_a_number(value)
     text = format_number(number * 100, decimals)
     return text if text in (MISSING, OUT_OF_RANGE) else f"{text}{NBSP}%"
 
@@ -126,11 +145,12 @@ def format_percent(value: Decimal | float | None, decimals: int | str = 1) -> st
 def format_indicator(value: float | None, unit: str) -> str:
     """An indicator's value with its unit and the unit's decimals: 0.171 « % » → 17,1 %, 523342 « habitants »
     → 523 342 habitants."""
-    if value is None:
-        return "—"
+    if _is_missing(value):
+        return MISSING
     if unit == "%":
         return format_percent(value, unit_decimals(unit))
-    return f"{format_number(value, unit_decimals(unit))} {unit}".strip()
+    text = format_number(value, unit_decimals(unit))
+    return text if text in (MISSING, OUT_OF_RANGE) else f"{text} {unit}".strip()
 
 
 def format_date(value: dt.date | dt.datetime | str | None) -> str:
@@ -147,10 +167,12 @@ def format_date(value: dt.date | dt.datetime | str | None) -> str:
 
 def format_duration(value: dt.timedelta | float | int | None) -> str:
     """A duration as people say it: « 8 s », « 2 min 05 s », « 1 h 03 min »."""
-    try:
-        seconds = int(value.total_seconds() if isinstance(value, dt.timedelta) else value)
-    except (TypeError, ValueError, OverflowError, AttributeError):
+    if _is_missing(value):
         return MISSING
+    try:
+        seconds = int(value.total_seconds() if isinstance(value, dt.timedelta) else _decimal(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError, AttributeError, InvalidOperation):
+        return OUT_OF_RANGE
     seconds = max(seconds, 0)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)

@@ -62,9 +62,13 @@ def test_formats_are_total():
     for value in absurd:
         for format_ in (format_number, format_euros, format_percent, format_date):
             assert isinstance(format_(value), str)
-    assert format_number(None) == format_date("") == format_date(None) == format_euros("abc") == "—"
-    assert format_euros(Decimal("1E+999999")) == "hors limites"
-    assert format_number(Decimal("1e29")) == "100" + "\u202f000" * 9
+    # Missing is « — »; something stored where a number belongs that is no displayable number (text, NaN,
+    # an infinity, 10^15 or more) is « hors limites » (issue 12, one rule with tests/security).
+    assert format_number(None) == format_euros("  ") == format_date("") == format_date(None) == "—"
+    assert format_euros("abc") == format_percent(True) == format_number(object()) == "hors limites"
+    assert format_euros(Decimal("1E+999999")) == format_number(Decimal("1e15")) == "hors limites"
+    assert format_number(Decimal("-1e15")) == "hors limites"
+    assert format_number(Decimal("999999999999999.4")) == "999" + "\u202f999" * 4
     assert format_date("2026-11-26") == "26/11/2026"
     assert format_date("26/11/2026 ou pas") == "—"
     assert format_date(dt.date(987, 1, 2)) == "02/01/0987"
@@ -72,11 +76,16 @@ def test_formats_are_total():
 
 
 def test_template_filters_are_total():
-    """A missing attribute ("" in the template) or a wrong filter argument shows « — », never an error."""
+    """A missing attribute ("" in the template) shows « — », text where a number belongs « hors limites », a
+    wrong filter argument is ignored: never an error."""
     # As in production: a missing variable is "" and the filter still runs on it.
     engine = Engine(libraries={"essaim_format": "essaim.common.templatetags.essaim_format"}, string_if_invalid="")
     rendered = engine.from_string(
         "{% load essaim_format %}{{ none.observed_on|frdate }}|{{ x|euros:'z' }}|{{ x|number }}|{{ x|percent }}|"
         "{{ x|duration }}"
     ).render(Context({"none": None, "x": "n'importe quoi"}))
-    assert rendered == "—|—|—|—|—"
+    assert rendered == "—|hors limites|hors limites|hors limites|hors limites"
+    rendered = engine.from_string("{% load essaim_format %}{{ none.a|euros:'z' }}|{{ none.a|duration }}").render(
+        Context({"none": None})
+    )
+    assert rendered == "—|—"

@@ -23,6 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from essaim.common.formats import OUT_OF_RANGE, displayable
 from essaim.financing.xlsx import layout as L
 from essaim.financing.xlsx.layout import column_letter as _col
 from essaim.financing.xlsx.layout import source_columns as _source_columns
@@ -88,6 +89,8 @@ def _excel_value(value: Any, kind: L.Kind, labels: dict | None = None) -> Any:
         return L.YES if value else L.NO
     if kind is L.Kind.EXPENSES:
         return " ; ".join(L.EXPENSE_LABELS[k] for k in value)
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool) and displayable(value) is None:
+        return OUT_OF_RANGE  # a stored figure no cell can hold (NaN, infinite, 10^15 or more): said as such
     if isinstance(value, Decimal):
         return float(value)  # the shortest repr of the float reads back as the same Decimal
     return value
@@ -1667,6 +1670,9 @@ def _write_scenarios(ws: Worksheet, plan: PlanInput, scenarios: Sequence[Scenari
         except PlanInputError:
             _label(ws, row_of["total_result"], col, "variante impossible à calculer")
             continue
+        except ArithmeticError:  # a stored figure out of any real range (NaN, 1E+30…): the workbook still opens
+            _label(ws, row_of["total_result"], col, OUT_OF_RANGE)
+            continue
         wcr, cash = result.working_capital, result.cash
         delays = ", ".join(
             f"{SCENARIO_FUNDER_LABELS.get(funder.value, funder.label)} +{months} mois"
@@ -1688,8 +1694,8 @@ def _write_scenarios(ws: Worksheet, plan: PlanInput, scenarios: Sequence[Scenari
         for key, text, fmt in rows:
             value = values[key]
             cell = ws.cell(row=row_of[key], column=col)
-            if isinstance(value, str):
-                _set_text(cell, value)
+            if isinstance(value, str) or displayable(value) is None:
+                _set_text(cell, value if isinstance(value, str) else OUT_OF_RANGE)
             else:
                 cell.value = float(value)
                 if fmt:
