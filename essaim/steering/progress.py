@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation, localcontext
 
 from essaim.projects import workflow
 from essaim.projects.enums import ProjectStage
@@ -29,7 +29,9 @@ class Progress:
 
     @property
     def bar_ratio(self) -> Decimal:
-        """The ratio capped to [0, 1], for progress bars."""
+        """The ratio capped to [0, 1], for progress bars (0 when the ratio is not a number)."""
+        if not self.ratio.is_finite():
+            return Decimal(0)
         return max(Decimal(0), min(self.ratio, Decimal(1)))
 
 
@@ -50,6 +52,17 @@ def objective_progress(
       default) at ``start_date`` to the target at ``due_date``: on track when value ≥ expected, behind
       otherwise.
     """
+    with localcontext() as context:
+        # A stored figure however absurd (1E+30, NaN) never makes the dashboard fail: wide precision, and
+        # an invalid operation gives NaN (shown « hors limites ») instead of raising.
+        context.prec = 80
+        context.traps[InvalidOperation] = False
+        return _objective_progress(
+            value=value, target=target, on=on, due_date=due_date, start_date=start_date, baseline=baseline
+        )
+
+
+def _objective_progress(*, value, target, on, due_date, start_date, baseline) -> Progress:
     value, target, baseline = Decimal(value), Decimal(target), Decimal(baseline)
     if target <= 0:
         raise ValueError("target must be positive")
