@@ -341,7 +341,7 @@ DEMO_PROJECTS += [
             "start_date": "2023-09-01",
             "region_grant": 80_000,
             "epci_grant": 40_000,
-            "submitted": False,
+            "submitted": True,
         },
     },
     {
@@ -360,7 +360,7 @@ DEMO_PROJECTS += [
         ],
         "description": "Projet fictif : menuiserie à Amiens ; le financement tarde à se boucler.",
         "plan": {
-            "bdt_loan": 120_000,
+            "bdt_loan": 130_000,
             "start_date": "2025-09-01",
             "region_grant": 60_000,
             "epci_grant": 30_000,

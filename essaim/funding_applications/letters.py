@@ -50,6 +50,9 @@ DEFAULT_BODIES = {
 }
 
 
+SCHEDULE_BY_CONVENTION = "selon l'échéancier fixé par la convention"
+
+
 class _Keep(dict):
     """Placeholders unknown to the letter stay as typed (a typo never breaks the printing)."""
 
@@ -58,9 +61,20 @@ class _Keep(dict):
 
 
 def planned_tranches_text(application) -> str:
-    """The tranches the letter announces. Hook: once the payment schedule (échéancier) exists, list its
-    planned tranches here; until then the convention sets them."""
-    return "selon l'échéancier fixé par la convention"
+    """The tranches the letter announces: the dossier's payment schedule (échéancier prévisionnel) when
+    one is planned, else the convention sets them."""
+    if application.pk is None:
+        return SCHEDULE_BY_CONVENTION
+    tranches = list(application.planned_tranches.order_by("due_date", "pk"))
+    if not tranches:
+        return SCHEDULE_BY_CONVENTION
+    parts = []
+    for tranche in tranches:
+        text = f"{format_euros(tranche.amount)} prévus le {format_date(tranche.due_date)}"
+        if tranche.label:
+            text += f" ({tranche.label})"
+        parts.append(text)
+    return "selon l'échéancier prévisionnel : " + " ; ".join(parts)
 
 
 def template_for(funder, kind):

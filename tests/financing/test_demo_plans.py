@@ -37,10 +37,13 @@ def test_each_demo_project_has_a_realistic_fictitious_plan(demo):
 
 
 def test_funding_secured_project_has_a_submitted_version(demo):
-    """The projects at « financement bouclé » and « ouverte » (the demo school's) have a frozen, submitted
-    version; the others a draft."""
-    for stage in ("funding_secured", "open"):
-        version = FinancingPlanVersion.objects.get(plan__project=Project.objects.get(stage=stage))
+    """The projects at « financement bouclé » and « ouverte » (the demo school's and, since the demo's
+    history of #15, Forges d'Artois, open in 2024) have a frozen, submitted version; the others a draft."""
+    secured = Project.objects.filter(stage__in=["funding_secured", "open"])
+    assert set(secured.values_list("stage", flat=True)) == {"funding_secured", "open"}
+    assert secured.count() == 3
+    for project in secured:
+        version = FinancingPlanVersion.objects.get(plan__project=project)
         assert version.status == VersionStatus.SUBMITTED and version.is_intact
     others = FinancingPlanVersion.objects.exclude(plan__project__stage__in=["funding_secured", "open"])
     assert set(others.values_list("status", flat=True)) == {VersionStatus.DRAFT}

@@ -18,7 +18,10 @@ def test_demo_catalogue_lines_and_ledger_are_idempotent(settings):
     movements = EnvelopeMovement.objects.count()
     demo_load()
     assert (FundingProgramme.objects.count(), BudgetEnvelope.objects.count(), FundingLine.objects.count()) == counts
-    assert EnvelopeMovement.objects.count() == movements == 3  # 2 commitments, 1 disbursement
+    # The demo's history (#15): Artois and Somme loans committed on the national envelope and paid
+    # (2 + 2), Sud-Oise's loan and Région grant committed (2) with the grant's tranche paid (1), and the
+    # Sud-Oise dossier's payment made (1).
+    assert EnvelopeMovement.objects.count() == movements == 8
     assert counts[0] == 10
     assert not FundingProgramme.objects.filter(name__contains="(fictif)").exists()  # steering kept our lines
     envelope = BudgetEnvelope.objects.get(label="Investissement écoles de production 2026")

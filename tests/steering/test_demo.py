@@ -48,7 +48,7 @@ def test_demo_tells_the_story_at_31_12_2023(settings):
     assert stages["Bois de Somme – menuiserie (démo)"] == "financing_plan"
     assert "Atelier Sud-Oise – métallerie (démo)" not in stages  # started in 2024
     total = overview.money_total
-    assert total.granted == Decimal("350000")  # Artois 150 000 + 80 000, Somme 120 000
+    assert total.granted == Decimal("360000")  # Artois 150 000 + 80 000, Somme 130 000
     assert total.paid == Decimal("230000")  # Artois, paid in 2023; Somme's tranche comes in 2024
     dossier = FundingApplication.objects.get(project__name="Atelier Sud-Oise – métallerie (démo)")
     comparison = schedule.application_comparison(dossier, on=dt.date(2026, 12, 7))

@@ -1,27 +1,39 @@
 """The column spec of the dossiers' export (written by ``essaim.common.exports``): funder, programme,
 state, dates and the money — asked, granted, paid, and planned.
 
-« Prévu » (planned) is read through ``planned_amount``: the payment schedule (échéancier, issue 15) is
-added by another change; until a dossier carries one, the cell is empty. **Hook**: when the schedule
-exists, make ``planned_amount`` return the sum of its planned tranches (and prefetch them in
-``export_queryset``), nothing else changes.
+« Prévu » (planned) is the total of the dossier's payment schedule (échéancier prévisionnel,
+``PlannedTranche``), annotated by ``export_queryset`` in the same query; a dossier without a schedule
+has an empty cell (unknown, never 0).
 """
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery, Sum
+
 from essaim.common.exports import Column
+from essaim.funding_applications.models import PlannedTranche
 
 
 def planned_amount(application):
-    """Total of the dossier's planned tranches (payment schedule), or None when it has none yet."""
-    schedule = getattr(application, "planned_total", None)
-    return schedule
+    """Total of the dossier's planned tranches (payment schedule), or None when it has none."""
+    return getattr(application, "planned_total", None)
 
 
 def export_queryset(applications):
-    return applications.select_related(
-        "project__holder", "project__commune__department", "funder", "programme", "envelope"
-    ).order_by("-updated_at", "pk")
+    planned = (
+        PlannedTranche.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        applications.select_related(
+            "project__holder", "project__commune__department", "funder", "programme", "envelope"
+        )
+        .annotate(planned_total=Subquery(planned))
+        .order_by("-updated_at", "pk")
+    )
 
 
 APPLICATION_COLUMNS = [

@@ -241,7 +241,7 @@ def test_dossier_export_carries_funder_state_dates_and_money(fa, client, django_
     services.funding_application_disbursement_record(
         application=fa.application,
         amount=Decimal("40000"),
-        paid_date=__import__("datetime").date(2027, 1, 15),
+        paid_date=__import__("datetime").date(2026, 11, 15),  # a payment made: after the convention, not future
         by=fa.users["bdt"],
     )
     client.force_login(fa.users["bdt"])
@@ -255,7 +255,7 @@ def test_dossier_export_carries_funder_state_dates_and_money(fa, client, django_
         "40000,00",
     )
     assert row["Reste à verser (€)"] == "80000,00" and row["Montant prévu à l'échéancier (€)"] == ""
-    assert row["Convention signée le"] == "01/12/2026"
+    assert row["Convention signée le"] == "01/11/2026"  # the effective date signed along tests' PATH
     sheet = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("funding_applications:export", args=["xlsx"])).content)
     ).active
@@ -263,6 +263,30 @@ def test_dossier_export_carries_funder_state_dates_and_money(fa, client, django_
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
     assert values["Montant accordé (€)"] == 120000 and values["Référence"] == fa.application.reference
     assert client.get(reverse("funding_applications:export", args=["pdf"])).status_code == 404
+
+
+def test_dossier_export_and_letter_read_the_payment_schedule(fa, client):
+    import datetime as dt
+
+    from essaim.funding_applications import letters
+
+    advance(fa.application, until=S.GRANTED, actors=fa.actors)
+    assert letters.planned_tranches_text(fa.application) == "selon l'échéancier fixé par la convention"
+    services.funding_application_schedule_set(
+        application=fa.application,
+        tranches=[
+            services.TrancheInput(due_date=dt.date(2027, 6, 1), amount=Decimal("30000"), label="Solde"),
+            services.TrancheInput(due_date=dt.date(2027, 1, 15), amount=Decimal("50000.5")),
+        ],
+        by=fa.users["bdt"],
+    )
+    client.force_login(fa.users["bdt"])
+    (row,) = _csv(client.get(reverse("funding_applications:export", args=["csv"]), {"state": "granted"}))
+    assert row["Montant prévu à l'échéancier (€)"] == "80000,50" and row["Montant versé (€)"] == "0,00"
+    text = letters.planned_tranches_text(fa.application).replace("\u202f", " ").replace("\xa0", " ")
+    assert text == (
+        "selon l'échéancier prévisionnel : 50 000,50 € prévus le 15/01/2027 ; 30 000,00 € prévus le 01/06/2027 (Solde)"
+    )
 
 
 def test_pipeline_export_carries_the_visible_dossiers_money(fa, client):

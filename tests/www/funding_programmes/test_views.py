@@ -114,27 +114,34 @@ def test_funder_staff_publish_and_edit_their_own_programmes_only(client, world):
 
 
 def test_envelope_forms_and_shrink_below_commitments(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # An envelope commits only inside its period (#15): the period covers today, when the commitment is made.
+    today = timezone.localdate()
+    start, end = (today - dt.timedelta(days=30)).isoformat(), (today + dt.timedelta(days=335)).isoformat()
     client.force_login(world.users["region"])
     url = reverse("funding_programmes:envelope_create", args=[world.region_grant.slug])
     response = client.post(
         url,
         {
-            "label": "Enveloppe 2027",
+            "label": "Enveloppe courante",
             "allocated_amount": "250 000",
-            "start_date": "2027-01-01",
-            "end_date": "2027-12-31",
+            "start_date": start,
+            "end_date": end,
         },
     )
     assert response.status_code == 302
-    envelope = BudgetEnvelope.objects.get(label="Enveloppe 2027")
+    envelope = BudgetEnvelope.objects.get(label="Enveloppe courante")
     services.envelope_commit(envelope=envelope, amount=D("200000"), by=world.users["region"])
     response = client.post(
         reverse("funding_programmes:envelope_edit", args=[envelope.pk]),
         {
-            "label": "Enveloppe 2027",
+            "label": "Enveloppe courante",
             "allocated_amount": "100 000",
-            "start_date": "2027-01-01",
-            "end_date": "2027-12-31",
+            "start_date": start,
+            "end_date": end,
         },
     )
     assert "ne peut pas descendre sous ce qui est déjà engagé" in response.content.decode()
@@ -304,12 +311,15 @@ def test_totals_page_exports_and_territory_scope(client, world, django_assert_ma
     assert world.orgs["bdt"].name in page and world.orgs["region"].name in page
     assert "100 000" in page.replace("\u202f", " ")  # remaining = 120 000 − 20 000
     csv = client.get(reverse("funding_programmes:totals_export", args=["csv"])).content.decode("utf-8-sig")
-    assert csv.splitlines()[0] == "Financeur;Dispositif;Lignes;Demandé (€);Obtenu (€);Versé (€);Reste à verser (€)"
-    assert "120000,00;20000,00;100000,00" in csv
+    # « Prévu à l'échéancier »: planned against actual money per programme (#15).
+    assert csv.splitlines()[0] == (
+        "Financeur;Dispositif;Lignes;Demandé (€);Obtenu (€);Prévu à l'échéancier (€);Versé (€);Reste à verser (€)"
+    )
+    assert "120000,00;0,00;20000,00;100000,00" in csv  # nothing planned at the schedule
     xlsx = client.get(reverse("funding_programmes:totals_export", args=["xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet["A1"].value == "Financeur"
-    region_group = f'<th scope="rowgroup" colspan="6">{world.orgs["region"].name}</th>'
+    region_group = f'<th scope="rowgroup" colspan="7">{world.orgs["region"].name}</th>'  # with « Prévu »
     with django_assert_max_num_queries(6):
         lines_csv = client.get(reverse("funding_programmes:lines_export", args=["csv"])).content.decode("utf-8-sig")
     assert len(lines_csv.splitlines()) == 1 + 7
@@ -328,6 +338,9 @@ def test_totals_page_exports_and_territory_scope(client, world, django_assert_ma
 
 def test_link_a_dossier_then_grant_commits_on_the_envelope(client, world):
     envelope = BudgetEnvelopeFactory(programme=world.loan, allocated_amount=D("100000"), label="Prêts 2026")
+    # The loan finances projects at « Plan de financement » (programme conditions, checked at decision: #15).
+    world.project.stage = "financing_plan"
+    world.project.save()
     advance(world.application, until="in_review", actors=world.actors)
     client.force_login(world.users["bdt"])
     page = client.get(reverse("funding_programmes:programme_detail", args=[world.loan.slug])).content.decode()
