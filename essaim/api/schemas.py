@@ -78,4 +78,15 @@ def _clamp_date(value):
 SafeDate = Annotated[dt.date, AfterValidator(_reasonable_year)]
 # Dates and times in queries (filters, « à la date du »): clamped to 1900-2200.
 QueryDate = Annotated[dt.date, AfterValidator(_clamp_date)]
-QueryDateTime = Annotated[dt.datetime, AfterValidator(_clamp_date)]
+
+
+def _clamp_datetime(value):
+    """A query date and time, clamped like ``_clamp_date`` then given in UTC: an offset such as -21:00,
+    which Python accepts, is refused by PostgreSQL (a 500, not an answer)."""
+    value = _clamp_date(value)
+    if value is not None and value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value
+
+
+QueryDateTime = Annotated[dt.datetime, AfterValidator(_clamp_datetime)]

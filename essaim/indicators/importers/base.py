@@ -320,6 +320,8 @@ def read_geojson_features(path: Path, *, file: str) -> tuple[list[dict], str]:
         raise DataImportError(
             f"GeoJSON illisible, colonne {error.colno} : {error.msg}.", file=name, line=error.lineno
         ) from error
+    except RecursionError:
+        raise DataImportError("GeoJSON mal formé : imbrication trop profonde.", file=name) from None
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list):
         raise DataImportError(
