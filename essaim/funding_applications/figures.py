@@ -127,6 +127,14 @@ def funder_ceiling(funder, programme=None) -> Decimal | None:
 def amount_excesses(amount, *, content, funder, programme=None) -> list[str]:
     """Why the amount asked needs a justification (French, with the figures): above the plan's line for
     this funder, above the programme's ceiling. Empty when within both."""
+
+    try:
+        return _amount_excesses(amount, content=content, funder=funder, programme=programme)
+    except ArithmeticError:  # a stored amount that is no number (NaN): nothing can be compared
+        return []
+
+
+def _amount_excesses(amount, *, content, funder, programme=None) -> list[str]:
     from essaim.common.formats import format_euros
 
     reasons = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +28,14 @@ class Prospection:
 def _communes_within(origin, radius_km: float) -> dict[int, float]:
     """Communes whose centroid lies within ``radius_km`` of ``origin``'s (one query, numpy distances)."""
     commune_model = Organization._meta.get_field("commune").related_model
-    rows = list(commune_model.objects.filter(latitude__isnull=False).values_list("pk", "latitude", "longitude"))
+    rows = [
+        row
+        for row in commune_model.objects.filter(latitude__isnull=False).values_list("pk", "latitude", "longitude")
+        if math.isfinite(float(row[1])) and math.isfinite(float(row[2]))  # a NaN centre is nowhere
+    ]
     if not rows or origin.latitude is None or origin.longitude is None:
+        return {}
+    if not (math.isfinite(float(origin.latitude)) and math.isfinite(float(origin.longitude))):
         return {}
     ids = np.array([row[0] for row in rows])
     lat = np.array([float(row[1]) for row in rows])

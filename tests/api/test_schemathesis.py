@@ -23,13 +23,15 @@ ROLES = ["bdt", "holder", "fnep", "collectivite", "holder_reader"]
 EXAMPLES = 3
 # Operations whose input has rules a JSON Schema cannot state (the financing engine's cross-field rules:
 # one budget year per school year, balanced plan…; a reason required by some workflow actions; a payment
-# within the amount granted). A schema-valid body may rightly get 422 there, with the field named; every
+# within the amount granted; a payment schedule whose total stays within the amount granted and whose tranches
+# follow the decision). A schema-valid body may rightly get 422 there, with the field named; every
 # other check (no 5xx, documented status, content type, response body) still runs on them.
 BEYOND_SCHEMA = {
     "POST /api/v1/plans/evaluate",
     "POST /api/v1/financing-plans/{plan_id}/versions",
     "POST /api/v1/funding-applications/{application_id}/transitions",
     "POST /api/v1/funding-applications/{application_id}/payments",
+    "PUT /api/v1/funding-applications/{application_id}/schedule",
 }
 
 

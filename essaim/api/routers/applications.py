@@ -19,7 +19,7 @@ from essaim.api.pagination import CursorPagination
 from essaim.api.problems import READ_ERRORS, WRITE_ERRORS
 from essaim.api.schemas import MAX_ID, Amount, OrganizationRef, SafeDate
 from essaim.funding_applications import schedule, services
-from essaim.funding_applications.enums import ApplicationState
+from essaim.funding_applications.enums import GRANTED_STATES, ApplicationState
 from essaim.funding_applications.models import (
     ApplicationTransition,
     Disbursement,
@@ -341,10 +341,14 @@ def applications_schedule_get(request, application_id: Id):
 def applications_schedule_set(request, application_id: Id, payload: ScheduleIn):
     """Le financeur (administrateur ou membre) prévoit les tranches une fois le financement accordé. Le total
     ne dépasse pas le montant accordé et aucune tranche ne précède la décision (422 sur « tranches » sinon,
+    409 tant que le financement n'est pas accordé,
     la tranche fautive nommée) ; rien n'est alors modifié. Les tranches prévues ne comptent jamais comme
     versées."""
     require_write(request)
     application = _detail(request, application_id)
+    if application.state not in GRANTED_STATES or application.decided_amount is None:
+        # A state the schedule cannot be written in is a conflict with the dossier, not bad data (409).
+        raise ApiProblem(409, services.SCHEDULE_NOT_GRANTED)
     services.funding_application_schedule_set(
         application=application,
         tranches=[services.TrancheInput(due_date=t.due_date, amount=t.amount, label=t.label) for t in payload.tranches],

@@ -1670,7 +1670,10 @@ def _write_scenarios(ws: Worksheet, plan: PlanInput, scenarios: Sequence[Scenari
         except PlanInputError:
             _label(ws, row_of["total_result"], col, "variante impossible à calculer")
             continue
-        except ArithmeticError:  # a stored figure out of any real range (NaN, 1E+30…): the workbook still opens
+        except (
+            ArithmeticError,
+            ValueError,
+        ):  # a stored figure out of any real range (NaN, 1E+30…): the workbook still opens
             _label(ws, row_of["total_result"], col, OUT_OF_RANGE)
             continue
         wcr, cash = result.working_capital, result.cash

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -308,7 +310,11 @@ def commune_at(request, lat, lon):
     places = services.level_places(Level.COMMUNE)
     if not places:
         return JsonResponse({"error": "Aucune commune chargée."})
-    nearest = min(places.values(), key=lambda p: float(engine.haversine_km(lat, lon, p.lat, p.lon)))
+    # A commune whose stored centre is not a number (NaN) is never the nearest: it is left out.
+    located = [p for p in places.values() if math.isfinite(p.lat) and math.isfinite(p.lon)]
+    if not located:
+        return JsonResponse({"error": "Aucune commune chargée."})
+    nearest = min(located, key=lambda p: float(engine.haversine_km(lat, lon, p.lat, p.lon)))
     return JsonResponse({"code": nearest.code, "name": nearest.name, "population": nearest.population})
 
 
