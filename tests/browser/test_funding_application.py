@@ -7,6 +7,7 @@ Screenshots: 30-dossier-brouillon, 31-dossier-fnep, 32-dossier-complete, 33-doss
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from essaim.demo import data
@@ -157,12 +158,13 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
         page,
         "#actions",
         "Enregistrer la signature de la convention",
-        {"Date de signature de la convention": "2026-12-10"},
+        # Issue 15: a signature and a payment are never in the future; both happen today here.
+        {"Date de signature de la convention": timezone.localdate().isoformat()},
     )
     assert state_of(application) == "convention_signed"
     versements = page.locator("#versements")
     versements.get_by_label("Montant versé (€)").fill("65 000")
-    versements.get_by_label("Date du versement").fill("2027-01-15")
+    versements.get_by_label("Date du versement").fill(timezone.localdate().isoformat())
     versements.get_by_role("button", name="Enregistrer le versement").click()
     page.wait_for_load_state("networkidle")
     application.refresh_from_db()

@@ -49,7 +49,7 @@ def test_holder_sees_own_project_and_region_browses_territories(page, live_serve
     assert len(own) == 2 and Project.objects.count() > len(own)
     expect(rows).to_have_count(len(own))
     assert {rows.nth(i).get_by_role("link").first.inner_text() for i in range(rows.count())} == own
-    rows.filter(has_text="Dunkerque").get_by_role("link").first.click()
+    rows.filter(has_text="École de production de Dunkerque").get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile(r"^\s*" + re.escape("École de production de Dunkerque"))
     )
