@@ -25,8 +25,9 @@ the safety floor.
   at or above the floor. The workbook computes the same closed form
   (``ROUNDUP(…; 2)``), so both agree to the cent. The real schedule rounds each
   period's interest and instalment to the cent: by month ``t`` its cash differs from
-  the exact one by at most a cent per period paid since the drawdown (in practice a
-  few cents either way).
+  the exact one by at most a cent per period paid since the drawdown, grown at the
+  loan rate (measured on 400 random plans: 37 of 293 loans left some month under the
+  floor on the real schedule, by 0,23 € at most).
 
 Worked example: with no floor, a trough of −60,000 € in month 20 and a 0 %
 loan drawn in month 0 with 36 months of deferral, ``u_20 = 1`` and
