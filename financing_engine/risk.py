@@ -18,8 +18,11 @@ The deterministic projection is split into *streams* (see
 Cash is computed cumulatively: with ``c_g`` the cumulative cash of stream
 group ``g`` and ``φ_g[s]`` its factor, the closing cash without loans is
 ``C[s, t] = opening + Σ_g φ_g[s] × c_g[t − D[s, f_g]]``, evaluated for all
-scenarios and months at once with numpy gathers (no Python loop over
-scenarios or months). Then, per scenario:
+scenarios and months at once (no Python loop over scenarios or months): the
+scenarios sorted by the delays of the scaled funders form runs, each run one
+matrix product of its factors by the groups' delayed cumulative flows; the
+funders paid the same in every scenario add one gather of whole rows from a
+table of their delayed cash (see :func:`_simulate`). Then, per scenario:
 
 * shortfall: the closing cash *with the planned loans* falls below 0 in some month;
 * working-capital requirement ``max(0, floor − min_t C[s, t])``;
@@ -296,15 +299,22 @@ def _prepare(plan: PlanInput, params: RiskParameters, payment_delays: Mapping[Fu
 def _sample(prepared: _Prepared, params: RiskParameters, scenarios: int, seed: int | None) -> _Samples:
     rng = np.random.default_rng(seed)
     years = len(prepared.youths)
-    sales = np.maximum(params.sales_realisation.sample(rng, (scenarios, years)), 0.0)
-    raw = np.maximum(params.headcount_realisation.sample(rng, (scenarios, years)), 0.0)
+    # In place where possible: the same values as max(draw, 0), rint(max(draw, 0) × youths) / youths…
+    # without a fresh (scenarios × years) array per step.
+    sales = params.sales_realisation.sample(rng, (scenarios, years))
+    np.maximum(sales, 0.0, out=sales)
+    headcount = params.headcount_realisation.sample(rng, (scenarios, years))
+    np.maximum(headcount, 0.0, out=headcount)
     youths = np.array(prepared.youths, dtype=np.float64)
-    safe = np.where(youths > 0, youths, 1.0)
-    headcount = np.where(youths > 0, np.rint(raw * youths) / safe, 1.0)
-    delays = {
-        funder: np.maximum(np.rint(params.delay_for(funder).sample(rng, (scenarios,))), 0).astype(np.int64)
-        for funder in Funder
-    }
+    headcount *= youths
+    np.rint(headcount, out=headcount)
+    headcount /= np.where(youths > 0, youths, 1.0)
+    headcount[:, youths <= 0] = 1.0  # a year without youths: factor 1
+    delays = {}
+    for funder in Funder:
+        drawn = params.delay_for(funder).sample(rng, (scenarios,))
+        np.rint(drawn, out=drawn)
+        delays[funder] = np.maximum(drawn, 0.0, out=drawn).astype(np.int64)
     return _Samples(sales=sales, headcount=headcount, delays=delays)
 
 
@@ -446,17 +456,16 @@ def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, Float
     # paid on time or sorted, delayed by the run's delays.
     direct = [term for term in scaled if term.delays is None or any(term is t for t in sorted_terms)]
     product_columns = [2 * years] + [column for term in direct for column in term.columns]
-    flows_of_run: dict[int, FloatArray] = {}
+    flows_of_run = []
     for first, _ in runs:
-        value = int(key[first])
-        blocks = [base[np.newaxis, :]]
-        for term in direct:
-            delay = 0
-            if term.delays is not None:
-                delay = int(term.delays[order[first]])
-            blocks.append(_shifted_rows(term.cumulative, delay))
-        flows_of_run[value] = np.concatenate(blocks)
-    run_key = [int(key[first]) for first, _ in runs]
+        scenario = order[first]  # any scenario of the run: they share the sorted funders' delays
+        run_delays = [0 if term.delays is None else int(term.delays[scenario]) for term in direct]
+        flows_of_run.append(
+            np.concatenate(
+                [base[np.newaxis, :]]
+                + [_shifted_rows(term.cumulative, delay) for term, delay in zip(direct, run_delays, strict=True)]
+            )
+        )
 
     loans = np.cumsum(prepared.loans)
     with_loans = bool(loans.any())
@@ -499,7 +508,7 @@ def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, Float
         np.take(sources, product_columns, axis=1, out=factors, mode="clip")
         while run < len(runs) and runs[run][0] < stop:
             start, end = runs[run]
-            flows = flows_of_run[run_key[run]]
+            flows = flows_of_run[run]
             for low in range(max(start, first) - first, min(end, stop) - first, product_rows):
                 high = min(low + product_rows, end - first, count)
                 np.matmul(factors[low:high], flows, out=cash[low:high])
