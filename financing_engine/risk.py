@@ -446,7 +446,8 @@ def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, Float
     for term in sorted_terms:
         assert term.delays is not None
         key = key * (term.max_delay + 1) + term.delays
-    order = np.argsort(key, kind="stable")
+    # At most _SEGMENTS combinations: 16-bit keys, which numpy sorts by radix (stable, linear).
+    order = np.argsort(key.astype(np.uint16), kind="stable")
     key = key[order]
     starts = np.flatnonzero(np.diff(key)) + 1
     bounds = np.concatenate(([0], starts, [scenarios])).tolist()
@@ -484,6 +485,7 @@ def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, Float
     spare_buffer = np.empty((size, n))
     sources_buffer = np.empty((size, 2 * years + 1))
     sources_buffer[:, 2 * years] = 1.0
+    sales_buffer = np.empty((size, years))
     headcount_buffer = np.empty((size, years))
     factors_buffer = np.empty((size, len(product_columns)))
     windowed_buffers = [
@@ -500,10 +502,11 @@ def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, Float
         cash = cash_buffer[:count]
         spare = spare_buffer[:count]
         sources = sources_buffer[:count]
-        np.take(samples.sales, rows, axis=0, out=sources[:, :years], mode="clip")
-        np.take(samples.headcount, rows, axis=0, out=headcount_buffer[:count], mode="clip")
-        sources[:, years : 2 * years] = headcount_buffer[:count]
-        sources[:, :years] *= headcount_buffer[:count]
+        sales, headcount = sales_buffer[:count], headcount_buffer[:count]
+        np.take(samples.sales, rows, axis=0, out=sales, mode="clip")
+        np.take(samples.headcount, rows, axis=0, out=headcount, mode="clip")
+        np.multiply(sales, headcount, out=sources[:, :years])
+        sources[:, years : 2 * years] = headcount
         factors = factors_buffer[:count]
         np.take(sources, product_columns, axis=1, out=factors, mode="clip")
         while run < len(runs) and runs[run][0] < stop:
