@@ -18,8 +18,11 @@ The deterministic projection is split into *streams* (see
 Cash is computed cumulatively: with ``c_g`` the cumulative cash of stream
 group ``g`` and ``φ_g[s]`` its factor, the closing cash without loans is
 ``C[s, t] = opening + Σ_g φ_g[s] × c_g[t − D[s, f_g]]``, evaluated for all
-scenarios and months at once with numpy gathers (no Python loop over
-scenarios or months). Then, per scenario:
+scenarios and months at once (no Python loop over scenarios or months): the
+scenarios sorted by the delays of the scaled funders form runs, each run one
+matrix product of its factors by the groups' delayed cumulative flows; the
+funders paid the same in every scenario add one gather of whole rows from a
+table of their delayed cash (see :func:`_simulate`). Then, per scenario:
 
 * shortfall: the closing cash *with the planned loans* falls below 0 in some month;
 * working-capital requirement ``max(0, floor − min_t C[s, t])``;
@@ -259,17 +262,19 @@ def _prepare(plan: PlanInput, params: RiskParameters, payment_delays: Mapping[Fu
     fixed = np.zeros(n)
     loans = np.zeros(n)
     groups: dict[tuple[Funder | None, Driver, int | None], FloatArray] = {}
+    delayed = {funder: params.delay_for(funder) != Fixed(0) for funder in Funder}
     for stream in projection.streams:
-        vector = np.zeros(n)
+        # Python floats, summed in payment order: the same values as `vector[month] += amount` on an
+        # array, without a numpy scalar operation per payment.
+        sums = [0.0] * n
         for month, amount in stream.payments:
             if month < n:
-                vector[month] += float(amount)
+                sums[month] += float(amount)
+        vector = np.array(sums)
         if stream.category.is_loan:
             loans += vector
             continue
-        funder = stream.funder
-        if funder is not None and params.delay_for(funder) == Fixed(0):
-            funder = None
+        funder = stream.funder if stream.funder is not None and delayed[stream.funder] else None
         if funder is None and stream.driver is Driver.NONE:
             fixed += vector
             continue
@@ -294,142 +299,268 @@ def _prepare(plan: PlanInput, params: RiskParameters, payment_delays: Mapping[Fu
 def _sample(prepared: _Prepared, params: RiskParameters, scenarios: int, seed: int | None) -> _Samples:
     rng = np.random.default_rng(seed)
     years = len(prepared.youths)
-    sales = np.maximum(params.sales_realisation.sample(rng, (scenarios, years)), 0.0)
-    raw = np.maximum(params.headcount_realisation.sample(rng, (scenarios, years)), 0.0)
+    # In place where possible: the same values as max(draw, 0), rint(max(draw, 0) × youths) / youths…
+    # without a fresh (scenarios × years) array per step.
+    sales = params.sales_realisation.sample(rng, (scenarios, years))
+    np.maximum(sales, 0.0, out=sales)
+    headcount = params.headcount_realisation.sample(rng, (scenarios, years))
+    np.maximum(headcount, 0.0, out=headcount)
     youths = np.array(prepared.youths, dtype=np.float64)
-    safe = np.where(youths > 0, youths, 1.0)
-    headcount = np.where(youths > 0, np.rint(raw * youths) / safe, 1.0)
-    delays = {
-        funder: np.maximum(np.rint(params.delay_for(funder).sample(rng, (scenarios,))), 0).astype(np.int64)
-        for funder in Funder
-    }
+    headcount *= youths
+    np.rint(headcount, out=headcount)
+    headcount /= np.where(youths > 0, youths, 1.0)
+    headcount[:, youths <= 0] = 1.0  # a year without youths: factor 1
+    delays = {}
+    for funder in Funder:
+        drawn = params.delay_for(funder).sample(rng, (scenarios,))
+        np.rint(drawn, out=drawn)
+        delays[funder] = np.maximum(drawn, 0.0, out=drawn).astype(np.int64)
     return _Samples(sales=sales, headcount=headcount, delays=delays)
 
 
-def _factors(groups: list[_Group], samples: _Samples) -> FloatArray:
-    """(S, G) factor of each group in each scenario: sales × headcount, headcount, or 1."""
-    scenarios = samples.sales.shape[0]
-    columns = []
-    for group in groups:
-        if group.driver is Driver.SALES:
-            assert group.year is not None
-            columns.append(samples.sales[:, group.year] * samples.headcount[:, group.year])
-        elif group.driver is Driver.HEADCOUNT:
-            assert group.year is not None
-            columns.append(samples.headcount[:, group.year])
-        else:
-            columns.append(np.ones(scenarios))
-    return np.stack(columns, axis=1)
+def _delayed_rows(cumulative: FloatArray, max_delay: int) -> FloatArray:
+    """(max_delay + 1, N) table: row ``d`` is ``cumulative`` delayed by ``d`` months (0 before)."""
+    n = cumulative.size
+    rows = np.zeros((max_delay + 1, n))
+    for delay in range(min(max_delay, n - 1) + 1):
+        rows[delay, delay:] = cumulative[: n - delay]
+    return rows
+
+
+def _shifted_rows(cumulative: FloatArray, delay: int) -> FloatArray:
+    """Each row of ``cumulative`` (G, N) delayed by ``delay`` months (0 before)."""
+    out = np.zeros_like(cumulative)
+    if delay < cumulative.shape[1]:
+        out[:, delay:] = cumulative[:, : cumulative.shape[1] - delay]
+    return out
+
+
+def _source_column(group: _Group, years: int) -> int:
+    """Column of a group's factor among a block's sources: sales × headcount of each year, headcount
+    of each year, then 1."""
+    if group.driver is Driver.NONE:
+        return 2 * years
+    assert group.year is not None
+    return group.year if group.driver is Driver.SALES else years + group.year
 
 
 @dataclass(slots=True)
-class _FunderFlows:
-    """The stream groups of one funder: cumulative flows (G, N+1), or, when no group is scaled per
-    scenario, the table of their summed cumulative cash delayed by 0, 1, 2… months (D+1, N)."""
+class _Scaled:
+    """The stream groups of one funder whose cash depends on the scenario's sales or headcount:
+    cumulative flows (G, N), and for each group its column in the block's factor sources."""
 
-    funder: Funder | None
-    groups: list[_Group]
     cumulative: FloatArray
-    table: FloatArray | None
+    columns: list[int]
+    delays: IntArray | None  # (S,), None when no scenario is late
+    max_delay: int
 
 
-_CHUNK = 512  # scenarios per block: a block's (scenarios × months) arrays stay in the CPU cache
+@dataclass(slots=True)
+class _Table:
+    """Funders whose cash does not depend on the scenario, only delayed: their summed cumulative
+    cash for every combination of their delays (R, N); scenario ``s`` takes row ``index[s]``."""
+
+    rows: FloatArray
+    index: IntArray  # (S,)
 
 
-def _shifted(cumulative: FloatArray, delays: IntArray, max_delay: int) -> FloatArray:
-    """``out[s, t] = cumulative[s, t − delays[s] + 1]`` (0 before the first month), for ``t < N``.
+_CHUNK = 512  # scenarios per block: a block's (scenarios × months) buffers stay in the CPU cache
+_SEGMENTS = 256  # most combinations of the sorted funders' delays
+_SINGLE_THREAD_PRODUCT = 4 * 65_536  # largest m × n × k of a matrix product that OpenBLAS keeps on one thread
+_TABLE_ROWS = 1024  # largest table of combined delays (1024 × 84 months: 688 KB)
 
-    ``cumulative`` is (S, N+1) with a leading 0. Padding it with ``max_delay`` zeros on the left
-    turns every scenario's shift into a window of the same row: one gather of whole rows, no
-    (S, N) index array.
-    """
-    scenarios, width = cumulative.shape
-    n = width - 1
-    padded = np.zeros((scenarios, width + max_delay))
-    padded[:, max_delay:] = cumulative
-    row, column = padded.strides
-    # (S, max_delay + 2, N) windows of each row, as a view (as sliding_window_view, without its checks).
-    windows = np.lib.stride_tricks.as_strided(padded, (scenarios, max_delay + 2, n), (row, column, column))
-    return windows[np.arange(scenarios), max_delay + 1 - delays]
+
+def _tables(delayed: list[tuple[FloatArray, IntArray, int]], scenarios: int, months: int) -> list[_Table]:
+    """Merge unscaled delayed funders into few tables: the table of two funders with delays in
+    ``0…a`` and ``0…b`` has ``(a + 1)(b + 1)`` rows, row ``d₁ (b + 1) + d₂`` holding the first
+    delayed by ``d₁`` months plus the second by ``d₂``: one gather per scenario and month per table,
+    whatever the number of funders in it."""
+    limit = max(1, min(_TABLE_ROWS, scenarios))
+    tables: list[_Table] = []
+    rows: FloatArray | None = None
+    index = np.zeros(scenarios, dtype=np.int64)
+    for table, delays, max_delay in delayed:
+        if rows is not None and rows.shape[0] * (max_delay + 1) > limit:
+            tables.append(_Table(rows, index))
+            rows, index = None, np.zeros(scenarios, dtype=np.int64)
+        rows = table if rows is None else (rows[:, np.newaxis, :] + table[np.newaxis, :, :]).reshape(-1, months)
+        index = index * (max_delay + 1) + delays
+    if rows is not None:
+        tables.append(_Table(rows, index))
+    return tables
 
 
 def _simulate(prepared: _Prepared, samples: _Samples) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per scenario: lowest cash with planned loans, requirement, loan needed.
 
-    Groups paid by the same funder share that funder's delay: their scaled cumulative flows are
-    summed first with one matrix product ``(S, G_f) @ (G_f, N+1)``, then shifted once (a window
-    per scenario, :func:`_shifted`). Scenarios are processed in blocks of ``_CHUNK`` so that the
-    (scenarios × months) arrays of a block stay in the CPU cache.
+    Scenarios are sorted by the delays of the funders scaled per scenario (the State's subsidy per
+    youth, the customers' sales…): within a run of scenarios sharing these delays, their whole cash
+    except the unscaled delayed funders is one matrix product ``(S, 1 + G) @ (1 + G, N)`` of the
+    scenarios' factors (1, sales × headcount or headcount of each group) by the groups' cumulative
+    flows delayed by the run's delays, written straight into the (scenarios × months) buffer. The
+    unscaled delayed funders (grants, EU funds…) add one gather of whole rows per delay table
+    (:func:`_tables`). The results are put back in the draws' order at the end.
+
+    Scenarios are processed in blocks of ``_CHUNK``, and every (scenarios × months) buffer is
+    allocated once: on the project's virtual machines fresh memory costs a page fault per 4 KiB,
+    more than the arithmetic on it.
     """
+    n = prepared.months
+    floor = prepared.floor
+    scenarios, years = samples.sales.shape
     by_funder: dict[Funder | None, list[_Group]] = {}
     for group in prepared.groups:
         by_funder.setdefault(group.funder, []).append(group)
-    funders: list[_FunderFlows] = []
-    for funder, groups in by_funder.items():
-        cumulative = np.stack([np.concatenate(([0.0], np.cumsum(group.flows))) for group in groups])
-        table = None
-        if funder is not None and all(group.driver is Driver.NONE for group in groups):
-            # Same cash for every scenario, only delayed: one row per possible delay, gathered by row.
-            total = cumulative.sum(axis=0)
-            max_delay = int(samples.delays[funder].max(initial=0))
-            table = _shifted(np.broadcast_to(total, (max_delay + 1, total.size)), np.arange(max_delay + 1), max_delay)
-        funders.append(_FunderFlows(funder, groups, cumulative, table))
     base = prepared.opening + np.cumsum(prepared.fixed)
+    scaled: list[_Scaled] = []
+    delayed: list[tuple[FloatArray, IntArray, int]] = []
+    for funder, groups in by_funder.items():
+        cumulative = np.cumsum(np.stack([group.flows for group in groups]), axis=1)
+        delays = samples.delays[funder] if funder is not None else None
+        max_delay = int(delays.max(initial=0)) if delays is not None else 0
+        if max_delay == 0:
+            delays = None
+        if all(group.driver is Driver.NONE for group in groups):
+            if delays is None:
+                base = base + cumulative.sum(axis=0)
+            else:
+                delayed.append((_delayed_rows(cumulative.sum(axis=0), max_delay), delays, max_delay))
+            continue
+        scaled.append(_Scaled(cumulative, [_source_column(group, years) for group in groups], delays, max_delay))
+    tables = _tables(delayed, scenarios, n)
+
+    # Sorted funders: the scaled ones with delays, as long as their combinations stay few; the others
+    # (rare: many scaled funders with long delays) are shifted per scenario (a window of a padded row).
+    sorted_terms: list[_Scaled] = []
+    windowed: list[_Scaled] = []
+    combinations = 1
+    for term in scaled:
+        if term.delays is None:
+            continue
+        if combinations * (term.max_delay + 1) <= _SEGMENTS:
+            sorted_terms.append(term)
+            combinations *= term.max_delay + 1
+        else:
+            windowed.append(term)
+    key = np.zeros(scenarios, dtype=np.int64)
+    for term in sorted_terms:
+        assert term.delays is not None
+        key = key * (term.max_delay + 1) + term.delays
+    # At most _SEGMENTS combinations: 16-bit keys, which numpy sorts by radix (stable, linear).
+    order = np.argsort(key.astype(np.uint16), kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.diff(key)) + 1
+    bounds = np.concatenate(([0], starts, [scenarios])).tolist()
+    runs = list(zip(bounds[:-1], bounds[1:], strict=True))
+
+    # Matrix product of each run: column 0 is the base (factor 1), then the groups of every funder
+    # paid on time or sorted, delayed by the run's delays.
+    direct = [term for term in scaled if term.delays is None or any(term is t for t in sorted_terms)]
+    product_columns = [2 * years] + [column for term in direct for column in term.columns]
+    flows_of_run = []
+    for first, _ in runs:
+        scenario = order[first]  # any scenario of the run: they share the sorted funders' delays
+        run_delays = [0 if term.delays is None else int(term.delays[scenario]) for term in direct]
+        flows_of_run.append(
+            np.concatenate(
+                [base[np.newaxis, :]]
+                + [_shifted_rows(term.cumulative, delay) for term, delay in zip(direct, run_delays, strict=True)]
+            )
+        )
+
     loans = np.cumsum(prepared.loans)
-    # Cumulative cash of 1 € borrowed, drawn in month d (0 before), for every possible drawdown d.
-    unit = np.concatenate(([0.0], prepared.unit_loan))
-    drawdowns = np.arange(prepared.drawdown_month + 1)
-    units = _shifted(np.broadcast_to(unit, (drawdowns.size, unit.size)), drawdowns, prepared.drawdown_month)
-    units = np.where(units > 0, units, 0.0)  # ≤ 0: no loan drawn then covers a shortfall
-    scenarios = samples.sales.shape[0]
+    with_loans = bool(loans.any())
+    # Cumulative cash of 1 € borrowed, drawn in month d (0 before), for every possible drawdown d;
+    # ≤ 0: no loan drawn then covers a shortfall.
+    drawdown = prepared.drawdown_month
+    units = np.stack([_delayed_rows(prepared.unit_loan, d)[d] for d in range(drawdown + 1)])
+    units = np.where(units > 0, units, 0.0)
+
     lowest = np.empty(scenarios)
+    lowest_with_loans = np.empty(scenarios) if with_loans else lowest
     requirement = np.empty(scenarios)
     loan = np.empty(scenarios)
-    for first in range(0, scenarios, _CHUNK):
-        block = slice(first, min(first + _CHUNK, scenarios))
-        chunk = _Samples(
-            sales=samples.sales[block],
-            headcount=samples.headcount[block],
-            delays={funder: delays[block] for funder, delays in samples.delays.items()},
-        )
-        lowest[block], requirement[block], loan[block] = _simulate_block(prepared, chunk, funders, base, loans, units)
-    return lowest, requirement, loan
-
-
-def _simulate_block(
-    prepared: _Prepared,
-    samples: _Samples,
-    funders: list[_FunderFlows],
-    base: FloatArray,
-    loans: FloatArray,
-    units: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    n = prepared.months
-    cash = np.tile(base, (samples.sales.shape[0], 1))
-    for flows in funders:
-        if flows.table is not None:
-            assert flows.funder is not None
-            cash += flows.table[samples.delays[flows.funder]]
-            continue
-        scaled = _factors(flows.groups, samples) @ flows.cumulative  # (S, N+1): cumulative cash of the groups
-        if flows.funder is None:
-            cash += scaled[:, 1:]
+    size = min(_CHUNK, scenarios)
+    cash_buffer = np.empty((size, n))
+    spare_buffer = np.empty((size, n))
+    sources_buffer = np.empty((size, 2 * years + 1))
+    sources_buffer[:, 2 * years] = 1.0
+    sales_buffer = np.empty((size, years))
+    headcount_buffer = np.empty((size, years))
+    factors_buffer = np.empty((size, len(product_columns)))
+    windowed_buffers = [
+        (np.empty((size, len(term.columns))), np.zeros((size, term.max_delay + n))) for term in windowed
+    ]
+    # OpenBLAS splits a product over threads above m × n × k = 4 × 65 536: on a shared machine the
+    # threads wait for each other and the product costs ×5–10 CPU. Products stay below that size.
+    product_rows = max(1, _SINGLE_THREAD_PRODUCT // (n * len(product_columns)))
+    run = 0
+    for first in range(0, scenarios, size):
+        stop = min(first + size, scenarios)
+        count = stop - first
+        rows = order[first:stop]
+        cash = cash_buffer[:count]
+        spare = spare_buffer[:count]
+        sources = sources_buffer[:count]
+        sales, headcount = sales_buffer[:count], headcount_buffer[:count]
+        np.take(samples.sales, rows, axis=0, out=sales, mode="clip")
+        np.take(samples.headcount, rows, axis=0, out=headcount, mode="clip")
+        np.multiply(sales, headcount, out=sources[:, :years])
+        sources[:, years : 2 * years] = headcount
+        factors = factors_buffer[:count]
+        np.take(sources, product_columns, axis=1, out=factors, mode="clip")
+        while run < len(runs) and runs[run][0] < stop:
+            start, end = runs[run]
+            flows = flows_of_run[run]
+            for low in range(max(start, first) - first, min(end, stop) - first, product_rows):
+                high = min(low + product_rows, end - first, count)
+                np.matmul(factors[low:high], flows, out=cash[low:high])
+            if end > stop:
+                break
+            run += 1
+        for table in tables:
+            np.take(table.rows, table.index[rows], axis=0, out=spare, mode="clip")
+            cash += spare
+        for term, (term_factors, padded_buffer) in zip(windowed, windowed_buffers, strict=True):
+            assert term.delays is not None
+            width = term.max_delay
+            padded = padded_buffer[:count]  # its first `width` columns stay 0
+            np.take(sources, term.columns, axis=1, out=term_factors[:count], mode="clip")
+            rows_per_product = max(1, _SINGLE_THREAD_PRODUCT // (n * len(term.columns)))
+            for low in range(0, count, rows_per_product):
+                high = min(low + rows_per_product, count)
+                np.matmul(term_factors[low:high], term.cumulative, out=padded[low:high, width:])
+            row, column = padded.strides
+            # (S, width + 1, N) windows of each padded row, as a view: window k is the row delayed by
+            # width − k months (as sliding_window_view, without its checks).
+            windows = np.lib.stride_tricks.as_strided(padded, (count, width + 1, n), (row, column, column))
+            cash += windows[np.arange(count), width - term.delays[rows]]
+        np.amin(cash, axis=1, out=lowest[first:stop])
+        if with_loans:
+            np.add(cash, loans, out=spare)
+            np.amin(spare, axis=1, out=lowest_with_loans[first:stop])
+        if drawdown == 0:
+            unit = units[0]
         else:
-            delays = samples.delays[flows.funder]
-            cash += _shifted(scaled, delays, int(delays.max(initial=0)))
-    lowest_with_loans = (cash + loans).min(axis=1)
-    lowest = cash.min(axis=1)
-    requirement = np.maximum(prepared.floor - lowest, 0.0)
-    any_short = lowest < prepared.floor  # no (scenarios × months) pass needed for this
-    first_short = np.where(any_short, (cash < prepared.floor).argmax(axis=1), n)
-    unit = units[np.minimum(first_short, prepared.drawdown_month)]  # already 0 where the unit is ≤ 0
-    need = np.subtract(prepared.floor, cash, out=cash)  # the cash is not needed any more
-    # A month under the floor (need > 0) needs need / unit euros of loan, +inf when unit = 0 (no loan
-    # covers it). Elsewhere need ≤ 0 gives a ratio ≤ 0, −inf or NaN (0 / 0): fmax skips the NaN and
-    # the final 0 floors the rest, so no mask of the short months is needed.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.divide(need, unit, out=need)
-    return lowest_with_loans, requirement, np.fmax(np.fmax.reduce(ratio, axis=1), 0.0)
+            # The loan is drawn at the terms' month or at the first month below the floor, if earlier.
+            early = cash[:, :drawdown] < floor
+            unit = units[np.where(early.any(axis=1), early.argmax(axis=1), drawdown)]
+        need = np.subtract(floor, cash, out=cash)
+        # A month under the floor (need > 0) needs need / unit euros of loan, +inf when unit = 0 (no
+        # loan covers it). Elsewhere need ≤ 0 gives a ratio ≤ 0, −inf or NaN (0 / 0): fmax skips the
+        # NaN and the final 0 floors the rest, so no mask of the short months is needed.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.divide(need, unit, out=need)
+        np.fmax.reduce(ratio, axis=1, out=loan[first:stop])
+    np.maximum(floor - lowest, 0.0, out=requirement)
+    np.fmax(loan, 0.0, out=loan)
+    # Back to the draws' order.
+    results = []
+    for values in (lowest_with_loans, requirement, loan):
+        unsorted = np.empty(scenarios)
+        unsorted[order] = values
+        results.append(unsorted)
+    return results[0], results[1], results[2]
 
 
 def _parameter_errors(params: RiskParameters, scenarios: int) -> list[InputError]:
