@@ -12,14 +12,7 @@ import pytest
 from django.urls import reverse
 
 from essaim.learners.enums import BlockStatus, EmploymentOutcome, ExitReason, OutcomeMoment
-from essaim.learners.models import (
-    BlockProgress,
-    Diploma,
-    Incident,
-    LearnerOutcome,
-    RecordExport,
-    SkillBlock,
-)
+from essaim.learners.models import BlockProgress, Diploma, Incident, LearnerOutcome, RecordExport, SkillBlock
 from essaim.organizations.enums import MembershipRole
 from essaim.schools.models import Workshop
 from tests.learners.factories import (
