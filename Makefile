@@ -75,7 +75,7 @@ browser-deps:  ## System packages: Chromium and its French locale for the browse
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-test: quality browser-deps test-sqlite test-postgres  ## The whole suite, on SQLite and (when reachable) PostgreSQL
+test: quality browser-deps test-sqlite test-postgres  ## The whole suite on SQLite, then (when reachable) its database tests on PostgreSQL, browser tests apart (docs/decisions/0011)
 
 test-sqlite: venv
 	@echo "== Suite complète sur SQLite"
@@ -83,8 +83,8 @@ test-sqlite: venv
 
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ESSAIM_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "== Tests qui touchent la base, sur PostgreSQL ($(ESSAIM_PG_URL))"; \
-	  DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS); \
+	  echo "== Tests qui touchent la base, sur PostgreSQL ($(ESSAIM_PG_URL)), hors navigateur (décision 0011)"; \
+	  DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
 	else \
 	  echo "== PostgreSQL injoignable ($(ESSAIM_PG_URL)) : suite PostgreSQL non lancée"; \
 	fi

@@ -12,6 +12,7 @@ from django.urls import reverse
 from essaim.analysis.models import ScoringProfile
 from essaim.schools.models import ProductionSchool
 from tests.analysis.conftest import region, region_client, selectors, small_world  # noqa: F401
+from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory, EpciFactory, square_contour
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,12 @@ def test_opportunity_page_at_every_level(
     )  # fmt: skip
     if level in ("epci", "commune"):
         assert len(response.context["lines"]) > 10
+    lines = response.context["lines"]
+    rows = table_rows(response)
+    # Ten EPCI of two communes each were added: 13 EPCI, 26 communes (every zone and département keep 2).
+    assert len(rows) == len(lines) == {"epci": 13, "commune": 26}.get(level, 2)
+    for row, line in zip(rows, lines, strict=True):
+        assert row.startswith(f"{line.rank} | {line.name} Calcul du score de {line.name} "), row
 
 
 def test_sensitivity_fragment(region_client, small_world, selectors, region, django_assert_max_num_queries):
@@ -94,6 +101,11 @@ def test_sensitivity_fragment(region_client, small_world, selectors, region, dja
         lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
     )  # fmt: skip
     assert len(response.context["stability_rows"]) == 13
+    rows = table_rows(response)
+    assert len(rows) == 13
+    for row, (line, item) in zip(rows, response.context["stability_rows"], strict=True):
+        assert row.startswith(f"{line.rank} | {line.name} | {item.min_rank} | {item.max_rank} | "), row
+    assert {row.split(" | ")[1] for row in rows} >= {f"CC Nouvelle {index}" for index in range(3, 13)}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -106,10 +118,15 @@ def test_opportunity_export(region_client, small_world, selectors, region, djang
 
 
 def test_sites_page(region_client, small_world, selectors, region, django_assert_max_num_queries):
-    assert_constant(
+    response = assert_constant(
         region_client, reverse("analysis:sites"), SITES_QUERY,
         lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
     )  # fmt: skip
+    # The k = 2 sites chosen (in the table and in the chart's table), then the communes without a school.
+    rows = table_rows(response)
+    chosen = ["1 | Gamma-Bourg (62002) | + 1 800 | 1 800", "2 | Bêta-Hameau (59004) | + 1 200 | 1 200"]
+    assert rows[:4] == chosen * 2
+    assert len(rows) == 8
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -130,7 +147,12 @@ def test_profile_page_with_a_longer_history(
             profile.description = f"Version {index}"
             profile.save()
 
-    assert_constant(
+    response = assert_constant(
         region_client, reverse("analysis:profile_detail", args=[profile.pk]), {}, edits, 12,
         django_assert_max_num_queries,
     )  # fmt: skip
+    history = response.content.decode().split('id="history-title"')[1].split("</section>")[0]
+    assert history.count("<li>") == len(response.context["history"]) == 10  # the 10 latest of 13 versions
+    assert table_rows(response) == [
+        "Part des NEET Source de test, 2022 | 1,000 | 100 % | Plus la valeur est élevée, plus le besoin est fort"
+    ]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from essaim.learners.enums import BlockStatus, EmploymentOutcome, ExitReason, OutcomeMoment
 from essaim.learners.models import BlockProgress, Diploma, Incident, LearnerOutcome, RecordExport, SkillBlock
 from essaim.organizations.enums import MembershipRole
+from essaim.schools.models import Workshop
 from tests.learners.factories import (
     EnrolmentFactory,
     LearnerFactory,
@@ -23,6 +24,7 @@ from tests.learners.factories import (
     WorkshopFactory,
 )
 from tests.organizations.factories import MembershipFactory
+from tests.rendered import table_rows
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 9, 7)
@@ -73,7 +75,11 @@ def test_weekly_hours_grid(client, staff, school, django_assert_max_num_queries)
     _youths(school, 2)
     target = reverse("learners:school_hours", kwargs={"school_pk": school.pk}) + f"?semaine={MONDAY:%Y-%m-%d}"
     response = assert_constant(client, target, lambda: _youths(school, 12), 14, django_assert_max_num_queries)
-    assert len(response.context["lines"]) == 14
+    lines = response.context["lines"]
+    rows = table_rows(response)
+    assert len(rows) == len(lines) == 14
+    for row, (learner, _form) in zip(rows, lines, strict=True):
+        assert row.startswith(f"{learner} | {learner.workshop.name} | Heures en production — {learner} | "), row
 
 
 def _both(school, n):
@@ -84,7 +90,15 @@ def _both(school, n):
 def test_school_impact(client, staff, school, django_assert_max_num_queries):
     _both(school, 5)
     target = reverse("learners:impact", kwargs={"school_pk": school.pk})
-    assert_constant(client, target, lambda: [_both(school, 5) for _ in range(2)], 16, django_assert_max_num_queries)
+    response = assert_constant(
+        client, target, lambda: [_both(school, 5) for _ in range(2)], 16, django_assert_max_num_queries
+    )
+    # One row per workshop (six, of five youths each) then the total, before the table of months.
+    workshops = {workshop.name for workshop in Workshop.objects.filter(school=school)}
+    rows = table_rows(response)[:7]
+    assert len(workshops) == 6
+    assert {row.split(" | ")[0] for row in rows[:6]} == workshops
+    assert [row.split(" | ")[1] for row in rows] == ["5"] * 6 + ["30"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -134,6 +148,10 @@ def test_record_tabs(client, staff, school, django_assert_max_num_queries, tab):
     expected = {"parcours": "2011-2012", "heures": "23/11/2026", "competences": "Bloc 11", "incidents": "Fait 11"}
     if tab in expected:
         assert expected[tab] in page
+    rows = table_rows(page)  # one row per enrolment, week, bloc or incident (12), per follow-up moment
+    assert len(rows) == (len(OutcomeMoment) if tab == "suivi" else 12)
+    if tab in expected:
+        assert any(expected[tab] in row for row in rows)
 
 
 def test_create_form_with_more_school_years_and_workshops(client, staff, school, django_assert_max_num_queries):
@@ -161,4 +179,10 @@ def test_list_of_youths_who_left_and_of_all(client, staff, school, django_assert
     _both(school, 2)
     target = reverse("learners:list", kwargs={"school_pk": school.pk}) + f"?statut={status}"
     response = assert_constant(client, target, lambda: _both(school, 10), 12, django_assert_max_num_queries)
-    assert len(response.context["rows"]) == (12 if status == "sortis" else 24)
+    shown = response.context["rows"]
+    rows = table_rows(response)
+    assert len(rows) == len(shown) == (12 if status == "sortis" else 24)
+    for row, line in zip(rows, shown, strict=True):
+        assert row.startswith(f"{line['learner']} | "), row
+    present = [row for row in rows if row.endswith(" | présent")]
+    assert len(present) == (0 if status == "sortis" else 12)

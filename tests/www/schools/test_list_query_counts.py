@@ -4,10 +4,12 @@ rows, under the same bound."""
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from essaim.trades.models import Trade
 from tests.accounts.factories import UserFactory
 from tests.learners.factories import OpenSchoolFactory
+from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory, DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,13 @@ def test_school_list(client, nord, django_assert_max_num_queries, filters):
     _schools(nord, 12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(target, filters)
-    assert len(response.context["schools"]) == 14
+    shown = list(response.context["schools"])
+    rows = table_rows(response)
+    assert len(rows) == len(shown) == 14
+    trades = list(Trade.objects.all())
+    for row, school in zip(rows, shown, strict=True):
+        assert row.startswith(f"{school.name} | {school.commune.name} (59) | ")
+        assert all(trade.name in row for trade in trades), row
 
 
 def test_school_page_with_more_trades(client, nord, django_assert_max_num_queries):
@@ -52,4 +60,7 @@ def test_school_page_with_more_trades(client, nord, django_assert_max_num_querie
     with django_assert_max_num_queries(12) as small:
         assert client.get(reverse("schools:school_detail", args=[few.pk])).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(reverse("schools:school_detail", args=[many.pk])).status_code == 200
+        response = client.get(reverse("schools:school_detail", args=[many.pk]))
+    assert response.status_code == 200
+    names = ", ".join(trade.name for trade in many.trades.all())
+    assertContains(response, f"<dt>Métiers</dt><dd>{names}</dd>", html=True)

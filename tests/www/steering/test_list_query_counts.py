@@ -8,6 +8,7 @@ Complements tests/www/steering/test_dashboard.py, whose bound (23: 22 + the repo
 growing only."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -23,6 +24,7 @@ from essaim.trades.models import Trade
 from tests.learners.factories import EnrolmentFactory, LearnerFactory, WorkshopFactory
 from tests.orders.factories import make_invoice
 from tests.projects.factories import ProjectFactory
+from tests.rendered import table_rows
 from tests.schools.factories import RunSchoolFactory
 from tests.steering.conftest import programme  # noqa: F401
 from tests.steering.factories import FundingLineFactory, ObjectiveFactory, at, backdate, move
@@ -93,6 +95,28 @@ def test_dashboard(client, programme, django_assert_max_num_queries, who, query)
         response = client.get(target, query)
     assert response.status_code == 200
     assert len(response.context["overview"].schools) > 12
+    tables = _tables(response.content.decode())
+    lines = response.context["project_lines"]
+    # The 12 projects added (and the programme's own), each in the frieze's table under its name.
+    assert [row.split(" | ")[0] for row in tables["Projets, étape au"]] == [line.project.name for line in lines]
+    assert len(lines) > 12
+    communes = response.context["map_communes"]
+    assert [row.split(" | ")[0] for row in tables["Communes des projets"]] == [commune.name for commune in communes]
+    assert len(communes) > 12
+    activity = response.context["activity_rows"]
+    assert [row.split(" | ")[0] for row in tables["Production facturée"]] == [name for name, *_ in activity]
+    assert len(activity) > 3  # the schools run on Essaim (four) then the total
+
+
+def _tables(html):
+    """The rows of each table of the page, keyed by the start of its caption."""
+    tables = {}
+    for table in re.findall(r"<table.*?</table>", html, re.DOTALL):
+        caption = re.search(r"<caption>(.*?)</caption>", table, re.DOTALL)
+        for start in ("Projets, étape au", "Communes des projets", "Production facturée"):
+            if caption and caption.group(1).startswith(start):
+                tables[start] = table_rows(table)
+    return tables
 
 
 @pytest.mark.parametrize("name", ["report_xlsx", "report_pdf"])

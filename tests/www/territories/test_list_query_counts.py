@@ -8,6 +8,7 @@ search fragment at one size."""
 import pytest
 from django.urls import reverse
 
+from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory, EpciFactory
 from tests.www.territories.test_views import REQUEST_QUERIES, territories, user, user_client  # noqa: F401
 
@@ -47,4 +48,10 @@ def test_search_results_do_not_grow_with_matches(
     _lille_suburbs(territories, 20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = user_client.get(target, {"q": "lille"}, headers=headers)
-    assert "Lille-Faubourg" in response.content.decode()
+    rows = table_rows(response)
+    # At most 20 communes (Lille first, then 19 of the 22 « Lille-Faubourg »), and the MEL with the 11 new EPCI;
+    # the full page also shows its 2 départements and 2 zones d'emploi.
+    assert rows[0] == "Lille | 59350 | 236 710"
+    assert len([row for row in rows if row.startswith("Lille-Faubourg ")]) == 19
+    assert len([row for row in rows if row.startswith("CC Lille ")]) == 11
+    assert len(rows) == (32 if headers else 36)

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from essaim.accounts.models import User
+from tests.rendered import table_rows
 from tests.territories.factories import (
     CommuneFactory,
     DepartmentFactory,
@@ -23,6 +24,15 @@ MAX_QUERIES = {
     "epci_detail": REQUEST_QUERIES + 2,  # EPCI, communes with their département and zone
     "employment_zone_detail": REQUEST_QUERIES + 4,  # zone, communes, EPCI, départements
     "commune_detail": REQUEST_QUERIES + 2,  # commune with its parents, communes of its EPCI
+}
+# What each page's tables show once 20 communes joined Nord, the MEL and the Lille ZE: the number of rows
+# (the départements' and zones' tops stop at 10 communes) and the first row, which counts them.
+ROWS_AFTER_GROWTH = {
+    "index": (4, "Nord (59) | 2 615 635 | 64,3 % | 22 | 1 | 1"),
+    "department_detail": (12, "Métropole Européenne de Lille (METRO) | 22 | 434 710 | 16,6 %"),
+    "epci_detail": (22, "Lille | 59350 | 59 | Lille | 236 710 | 19,7 %"),
+    "employment_zone_detail": (12, "Métropole Européenne de Lille (METRO) | 22 | 434 710 | 33,4 %"),
+    "commune_detail": (4, "Région | Hauts-de-France |  | "),
 }
 
 
@@ -139,7 +149,11 @@ def test_query_count_does_not_grow_with_the_number_of_communes(
     _add_communes(territories, 20)
 
     with django_assert_num_queries(len(small.captured_queries)):
-        assert user_client.get(url).status_code == 200
+        response = user_client.get(url)
+    assert response.status_code == 200
+    rows = table_rows(response)
+    count, first = ROWS_AFTER_GROWTH[name]
+    assert (len(rows), rows[0]) == (count, first)
 
 
 @pytest.mark.parametrize(
