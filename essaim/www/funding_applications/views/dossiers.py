@@ -30,8 +30,8 @@ from essaim.www.dashboard.sections import SECTION_LIMIT, HomeSection, register_s
 from essaim.www.funding_applications.exports import APPLICATION_COLUMNS, export_queryset
 from essaim.www.funding_applications.forms import (
     ApplicationCreateForm,
-    AssignForm,
     ApplicationFilterForm,
+    AssignForm,
     DisbursementForm,
     DocumentUploadForm,
     ExpertRequestForm,
