@@ -345,6 +345,6 @@ class BatchForm(forms.Form):
             (value, value) for value in raw if str(value).isascii() and str(value).isdigit() and len(str(value)) <= 12
         ]
         super().full_clean()
-        selection = (self.cleaned_data or {}).get("selection") or []
+        selection = (getattr(self, "cleaned_data", None) or {}).get("selection") or []
         if len(selection) > BATCH_LIMIT:
             self.add_error("selection", f"Sélectionnez au plus {BATCH_LIMIT} dossiers à la fois.")
