@@ -25,7 +25,6 @@ from essaim.funding_applications.models import (
 )
 from essaim.funding_programmes.enums import ProgrammeKind
 from essaim.organizations.enums import MembershipRole
-from tests.funding_applications.conftest import fa  # noqa: F401  (the dossiers' small world)
 from tests.funding_applications.factories import PDF_BYTES, PNG_BYTES, advance, frozen_version
 from tests.funding_programmes.factories import FundingProgrammeFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
