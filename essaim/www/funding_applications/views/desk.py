@@ -20,8 +20,9 @@ from essaim.funding_applications import deadlines, services
 from essaim.funding_applications.enums import ApplicationState as S
 from essaim.funding_applications.errors import ApplicationError, ApplicationPermissionError
 from essaim.funding_applications.models import FundingApplication
+from essaim.funding_applications.permissions import is_application_funder
 from essaim.funding_applications.workflow import TRANSITIONS_BY_NAME
-from essaim.organizations.permissions import current_organization
+from essaim.organizations.permissions import current_organization, has_write_role
 from essaim.www.funding_applications.exports import APPLICATION_COLUMNS, export_queryset
 from essaim.www.funding_applications.forms import AssignForm, BatchForm, TransitionForm
 from essaim.www.funding_applications.views.common import _back, _error
@@ -98,6 +99,13 @@ def _next_url(request, default):
     return default
 
 
+def _report(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label} : {error}" if label else error)
+
+
 @require_POST
 def desk_batch(request):
     """Assign, acknowledge or export the ticked dossiers. Each dossier goes through its single action's
@@ -107,11 +115,9 @@ def desk_batch(request):
     organization = current_organization(request.user)
     back = _next_url(request, reverse("funding_applications:desk", kwargs={"queue": "a-traiter"}))
     form = BatchForm(request.POST, funder=organization)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
+    form.is_valid()
+    if {"action", "selection"} & set(form.errors):
+        _report(request, form)
         return redirect(back)
     action, selection = form.cleaned_data["action"], form.cleaned_data["selection"]
     visible = {a.pk: a for a in FundingApplication.objects.visible_to(request.user).filter(pk__in=selection)}
@@ -124,8 +130,15 @@ def desk_batch(request):
             return csv_response(rows, APPLICATION_COLUMNS, filename_stem=stem)
         return xlsx_response(rows, APPLICATION_COLUMNS, filename_stem=stem, title="Dossiers")
     require_perm(request.user, "funding_applications.use_desk_actions")
+    # The funder's writers act on its dossiers; one who may act on none of those ticked is refused (403),
+    # whatever else the form says. Each dossier's exact rule (state…) is its service's.
+    if not any((is_application_funder & has_write_role).test(request.user, a) for a in visible.values()):
+        raise PermissionDenied
+    if form.errors:
+        _report(request, form)
+        return redirect(back)
     assignee = form.cleaned_data.get("assignee")
-    done, failures, forbidden = [], [], 0
+    done, failures = [], []
     for pk in dict.fromkeys(selection):
         application = visible.get(pk)
         if application is None:
@@ -136,16 +149,11 @@ def desk_batch(request):
                 services.funding_application_assign(application=application, assignee=assignee, by=request.user)
             else:
                 services.funding_application_transition(application=application, by=request.user, name="start_review")
-        except ApplicationPermissionError as error:
-            forbidden += 1
-            failures.append(f"{application.reference} : {error}")
-        except (ApplicationError, ValidationError) as error:
+        except (ApplicationError, ApplicationPermissionError, ValidationError) as error:
             text = " ".join(getattr(error, "messages", None) or [str(error)])
             failures.append(f"{application.reference} : {text}")
         else:
             done.append(application.reference)
-    if not done and forbidden == len(visible):
-        raise PermissionDenied
     if done:
         verb = "attribué" if action == "assign" else "pris en instruction (accusé de réception envoyé)"
         plural = "s" if len(done) > 1 else ""
