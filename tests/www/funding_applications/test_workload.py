@@ -95,6 +95,9 @@ def test_funder_assigns_then_reassigns_a_dossier_and_each_change_is_logged(fa, c
     page = client.get(reverse("funding_applications:detail", args=[fa.application.pk])).content.decode()
     assert f'<dd data-field="assignee">{bdt_name}</dd>' in page
     assert f"Dossier réattribué de Inès Martin à {bdt_name}." in page
+    client.force_login(fa.users["holder"])  # the funder's organisation of its work is its own
+    page = client.get(reverse("funding_applications:detail", args=[fa.application.pk])).content.decode()
+    assert "Inès Martin" not in page and 'data-field="assignee"' not in page
 
 
 def test_only_the_funders_writers_may_be_assigned_and_assign(fa, client):
@@ -351,7 +354,7 @@ def test_only_the_funders_writers_record_the_signed_convention(fa, client):
 # --- Expert reminders ---------------------------------------------------------------------------------
 
 
-def test_experts_without_an_answer_are_reminded_once_per_period_and_it_is_logged(fa, settings):
+def test_experts_without_an_answer_are_reminded_once_per_period_and_it_is_logged(fa, client, settings):
     settings.ESSAIM_EXPERT_REMINDER_DAYS = 7
     advance(fa.application, until=S.IN_REVIEW, actors=fa.actors)
     bdt = fa.users["bdt"]
@@ -381,6 +384,13 @@ def test_experts_without_an_answer_are_reminded_once_per_period_and_it_is_logged
     assert "il y a 8 jours" in mail.outbox[0].body and "Le local convient-il ?" in mail.outbox[0].body
     event = ApplicationEvent.objects.get(application=fa.application, kind="expert_reminder")
     assert event.text == "Relance n° 1 envoyée à lent@exemple.fr (avis demandé il y a 8 jours)." and event.by is None
+    client.force_login(fa.users["bdt"])
+    page = client.get(reverse("funding_applications:detail", args=[fa.application.pk])).content.decode()
+    assert "Relance n° 1 envoyée à lent@exemple.fr" in page and "relance automatique" in page
+    for user in ("holder", "region", "collectivite"):  # the experts' names stay on the reviewers' side
+        client.force_login(fa.users[user])
+        page = client.get(reverse("funding_applications:detail", args=[fa.application.pk])).content.decode()
+        assert "lent@exemple.fr" not in page, user
 
     with fa.commits(execute=True):  # the same day again: nothing more
         assert services.expert_reminders_send() == 0

@@ -213,7 +213,8 @@ def _detail_context(request, application):
         "assign_form": AssignForm(initial={"assignee": application.assigned_to_id}, funder=application.funder)
         if can_assign
         else None,
-        "events": application.events.select_related("by"),
+        # Assignments and reminders name the funder's instructors and the experts: the reviewers' side only.
+        "events": application.events.select_related("by") if can_view_notes else [],
         "checked_conditions": checked_conditions(application, timeline),
         "decision_letters": application.decision_letters.all(),
         "can_edit_letter_templates": has_perm(user, "funding_applications.edit_letter_templates"),
