@@ -143,6 +143,9 @@ TASKS = {
 }
 # Seconds without a heartbeat after which a running job is taken for orphaned (its worker died).
 ESSAIM_JOBS_STALE_AFTER = env_int("ESSAIM_JOBS_STALE_AFTER", 90, minimum=10, maximum=86_400)
+# Experts who have not answered a request for an opinion in this many days get a reminder e-mail, at most
+# one per period (`essaim funding_applications remind-experts`, to schedule daily; README « Déploiement »).
+ESSAIM_EXPERT_REMINDER_DAYS = env_int("ESSAIM_EXPERT_REMINDER_DAYS", 7, minimum=1, maximum=365)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -45,6 +45,10 @@ def expert_upload_to(instance, filename):
     return _stored_name(instance, filename, "avis")
 
 
+def convention_upload_to(instance, filename):
+    return f"funding_applications/{instance.pk}/convention-signee-{uuid.uuid4().hex}.pdf"
+
+
 def receipt_upload_to(instance, filename):
     return f"funding_applications/{instance.pk}/attestation-de-depot-{uuid.uuid4().hex}.pdf"
 
@@ -201,6 +205,22 @@ class FundingApplication(BaseModel):
     )
     disbursed_amount = models.DecimalField("montant versé", default=0, **AMOUNT)
     convention_signed_date = models.DateField("date de signature de la convention", null=True, blank=True)
+    # The signed convention (PDF checked like every document, kept with its SHA-256); its date of signature
+    # is ``convention_signed_date``, read from it by the one who uploads it.
+    convention_document = models.FileField(
+        "convention signée (PDF)", upload_to=convention_upload_to, max_length=255, blank=True
+    )
+    convention_document_name = models.CharField("nom d'origine de la convention", max_length=255, blank=True)
+    convention_document_sha256 = models.CharField("empreinte SHA-256 de la convention", max_length=64, blank=True)
+    # The funder's instructor in charge (a member of the funder's organisation); changes are logged.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_funding_applications",
+        verbose_name="instructeur",
+    )
     submitted_at = models.DateTimeField("soumis à la FNEP le", null=True, blank=True)
     validated_at = models.DateTimeField("validé par la FNEP le", null=True, blank=True)
     deposited_at = models.DateTimeField("déposé le", null=True, blank=True)
@@ -425,6 +445,9 @@ class ExpertOpinionRequest(BaseModel):
     answer_document = models.FileField("pièce jointe à l'avis", upload_to=expert_upload_to, blank=True)
     answer_document_name = models.CharField("nom d'origine de la pièce", max_length=255, blank=True)
     answered_at = models.DateTimeField("avis rendu le", null=True, blank=True)
+    # Reminders sent by ``essaim funding_applications remind-experts`` (one per period at most).
+    last_reminded_at = models.DateTimeField("dernière relance le", null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField("relances envoyées", default=0)
 
     history = HistoricalRecords()
     objects = ExpertOpinionRequestQuerySet.as_manager()
@@ -661,3 +684,36 @@ class DecisionLetter(BaseModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y}"
+
+
+class ApplicationEvent(models.Model):
+    """Something that happened on a dossier without changing its state, kept in its log: an assignment
+    to an instructor, a reminder sent to an expert. Written by the services only."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", "Attribution à un instructeur"
+        EXPERT_REMINDER = "expert_reminder", "Relance d'un expert"
+
+    application = models.ForeignKey(
+        FundingApplication, on_delete=models.CASCADE, related_name="events", verbose_name="dossier"
+    )
+    kind = models.CharField("événement", max_length=30, choices=Kind.choices)
+    text = models.CharField("détail", max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+        help_text="Vide quand Essaim l'a fait de lui-même (relance planifiée).",
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "événement du dossier"
+        verbose_name_plural = "événements des dossiers"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} le {self.at:%d/%m/%Y}"

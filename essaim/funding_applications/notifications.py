@@ -129,6 +129,26 @@ def notify_expert_request(*, expert_request, set_password_path: str | None) -> N
     _send(f"Demande d'avis sur le dossier {application.reference}", body, [expert_request.expert.email])
 
 
+def notify_expert_reminder(*, expert_request, waited_days: int) -> None:
+    """Remind an expert that their opinion is still awaited (sent by the scheduled reminder run)."""
+    application = expert_request.application
+    context = {
+        "application": application,
+        "expert_request": expert_request,
+        "waited_days": waited_days,
+        "url": site_url(
+            reverse(
+                "funding_applications:expert_answer",
+                kwargs={"pk": application.pk, "request_id": expert_request.pk},
+            )
+        ),
+    }
+    body = render_to_string("funding_applications/emails/expert_reminder.txt", context)
+    _send(
+        f"Relance : votre avis sur le dossier {application.reference} est attendu", body, [expert_request.expert.email]
+    )
+
+
 def notify_expert_answer(*, expert_request) -> None:
     """The reviewers learn that the expert answered."""
     application = expert_request.application

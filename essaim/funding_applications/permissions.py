@@ -112,6 +112,13 @@ can_record_disbursement = is_application_funder & has_write_role & state_in(Appl
 can_plan_schedule = (
     is_application_funder & has_write_role & state_in(ApplicationState.GRANTED, ApplicationState.CONVENTION_SIGNED)
 )
+# The funder's workload (issue 17): its staff (any role) read the queues « Mes dossiers » and « À traiter »;
+# its administrateurs and membres assign a deposited dossier to an instructor and act on a selection
+# (each dossier of a selection is checked again with the single action's rule).
+acts_for_funder = acts_as(*FUNDER_KINDS)
+can_view_desk = acts_for_funder
+can_use_desk_actions = acts_for_funder & has_write_role
+can_assign_application = is_application_funder & has_write_role & was_deposited & ~state_in(ApplicationState.WITHDRAWN)
 
 
 @rules.predicate
@@ -140,3 +147,6 @@ rules.add_perm("funding_applications.record_disbursement", can_record_disburseme
 rules.add_perm("funding_applications.plan_schedule", can_plan_schedule)
 rules.add_perm("funding_applications.delete_draft", can_delete_draft)
 rules.add_perm("funding_applications.edit_letter_templates", can_edit_letter_templates)
+rules.add_perm("funding_applications.view_desk", can_view_desk)
+rules.add_perm("funding_applications.use_desk_actions", can_use_desk_actions)
+rules.add_perm("funding_applications.assign_application", can_assign_application)

@@ -31,6 +31,7 @@ from essaim.funding_applications.errors import ApplicationError, ApplicationPerm
 from essaim.funding_applications.figures import amount_excesses
 from essaim.funding_applications.models import (
     ApplicationDocument,
+    ApplicationEvent,
     ApplicationMessage,
     ApplicationTransition,
     Disbursement,
@@ -43,6 +44,8 @@ from essaim.funding_applications.models import (
 from essaim.funding_applications.permissions import is_application_funder, is_application_holder
 from essaim.funding_applications.workflow import NOT_ALLOWED, TRANSITIONS_BY_NAME
 from essaim.funding_programmes import services as funding_lines
+from essaim.organizations.enums import MembershipRole
+from essaim.organizations.models import Membership
 from essaim.organizations.permissions import current_organization, has_write_role
 
 NOT_EDITABLE = "Les pièces ne se modifient que lorsque le dossier est en brouillon ou à compléter."
@@ -65,6 +68,8 @@ SCHEDULE_BEFORE_DECISION = "la date prévue ({date}) précède la décision ({de
 SCHEDULE_TOO_MANY = "L'échéancier compte au plus {limit} tranches."
 SCHEDULE_LIMIT = 60
 JUSTIFICATION_REQUIRED = "Justifiez le montant demandé : {reasons}."
+NOT_AN_INSTRUCTOR = "{name} n'est pas administrateur ou membre de {funder} : le dossier ne peut pas lui être attribué."
+ALREADY_ASSIGNED = "Le dossier est déjà attribué à {name}."
 VERSION_NOT_FROZEN = "Seule une version soumise (figée) du plan de financement peut être jointe au dossier."
 
 
@@ -456,3 +461,102 @@ def funding_application_schedule_set(*, application, tranches: list[TrancheInput
         row.full_clean()
         row.save()
     return rows
+
+
+def instructors_of(funder):
+    """The people a funder's dossiers may be assigned to: its active administrateurs and membres."""
+    User = get_user_model()
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization=funder,
+        memberships__is_active=True,
+        memberships__role__in=(MembershipRole.ADMIN, MembershipRole.MEMBER),
+    ).order_by("last_name", "first_name", "email")
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.email) if user is not None else "personne"
+
+
+@transaction.atomic
+def funding_application_assign(*, application, assignee, by) -> ApplicationEvent:
+    """Assign (or reassign, or with ``assignee=None`` release) a deposited dossier to one of the funder's
+    instructors; the change is kept in the dossier's log."""
+    locked = _lock(application)
+    _require(by, "funding_applications.assign_application", locked)
+    if (
+        assignee is not None
+        and not Membership.objects.filter(
+            user=assignee,
+            organization_id=locked.funder_id,
+            is_active=True,
+            role__in=(MembershipRole.ADMIN, MembershipRole.MEMBER),
+            user__is_active=True,
+        ).exists()
+    ):
+        raise ApplicationError(NOT_AN_INSTRUCTOR.format(name=_person(assignee), funder=locked.funder.name), "assignee")
+    previous = locked.assigned_to
+    if previous == assignee:
+        raise ApplicationError(ALREADY_ASSIGNED.format(name=_person(assignee)), "assignee")
+    locked.assigned_to = assignee
+    locked._history_user = by
+    locked.save(update_fields=["assigned_to", "updated_at"])
+    if assignee is None:
+        text = f"Dossier retiré à {_person(previous)} (plus d'instructeur)."
+    elif previous is None:
+        text = f"Dossier attribué à {_person(assignee)}."
+    else:
+        text = f"Dossier réattribué de {_person(previous)} à {_person(assignee)}."
+    _refresh(application, locked)
+    return ApplicationEvent.objects.create(application=locked, kind=ApplicationEvent.Kind.ASSIGNMENT, text=text, by=by)
+
+
+def expert_requests_to_remind(*, now=None, days=None):
+    """Open expert requests unanswered for ``days`` (``ESSAIM_EXPERT_REMINDER_DAYS``) and not reminded in
+    the last ``days`` either: at most one reminder per period."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    days = days if days is not None else settings.ESSAIM_EXPERT_REMINDER_DAYS
+    threshold = now - dt.timedelta(days=days)
+    return (
+        ExpertOpinionRequest.objects.open()
+        .filter(created_at__lte=threshold)
+        .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=threshold))
+        .select_related("application__project", "application__funder", "expert", "requested_by_organization")
+        .order_by("created_at", "pk")
+    )
+
+
+def expert_reminders_send(*, now=None, days=None) -> int:
+    """Send one reminder e-mail to each expert whose opinion is overdue (see ``expert_requests_to_remind``)
+    and log it on the dossier. Each request is handled in its own transaction, locked and checked again,
+    so two runs at once never remind twice. Returns the number of reminders sent."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    days = days if days is not None else settings.ESSAIM_EXPERT_REMINDER_DAYS
+    sent = 0
+    for pk in list(expert_requests_to_remind(now=now, days=days).values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = expert_requests_to_remind(now=now, days=days).select_for_update(of=("self",)).filter(pk=pk).first()
+            if locked is None:
+                continue
+            locked.last_reminded_at = now
+            locked.reminder_count += 1
+            locked.save(update_fields=["last_reminded_at", "reminder_count", "updated_at"])
+            waited = (now - locked.created_at).days
+            ApplicationEvent.objects.create(
+                application=locked.application,
+                kind=ApplicationEvent.Kind.EXPERT_REMINDER,
+                text=f"Relance n° {locked.reminder_count} envoyée à {_person(locked.expert)} "
+                f"(avis demandé il y a {waited} jours).",
+            )
+            transaction.on_commit(
+                lambda request=locked, waited=waited: notifications.notify_expert_reminder(
+                    expert_request=request, waited_days=waited
+                )
+            )
+        sent += 1
+    return sent

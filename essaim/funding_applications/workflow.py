@@ -139,20 +139,28 @@ def stage_on(project, day) -> str:
     return move.to_stage if move is not None else project.stage
 
 
-def guard_programme_conditions(application, context) -> Refusal | None:
-    """The conditions of the dossier's programme on the project (territory, kind of beneficiary, stage on
-    the event's effective date) hold. Overridable by the funder with a written reason (logged)."""
+def programme_condition_results(application, day):
+    """The programme's conditions on the project (territory, kind of beneficiary, stage on ``day``), each
+    with its result (rempli, non rempli, à vérifier) and explanation; empty without a programme."""
     if application.programme_id is None:
-        return None
+        return []
     from essaim.funding_programmes import eligibility, matching
 
     project = application.project
     facts = matching.project_facts(project, None, is_open_school=hasattr(project, "school"))
-    facts = dataclasses.replace(facts, stage=stage_on(project, context.effective_date))
+    facts = dataclasses.replace(facts, stage=stage_on(project, day))
     criteria = matching.programme_criteria(application.programme, matching.base_labels())
+    return eligibility.project_conditions(criteria, facts)
+
+
+def guard_programme_conditions(application, context) -> Refusal | None:
+    """The conditions of the dossier's programme on the project (territory, kind of beneficiary, stage on
+    the event's effective date) hold. Overridable by the funder with a written reason (logged)."""
+    from essaim.funding_programmes import eligibility
+
     failed = [
         f"{result.title} : {result.explanation}"
-        for result in eligibility.project_conditions(criteria, facts)
+        for result in programme_condition_results(application, context.effective_date)
         if result.outcome == eligibility.Outcome.FAILED
     ]
     if not failed:
@@ -288,8 +296,50 @@ def _serialize_envelope_writes(application, context) -> None:
     funding_lines.serialize_envelope_writes()
 
 
+CONVENTION_NOT_PDF = "La convention signée se dépose en PDF (« {name} » n'en est pas un)."
+
+
 def _prepare_convention(application, context) -> None:
+    """The date first (never in the future, never before the decision), then the signed convention's file
+    when one is given: checked like every document (type by content, size, active content) and a PDF."""
     _convention_date(application, context)
+    uploaded = context.data.get("convention_document")
+    if uploaded is None:
+        return
+    from django.core.exceptions import ValidationError
+
+    from essaim.funding_applications.documents import check_document
+
+    try:
+        checked = check_document(uploaded)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), "convention_document") from error
+    if checked.content_type != "application/pdf":
+        raise ApplicationError(CONVENTION_NOT_PDF.format(name=uploaded.name), "convention_document")
+    context.results["convention_sha256"] = checked.sha256
+
+
+def _store_convention(application, context) -> None:
+    """Keep the signed convention's file with its hash (last step of the transaction: a failure removes
+    the file written)."""
+    uploaded = context.data.get("convention_document")
+    if uploaded is None:
+        return
+    application.convention_document.save(uploaded.name, uploaded, save=False)
+    application.convention_document_name = uploaded.name[:255]
+    application.convention_document_sha256 = context.results["convention_sha256"]
+    try:
+        application.save(
+            update_fields=[
+                "convention_document",
+                "convention_document_name",
+                "convention_document_sha256",
+                "updated_at",
+            ]
+        )
+    except Exception:
+        application.convention_document.delete(save=False)
+        raise
 
 
 def _prepare_decision(application, context) -> None:
@@ -552,10 +602,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=S.CONVENTION_SIGNED,
         who=funder_writer,
         who_label="Financeur",
-        fields=("convention_signed_date",),
+        fields=("convention_signed_date", "convention_document"),
         notify=("holder", "fnep"),
         prepare=_prepare_convention,
         effect=_record_convention,
+        after=_store_convention,
         done="La signature de la convention a été enregistrée.",
     ),
     Transition(
@@ -589,7 +640,7 @@ WORKFLOW = Workflow(
     organization_of=current_organization,
     notifier=_notify,
     audiences=("holder", "fnep", "funder", "reviewers"),
-    fields=("decided_amount", "conditions", "convention_signed_date", "correction_kind"),
+    fields=("decided_amount", "conditions", "convention_signed_date", "convention_document", "correction_kind"),
     refused=refused,
     forbidden=ApplicationPermissionError,
     messages={"forbidden": NOT_ALLOWED},
@@ -602,3 +653,43 @@ DECISION_TRANSITIONS = ("grant", "refuse", "close")
 def available_transitions(user, application) -> list[Transition]:
     """The transitions this user may take now on this dossier (role and state), in table order."""
     return WORKFLOW.available(user, application)
+
+
+# The transitions that check the programme's conditions (deposit and grant), in table order.
+CONDITION_CHECKPOINTS = tuple(t.name for t in TRANSITIONS if PROGRAMME_GUARD in t.guards)
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedConditions:
+    """The programme's conditions as checked at one step (« Conditions vérifiées » on the dossier page)."""
+
+    label: str
+    day: object
+    results: list
+    override_reason: str = ""
+    logged: bool = True  # False: not checked yet, shown as they stand today
+
+
+def checked_conditions(application, logs) -> list[CheckedConditions]:
+    """The conditions checked at the deposit and at the decision (from the dossier's log: their date
+    d'effet and any override reason written), or, before either, as they stand today."""
+    if application.programme_id is None:
+        return []
+    checked = [
+        CheckedConditions(
+            label=TRANSITIONS_BY_NAME[log.name].label,
+            day=log.effective_date,
+            results=programme_condition_results(application, log.effective_date),
+            override_reason=log.override_reason,
+        )
+        for log in logs
+        if log.name in CONDITION_CHECKPOINTS
+    ]
+    if not checked:
+        today = timezone.localdate()
+        checked.append(
+            CheckedConditions(
+                label="À ce jour", day=today, results=programme_condition_results(application, today), logged=False
+            )
+        )
+    return checked

@@ -154,11 +154,15 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
     )
     assert state_of(application) == "granted"
     screenshot("35-dossier-accorde")
+    # Issue 15: a signature and a payment are never in the future; both happen today here. Issue 17: the
+    # signed convention's PDF is uploaded with the date read from it.
+    page.locator("#actions").get_by_label("Convention signée (PDF)").set_input_files(
+        {"name": "convention-signee.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
     act(
         page,
         "#actions",
         "Enregistrer la signature de la convention",
-        # Issue 15: a signature and a payment are never in the future; both happen today here.
         {"Date de signature de la convention": timezone.localdate().isoformat()},
     )
     assert state_of(application) == "convention_signed"

@@ -169,6 +169,8 @@ def test_upload_views_declare_their_own_limit():
         return body_limit_bytes(resolve(reverse(name, kwargs=kwargs)).func) // (1024 * 1024)
 
     assert limit("funding_applications:document_upload", pk=1) == 21
+    assert limit("funding_applications:convention_sign", pk=1) == 21
+    assert limit("funding_applications:desk_batch") == django_settings.ESSAIM_MAX_REQUEST_MB
     assert limit("financing:plan_import", project_pk=1, plan_pk=1) == 6
     assert limit("indicators:import") == django_settings.ESSAIM_MAX_IMPORT_MB
     assert limit("organizations:organization_import") == django_settings.ESSAIM_MAX_IMPORT_MB

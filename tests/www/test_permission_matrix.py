@@ -163,7 +163,7 @@ def world(shared_world, db, settings, _media_root):
 # Actions that change the session only (which organisation one acts for), not the database.
 SESSION_ONLY_ACTIONS = {"switch_organization_post"}
 # POSTs that print a preview and record nothing, by design (the allowed actor's POST leaves the database as it was).
-READ_ONLY_POSTS = {"fa_decision_preview"}
+READ_ONLY_POSTS = {"fa_decision_preview", "fa_desk_batch_export"}
 
 # Views reached without signing in (authentication itself), outside the matrix on purpose.
 PUBLIC_VIEWS = {

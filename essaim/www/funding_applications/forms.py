@@ -227,9 +227,20 @@ class TransitionForm(forms.Form):
             self.fields["correction_kind"] = forms.ChoiceField(
                 label="Motif de la demande de correction", choices=CorrectionKind.choices
             )
+        if "convention_document" in transition.fields:
+            self.fields["convention_document"] = forms.FileField(
+                label="Convention signée (PDF)",
+                help_text="Le PDF de la convention signée par les deux parties ; 20 Mo au plus. Il est gardé avec "
+                "son empreinte SHA-256.",
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+                error_messages={"required": "Joignez la convention signée (PDF)."},
+            )
         if "convention_signed_date" in transition.fields:
             self.fields["convention_signed_date"] = forms.DateField(
-                label="Date de signature de la convention", widget=forms.DateInput(attrs={"type": "date"})
+                label="Date de signature de la convention",
+                help_text="La date qui figure sur la convention signée (la dernière signature) ; jamais dans le "
+                "futur, jamais avant la décision.",
+                widget=forms.DateInput(attrs={"type": "date"}),
             )
         if "convention_signed_date" not in transition.fields:
             # The date d'effet: today unless the event happened earlier (history entered afterwards).
@@ -273,3 +284,67 @@ class LetterTemplateForm(forms.ModelForm):
         if not body:
             raise forms.ValidationError("Le texte de la lettre est vide.")
         return body
+
+
+class AssigneeField(ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
+class AssignForm(PrefixedIdsMixin, forms.Form):
+    """Assign a dossier to one of the funder's instructors (empty: nobody)."""
+
+    id_prefix = "assign"
+
+    assignee = AssigneeField(label="Instructeur", queryset=None, required=False, empty_label="— personne —")
+
+    def __init__(self, *args, funder, **kwargs):
+        from essaim.funding_applications.services import instructors_of
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = instructors_of(funder)
+
+
+BATCH_LIMIT = 200
+
+
+class BatchForm(forms.Form):
+    """An action on the dossiers ticked in a queue of the funder's desk."""
+
+    ACTIONS = [
+        ("assign", "Attribuer à l'instructeur choisi"),
+        ("acknowledge", "Accuser réception (prendre en instruction)"),
+        ("export_csv", "Exporter la sélection (CSV)"),
+        ("export_xlsx", "Exporter la sélection (Excel)"),
+    ]
+
+    action = forms.ChoiceField(label="Action sur la sélection", choices=ACTIONS)
+    selection = forms.TypedMultipleChoiceField(
+        label="Dossiers sélectionnés",
+        coerce=int,
+        choices=[],
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Cochez au moins un dossier."},
+    )
+    assignee = AssigneeField(label="Instructeur", queryset=None, required=False, empty_label="— personne —")
+
+    def __init__(self, *args, funder, **kwargs):
+        from essaim.funding_applications.services import instructors_of
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = instructors_of(funder)
+
+    def clean_selection(self):
+        return self.cleaned_data["selection"]
+
+    def full_clean(self):
+        # Any whole number is a candidate (each one is then looked up among the dossiers the user sees).
+        raw = self.data.getlist("selection") if hasattr(self.data, "getlist") else []
+        self.fields["selection"].choices = [
+            (value, value) for value in raw if str(value).isascii() and str(value).isdigit() and len(str(value)) <= 12
+        ]
+        super().full_clean()
+        selection = (getattr(self, "cleaned_data", None) or {}).get("selection") or []
+        if len(selection) > BATCH_LIMIT:
+            self.add_error("selection", f"Sélectionnez au plus {BATCH_LIMIT} dossiers à la fois.")

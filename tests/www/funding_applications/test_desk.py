@@ -121,13 +121,20 @@ def test_expert_matrix_sees_only_what_the_invitation_names(fa, client):
         ("expert_request_create", {"pk": pk}),
         ("document_upload", {"pk": pk}),
         ("disbursement_create", {"pk": pk}),
+        ("assign", {"pk": pk}),
+        ("convention_sign", {"pk": pk}),
+        ("desk_batch", None),
     ]
     before = fa.application.transitions.count()
     for name, kwargs in refused:
-        data = {"comment": "x", "body": "x", "decided_amount": "1 000"}
+        data = {"comment": "x", "body": "x", "decided_amount": "1 000", "action": "assign", "selection": [pk]}
         response = client.post(reverse(f"funding_applications:{name}", kwargs=kwargs), data)
         assert response.status_code == 403, name
     assert fa.application.transitions.count() == before
+    assert fa.application.events.count() == 0
+    # The funder's queues are not named by the invitation; neither is a signed convention of another dossier.
+    assert client.get(reverse("funding_applications:desk", kwargs={"queue": "a-traiter"})).status_code == 403
+    assert client.get(reverse("funding_applications:convention_download", kwargs={"pk": other.pk})).status_code == 404
     for name in ("detail", "plan", "project"):
         assert client.get(reverse(f"funding_applications:{name}", kwargs={"pk": other.pk})).status_code == 404
     assert client.get(reverse("funding_applications:list")).status_code == 200

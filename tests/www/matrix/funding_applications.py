@@ -18,6 +18,7 @@ from essaim.funding_applications.enums import ApplicationState as S
 from essaim.funding_applications.enums import ExpertRequestStatus
 from essaim.funding_applications.models import (
     ApplicationDocument,
+    ApplicationEvent,
     ApplicationMessage,
     ApplicationTransition,
     CorrectionRequest,
@@ -45,6 +46,8 @@ SEE_DEPOSITED_A = {
     "holder_a_admin",
     "holder_a_reader",
 }
+# Who acts for a funder (Région, BdT, collectivité): the desk's queues and exports of a selection.
+FUNDER_STAFF = {"region_admin", "region_reader", "bdt_member", "collectivite_member"}
 SEE_DRAFT_A = {"platform_admin", "holder_a_admin", "holder_a_reader"}
 SEE_SUBMITTED_A = SEE_DRAFT_A | {"fnep_member"}
 REVIEWERS = {"bdt_member", "fnep_member"}
@@ -126,6 +129,17 @@ def extend_world(world):
         decision_date=dt.date(2026, 11, 25),
         convention_signed_date=dt.date(2026, 12, 1),
     )
+    signed.convention_document.save("convention.pdf", ContentFile(PDF_BYTES), save=False)
+    signed.convention_document_name, signed.convention_document_sha256 = "convention.pdf", "0" * 64
+    signed.save()
+    deposited = dossier(S.DEPOSITED, deposit_date=dt.date(2026, 11, 1))
+    granted = dossier(
+        S.GRANTED,
+        decided_amount=Decimal("100000"),
+        decided_at=now,
+        deposit_date=dt.date(2026, 11, 1),
+        decision_date=dt.date(2026, 11, 25),
+    )
     letter = DecisionLetter(application=signed, kind="grant", sha256="0" * 64)
     letter.file.save("lettre.pdf", ContentFile(PDF_BYTES), save=False)
     letter.save()
@@ -137,6 +151,8 @@ def extend_world(world):
         "validated": validated,
         "in_review": in_review,
         "signed": signed,
+        "deposited": deposited,
+        "granted": granted,
         "b": dossier_b,
         "document": document,
         "draft_document": draft.documents.first(),
@@ -151,9 +167,10 @@ def snapshot():
     return {
         "funding_applications": list(
             FundingApplication.objects.order_by("pk").values_list(
-                "state", "decided_amount", "disbursed_amount", "requested_amount"
+                "state", "decided_amount", "disbursed_amount", "requested_amount", "assigned_to", "convention_document"
             )
         ),
+        "funding_events": ApplicationEvent.objects.count(),
         "funding_documents": list(ApplicationDocument.objects.order_by("pk").values_list("pk", "application_id")),
         "funding_messages": ApplicationMessage.objects.count(),
         "funding_notes": ReviewNote.objects.count(),
@@ -500,6 +517,59 @@ ROWS = [
         "post",
         lambda w: {"amount": "40 000", "paid_date": "2026-12-02", "label": "1re tranche"},
         {"bdt_member"},
+        seen("fa.signed"),
+    ),
+]
+
+
+def _batch(action, key="in_review"):
+    return lambda w: {"action": action, "selection": [w["fa"][key].pk], "assignee": w["users"]["bdt_member"].pk}
+
+
+# The funder's desk (issue 17). A selection names dossiers but is not one object: an actor who may not act
+# on any of the dossiers ticked gets 403 (404 only when they see none of them; covered in
+# tests/www/funding_applications/test_workload.py).
+ROWS += [
+    ("fa_desk_mine", "funding_applications:desk", lambda w: {"queue": "mes-dossiers"}, "get", None, FUNDER_STAFF),
+    ("fa_desk_todo", "funding_applications:desk", lambda w: {"queue": "a-traiter"}, "get", None, FUNDER_STAFF),
+    ("fa_desk_batch_assign", "funding_applications:desk_batch", None, "post", _batch("assign"), {"bdt_member"}),
+    (
+        "fa_desk_batch_acknowledge",
+        "funding_applications:desk_batch",
+        None,
+        "post",
+        _batch("acknowledge", "deposited"),
+        {"bdt_member"},
+    ),
+    ("fa_desk_batch_export", "funding_applications:desk_batch", None, "post", _batch("export_csv"), FUNDER_STAFF),
+    (
+        "fa_assign",
+        "funding_applications:assign",
+        _pk("in_review"),
+        "post",
+        lambda w: {"assignee": w["users"]["bdt_member"].pk},
+        {"bdt_member"},
+        seen("fa.in_review"),
+    ),
+    (
+        "fa_convention_sign",
+        "funding_applications:convention_sign",
+        _pk("granted"),
+        "post",
+        lambda w: {
+            "convention_signed_date": "2026-12-01",
+            "convention_document": SimpleUploadedFile("convention.pdf", PDF_BYTES, content_type="application/pdf"),
+        },
+        {"bdt_member"},
+        seen("fa.granted"),
+    ),
+    (
+        "fa_convention_download",
+        "funding_applications:convention_download",
+        _pk("signed"),
+        "get",
+        None,
+        SEE_DEPOSITED_A,
         seen("fa.signed"),
     ),
 ]

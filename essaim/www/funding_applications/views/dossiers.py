@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.common.exports import csv_response, xlsx_response
-from essaim.funding_applications import schedule, services
+from essaim.funding_applications import deadlines, schedule, services
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, ExpertRequestStatus
 from essaim.funding_applications.figures import (
     amount_excesses,
@@ -19,13 +19,19 @@ from essaim.funding_applications.figures import (
     previous_submitted_version,
 )
 from essaim.funding_applications.models import ExpertConsultation, FundingApplication, RequiredDocumentKind
-from essaim.funding_applications.workflow import DECISION_TRANSITIONS, TRANSITIONS_BY_NAME, available_transitions
+from essaim.funding_applications.workflow import (
+    DECISION_TRANSITIONS,
+    TRANSITIONS_BY_NAME,
+    available_transitions,
+    checked_conditions,
+)
 from essaim.organizations.enums import OrganizationKind
 from essaim.www.dashboard.sections import SECTION_LIMIT, HomeSection, register_section_provider
 from essaim.www.funding_applications.exports import APPLICATION_COLUMNS, export_queryset
 from essaim.www.funding_applications.forms import (
     ApplicationCreateForm,
     ApplicationFilterForm,
+    AssignForm,
     DisbursementForm,
     DocumentUploadForm,
     ExpertRequestForm,
@@ -106,6 +112,7 @@ def application_list(request):
             "todo": todo,
             "page": page,
             "can_create": has_perm(request.user, "funding_applications.add_application"),
+            "can_view_desk": has_perm(request.user, "funding_applications.view_desk"),
             "export_query": request.GET.copy().urlencode() if form.is_valid() else "",
         },
     )
@@ -198,7 +205,17 @@ def _detail_context(request, application):
         funder=application.funder,
         programme=application.programme,
     )
+    timeline = list(application.transitions.select_related("by", "acting_organization"))
+    can_assign = has_perm(user, "funding_applications.assign_application", application)
     return {
+        "due": deadlines.due_for(application.state, timeline[-1].effective_date if timeline else None),
+        "can_assign": can_assign,
+        "assign_form": AssignForm(initial={"assignee": application.assigned_to_id}, funder=application.funder)
+        if can_assign
+        else None,
+        # Assignments and reminders name the funder's instructors and the experts: the reviewers' side only.
+        "events": application.events.select_related("by") if can_view_notes else [],
+        "checked_conditions": checked_conditions(application, timeline),
         "decision_letters": application.decision_letters.all(),
         "can_edit_letter_templates": has_perm(user, "funding_applications.edit_letter_templates"),
         "duplicates": duplicates,
@@ -212,7 +229,7 @@ def _detail_context(request, application):
         "figures": frozen_plan_figures(version.content, application.funder),
         "previous_version": previous_submitted_version(version),
         "can_view_project": has_perm(user, "projects.view_project", application.project),
-        "timeline": application.transitions.select_related("by", "acting_organization"),
+        "timeline": timeline,
         "documents": documents,
         "checklist": checklist,
         "can_change_documents": has_perm(user, "funding_applications.change_documents", application),
@@ -255,7 +272,7 @@ def _detail_context(request, application):
 @require_GET
 def application_detail(request, pk):
     application = _visible_application(
-        request, pk, "project__holder", "funder", "plan_version__plan", "programme", "envelope"
+        request, pk, "project__holder", "funder", "plan_version__plan", "programme", "envelope", "assigned_to"
     )
     services.expert_consultation_log(application=application, user=request.user, page=ExpertConsultation.Page.DOSSIER)
     return render(request, "funding_applications/detail.html", _detail_context(request, application))
