@@ -10,19 +10,23 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 from openpyxl import load_workbook
 
+from essaim.common.archives import WORKBOOK_LIMITS
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlanVersion
-from essaim.financing.xlsx import plan_to_xlsx
+from essaim.financing.xlsx import WorkbookError, plan_from_xlsx, plan_to_xlsx
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from financing_engine import demo_plan
+from tests.common.test_archives import MB, zip_with
 from tests.financing.factories import editor_post_data, plan_with_draft
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
@@ -129,6 +133,44 @@ def test_workbook_import_refuses_absurd_amount_on_its_cell(holder_client, projec
     text = response.content.decode()
     assert "D5" in text and "Investissements" in text
     assert plan.versions.get().content == before
+
+
+def _workbook_bomb() -> bytes:
+    """The demo plan's workbook holding one more part: 8 MB of zeros, about 8 KB on disk (ratio ≈ 1 000)."""
+    source = zipfile.ZipFile(io.BytesIO(plan_to_xlsx(demo_plan())))
+    members = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    return zip_with([*members, ("xl/media/image1.bin", 8 * MB)])
+
+
+@pytest.mark.django_db
+def test_workbook_import_refuses_a_zip_bomb_in_french_and_saves_nothing(holder_client, project):
+    bomb = _workbook_bomb()
+    assert len(bomb) - len(plan_to_xlsx(demo_plan())) < 64 * 1024  # the 8 MB part is small on disk
+    plan = plan_with_draft(project)
+    before = list(plan.versions.values_list("pk", "content"))
+    buffer = io.BytesIO(bomb)
+    buffer.name = "plan.xlsx"
+    response = holder_client.post(reverse("financing:plan_import", args=[plan.project_id, plan.pk]), {"file": buffer})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "« plan.xlsx »" in text and "bombe de décompression" in text and "image1.bin" in text, text
+    assert list(plan.versions.values_list("pk", "content")) == before
+
+
+def test_plan_evaluate_refuses_a_workbook_bomb_in_french(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(_workbook_bomb())
+    with pytest.raises(CommandError, match="bombe de décompression"):
+        call_command("plan", "evaluate", str(path))
+
+
+def test_the_plan_workbook_limits_bound_entries_and_sizes():
+    """Beyond the ratio: too many parts, or one part too large once unpacked, whatever its compression."""
+    with pytest.raises(WorkbookError, match="éléments compressés"):
+        plan_from_xlsx(zip_with([(f"xl/p{i}.xml", b"<x/>") for i in range(WORKBOOK_LIMITS.max_entries + 1)]))
+    with pytest.raises(WorkbookError, match="une fois décompressé"):
+        plan_from_xlsx(zip_with([("xl/worksheets/sheet1.xml", 21 * MB)]))
+    assert isinstance(plan_from_xlsx(plan_to_xlsx(demo_plan())), type(demo_plan()))
 
 
 # ------------------------------------------------------------------------------------ editor fuzzing
