@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -25,7 +26,7 @@ from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlanVersion
 from essaim.financing.xlsx import WorkbookError, plan_from_xlsx, plan_to_xlsx
 from essaim.organizations.enums import MembershipRole, OrganizationKind
-from financing_engine import demo_plan
+from financing_engine import demo_plan, plan_to_dict
 from tests.common.test_archives import MB, zip_with
 from tests.financing.factories import editor_post_data, plan_with_draft
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
@@ -171,6 +172,44 @@ def test_the_plan_workbook_limits_bound_entries_and_sizes():
     with pytest.raises(WorkbookError, match="une fois décompressé"):
         plan_from_xlsx(zip_with([("xl/worksheets/sheet1.xml", 21 * MB)]))
     assert isinstance(plan_from_xlsx(plan_to_xlsx(demo_plan())), type(demo_plan()))
+
+
+def _demo_json(amount: str) -> bytes:
+    text = json.dumps(plan_to_dict(demo_plan()))
+    first = plan_to_dict(demo_plan())["uses"][0]["amount"]
+    return text.replace(f'"amount": "{first}"', f'"amount": {amount}', 1).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (_demo_json('"1e309"'), [FIELD_MESSAGE, "uses[0].amount", "compris entre 0 et 1"]),
+        (_demo_json('"1E+999999"'), [FIELD_MESSAGE, "uses[0].amount", "compris entre 0 et 1"]),
+        (_demo_json("NaN"), [FIELD_MESSAGE, "uses[0].amount", "Nombre invalide"]),
+        (_demo_json("-1e309"), [FIELD_MESSAGE, "uses[0].amount"]),
+        (_demo_json("1" * 5000), ["nombre beaucoup trop long"]),
+        (b'{"uses": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", ["trop profondément imbriqué"]),
+        (b"\xff\xfe{}", ["UTF-8"]),
+        (b"[1, 2]", ["doit contenir un objet"]),
+        (b'{"uses": "pas une liste"}', ["Liste attendue", "Champ obligatoire"]),
+    ],
+    ids=["1e309", "exponent", "nan", "minus-inf", "5000-digits", "nested", "not-utf8", "list", "wrong-type"],
+)
+def test_json_plan_import_refuses_hostile_files_in_french_and_saves_nothing(holder_client, project, content, words):
+    """The web import of a JSON plan (the same reading as `essaim plan evaluate`): a French message, no
+    version changed."""
+    plan = plan_with_draft(project)
+    before = list(plan.versions.values_list("pk", "content"))
+    buffer = io.BytesIO(content)
+    buffer.name = "plan.json"
+    response = holder_client.post(reverse("financing:plan_import", args=[plan.project_id, plan.pk]), {"file": buffer})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Traceback" not in text
+    for word in words:
+        assert word in text, (word, text[text.find("message-error") :][:800])
+    assert list(plan.versions.values_list("pk", "content")) == before
 
 
 # ------------------------------------------------------------------------------------ editor fuzzing
