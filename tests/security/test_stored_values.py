@@ -3,8 +3,12 @@
 Every decimal and float column of every table of the permission matrix's world is overwritten directly
 in the database with a value no form accepts — ``1e30`` on SQLite (which does not enforce a column's
 digits), ``NaN`` on PostgreSQL (which numeric and double columns accept) — then every page of the
-matrix is opened by an actor allowed to see it: none may fail. Amounts that cannot be real figures
-are shown as « valeur hors limites » (essaim.common.formats.displayable).
+matrix is opened by an actor allowed to see it: none may fail, with no exception list, on both
+databases. Amounts that cannot be real figures, and the figures computed from them, are shown as
+« hors limites » (essaim.common.formats.displayable, essaim.common.figures.computed).
+
+The columns are spoiled once for the module, inside the shared world's transaction (rolled back after the
+last case); each case reads them from its own savepoint, so a page cannot see another case's writes.
 """
 
 import pytest
