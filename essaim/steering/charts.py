@@ -377,6 +377,8 @@ def projects_map(departments, communes, *, label: str) -> SafeString:
         if commune.latitude is None or commune.longitude is None:
             continue
         lon, lat = float(commune.longitude), float(commune.latitude)
+        if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90):
+            continue  # a stored centre that is no point on Earth (NaN, 1E+30): no marker, the table lists it
         if commune.projects:
             names = _first_names([f"{line.project.name} ({line.stage_label})" for line in commune.projects])
             markers.append(
