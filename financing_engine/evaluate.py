@@ -150,7 +150,7 @@ def evaluate_plan(
     ('année 3 (2028-2029)', 24, Decimal('410023.77'))
     >>> wcr = result.working_capital
     >>> wcr.trough_amount, wcr.trough_date, wcr.loan_needed
-    (Decimal('-274800.00'), datetime.date(2027, 2, 1), Decimal('296033.45'))
+    (Decimal('-274800.00'), datetime.date(2027, 2, 1), Decimal('296033.48'))
     >>> [rule.code for rule in result.rules]  # doctest: +NORMALIZE_WHITESPACE
     ['cost_per_youth_out_of_range', 'operating_result_negative', 'negative_cash',
      'cash_below_floor']

@@ -133,7 +133,7 @@ SCENARIO_FACTOR = NumberRange(Decimal(0), Decimal(2), 4, "%")
 
 # ---------------------------------------------------------------- every bounded field, by (input class, field)
 # The JSON schema (docs/plan-schema.json) states the same bounds; a test keeps them in step.
-_YEAR_AMOUNT_FIELDS = (
+YEAR_AMOUNT_FIELDS = (  # the amounts entered for a school year (OperatingYear)
     "hourly_price",
     "sales_amount",
     "state_subsidy_per_youth",
@@ -167,7 +167,7 @@ DECIMAL_FIELDS: dict[tuple[str, str], NumberRange] = {
     ("OperatingYear", "productivity_ratio"): SHARE,
     ("OperatingYear", "master_trainers"): FTE,
     ("OperatingYear", "materials_share"): SHARE,
-    **{("OperatingYear", name): AMOUNT for name in _YEAR_AMOUNT_FIELDS},
+    **{("OperatingYear", name): AMOUNT for name in YEAR_AMOUNT_FIELDS},
 }
 _LAST_MONTH = 12 * MAX_HORIZON_YEARS - 1
 INTEGER_FIELDS: dict[tuple[str, str], tuple[int, int]] = {

@@ -92,46 +92,37 @@ def periodic_interest(outstanding: Decimal, annual_rate: Decimal, period_months:
     return round_cents(outstanding * annual_rate * period_months / 12)
 
 
-def _periods(amount: Decimal, terms: LoanTerms, *, rounded: bool = True) -> list[_Period]:
+def _periods(amount: Decimal, terms: LoanTerms) -> list[_Period]:
     """``(period, month, instalment, interest, capitalised, principal, outstanding)`` per period.
 
-    Rounded (the schedule): every interest is ``round(B × annual_rate × p / 12)`` and the constant
-    instalment is exact (:func:`constant_instalment`). ``rounded=False`` keeps full precision
-    (used to size loans per euro borrowed).
+    Every interest is ``round(B × annual_rate × p / 12)`` and the constant instalment is exact
+    (:func:`constant_instalment`).
     """
     period = terms.periodicity.months
     n = terms.duration_months // period
     d = terms.deferral_months // period
     annual = terms.annual_rate
-    rate = annual * period / 12
-
-    def interest_of(balance: Decimal) -> Decimal:
-        return periodic_interest(balance, annual, period) if rounded else balance * annual * period / 12
-
-    zero = ZERO if rounded else Decimal(0)
     drawdown = terms.drawdown_month
-    outstanding = round_cents(amount) if rounded else amount
+    outstanding = round_cents(amount)
     result: list[_Period] = []
     total_deferral = terms.deferral_kind is DeferralKind.TOTAL
     for k in range(1, d + 1):
-        interest = interest_of(outstanding)
+        interest = periodic_interest(outstanding, annual, period)
         if total_deferral:
             outstanding += interest
-            result.append((k, drawdown + k * period, zero, interest, interest, zero, outstanding))
+            result.append((k, drawdown + k * period, ZERO, interest, interest, ZERO, outstanding))
         else:
-            result.append((k, drawdown + k * period, interest, interest, zero, zero, outstanding))
+            result.append((k, drawdown + k * period, interest, interest, ZERO, ZERO, outstanding))
 
     remaining = n - d
     base = outstanding
     constant_instalment_profile = terms.amortisation is Amortisation.CONSTANT_INSTALMENT
-    if rounded and constant_instalment_profile:
+    if constant_instalment_profile:
         payment = constant_instalment(base, annual, period, remaining)
-    elif constant_instalment_profile and rate != 0:
-        payment = base * rate / (1 - (1 + rate) ** -remaining)
     else:
-        payment = round_cents(base / remaining) if rounded else base / remaining
+        payment = round_cents(base / remaining)
     for j in range(1, remaining + 1):
-        interest = interest_of(outstanding)
+        interest = periodic_interest(outstanding, annual, period)
         if j == remaining:
             principal = outstanding
         elif constant_instalment_profile:
@@ -140,7 +131,7 @@ def _periods(amount: Decimal, terms: LoanTerms, *, rounded: bool = True) -> list
             principal = min(payment, outstanding)
         outstanding -= principal
         k = d + j
-        result.append((k, drawdown + k * period, interest + principal, interest, zero, principal, outstanding))
+        result.append((k, drawdown + k * period, interest + principal, interest, ZERO, principal, outstanding))
     return result
 
 
@@ -234,25 +225,54 @@ def loan_schedule(
     return LoanSchedule(label=label, amount=round_cents(Decimal(amount)), terms=terms, rows=rows)
 
 
-def unit_cumulative_net_cash(terms: LoanTerms, months: int) -> list[Decimal]:
-    """Cumulative cash brought by a loan of 1 €, per month (full precision).
+def unit_cumulative_net_cash(terms: LoanTerms, months: int) -> list[Fraction]:
+    """Cumulative cash brought by a loan of 1 € per month, exact (rational, never rounded).
 
-    Month ``t``: drawdown (1 from the drawdown month) minus every instalment paid
-    up to ``t``. Used to size the loan that covers a cash shortfall, since a
-    loan's flows are proportional to its amount.
+    A loan's flows are proportional to its amount before rounding, so ``L × u_t`` is the cash a
+    loan of ``L`` euros brings by month ``t`` on its exact schedule (used to size the loan covering a
+    cash shortfall). Closed form, the same as the workbook's « Calculs » sheet: with ``p`` months per
+    period, ``n`` periods, ``d`` deferral periods, the periodic rate ``r = annual_rate × p / 12``,
+    ``k = min(n, ⌊(t − drawdown) / p⌋)`` periods paid by month ``t`` and ``j = max(0, k − d)`` of
+    them amortising (``m = n − d``):
+
+    * ``u_t = 0`` before the drawdown month, else ``u_t = 1 − D_t − A_t``;
+    * deferral: ``D_t = min(k, d) × r`` when the interest is paid, 0 when it is capitalised; the
+      outstanding per euro after the deferral is ``b = (1 + r)^d`` if capitalised, else 1;
+    * constant instalment: ``A_t = j × b × r / (1 − (1 + r)^−m)`` (``j × b / m`` at 0 %);
+    * constant principal: ``A_t = j × b / m + r × b × (j − j (j − 1) / (2m))`` (principal ``b / m``
+      a period plus the interest on the outstanding).
+
+    Examples
+    --------
+    12 % a year, monthly, 3 years of interest-only deferral: 1 % of interest a month.
+
+    >>> terms = LoanTerms(duration_months=120, deferral_months=36, annual_rate=Decimal("0.12"))
+    >>> [str(u) for u in unit_cumulative_net_cash(terms, 3)]
+    ['1', '99/100', '49/50']
     """
-    flows = [Decimal(0)] * months
-    if terms.drawdown_month < months:
-        flows[terms.drawdown_month] += 1
-    for _, month, instalment, *_rest in _periods(Decimal(1), terms, rounded=False):
-        if month < months:
-            flows[month] -= instalment
-    cumulative: list[Decimal] = []
-    running = Decimal(0)
-    for flow in flows:
-        running += flow
-        cumulative.append(running)
-    return cumulative
+    p = terms.periodicity.months
+    n = terms.duration_months // p
+    d = terms.deferral_months // p
+    m = n - d
+    r = Fraction(terms.annual_rate) * p / 12
+    capitalised = terms.deferral_kind is DeferralKind.TOTAL
+    base = (1 + r) ** d if capitalised else Fraction(1)
+    if terms.amortisation is Amortisation.CONSTANT_INSTALMENT:
+        instalment = base / m if r == 0 else base * r / (1 - (1 + r) ** -m)
+    units: list[Fraction] = []
+    for t in range(months):
+        if t < terms.drawdown_month:
+            units.append(Fraction(0))
+            continue
+        k = min(n, (t - terms.drawdown_month) // p)
+        j = max(0, k - d)
+        deferral = Fraction(0) if capitalised else min(k, d) * r
+        if terms.amortisation is Amortisation.CONSTANT_INSTALMENT:
+            amortised = j * instalment
+        else:
+            amortised = j * base / m + r * base * (j - Fraction(j * (j - 1), 2 * m))
+        units.append(1 - deferral - amortised)
+    return units
 
 
 def loan_cash_flows(schedule: LoanSchedule) -> list[tuple[int, Decimal, Decimal]]:

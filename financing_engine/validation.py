@@ -217,6 +217,25 @@ def _eu_reimbursement(check: _Checker, path: str, terms: EuReimbursement) -> Non
     check.delay(f"{path}.payment_delay_months", terms.payment_delay_months)
 
 
+def _whole_periods(
+    check: _Checker, path: str, terms: LoanTerms, months: int, low: int, messages: tuple[str, str]
+) -> bool:
+    """Check a loan's number of months (duration or deferral): within bounds and a whole number of periods.
+
+    ``messages``: the out-of-bounds message (``{value}`` placeholder) and the subject (« La durée »).
+    """
+    out_of_bounds, subject = messages
+    ok = check.integer(path, months, low, MAX_LOAN_MONTHS, out_of_bounds)
+    period = terms.periodicity.months
+    if ok and months % period:
+        check.add(
+            path,
+            f"{subject} ({months} mois) doit être un multiple de la périodicité {terms.periodicity.label} "
+            f"({period} mois).",
+        )
+    return ok
+
+
 def loan_terms_errors(
     terms: LoanTerms, *, path: str = "terms", months: int | None = None, start: date | None = None
 ) -> list[InputError]:
@@ -226,33 +245,22 @@ def loan_terms_errors(
     """
     check = _Checker()
     terms_path = path
-    period = terms.periodicity.months
-    duration_ok = check.integer(
+    duration_ok = _whole_periods(
+        check,
         f"{terms_path}.duration_months",
+        terms,
         terms.duration_months,
         1,
-        MAX_LOAN_MONTHS,
-        "La durée du prêt doit être comprise entre 1 mois et 30 ans (reçu : {value} mois).",
+        ("La durée du prêt doit être comprise entre 1 mois et 30 ans (reçu : {value} mois).", "La durée"),
     )
-    if duration_ok and terms.duration_months % period:
-        check.add(
-            f"{terms_path}.duration_months",
-            f"La durée ({terms.duration_months} mois) doit être un multiple de la périodicité "
-            f"{terms.periodicity.label} ({period} mois).",
-        )
-    deferral_ok = check.integer(
+    deferral_ok = _whole_periods(
+        check,
         f"{terms_path}.deferral_months",
+        terms,
         terms.deferral_months,
         0,
-        MAX_LOAN_MONTHS,
-        "Le différé doit être compris entre 0 et 30 ans (reçu : {value} mois).",
+        ("Le différé doit être compris entre 0 et 30 ans (reçu : {value} mois).", "Le différé"),
     )
-    if deferral_ok and terms.deferral_months % period:
-        check.add(
-            f"{terms_path}.deferral_months",
-            f"Le différé ({terms.deferral_months} mois) doit être un multiple de la périodicité "
-            f"{terms.periodicity.label} ({period} mois).",
-        )
     if duration_ok and deferral_ok and terms.deferral_months >= terms.duration_months:
         check.add(
             f"{terms_path}.deferral_months",
@@ -275,22 +283,8 @@ def loan_terms_errors(
     return check.errors
 
 
-_YEAR_AMOUNTS = (
-    "hourly_price",
-    "state_subsidy_per_youth",
-    "region_grant",
-    "department_grant",
-    "epci_grant",
-    "apprenticeship_tax",
-    "foundations",
-    "master_trainer_cost",
-    "teaching_staff",
-    "support_staff",
-    "rent",
-    "energy",
-    "insurance",
-    "other_expenses",
-)
+# sales_amount may be left blank (None: sales computed), it is checked on its own.
+_YEAR_AMOUNTS = tuple(name for name in limits.YEAR_AMOUNT_FIELDS if name != "sales_amount")
 
 
 def _start_date_ok(check: _Checker, value: object) -> bool:

@@ -80,28 +80,7 @@ FIELD_LABELS = {
 
 
 # How a changed value reads (French formats): by the last part of its flattened key.
-AMOUNT_FIELDS = frozenset(
-    {
-        "amount",
-        "opening_cash",
-        "cash_floor",
-        "hourly_price",
-        "sales_amount",
-        "state_subsidy_per_youth",
-        "region_grant",
-        "department_grant",
-        "epci_grant",
-        "apprenticeship_tax",
-        "foundations",
-        "master_trainer_cost",
-        "teaching_staff",
-        "support_staff",
-        "rent",
-        "energy",
-        "insurance",
-        "other_expenses",
-    }
-)
+AMOUNT_FIELDS = frozenset({"amount", "opening_cash", "cash_floor", *limits.YEAR_AMOUNT_FIELDS})
 RATE_FIELDS = frozenset({"annual_rate", "productivity_ratio", "materials_share", "advance_share"})
 # Month indexes from the plan's start (month 0 = the start month): shown as MM/YYYY.
 MONTH_FIELDS = frozenset({"month", "opening_month", "drawdown_month"})

@@ -15,7 +15,7 @@ def test_evaluate_json_in_french_text(capsys):
     assert "Plan d'investissement" in out and "(équilibré)" in out
     assert "Année 1 (2026-2027)" in out
     assert "Point bas sans prêt" in out and "-274\u202f800,00\u00a0€ en 02/2027" in out
-    assert "Prêt nécessaire" in out and "296\u202f033,45\u00a0€" in out
+    assert "Prêt nécessaire" in out and "296\u202f033,48\u00a0€" in out
     assert "[alerte]" in out and "Aucune règle bloquante." in out
 
 
@@ -24,7 +24,7 @@ def test_evaluate_json_format_for_machines(capsys):
     call_command("plan", "evaluate", EXAMPLE, "--format", "json")
     data = json.loads(capsys.readouterr().out)
     assert data["investment"]["total_uses"] == "450000.00"
-    assert data["working_capital"]["loan_needed"] == "296033.45"
+    assert data["working_capital"]["loan_needed"] == "296033.48"
     assert data["is_blocked"] is False
 
 

@@ -13,7 +13,7 @@ import io
 import json
 import warnings
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from financing_engine import (
     evaluate_plan,
     plan_to_dict,
 )
+from financing_engine.dates import add_months
 from financing_engine.scenarios import PRESETS, evaluate_scenario
 from tests.financing.libreoffice import SOFFICE, recalculate
 from tests.financing_engine.strategies import plans
@@ -216,40 +217,15 @@ def check_spreadsheet_matches_engine(recalculated: Path, result: PlanResult) -> 
                 same(ev.amount(L.LOANS, f"{col}{row}"), expected, f"loan {i} row {k} column {col}")
         assert ev(L.LOANS, f"B{first_block_row + i * L.MAX_LOAN_PERIODS + len(loan.rows)}") in (None, "")
 
-    # The loan covering the requirement: the exact minimum max (F − C_t) / u_t rounded up to the cent.
+    # The loan covering the requirement: the exact minimum max (F − C_t) / u_t rounded up to the cent, the
+    # engine's own figure (issue 16: no cent-by-cent adjustment the workbook cannot express).
     loan_label = next(label for label in row_of if isinstance(label, str) and label.startswith("Prêt couvrant"))
     sheet_loan = ev(L.SUMMARY, f"B{row_of[loan_label]}")
     if wcr.loan_needed is None:
         same(sheet_loan, L.NO_LOAN_COVERS, "no loan covers")
     else:
-        same(cents(sheet_loan), exact_minimum_loan(wcr), "loan covering the requirement")
-        # Essaim then adjusts it to the rounded schedule: each period's interest moves by at most half a
-        # cent per euro-unit of cash the loan brings, so the two differ by at most that much.
-        assert abs(cents(sheet_loan) - wcr.loan_needed) <= adjustment_bound(wcr)
+        same(cents(sheet_loan), wcr.loan_needed, "loan covering the requirement")
     return checks
-
-
-def adjustment_bound(wcr) -> Decimal:
-    """How far Essaim's cent-by-cent adjustment can move the exact minimum: a half cent of rounding per
-    period paid within the horizon, divided by the smallest cash brought per euro in a short month."""
-    from financing_engine.loans import unit_cumulative_net_cash
-
-    closing, floor = list(wcr.closing_without_loans), wcr.cash_floor
-    unit = unit_cumulative_net_cash(wcr.loan_terms, len(closing))
-    smallest = min((unit[t] for t, cash in enumerate(closing) if cash < floor and unit[t] > 0), default=Decimal(1))
-    periods = len(closing) // wcr.loan_terms.periodicity.months + 1
-    return (Decimal("0.005") * periods / smallest + Decimal("0.01")).quantize(Decimal("0.01"))
-
-
-def exact_minimum_loan(wcr) -> Decimal:
-    """The engine's exact minimum loan, before its cent-by-cent adjustment to the rounded schedule."""
-    from financing_engine.loans import unit_cumulative_net_cash
-    from financing_engine.money import round_cents_up
-
-    closing, floor = list(wcr.closing_without_loans), wcr.cash_floor
-    unit = unit_cumulative_net_cash(wcr.loan_terms, len(closing))
-    needed = max(((floor - cash) / unit[t] for t, cash in enumerate(closing) if cash < floor), default=Decimal(0))
-    return round_cents_up(needed)
 
 
 @functools.cache
@@ -361,6 +337,39 @@ def _eu_terms(workbook) -> None:
             sources[f"R{row}"] = 0.1
 
 
+# Terms of the working-capital loan typed in « Paramètres » (rows 22–28): duration, deferral, rate,
+# periodicity, amortisation, deferral kind, drawdown (months after the start). Between them: interest-only
+# and capitalised deferrals, no deferral, both amortisation methods, the three periodicities, 0 %.
+WC_TERMS = (
+    (240, 24, 0.035, Periodicity.MONTHLY, Amortisation.CONSTANT_INSTALMENT, DeferralKind.INTEREST_ONLY, 6),
+    (240, 24, 0.025, Periodicity.QUARTERLY, Amortisation.CONSTANT_PRINCIPAL, DeferralKind.TOTAL, 0),
+    (300, 36, 0.04, Periodicity.YEARLY, Amortisation.CONSTANT_INSTALMENT, DeferralKind.TOTAL, 0),
+    (240, 0, 0.015, Periodicity.MONTHLY, Amortisation.CONSTANT_PRINCIPAL, DeferralKind.INTEREST_ONLY, 3),
+    (180, 12, 0.0, Periodicity.QUARTERLY, Amortisation.CONSTANT_INSTALMENT, DeferralKind.INTEREST_ONLY, 0),
+    (240, 24, 0.05, Periodicity.YEARLY, Amortisation.CONSTANT_PRINCIPAL, DeferralKind.INTEREST_ONLY, 12),
+)
+RANDOM_PLANS = len(WC_TERMS)  # one random plan per set of terms
+
+
+def _working_capital_loan(plan, terms, *, floor: Decimal | None = None):
+    """Type the working-capital loan's terms in « Paramètres » and raise the floor so that at least 40 % of the
+    months without loans fall under it (the proposed loan then has something to cover)."""
+    duration, deferral, rate, periodicity, amortisation, kind, drawdown = terms
+    if floor is None:
+        closing = sorted(evaluate_plan(plan).working_capital.closing_without_loans)
+        floor = max(Decimal(0), closing[len(closing) * 2 // 5].quantize(Decimal(1)) + 1000)  # a floor is ≥ 0
+
+    def edit(workbook) -> None:
+        params = workbook[L.PARAMETERS]
+        values = (duration, deferral, rate, L.PERIODICITY_LABELS[periodicity], L.AMORTISATION_LABELS[amortisation],
+                  L.DEFERRAL_LABELS[kind], datetime.combine(add_months(plan.start_date, drawdown), time()))  # fmt: skip
+        for offset, value in enumerate(values):
+            params.cell(row=L.WC_LOAN_FIRST_ROW + offset, column=L.PARAM_VALUE_COL, value=value)
+        params.cell(row=L.PARAM_FIELDS_ROWS["cash_floor"][0], column=L.PARAM_VALUE_COL, value=float(floor))
+
+    return edit
+
+
 def _random_plans(count: int) -> list:
     """A few random valid plans drawn from the engine's hypothesis strategy (their JSON is saved with them)."""
     from hypothesis.errors import NonInteractiveExampleWarning
@@ -392,8 +401,11 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[Path, PlanResult]]:
         "loan_deferral_quarterly_constant_principal": _edit(demo_data, _loan_deferral),
         "eu_reimbursement_terms": _edit(demo_data, _eu_terms),
     }
-    for i, plan in enumerate(_random_plans(2)):
-        workbooks[f"random_{i}"] = plan_to_xlsx(plan)
+    workbooks["demo_working_capital_loan_yearly_capitalised"] = _edit(
+        demo_data, _working_capital_loan(demo, WC_TERMS[2], floor=Decimal(50000))
+    )
+    for i, plan in enumerate(_random_plans(RANDOM_PLANS)):
+        workbooks[f"random_{i}"] = _edit(plan_to_xlsx(plan), _working_capital_loan(plan, WC_TERMS[i]))
         (directory / f"random_{i}.json").write_text(json.dumps(plan_to_dict(plan), default=str))
     paths = []
     for name, data in workbooks.items():
@@ -411,12 +423,29 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[Path, PlanResult]]:
 @pytest.mark.parametrize(
     "name",
     ["demo", "short_plan_opening_late_without_loans", "rent_plus_1200", "funder_payment_terms",
-     "loan_deferral_quarterly_constant_principal", "eu_reimbursement_terms", "random_0", "random_1"],
+     "loan_deferral_quarterly_constant_principal", "eu_reimbursement_terms",
+     "demo_working_capital_loan_yearly_capitalised", *(f"random_{i}" for i in range(RANDOM_PLANS))],
 )  # fmt: skip
 def test_libreoffice_recalculates_the_engine_to_the_cent(recalculated, name):
+    """Every monthly cell, every loan row and the proposed loan equal the engine's to the cent."""
     path, result = recalculated[name]
     checks = check_spreadsheet_matches_engine(path, result)
     assert checks > 12 * 3 * 18
+
+
+@needs_soffice
+def test_the_working_capital_loan_typed_in_the_workbook_is_sized_by_its_formulas(recalculated):
+    """The edited workbooks size a real loan on the typed terms (not 0, not « aucun prêt »), and the
+    engine reads those terms back: the comparison above covers every amortisation, deferral and periodicity."""
+    edited = ["demo_working_capital_loan_yearly_capitalised", *(f"random_{i}" for i in range(RANDOM_PLANS))]
+    for name, terms in zip(edited, (WC_TERMS[2], *WC_TERMS), strict=True):
+        _, result = recalculated[name]
+        wcr = result.working_capital
+        duration, deferral, rate, periodicity, amortisation, kind, _ = terms
+        assert (wcr.loan_terms.duration_months, wcr.loan_terms.deferral_months) == (duration, deferral), name
+        assert (wcr.loan_terms.periodicity, wcr.loan_terms.amortisation) == (periodicity, amortisation), name
+        assert wcr.loan_terms.deferral_kind is kind and wcr.loan_terms.annual_rate == Decimal(str(rate)), name
+        assert wcr.loan_needed is not None and wcr.loan_needed > 0, name
 
 
 @needs_soffice

@@ -140,24 +140,29 @@ class Field:
     labels: dict | None = None
 
 
+def consecutive_rows(first_row: int, *keys: str) -> dict[str, int]:
+    """``{key: row}`` for keys laid out one per row from ``first_row`` down."""
+    return {key: first_row + offset for offset, key in enumerate(keys)}
+
+
+def rows_from(first_row: int, *fields: Field) -> dict[str, tuple[int, Field]]:
+    """``{field name: (row, field)}`` for input fields laid out one per row from ``first_row`` down."""
+    return {item.name: (first_row + offset, item) for offset, item in enumerate(fields)}
+
+
 # ---------------------------------------------------------------- Paramètres
 PARAM_HEADER_ROW = 3
-PARAM_FIELDS_ROWS = {
-    "name": (4, Field("name", "Nom du projet", Kind.TEXT)),
-    "start_date": (5, Field("start_date", "Date de début du plan (1er mois de l'année 1)", Kind.DATE)),
-    "horizon_years": (6, Field("horizon_years", "Horizon du plan (années scolaires, 3 à 7)", Kind.INT)),
-    "opening_month": (7, Field("opening_month", "Mois d'arrivée de la première promotion", Kind.MONTH)),
-    "opening_cash": (8, Field("opening_cash", "Trésorerie au début du plan", Kind.AMOUNT)),
-    "cash_floor": (9, Field("cash_floor", "Plancher de trésorerie de sécurité", Kind.AMOUNT)),
-    "sales_collection_delay_months": (
-        10,
-        Field("sales_collection_delay_months", "Délai d'encaissement des ventes (mois)", Kind.INT),
-    ),
-    "apprenticeship_tax_calendar_month": (
-        11,
-        Field("apprenticeship_tax_calendar_month", "Mois de versement de la taxe d'apprentissage (1 à 12)", Kind.INT),
-    ),
-}
+PARAM_FIELDS_ROWS = rows_from(
+    4,
+    Field("name", "Nom du projet", Kind.TEXT),
+    Field("start_date", "Date de début du plan (1er mois de l'année 1)", Kind.DATE),
+    Field("horizon_years", "Horizon du plan (années scolaires, 3 à 7)", Kind.INT),
+    Field("opening_month", "Mois d'arrivée de la première promotion", Kind.MONTH),
+    Field("opening_cash", "Trésorerie au début du plan", Kind.AMOUNT),
+    Field("cash_floor", "Plancher de trésorerie de sécurité", Kind.AMOUNT),
+    Field("sales_collection_delay_months", "Délai d'encaissement des ventes (mois)", Kind.INT),
+    Field("apprenticeship_tax_calendar_month", "Mois de versement de la taxe d'apprentissage (1 à 12)", Kind.INT),
+)
 PARAM_VALUE_COL = 2
 PARAM_NOTE_COL = 3
 
@@ -274,60 +279,57 @@ EU_GRANTS_TOTAL_LABEL = "Total des fonds européens de fonctionnement"
 OP_HEADER_ROW = 4
 OP_START_ROW = 5  # first month of each school year (formula)
 OP_INPUT_TITLE_ROW = 6
-OPERATING_FIELDS_ROWS = {
-    "youths": (7, Field("youths", "Jeunes accueillis", Kind.INT)),
-    "production_hours_per_youth": (
-        8,
-        Field("production_hours_per_youth", "Heures de production par jeune", Kind.NUMBER),
-    ),
-    "productivity_ratio": (9, Field("productivity_ratio", "Taux de productivité", Kind.SHARE)),
-    "hourly_price": (10, Field("hourly_price", "Prix de vente horaire (€)", Kind.AMOUNT)),
-    "sales_amount": (11, Field("sales_amount", "Ventes saisies directement (vide = calculées)", Kind.AMOUNT)),
-    "state_subsidy_per_youth": (12, Field("state_subsidy_per_youth", "Subvention de l'État par jeune", Kind.AMOUNT)),
-    "region_grant": (13, Field("region_grant", "Subvention de fonctionnement de la Région", Kind.AMOUNT)),
-    "department_grant": (14, Field("department_grant", "Subvention de fonctionnement du département", Kind.AMOUNT)),
-    "epci_grant": (15, Field("epci_grant", "Subvention de l'EPCI ou de la commune", Kind.AMOUNT)),
-    "apprenticeship_tax": (16, Field("apprenticeship_tax", "Taxe d'apprentissage", Kind.AMOUNT)),
-    "foundations": (17, Field("foundations", "Fondations et mécènes", Kind.AMOUNT)),
-    "master_trainers": (18, Field("master_trainers", "Maîtres professionnels (ETP)", Kind.NUMBER)),
-    "master_trainer_cost": (
-        19,
-        Field("master_trainer_cost", "Coût annuel chargé d'un ETP de maître professionnel", Kind.AMOUNT),
-    ),
-    "teaching_staff": (20, Field("teaching_staff", "Personnel enseignant", Kind.AMOUNT)),
-    "support_staff": (21, Field("support_staff", "Personnel d'accompagnement et de direction", Kind.AMOUNT)),
-    "materials_share": (22, Field("materials_share", "Part des matières dans les ventes", Kind.SHARE)),
-    "rent": (23, Field("rent", "Loyer", Kind.AMOUNT)),
-    "energy": (24, Field("energy", "Énergie", Kind.AMOUNT)),
-    "insurance": (25, Field("insurance", "Assurances", Kind.AMOUNT)),
-    "other_expenses": (26, Field("other_expenses", "Autres charges", Kind.AMOUNT)),
-}
+OPERATING_FIELDS_ROWS = rows_from(
+    7,
+    Field("youths", "Jeunes accueillis", Kind.INT),
+    Field("production_hours_per_youth", "Heures de production par jeune", Kind.NUMBER),
+    Field("productivity_ratio", "Taux de productivité", Kind.SHARE),
+    Field("hourly_price", "Prix de vente horaire (€)", Kind.AMOUNT),
+    Field("sales_amount", "Ventes saisies directement (vide = calculées)", Kind.AMOUNT),
+    Field("state_subsidy_per_youth", "Subvention de l'État par jeune", Kind.AMOUNT),
+    Field("region_grant", "Subvention de fonctionnement de la Région", Kind.AMOUNT),
+    Field("department_grant", "Subvention de fonctionnement du département", Kind.AMOUNT),
+    Field("epci_grant", "Subvention de l'EPCI ou de la commune", Kind.AMOUNT),
+    Field("apprenticeship_tax", "Taxe d'apprentissage", Kind.AMOUNT),
+    Field("foundations", "Fondations et mécènes", Kind.AMOUNT),
+    Field("master_trainers", "Maîtres professionnels (ETP)", Kind.NUMBER),
+    Field("master_trainer_cost", "Coût annuel chargé d'un ETP de maître professionnel", Kind.AMOUNT),
+    Field("teaching_staff", "Personnel enseignant", Kind.AMOUNT),
+    Field("support_staff", "Personnel d'accompagnement et de direction", Kind.AMOUNT),
+    Field("materials_share", "Part des matières dans les ventes", Kind.SHARE),
+    Field("rent", "Loyer", Kind.AMOUNT),
+    Field("energy", "Énergie", Kind.AMOUNT),
+    Field("insurance", "Assurances", Kind.AMOUNT),
+    Field("other_expenses", "Autres charges", Kind.AMOUNT),
+)
 OP_REVENUE_TITLE_ROW = 28
 OP_FULL_YEAR_ROW = 29
-OP_REVENUE_ROWS = {  # RevenueKind value -> row
-    "sales": 30,
-    "state_subsidy": 31,
-    "region_grant": 32,
-    "department_grant": 33,
-    "epci_grant": 34,
-    "apprenticeship_tax": 35,
-    "eu_grants": 36,
-    "foundations": 37,
-}
+OP_REVENUE_ROWS = consecutive_rows(  # RevenueKind value -> row
+    30,
+    "sales",
+    "state_subsidy",
+    "region_grant",
+    "department_grant",
+    "epci_grant",
+    "apprenticeship_tax",
+    "eu_grants",
+    "foundations",
+)
 OP_TOTAL_REVENUES_ROW = 38
 OP_EXPENSE_TITLE_ROW = 40
-OP_EXPENSE_ROWS = {  # ExpenseKind value -> row
-    "master_trainers": 41,
-    "teaching_staff": 42,
-    "support_staff": 43,
-    "materials": 44,
-    "rent": 45,
-    "energy": 46,
-    "insurance": 47,
-    "other_expenses": 48,
-    "depreciation": 49,
-    "loan_interest": 50,
-}
+OP_EXPENSE_ROWS = consecutive_rows(  # ExpenseKind value -> row
+    41,
+    "master_trainers",
+    "teaching_staff",
+    "support_staff",
+    "materials",
+    "rent",
+    "energy",
+    "insurance",
+    "other_expenses",
+    "depreciation",
+    "loan_interest",
+)
 OP_TOTAL_EXPENSES_ROW = 51
 OP_RESULT_ROW = 53
 OP_EXCLUDED_STATE_ROW = 54

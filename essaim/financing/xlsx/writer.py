@@ -10,7 +10,7 @@ documentation: ``docs/plan-workbook.md``.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +30,7 @@ from essaim.financing.xlsx.layout import source_columns as _source_columns
 from financing_engine import (
     Amortisation,
     DeferralKind,
+    EuReimbursement,
     ExpenseKind,
     FlowCategory,
     OperatingTimings,
@@ -151,6 +152,14 @@ def _header(ws: Worksheet, row: int, col: int, text: str) -> Cell:
     cell.border = _BORDER
     cell.alignment = _HEADER_ALIGN
     return cell
+
+
+def _headers(ws: Worksheet, row: int, texts: Iterable[str], *, first_col: int = 1, height: float | None = None) -> None:
+    """Header cells ``texts`` on ``row`` from column ``first_col``, the row ``height`` points high if given."""
+    for col, text in enumerate(texts, start=first_col):
+        _header(ws, row, col, text)
+    if height is not None:
+        ws.row_dimensions[row].height = height
 
 
 def _title(ws: Worksheet, text: str, note: str = "") -> None:
@@ -470,8 +479,7 @@ def _write_table_header(ws: Worksheet, items: Iterable[L.Field], first_col: int 
 
 def _write_parameters(ws: Worksheet, plan: PlanInput, refs: _Refs, doc: str) -> None:
     _title(ws, "Paramètres du plan", "Cellules jaunes : saisies. Cellules blanches : formules.")
-    for col, text in enumerate(("Paramètre", "Valeur", "Aide"), start=1):
-        _header(ws, L.PARAM_HEADER_ROW, col, text)
+    _headers(ws, L.PARAM_HEADER_ROW, ("Paramètre", "Valeur", "Aide"))
     notes = {
         "start_date": "Le jour est ignoré : le plan compte en mois. Nom : Debut_plan.",
         "horizon_years": "Nom : Horizon.",
@@ -809,10 +817,7 @@ def _write_sources(ws: Worksheet, plan: PlanInput, refs: _Refs, doc: str) -> Non
                 f'IF({cell("loan.deferral_kind")}="{L.DEFERRAL_LABELS[DeferralKind.TOTAL]}",1,0)',
                 L.FMT_INT,
             ),
-            "eu_advance": (L.rounded(f"{amount}*{_blank_or(cell('eu.advance_share'), '0')}"), L.FMT_EUR),
-            "eu_threshold": (_blank_or(cell("eu.claim_threshold"), "0.3"), L.FMT_PERCENT),
-            "eu_interval": (_blank_or(cell("eu.claim_interval_months"), "6"), L.FMT_INT),
-            "eu_delay": (_blank_or(cell("eu.payment_delay_months"), "12"), L.FMT_INT),
+            **_eu_terms_retained(cell, amount, prefix="eu_"),
         }
         for key, (formula, fmt) in helpers.items():
             _formula(ws, row, SRC_COL[key], formula, fmt)
@@ -854,6 +859,21 @@ def _blank_or(cell: str, default: str) -> str:
     return f'IF({cell}="",{default},{cell})'
 
 
+def _eu_terms_retained(cell: Callable[[str], str], amount: str, *, prefix: str = "") -> dict[str, tuple[str, str]]:
+    """Formulas of the EU reimbursement terms retained for one line (a FEDER source, an FSE+ grant):
+    the typed term, or the engine's default when the cell is blank; keys ``{prefix}advance`` etc."""
+    default = EuReimbursement()
+    share = _blank_or(cell("eu.advance_share"), _number(default.advance_share))
+    return {
+        f"{prefix}advance": (L.rounded(f"{amount}*{share}"), L.FMT_EUR),
+        f"{prefix}threshold": (_blank_or(cell("eu.claim_threshold"), _number(default.claim_threshold)), L.FMT_PERCENT),
+        f"{prefix}interval": (_blank_or(cell("eu.claim_interval_months"), _number(default.claim_interval_months)),
+                              L.FMT_INT),
+        f"{prefix}delay": (_blank_or(cell("eu.payment_delay_months"), _number(default.payment_delay_months)),
+                           L.FMT_INT),
+    }  # fmt: skip
+
+
 def _write_loans(ws: Worksheet, refs: _Refs, doc: str) -> None:
     """One summary row and one schedule block (formulas) per loan row of « Ressources » and 2 free rows."""
     _title(
@@ -863,12 +883,9 @@ def _write_loans(ws: Worksheet, refs: _Refs, doc: str) -> None:
         "arrondis au centime ; la dernière échéance rembourse tout le capital restant dû. Mois n° 1 = premier "
         "mois du plan.",
     )
-    for col, text in enumerate(LOAN_SUMMARY_COLS, start=1):
-        _header(ws, L.TABLE_HEADER_ROW, col, text)
-    ws.row_dimensions[L.TABLE_HEADER_ROW].height = 60
+    _headers(ws, L.TABLE_HEADER_ROW, LOAN_SUMMARY_COLS, height=60)
     schedule_header = L.TABLE_FIRST_ROW + len(refs.loan_sources) + 1
-    for col, text in enumerate(LOAN_BLOCK_COLS, start=1):
-        _header(ws, schedule_header, col, text)
+    _headers(ws, schedule_header, LOAN_BLOCK_COLS)
     first_all, last_all = refs.loan_rows
     keys = _range(1, first_all, last_all)
     for b, source_row in enumerate(refs.loan_sources):
@@ -1141,10 +1158,7 @@ def _write_eu_grants(ws: Worksheet, plan: PlanInput, refs: _Refs, doc: str) -> N
             "last_year": (f'IF({cell("last_year")}="",{h("first_year")},{cell("last_year")})', L.FMT_INT),
             "first_month": (f"MAX(12*({h('first_year')}-1)+1,Mois_ouverture)", L.FMT_INT),
             "last_month": (f"12*{h('last_year')}", L.FMT_INT),
-            "advance": (L.rounded(f"{h('amount')}*{_blank_or(cell('eu.advance_share'), '0')}"), L.FMT_EUR),
-            "threshold": (_blank_or(cell("eu.claim_threshold"), "0.3"), L.FMT_PERCENT),
-            "interval": (_blank_or(cell("eu.claim_interval_months"), "6"), L.FMT_INT),
-            "delay": (_blank_or(cell("eu.payment_delay_months"), "12"), L.FMT_INT),
+            **_eu_terms_retained(cell, h("amount")),
         }
         for key, (formula, fmt) in helpers.items():
             _formula(ws, row, EU_COL[key], formula, fmt)
@@ -1198,9 +1212,7 @@ def _write_calc(ws: Worksheet, plan: PlanInput, refs: _Refs, doc: str) -> None:
         "ventes sur les mois ouverts, calendriers de versement, demandes de paiement des fonds européens, "
         "dimensionnement du prêt de BFR. Rien à saisir ici.",
     )
-    for col, text in enumerate(CALC_COLUMNS, start=1):
-        _header(ws, L.TABLE_HEADER_ROW, col, text)
-    ws.row_dimensions[L.TABLE_HEADER_ROW].height = 75
+    _headers(ws, L.TABLE_HEADER_ROW, CALC_COLUMNS, height=75)
     first, last = refs.cash_first, refs.cash_last
     cash_without = L.CASH_COL_WITHOUT_LOANS
     w = {key: refs.param(row) for key, row in L.PARAM_WC_ROWS.items()}
@@ -1588,8 +1600,7 @@ def _write_summary(ws: Worksheet, plan: PlanInput, refs: _Refs, doc: str) -> Non
         _formula(ws, row, 2, formula, fmt, bold=key in ("gap", "lowest_closing", "requirement", "loan_needed"))
     row += 2
     _header(ws, row, 1, "Fonctionnement")
-    for j, text in enumerate(("Produits", "Charges", "Résultat"), start=2):
-        _header(ws, row, j, text)
+    _headers(ws, row, ("Produits", "Charges", "Résultat"), first_col=2)
     refs.summary["years_first_row"] = str(row + 1)
     for k in range(plan.horizon_years):
         row += 1

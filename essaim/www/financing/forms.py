@@ -744,7 +744,7 @@ def _terms_content(data, names, defaults, prefix=""):
 def content_from_forms(content, forms_by_section):
     """Merge the bound, valid forms into a copy of ``content``; returns (new content, ok).
 
-    Fields the editor does not show (EU terms, timings…) are kept from ``content``.
+    Sections whose forms were not submitted, and keys no form edits, are kept from ``content``.
     """
     bound = {name: form for name, form in forms_by_section.items() if _is_bound(form)}
     if not all(form.is_valid() for form in bound.values()):

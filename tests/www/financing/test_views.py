@@ -229,7 +229,10 @@ def test_import_json_and_errors(holder_client, plan):
     content["sources"][4]["loan"]["annual_rate"] = "0.5"
     upload = SimpleUploadedFile("plan.json", json.dumps(content).encode(), content_type="application/json")
     html = holder_client.post(url, {"file": upload}).content.decode()
-    assert "sources[4].loan.annual_rate" in html and "entre 0 et 20" in html
+    # The field in French words with the line's label (issue 16: never a technical path such as sources[4]…).
+    label = content["sources"][4]["label"]
+    assert f"Ressource 5 « {label} », prêt : taux annuel : " in html and "entre 0 et 20" in html
+    assert "sources[4]" not in html and "annual_rate" not in html
     assert _draft(plan).content["cash_floor"] == "12345.00"
 
 
