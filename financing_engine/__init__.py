@@ -18,7 +18,7 @@ Examples
 """
 
 from financing_engine.demo import demo_plan
-from financing_engine.errors import FinancingEngineError, InputError, PlanInputError
+from financing_engine.errors import AmountOutOfRange, FinancingEngineError, InputError, PlanInputError
 from financing_engine.evaluate import evaluate_plan
 from financing_engine.inputs import (
     Amortisation,
@@ -73,6 +73,7 @@ from financing_engine.serialization import plan_from_dict, plan_to_dict, result_
 __all__ = [
     "RULES",
     "Amortisation",
+    "AmountOutOfRange",
     "CashPlan",
     "DeferralKind",
     "Distribution",

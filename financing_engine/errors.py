@@ -12,11 +12,21 @@ from dataclasses import dataclass
 
 from financing_engine.fields import describe_field
 
-__all__ = ["FinancingEngineError", "InputError", "PlanInputError"]
+__all__ = ["AmountOutOfRange", "FinancingEngineError", "InputError", "PlanInputError"]
 
 
 class FinancingEngineError(ValueError):
     """Base class of every error raised by :mod:`financing_engine`."""
+
+
+class AmountOutOfRange(FinancingEngineError):
+    """A number that cannot be rounded to the cent: not finite (NaN, infinity) or too large for
+    :mod:`decimal`'s precision (``1E+30 × 1E+30``).
+
+    A validated plan never produces one (:mod:`financing_engine.limits`); values read back from storage
+    (an amount saved before its bounds existed, a row changed by hand) can. The platform catches it where
+    it shows a figure (``essaim.common.figures.computed``) and shows « hors limites » instead.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ youths per school year                     0 to 10 000                          
 months in the plan (payment, drawdown)     0 to the last month of the horizon     —
 delays, intervals, instalments (months)    0 to 120                               —
 loan duration and deferral                 up to 360 months (30 years)            —
+scenario headcount and sales factors       0 to 200 % of the plan                 4 (2 in %)
 depreciation                               0 to 50 years                          —
 start of the plan                          years 2000 to 2100                     —
 lines                                      100 uses, 100 sources, 20 EU grants    —
@@ -73,6 +74,7 @@ __all__ = [
     "MAX_YOUTHS",
     "MIN_HORIZON_YEARS",
     "MIN_START_YEAR",
+    "SCENARIO_FACTOR",
     "SHARE",
     "SIGNED_AMOUNT",
     "NumberRange",
@@ -125,6 +127,8 @@ SHARE = NumberRange(Decimal(0), Decimal(1), 6, "%")
 LOAN_RATE = NumberRange(Decimal(0), MAX_LOAN_RATE, 6, "%")
 HOURS = NumberRange(Decimal(0), MAX_HOURS_PER_YOUTH, 2, "h")
 FTE = NumberRange(Decimal(0), MAX_FTE, 2, "ETP")
+# A scenario's headcount and sales factors (financing_engine.scenarios): 0 to 200 % of the plan.
+SCENARIO_FACTOR = NumberRange(Decimal(0), Decimal(2), 4, "%")
 
 
 # ---------------------------------------------------------------- every bounded field, by (input class, field)

@@ -28,6 +28,13 @@ Rounding policy
    :func:`round_cents` (or :func:`round_cents_up` for amounts that must cover
    a need).
 
+7. **Out of range is an error, never a wrong figure.** Rounding a number that
+   is not finite or too large for :mod:`decimal`'s 28 digits raises
+   :class:`~financing_engine.errors.AmountOutOfRange` (a
+   :class:`FinancingEngineError`), never a bare ``decimal.InvalidOperation``
+   nor a silent NaN. The formatting functions never raise: such a number is
+   written « hors limites ».
+
 Formatting for users follows French conventions: ``1 234,56 €`` with a
 no-break space (U+00A0, the separator Django's ``fr`` locale uses) between
 thousands and before the euro sign.
@@ -40,8 +47,11 @@ from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from financing_engine.errors import AmountOutOfRange
+
 __all__ = [
     "CENT",
+    "OUT_OF_RANGE",
     "ZERO",
     "allocate",
     "format_eur",
@@ -59,6 +69,8 @@ NBSP = "\u00a0"  # before the euro and percent signs
 # Thousands separator: narrow no-break space (Imprimerie nationale), the same as the platform's
 # essaim/common/formats.py, so an amount reads identically in engine messages and on the pages.
 NARROW_NBSP = "\u202f"
+# What a formatting function writes for a number it cannot show (the platform's essaim.common.formats too).
+OUT_OF_RANGE = "hors limites"
 
 
 def to_decimal(value: Decimal | int | float | str) -> Decimal:
@@ -110,6 +122,24 @@ def to_decimal(value: Decimal | int | float | str) -> Decimal:
     return result
 
 
+def _quantize(value: Decimal, quantum: Decimal, rounding: str) -> Decimal:
+    """``value.quantize(quantum, rounding)``, or :class:`AmountOutOfRange` when it cannot be done.
+
+    >>> _quantize(Decimal("1E+30"), CENT, ROUND_HALF_UP)
+    Traceback (most recent call last):
+    ...
+    financing_engine.errors.AmountOutOfRange: Montant hors limites : 1E+30.
+    """
+    try:
+        if value.is_finite():
+            return value.quantize(quantum, rounding=rounding)
+    except InvalidOperation:
+        pass
+    except AttributeError as exc:  # not a Decimal
+        raise TypeError(f"not a Decimal: {value!r}") from exc
+    raise AmountOutOfRange(f"Montant hors limites : {value}.")
+
+
 def round_cents(value: Decimal) -> Decimal:
     """Round to the cent, half up (the engine's only rounding rule).
 
@@ -119,8 +149,13 @@ def round_cents(value: Decimal) -> Decimal:
     Decimal('2.35')
     >>> round_cents(Decimal("-2.345"))
     Decimal('-2.35')
+
+    Raises
+    ------
+    AmountOutOfRange
+        If ``value`` is not finite or too large to be rounded to the cent.
     """
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return _quantize(value, CENT, ROUND_HALF_UP)
 
 
 def round_cents_up(value: Decimal) -> Decimal:
@@ -131,7 +166,7 @@ def round_cents_up(value: Decimal) -> Decimal:
     >>> round_cents_up(Decimal("100.001"))
     Decimal('100.01')
     """
-    return value.quantize(CENT, rounding=ROUND_CEILING)
+    return _quantize(value, CENT, ROUND_CEILING)
 
 
 def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
@@ -154,7 +189,7 @@ def _split_evenly(total: Decimal, parts: int) -> tuple[Decimal, ...]:
     result: list[Decimal] = []
     previous = ZERO
     for i in range(1, parts + 1):
-        cumulative = (total * i / parts).quantize(CENT, rounding=ROUND_HALF_UP)
+        cumulative = _quantize(total * i / parts, CENT, ROUND_HALF_UP)
         result.append(cumulative - previous)
         previous = cumulative
     return tuple(result)
@@ -187,15 +222,21 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 
 
 def format_number(value: Decimal, *, decimals: int = 2) -> str:
-    """Format a number the French way: ``1 234,56`` (narrow no-break space, comma).
+    """Format a number the French way: ``1 234,56`` (narrow no-break space, comma); « hors limites »
+    for a number that cannot be shown (never raises).
 
     Examples
     --------
     >>> format_number(Decimal("1234567.891")).replace("\\u202f", " ")
     '1 234 567,89'
+    >>> format_number(Decimal("NaN")), format_number(Decimal("1E+30"))
+    ('hors limites', 'hors limites')
     """
     quantum = Decimal(1).scaleb(-decimals)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    try:
+        rounded = _quantize(to_decimal(value), quantum, ROUND_HALF_UP)
+    except (AmountOutOfRange, TypeError, ValueError):
+        return OUT_OF_RANGE
     sign = "-" if rounded < 0 else ""
     text = f"{abs(rounded):,.{decimals}f}"
     return sign + text.replace(",", NARROW_NBSP).replace(".", ",")
@@ -209,7 +250,8 @@ def format_eur(amount: Decimal) -> str:
     >>> format_eur(Decimal("-130000")).replace("\\u202f", " ").replace("\\u00a0", " ")
     '-130 000,00 €'
     """
-    return f"{format_number(amount)}{NBSP}€"
+    text = format_number(amount)
+    return text if text == OUT_OF_RANGE else f"{text}{NBSP}€"
 
 
 def format_percent(ratio: Decimal, *, decimals: int = 1) -> str:
@@ -224,7 +266,12 @@ def format_percent(ratio: Decimal, *, decimals: int = 1) -> str:
     >>> format_percent(Decimal("0.6")).replace("\\u00a0", " ")
     '60 %'
     """
-    text = format_number(ratio * 100, decimals=decimals)
+    try:
+        text = format_number(ratio * 100, decimals=decimals)
+    except (ArithmeticError, TypeError):
+        return OUT_OF_RANGE
+    if text == OUT_OF_RANGE:
+        return text
     if "," in text:
         text = text.rstrip("0").rstrip(",")
     return f"{text}{NBSP}%"

@@ -34,8 +34,10 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
+from financing_engine.errors import InputError, PlanInputError
 from financing_engine.evaluate import evaluate_plan
 from financing_engine.inputs import Funder, PlanInput
+from financing_engine.limits import SCENARIO_FACTOR
 from financing_engine.money import round_cents
 from financing_engine.projection import _sales
 from financing_engine.results import PlanResult
@@ -55,8 +57,31 @@ class Scenario:
     payment_delays: Mapping[Funder, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
+def _check_factors(scenario: Scenario) -> None:
+    """The factors within :data:`~financing_engine.limits.SCENARIO_FACTOR` (a scenario read back from
+    storage may hold anything), else :class:`PlanInputError` naming the scenario and the factor.
+
+    >>> _check_factors(Scenario("absurde", headcount_factor=Decimal("1E+30")))
+    Traceback (most recent call last):
+    ...
+    financing_engine.errors.PlanInputError: Plan de financement invalide (1 erreur(s)) : Scénario « absurde » : \
+effectif : Le facteur doit être compris entre 0 et 200 % du plan.
+    """
+    errors = []
+    for name, label in (("headcount_factor", "effectif"), ("sales_factor", "ventes")):
+        value = getattr(scenario, name)
+        valid = isinstance(value, Decimal) and value.is_finite() and SCENARIO_FACTOR.contains(value)
+        if not valid:
+            message = "Le facteur doit être compris entre 0 et 200 % du plan."
+            errors.append(InputError(f"scenario.{name}", message, where=f"scénario « {scenario.name} » : {label}"))
+    if errors:
+        raise PlanInputError(errors)
+
+
 def apply_scenario(plan: PlanInput, scenario: Scenario) -> PlanInput:
     """The plan with the scenario's headcount and sales factors applied (delays apply to the cash).
+
+    Raises :class:`PlanInputError` when a factor is outside 0–200 % (or no finite number).
 
     Examples
     --------
@@ -65,6 +90,7 @@ def apply_scenario(plan: PlanInput, scenario: Scenario) -> PlanInput:
     >>> [year.youths for year in smaller.operating.years][:3]
     [10, 19, 19]
     """
+    _check_factors(scenario)
     if scenario.headcount_factor == _ONE and scenario.sales_factor == _ONE:
         return plan
     years = []

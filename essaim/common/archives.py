@@ -27,6 +27,10 @@ DEFAULT_LIMITS = ArchiveLimits()
 # Office documents uploaded to a dossier (20 MB at most on disk): no part beyond 50 MB once unpacked.
 DOCUMENT_LIMITS = ArchiveLimits(max_entries=5_000, max_total_size=150 * 1024 * 1024, max_entry_size=50 * 1024 * 1024)
 
+# A financing plan's workbook (essaim.financing.xlsx, 5 MB at most on disk): a few sheets of a few hundred
+# rows; openpyxl holds every part in memory, so no part beyond 20 MB and 50 MB in all once unpacked.
+WORKBOOK_LIMITS = ArchiveLimits(max_entries=500, max_total_size=50 * 1024 * 1024, max_entry_size=20 * 1024 * 1024)
+
 
 class ArchiveRefused(ValueError):
     """The archive is refused; ``str(error)`` is the French message for the user."""

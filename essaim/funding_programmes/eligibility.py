@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from essaim.common.figures import computed
 from financing_engine.inputs import (
     ExpenseKind,
     OperatingYear,
@@ -329,6 +330,7 @@ def suggest_amount(
     )
 
 
+_OUT_OF_RANGE = "Montant non calculable : un taux, un plafond ou un montant enregistré est hors limites."
 _NO_PLAN = "Le projet n'a pas encore de plan de financement : le montant se calcule sur ses dépenses."
 
 
@@ -534,7 +536,10 @@ def evaluate(criteria: Criteria, facts: ProjectFacts, *, today: date, available:
     ``available`` is the credit left in the programme's envelopes that cover the project (None when the
     programme has no envelope on Essaim: no bound).
     """
-    suggestion = suggest_amount(criteria=criteria, costs=facts.costs, available=available)
+    # A stored rate, ceiling or credit that is no figure (1E+30, NaN) leaves the amount to be agreed.
+    suggestion = computed(suggest_amount, criteria=criteria, costs=facts.costs, available=available, fallback=None)
+    if suggestion is None:
+        suggestion = AmountSuggestion(None, None, None, None, None, False, _OUT_OF_RANGE)
     results = [
         _period(criteria, today),
         _territory(criteria, facts),

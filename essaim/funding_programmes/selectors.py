@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from essaim.common.figures import computed
 from essaim.funding_programmes.enums import FundingLineStatus
 from financing_engine.money import round_cents
 
@@ -43,7 +44,8 @@ NO_PROGRAMME = "Hors dispositif du catalogue"
 
 
 def _dec(value) -> Decimal:
-    return round_cents(Decimal(value if value is not None else 0))
+    """A stored sum in cents (« hors limites » when an absurd stored amount makes it impossible)."""
+    return computed(round_cents, Decimal(value if value is not None else 0))
 
 
 def funding_totals(*, lines) -> list[FundingTotalsRow]:

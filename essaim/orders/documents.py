@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from essaim.common.figures import NOT_A_FIGURE, computed
+from essaim.common.formats import OUT_OF_RANGE
 from essaim.orders.amounts import lines_totals
 from financing_engine.money import format_percent
 
@@ -22,8 +24,11 @@ RECOVERY_INDEMNITY = "40 €"
 
 
 def vat_breakdown(lines):
-    """``[(« 20 % », base HT, VAT)]`` of a document's lines (same computation as its stored totals)."""
-    totals = lines_totals(lines)
+    """``[(« 20 % », base HT, VAT)]`` of a document's lines (same computation as its stored totals); one
+    « hors limites » row when a stored quantity, price or rate makes the breakdown impossible."""
+    totals = computed(lines_totals, lines, fallback=None)
+    if totals is None:
+        return [(OUT_OF_RANGE, NOT_A_FIGURE, NOT_A_FIGURE)]
     return [(format_percent(rate), base, vat) for rate, (base, vat) in totals.vat_by_rate.items()]
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from essaim.common.formats import format_date, format_euros, format_number
+from essaim.common.formats import displayable, format_date, format_euros, format_number
 from essaim.projects import workflow
 from essaim.projects.enums import ProjectStage
 from essaim.territories import svg
@@ -377,6 +377,8 @@ def projects_map(departments, communes, *, label: str) -> SafeString:
         if commune.latitude is None or commune.longitude is None:
             continue
         lon, lat = float(commune.longitude), float(commune.latitude)
+        if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90):
+            continue  # a stored centre that is no point on Earth (NaN, 1E+30): no marker, the table lists it
         if commune.projects:
             names = _first_names([f"{line.project.name} ({line.stage_label})" for line in commune.projects])
             markers.append(
@@ -410,9 +412,11 @@ def projects_map(departments, communes, *, label: str) -> SafeString:
 
 
 def progress_bar(ratio: Decimal, *, label: str) -> SafeString:
-    """A small bar for an objective (the figures are printed next to it)."""
+    """A small bar for an objective (the figures are printed next to it); empty for a ratio that is no
+    figure (NaN or 1E+30 stored: the figures next to it read « hors limites »)."""
     width = 200
-    filled = float(max(Decimal(0), min(ratio, Decimal(1)))) * width
+    shown = displayable(ratio) or Decimal(0)
+    filled = float(max(Decimal(0), min(shown, Decimal(1)))) * width
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="objective-bar" viewBox="0 0 {} 14" width="{}" height="14" '
         'role="img" aria-label="{}"><rect width="{}" height="14" fill="#e3e7ed"/>'

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from essaim.common.figures import computed
 from essaim.projects import workflow
 from essaim.projects.enums import ProjectStage
 from essaim.steering.enums import ProgressStatus
@@ -54,7 +55,8 @@ def objective_progress(
     """
     with localcontext() as context:
         # A stored figure however absurd (1E+30, NaN) never makes the dashboard fail: wide precision, and
-        # an invalid operation gives NaN (shown « hors limites ») instead of raising.
+        # an invalid operation gives NaN (shown « hors limites ») instead of raising (the engine's rounding
+        # raises AmountOutOfRange on it, turned into NaN by essaim.common.figures.computed).
         context.prec = 80
         context.traps[InvalidOperation] = False
         return _objective_progress(
@@ -72,7 +74,7 @@ def _objective_progress(*, value, target, on, due_date, start_date, baseline) ->
         fraction = Decimal(1) if elapsed >= 0 else Decimal(0)
     else:
         fraction = Decimal(min(max(elapsed, 0), span)) / Decimal(span)
-    expected = round_cents(baseline + (target - baseline) * fraction)
+    expected = computed(round_cents, baseline + (target - baseline) * fraction)  # NaN: « hors limites »
     if value >= target:
         status = ProgressStatus.REACHED
     elif on > due_date:

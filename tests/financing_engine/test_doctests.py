@@ -15,6 +15,7 @@ MODULES = [
     "financing_engine.money",
     "financing_engine.projection",
     "financing_engine.risk",
+    "financing_engine.scenarios",
     "financing_engine.serialization",
     "financing_engine.working_capital",
 ]

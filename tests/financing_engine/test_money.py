@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from financing_engine.money import allocate, format_eur, format_percent, round_cents, split_evenly, to_decimal
+from financing_engine import AmountOutOfRange, FinancingEngineError
+from financing_engine.money import (
+    OUT_OF_RANGE,
+    allocate,
+    format_eur,
+    format_percent,
+    round_cents,
+    round_cents_up,
+    split_evenly,
+    to_decimal,
+)
 from tests.financing_engine.strategies import amounts
 
 NBSP = "\u00a0"
@@ -67,3 +77,14 @@ def test_format_percent_french_style():
     """Ratios are shown as 31,5 % or 60 %."""
     assert format_percent(Decimal("0.315")) == f"31,5{NBSP}%"
     assert format_percent(Decimal("0.6")) == f"60{NBSP}%"
+
+
+@pytest.mark.parametrize("value", [Decimal("1E+30") ** 2, Decimal("NaN"), Decimal("Infinity"), Decimal("-1E+999999")])
+def test_rounding_what_cannot_be_rounded_is_a_domain_error_and_formatting_never_fails(value):
+    """Issue 12: a stored absurd figure gives AmountOutOfRange (a FinancingEngineError), never a bare
+    decimal.InvalidOperation nor a silent NaN; the formats write « hors limites »."""
+    for rounding in (round_cents, round_cents_up, lambda v: split_evenly(v, 3), lambda v: allocate(v, [Decimal(1)])):
+        with pytest.raises(AmountOutOfRange, match="Montant hors limites"):
+            rounding(value)
+    assert issubclass(AmountOutOfRange, FinancingEngineError)
+    assert format_eur(value) == format_percent(value) == OUT_OF_RANGE == "hors limites"

@@ -51,3 +51,18 @@ def test_the_risk_analysis_starts_from_a_scenario():
     base = run_risk_analysis(demo_plan(), scenarios=300)
     variant = run_risk_analysis(plan, scenarios=300, payment_delays=scenario.payment_delays)
     assert variant.working_capital_requirement_p50 >= base.working_capital_requirement_p50
+
+
+def test_a_factor_outside_its_bounds_is_refused_at_the_engine_boundary():
+    """Issue 12: a scenario read back from storage with an absurd factor names the scenario and the factor."""
+    import pytest
+
+    from financing_engine import PlanInputError
+
+    for factor in (Decimal("1E+30"), Decimal("NaN"), Decimal("-0.1"), Decimal("2.0001")):
+        with pytest.raises(PlanInputError) as caught:
+            evaluate_scenario(demo_plan(), Scenario("absurde", sales_factor=factor))
+        assert [str(error) for error in caught.value.errors] == [
+            "Scénario « absurde » : ventes : Le facteur doit être compris entre 0 et 200 % du plan."
+        ]
+    assert apply_scenario(demo_plan(), Scenario("bornes", headcount_factor=Decimal(0), sales_factor=Decimal(2)))

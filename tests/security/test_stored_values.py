@@ -3,8 +3,12 @@
 Every decimal and float column of every table of the permission matrix's world is overwritten directly
 in the database with a value no form accepts — ``1e30`` on SQLite (which does not enforce a column's
 digits), ``NaN`` on PostgreSQL (which numeric and double columns accept) — then every page of the
-matrix is opened by an actor allowed to see it: none may fail. Amounts that cannot be real figures
-are shown as « valeur hors limites » (essaim.common.formats.displayable).
+matrix is opened by an actor allowed to see it: none may fail, with no exception list, on both
+databases. Amounts that cannot be real figures, and the figures computed from them, are shown as
+« hors limites » (essaim.common.formats.displayable, essaim.common.figures.computed).
+
+The columns are spoiled once for the module, inside the shared world's transaction (rolled back after the
+last case); each case reads them from its own savepoint, so a page cannot see another case's writes.
 """
 
 import pytest
@@ -18,27 +22,7 @@ from tests.www.test_permission_matrix import MATRIX
 pytestmark = pytest.mark.django_db
 
 GET_ROWS = [row for row in MATRIX if row[3] == "get" and any(actor != "anonymous" for actor in row[5])]
-# Pages that still fail on an absurd stored amount (measured 07/12/2026, SQLite): their totals go through
-# financing_engine.money's rounding, which raises decimal.InvalidOperation on 1E+30 or NaN (quotes,
-# orders and invoices totals, funding lines totals and matching, scenarios, the steering dashboard).
-# Left to fix at the engine's boundary (the owners of financing_engine and orders); not strict because
-# PostgreSQL's NaN and SQLite's 1E+30 do not break exactly the same pages.
-KNOWN_FAILING = {
-    "fp_matching_a", "fp_matching_b", "fp_project_block_a", "fp_project_block_b", "scenario_list_a",
-    "fp_totals", "fp_totals_csv", "fp_totals_xlsx", "orders_quote_detail_a", "orders_quote_detail_b",
-    "orders_quote_pdf_a", "orders_order_detail_a", "orders_order_detail_b", "orders_invoice_detail_a",
-    "orders_invoice_detail_b", "orders_invoice_pdf_a", "steering_dashboard",
-}  # fmt: skip
-CASES = [
-    pytest.param(
-        row,
-        id=row[0],
-        marks=[pytest.mark.xfail(reason="total arrondi par financing_engine.money", strict=False)]
-        if row[0] in KNOWN_FAILING
-        else [],
-    )
-    for row in GET_ROWS
-]
+CASES = [pytest.param(row, id=row[0]) for row in GET_ROWS]
 
 
 def _absurd_value():
@@ -67,10 +51,18 @@ def _spoil_every_number():
     return spoiled
 
 
+@pytest.fixture(scope="module")
+def spoiled(shared_world, django_db_blocker):
+    """The columns spoiled, once for the module: the UPDATEs run inside the shared world's transaction
+    (rolled back after the module's last case), and every case reads them from its own savepoint on top."""
+    with django_db_blocker.unblock():
+        columns = _spoil_every_number()
+    assert columns, "aucune valeur n'a pu être altérée"
+    return columns
+
+
 @pytest.mark.parametrize("row", CASES)
-def test_every_page_renders_over_absurd_stored_numbers(client, world, row):
-    spoiled = _spoil_every_number()
-    assert spoiled, "aucune valeur n'a pu être altérée"
+def test_every_page_renders_over_absurd_stored_numbers(client, spoiled, world, row):
     _, url_name, kwargs_builder = row[:3]
     actor = sorted(actor for actor in row[5] if actor != "anonymous")[0]
     client.force_login(world["users"][actor])

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
+from essaim.common.archives import WORKBOOK_LIMITS, ArchiveRefused, checked_zip
 from essaim.financing.xlsx import layout as L
 from essaim.financing.xlsx.layout import column_letter as _col
 from essaim.financing.xlsx.layout import source_columns as _source_columns
@@ -310,7 +313,23 @@ def plan_from_xlsx(data: bytes | BinaryIO) -> PlanInput:
     raised together as :class:`WorkbookError`, each with its sheet and cell.
     """
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    name = Path(getattr(stream, "name", "") or "classeur.xlsx").name
     try:
+        # The workbook is a zip: its entries, sizes and ratio are checked (by its central directory, nothing
+        # unpacked) before openpyxl unpacks any part of it (issue #12: a small file can unpack to gigabytes).
+        checked_zip(stream, name=name, limits=WORKBOOK_LIMITS).close()  # leaves ``stream`` open
+    except ArchiveRefused as error:
+        raise WorkbookError([WorkbookIssue("classeur", None, str(error))]) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+    ):  # not a zip: openpyxl says so below, in the same words as any unreadable file
+        pass
+    try:
+        stream.seek(0)
         workbook = load_workbook(stream, data_only=False)
     except Exception:  # zip, XML or format errors from openpyxl: their text is technical, never shown
         raise WorkbookError(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.common.exports import XLSX_CONTENT_TYPE
+from essaim.common.formats import displayable
 from essaim.jobs.models import Job
 from essaim.jobs.services import job_submit
 from essaim.steering import archive, charts, reports, services
@@ -86,7 +87,8 @@ def _bounded_parts(request, overview) -> dict:
     summarised (first rows, then « … et N autres »): the page stays the same size at national scale."""
     page = Paginator(overview.projects, FRIEZE_PAGE_SIZE).get_page(request.GET.get("page"))
     activity = overview.activity[:-1] if overview.activity else []  # the last row is the total
-    activity_rows = sorted(activity, key=lambda row: row[1] or 0, reverse=True)[:ACTIVITY_ROWS]
+    # A figure that cannot be shown (NaN, 1E+30 stored) sorts as 0 and is shown « hors limites ».
+    activity_rows = sorted(activity, key=lambda row: displayable(row[1]) or 0, reverse=True)[:ACTIVITY_ROWS]
     return {
         "page": page,
         "project_lines": page.object_list,

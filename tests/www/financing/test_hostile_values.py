@@ -10,19 +10,24 @@
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 from openpyxl import load_workbook
 
+from essaim.common.archives import WORKBOOK_LIMITS
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlanVersion
-from essaim.financing.xlsx import plan_to_xlsx
+from essaim.financing.xlsx import WorkbookError, plan_from_xlsx, plan_to_xlsx
 from essaim.organizations.enums import MembershipRole, OrganizationKind
-from financing_engine import demo_plan
+from financing_engine import demo_plan, plan_to_dict
+from tests.common.test_archives import MB, zip_with
 from tests.financing.factories import editor_post_data, plan_with_draft
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
@@ -129,6 +134,82 @@ def test_workbook_import_refuses_absurd_amount_on_its_cell(holder_client, projec
     text = response.content.decode()
     assert "D5" in text and "Investissements" in text
     assert plan.versions.get().content == before
+
+
+def _workbook_bomb() -> bytes:
+    """The demo plan's workbook holding one more part: 8 MB of zeros, about 8 KB on disk (ratio ≈ 1 000)."""
+    source = zipfile.ZipFile(io.BytesIO(plan_to_xlsx(demo_plan())))
+    members = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    return zip_with([*members, ("xl/media/image1.bin", 8 * MB)])
+
+
+@pytest.mark.django_db
+def test_workbook_import_refuses_a_zip_bomb_in_french_and_saves_nothing(holder_client, project):
+    bomb = _workbook_bomb()
+    assert len(bomb) - len(plan_to_xlsx(demo_plan())) < 64 * 1024  # the 8 MB part is small on disk
+    plan = plan_with_draft(project)
+    before = list(plan.versions.values_list("pk", "content"))
+    buffer = io.BytesIO(bomb)
+    buffer.name = "plan.xlsx"
+    response = holder_client.post(reverse("financing:plan_import", args=[plan.project_id, plan.pk]), {"file": buffer})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "« plan.xlsx »" in text and "bombe de décompression" in text and "image1.bin" in text, text
+    assert list(plan.versions.values_list("pk", "content")) == before
+
+
+def test_plan_evaluate_refuses_a_workbook_bomb_in_french(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(_workbook_bomb())
+    with pytest.raises(CommandError, match="bombe de décompression"):
+        call_command("plan", "evaluate", str(path))
+
+
+def test_the_plan_workbook_limits_bound_entries_and_sizes():
+    """Beyond the ratio: too many parts, or one part too large once unpacked, whatever its compression."""
+    with pytest.raises(WorkbookError, match="éléments compressés"):
+        plan_from_xlsx(zip_with([(f"xl/p{i}.xml", b"<x/>") for i in range(WORKBOOK_LIMITS.max_entries + 1)]))
+    with pytest.raises(WorkbookError, match="une fois décompressé"):
+        plan_from_xlsx(zip_with([("xl/worksheets/sheet1.xml", 21 * MB)]))
+    assert isinstance(plan_from_xlsx(plan_to_xlsx(demo_plan())), type(demo_plan()))
+
+
+def _demo_json(amount: str) -> bytes:
+    text = json.dumps(plan_to_dict(demo_plan()))
+    first = plan_to_dict(demo_plan())["uses"][0]["amount"]
+    return text.replace(f'"amount": "{first}"', f'"amount": {amount}', 1).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (_demo_json('"1e309"'), [FIELD_MESSAGE, "compris entre 0 et 1"]),
+        (_demo_json('"1E+999999"'), [FIELD_MESSAGE, "compris entre 0 et 1"]),
+        (_demo_json("NaN"), [FIELD_MESSAGE, "Nombre invalide"]),
+        (_demo_json("-1e309"), [FIELD_MESSAGE]),
+        (_demo_json("1" * 5000), ["nombre beaucoup trop long"]),
+        (b'{"uses": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", ["trop profondément imbriqué"]),
+        (b"\xff\xfe{}", ["UTF-8"]),
+        (b"[1, 2]", ["doit contenir un objet"]),
+        (b'{"uses": "pas une liste"}', ["Liste attendue", "Champ obligatoire"]),
+    ],
+    ids=["1e309", "exponent", "nan", "minus-inf", "5000-digits", "nested", "not-utf8", "list", "wrong-type"],
+)
+def test_json_plan_import_refuses_hostile_files_in_french_and_saves_nothing(holder_client, project, content, words):
+    """The web import of a JSON plan (the same reading as `essaim plan evaluate`): a French message, no
+    version changed."""
+    plan = plan_with_draft(project)
+    before = list(plan.versions.values_list("pk", "content"))
+    buffer = io.BytesIO(content)
+    buffer.name = "plan.json"
+    response = holder_client.post(reverse("financing:plan_import", args=[plan.project_id, plan.pk]), {"file": buffer})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Traceback" not in text and "uses[0]" not in text  # the field in French words, never its path
+    for word in words:
+        assert word in text, (word, text[text.find("message-error") :][:800])
+    assert list(plan.versions.values_list("pk", "content")) == before
 
 
 # ------------------------------------------------------------------------------------ editor fuzzing

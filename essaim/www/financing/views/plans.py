@@ -118,7 +118,13 @@ def version_risk(request, project_pk, plan_pk, number):
         # The analysis starts from a scenario of this version (another version's scenario is a 404).
         scenario = get_object_or_404(PlanScenario, pk=scenario_pk if scenario_pk.isdigit() else 0, version=version)
         variant = scenario.as_engine()
-        plan_input, delays = apply_scenario(plan_input, variant), variant.payment_delays
+        try:
+            plan_input, delays = apply_scenario(plan_input, variant), variant.payment_delays
+        except PlanInputError as error:  # a stored factor out of range
+            if request.htmx:
+                return render(request, "financing/_plan_errors.html", {"errors": error.errors})
+            messages.error(request, " ".join(str(e) for e in error.errors))
+            return redirect("financing:scenario_list", project_pk=project_pk, plan_pk=plan.pk, number=number)
     scenarios = getattr(settings, "ESSAIM_RISK_SCENARIOS", 10_000)
     risk = run_risk_analysis(plan_input, scenarios=scenarios, seed=0, payment_delays=delays)
     if request.htmx:

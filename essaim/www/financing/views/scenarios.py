@@ -62,11 +62,16 @@ class Column:
 
 
 def _columns(version, scenarios, plan):
+    """The compared columns, and the scenarios left out with their errors (a stored factor out of range:
+    the page still compares the others and offers to delete them)."""
     columns = [Column(f"Version {version.number}", None, evaluate_plan(plan))]
-    columns += [
-        Column(scenario.name, scenario, evaluate_scenario(plan, scenario.as_engine())) for scenario in scenarios
-    ]
-    return columns
+    left_out = []
+    for scenario in scenarios:
+        try:
+            columns.append(Column(scenario.name, scenario, evaluate_scenario(plan, scenario.as_engine())))
+        except PlanInputError as error:
+            left_out.append((scenario, error.errors))
+    return columns, left_out
 
 
 @login_required
@@ -104,9 +109,9 @@ def scenario_list(request, project_pk, plan_pk, number):
     try:
         plan_input = plan_from_dict(version.content)
     except PlanInputError as error:
-        columns, errors = [], error.errors
+        columns, errors, left_out = [], error.errors, []
     else:
-        columns, errors = _columns(version, scenarios, plan_input), ()
+        (columns, left_out), errors = _columns(version, scenarios, plan_input), ()
     return render(
         request,
         "financing/scenarios.html",
@@ -115,6 +120,7 @@ def scenario_list(request, project_pk, plan_pk, number):
             "plan": plan,
             "version": version,
             "columns": columns,
+            "left_out": left_out,
             "errors": errors,
             "form": form,
             "can_add": len(scenarios) < services.MAX_SCENARIOS,
