@@ -3,7 +3,7 @@ workshops, maîtres professionnels)."""
 
 from django import forms
 
-from essaim.common.forms import ModelChoiceField
+from essaim.common.forms import FrenchIntegerField, ModelChoiceField
 from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
 from essaim.territories.models import Department
@@ -52,7 +52,7 @@ class SchoolIdentityForm(forms.ModelForm):
 
 class SchoolOpenForm(forms.Form):
     name = forms.CharField(label="Nom de l'école", max_length=200)
-    opening_year = forms.IntegerField(label="Année d'ouverture", min_value=2000, max_value=2100, required=False)
+    opening_year = FrenchIntegerField(label="Année d'ouverture", min_value=2000, max_value=2100, required=False)
 
 
 class SchoolYearForm(DateWidgetsMixin, forms.ModelForm):
