@@ -296,7 +296,7 @@ def _project_lines(projects, until: dt.datetime) -> list[ProjectLine]:
                 segments=segments,
                 late_reasons=workflow.late_reasons(
                     stage=current.stage,
-                    entered_at=current.start,
+                    entered_on=timezone.localtime(current.start).date(),
                     target_opening_date=project.target_opening_date,
                     now=until,
                 ),
