@@ -126,9 +126,7 @@ def _stage_steps(project, timeline):
 def _detail_context(request, project, *, transition_form=None, now=None):
     now = now or timezone.now()
     # The timeline in the order things truly happened (dates d'effet), then as they were recorded.
-    timeline = list(
-        project.transitions.select_related("by", "organization").order_by("effective_date", "at", "pk")
-    )
+    timeline = list(project.transitions.select_related("by", "organization").order_by("effective_date", "at", "pk"))
     entered_on = timeline[-1].effective_date if timeline else timezone.localtime(project.created_at).date()
     transitions = workflow.allowed_transitions(request.user, project)
     expected = workflow.STAGE_DURATIONS.get(project.stage)
