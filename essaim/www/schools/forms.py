@@ -55,6 +55,32 @@ class SchoolOpenForm(forms.Form):
     opening_year = FrenchIntegerField(label="Année d'ouverture", min_value=2000, max_value=2100, required=False)
 
 
+class SchoolDatesForm(DateWidgetsMixin, forms.Form):
+    """The dates d'effet of the school's opening and closing, past days only (docs/open-schools.md)."""
+
+    date_fields = ("opened_on", "closed_on")
+    opened_on = forms.DateField(
+        label="Ouverte le",
+        required=False,
+        help_text="Jour de l'accueil des premiers jeunes ; une date passée est acceptée (historique).",
+    )
+    closed_on = forms.DateField(
+        label="Fermée le",
+        required=False,
+        help_text="À saisir une fois la fermeture effective ; laisser vide tant que l'école est ouverte.",
+    )
+    comment = forms.CharField(
+        label="Source ou motif",
+        max_length=100,
+        required=False,
+        help_text="Facultatif, gardé dans l'historique (par exemple « procès-verbal du CA du 12/06/2023 »).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._dates()
+
+
 class SchoolYearForm(DateWidgetsMixin, forms.ModelForm):
     date_fields = ("start_date", "end_date")
 
