@@ -131,17 +131,19 @@ class LineVersion:
 def payments_from_versions(versions: list[LineVersion]) -> list[tuple[dt.date, Decimal]]:
     """The payments of a line, each with its own date (date d'effet), from its versions.
 
-    - the paid amount grew: a payment of the difference, dated by the version's ``last_payment_date``
-      (else the decision's date, else the day it was recorded — the only date known);
+    - the paid amount grew: a payment of the difference, dated by the version's ``last_payment_date``;
+      without one, a line entered already paid (its first version: data entered afterwards) is paid on
+      its decision's date, and a payment recorded later without a date on the day it was recorded;
     - it shrank (a correction): the payments last recorded are cancelled first, down to the new total;
     - only the date changed (a payment's date corrected): the payment last recorded takes the new date.
     Σ of the payments = the last version's paid amount."""
     payments: list[list] = []
     previous = ZERO
     previous_date = None
-    for version in versions:
+    for index, version in enumerate(versions):
         amount = version.paid_amount or ZERO
-        day = version.last_payment_date or version.decision_date or version.recorded_on
+        undated = (version.decision_date if index == 0 else None) or version.recorded_on
+        day = version.last_payment_date or undated
         if amount > previous:
             payments.append([day, amount - previous])
         elif amount < previous:

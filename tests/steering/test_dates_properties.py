@@ -118,3 +118,15 @@ def test_a_correction_of_a_manual_line_cancels_the_last_payments_entered(payment
         kept = len(read)
         assert read[:-1] == [tuple(p) for p in payments[: kept - 1]]
         assert read[-1][0] == payments[kept - 1][0] and read[-1][1] <= payments[kept - 1][1]
+
+
+def test_a_payment_without_its_own_date():
+    """Entered already paid (first version): paid on the decision's date; paid later without a date: on the
+    day it was recorded (never earlier than Essaim knew it)."""
+    entered_paid = [LineVersion(Decimal("90000"), None, dt.date(2025, 3, 1), dt.date(2026, 12, 7))]
+    assert payments_from_versions(entered_paid) == [(dt.date(2025, 3, 1), Decimal("90000"))]
+    paid_later = [
+        LineVersion(ZERO, None, dt.date(2025, 2, 1), dt.date(2025, 1, 2)),
+        LineVersion(Decimal("50000"), None, dt.date(2025, 2, 1), dt.date(2026, 12, 7)),
+    ]
+    assert payments_from_versions(paid_later) == [(dt.date(2026, 12, 7), Decimal("50000"))]
