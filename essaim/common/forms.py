@@ -15,10 +15,52 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 
+from essaim.common.formats import NARROW_NBSP, format_number
+
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+# Django's own messages print a bound the English way (« supérieure ou égale à 0.01 »): every number
+# field of Essaim says its bounds in French (« 0,01 », « 10 000 000 »).
+BOUND_MESSAGES = {
+    "min_value": "Assurez-vous que cette valeur est supérieure ou égale à {bound}.",
+    "max_value": "Assurez-vous que cette valeur est inférieure ou égale à {bound}.",
+}
+
+
+def french_bound(value) -> str:
+    """A field's bound written the French way, with its own decimals: « 0,01 », « 0,001 », « 1,5 »,
+    « 365 », « 2000 » (four digits stay together, as years do), « 10 000 000 »."""
+    number = Decimal(str(value)).normalize()
+    decimals = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    text = format_number(number, decimals)
+    return text.replace(NARROW_NBSP, "") if abs(number) < 10_000 else text
+
+
+def say_bounds_in_french(field: forms.Field) -> None:
+    """Rewrite the messages of ``field``'s ``min_value``/``max_value`` bounds with the bound in French.
+
+    A message the form gave (``error_messages``) keeps its words, its ``%(limit_value)s`` becomes the
+    French bound; otherwise Django's wording is kept with the French bound. Call it after the field's
+    ``__init__`` (it reads the validators Django added)."""
+    for validator in field.validators:
+        if isinstance(validator, validators.MinValueValidator | validators.MaxValueValidator) and not callable(
+            validator.limit_value
+        ):
+            code = validator.code
+            if code not in BOUND_MESSAGES:
+                continue
+            bound = french_bound(validator.limit_value)
+            given = field.error_messages.get(code)
+            if given is None:
+                message = BOUND_MESSAGES[code].format(bound=bound)
+            else:
+                message = str(given).replace("%(limit_value)s", bound)
+            # The validator's params are still applied to the message: no other « % » may remain.
+            field.error_messages[code] = message.replace("%", "%%").replace("%%(", "%(")
 
 
 def parse_french_decimal(text: str, *, strip: str = "") -> Decimal | str:
@@ -56,6 +98,7 @@ class FrenchDecimalField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "input-number"})
+        say_bounds_in_french(self)
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -79,12 +122,26 @@ class FrenchFloatField(forms.FloatField):
         kwargs.setdefault("localize", True)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "input-number"}))
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+        say_bounds_in_french(self)
 
     def to_python(self, value):
         if isinstance(value, str):
             value = _SPACES.sub("", value).replace(".", ",")
             if len(value) > 40:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class FrenchIntegerField(forms.IntegerField):
+    """An integer field whose bounds are said in French (« 10 000 000 »); typed spaces are allowed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        say_bounds_in_french(self)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _SPACES.sub("", value)
         return super().to_python(value)
 
 

@@ -122,8 +122,8 @@ def funding_programmes_demo_load(report) -> None:
     for label, count in catalogue_load().items():
         if count:
             report.created[label] = report.created.get(label, 0) + count
-    if FundingLine.objects.filter(project__is_demo=True).exists():
-        return
+    # Line by line (a demo loaded before issue 15 lacks the older projects' lines and the Sud-Oise dossier):
+    # a line already there, demo or edited by hand, is kept as it is.
     _demo_lines(report)
     sud_oise_dossier_demo_load(report)
 
@@ -136,6 +136,8 @@ def _demo_lines(report) -> None:
         project = Project.objects.filter(name=name, is_demo=True).first()
         programme = FundingProgramme.objects.filter(slug=slug).select_related("funder").first()
         if project is None or programme is None:
+            continue
+        if FundingLine.objects.filter(project=project, programme=programme).exists():
             continue
         envelope = BudgetEnvelope.objects.filter(programme=programme, label=envelope_label).first()
         line = services.funding_line_create(

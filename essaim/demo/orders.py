@@ -24,7 +24,7 @@ from essaim.orders.services import LineInput
 from essaim.organizations.models import Organization
 from essaim.projects.models import Project, ProjectTrade, ProjectTransition
 from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
-from essaim.schools.services import production_school_open_from_project
+from essaim.schools.services import production_school_dates_save, production_school_open_from_project
 from essaim.territories.models import Commune
 from essaim.trades.models import Trade
 from financing_engine import demo_plan
@@ -135,6 +135,12 @@ def _school(project, report):
     if school is None:
         school = production_school_open_from_project(project=project, name=DEMO_SCHOOL_NAME, opening_year=2026)
         report.count("écoles ouvertes fictives", True)
+    if school.opened_on is None:  # a demo loaded before opening dates existed (issue 15): the day it opened
+        opened = next(day for stage, day in HISTORY if stage == "open")
+        production_school_dates_save(
+            school=school, opened_on=opened, closed_on=None, comment="Reprise de la démonstration : ouverture"
+        )
+        report.count("dates d'ouverture reprises", True)
     ProductionSchool.objects.filter(pk=school.pk).update(
         address="Zone de l'Atelier, 1 rue de la Forge (adresse fictive)\n59140 Dunkerque",
         legal_form="Association loi 1901 (fictive)",

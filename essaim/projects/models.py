@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -42,11 +42,14 @@ class ProjectQuerySet(models.QuerySet):
         return self.exclude(stage=ProjectStage.ABANDONED)
 
     def with_timing(self, *, now=None):
-        """Annotate ``stage_entered_at`` (last move, else creation), ``places`` (sum over trades) and
-        ``is_late`` (workflow rule, see ``workflow.late_q``); subqueries only, so no GROUP BY and no
-        duplicated rows whatever filters follow."""
+        """Annotate ``stage_entered_on`` (the date d'effet of the last move — the latest effective date,
+        then the latest recorded —, else the day the row was created, for a project without any line),
+        ``places`` (sum over trades) and ``is_late`` (workflow rule, see ``workflow.late_q``); subqueries
+        only, so no GROUP BY and no duplicated rows whatever filters follow."""
         now = now or timezone.now()
-        last_move = ProjectTransition.objects.filter(project=models.OuterRef("pk")).order_by("-at", "-pk")
+        last_move = ProjectTransition.objects.filter(project=models.OuterRef("pk")).order_by(
+            "-effective_date", "-at", "-pk"
+        )
         places = (
             ProjectTrade.objects.filter(project=models.OuterRef("pk"))
             .order_by()
@@ -55,7 +58,11 @@ class ProjectQuerySet(models.QuerySet):
             .values("total")
         )
         return self.annotate(
-            stage_entered_at=Coalesce(models.Subquery(last_move.values("at")[:1]), models.F("created_at")),
+            stage_entered_on=Coalesce(
+                models.Subquery(last_move.values("effective_date")[:1]),
+                TruncDate("created_at"),
+                output_field=models.DateField(),
+            ),
             places=Coalesce(models.Subquery(places), 0),
         ).annotate(
             is_late=models.Case(
@@ -116,10 +123,10 @@ class Project(BaseModel):
         if self.holder_id and self.holder.kind != OrganizationKind.PROJECT_HOLDER:
             raise ValidationError({"holder": "Le porteur doit être une organisation de type « porteur de projet »."})
 
-    def late_reasons(self, *, entered_at, now=None):
+    def late_reasons(self, *, entered_on, now=None):
         return workflow.late_reasons(
             stage=self.stage,
-            entered_at=entered_at,
+            entered_on=entered_on,
             target_opening_date=self.target_opening_date,
             now=now or timezone.now(),
         )

@@ -23,6 +23,7 @@ import operator
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from essaim.common.workflow import REQUIRED, LogFields, Transition, Workflow
 from essaim.organizations.permissions import current_organization
@@ -227,8 +228,16 @@ def remaining_after(stage: str) -> int:
     return sum(STAGE_DURATIONS[s].days for s in following if s in STAGE_DURATIONS)
 
 
-def late_reasons(*, stage: str, entered_at: dt.datetime, target_opening_date: dt.date | None, now: dt.datetime):
+def local_today(now: dt.datetime) -> dt.date:
+    """The day ``now`` falls on in the platform's time zone (Europe/Paris)."""
+    return timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
+
+
+def late_reasons(*, stage: str, entered_on: dt.date, target_opening_date: dt.date | None, now: dt.datetime):
     """Why a project is « en retard » (empty list when it is not). Same rule as ``late_q``.
+
+    ``entered_on`` is the date d'effet of the project's entry into its stage (never the day it was
+    recorded in Essaim).
 
     1. it has stayed in its stage longer than the stage's expected duration;
     2. its target opening date can no longer be met: the stages still to go after the current one,
@@ -238,9 +247,9 @@ def late_reasons(*, stage: str, entered_at: dt.datetime, target_opening_date: dt
         return []
     reasons = []
     expected = STAGE_DURATIONS[stage]
-    if entered_at < now - dt.timedelta(days=expected.days):
+    today = local_today(now)
+    if entered_on < today - dt.timedelta(days=expected.days):
         reasons.append(f"Étape plus longue que prévu ({expected.months} mois attendus).")
-    today = now.date()
     if target_opening_date and target_opening_date < today + dt.timedelta(days=remaining_after(stage)):
         if target_opening_date < today:
             reasons.append("La date d'ouverture visée est dépassée.")
@@ -249,17 +258,17 @@ def late_reasons(*, stage: str, entered_at: dt.datetime, target_opening_date: dt
     return reasons
 
 
-def late_q(*, now: dt.datetime, entered_at_field: str = "stage_entered_at") -> Q:
-    """Database form of ``late_reasons``: a Q on projects annotated with ``entered_at_field``."""
-    today = now.date()
+def late_q(*, now: dt.datetime, entered_on_field: str = "stage_entered_on") -> Q:
+    """Database form of ``late_reasons``: a Q on projects annotated with ``entered_on_field`` (a date)."""
+    today = local_today(now)
     conditions = []
     for stage, expected in STAGE_DURATIONS.items():
-        overdue = Q(**{f"{entered_at_field}__lt": now - dt.timedelta(days=expected.days)})
+        overdue = Q(**{f"{entered_on_field}__lt": today - dt.timedelta(days=expected.days)})
         unreachable = Q(target_opening_date__lt=today + dt.timedelta(days=remaining_after(stage)))
         conditions.append(Q(stage=stage) & (overdue | unreachable))
     return functools.reduce(operator.or_, conditions)
 
 
-def months_between(start: dt.datetime, end: dt.datetime) -> int:
-    """Whole months elapsed (30,44 days each), for « depuis 4 mois »."""
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months elapsed (30,44 days each) between two days, for « depuis 4 mois »."""
     return int((end - start).days // DAYS_PER_MONTH)

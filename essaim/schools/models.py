@@ -149,7 +149,10 @@ class ProductionSchool(BaseModel):
             day = f"{self.opened_on:%d/%m/%Y}"
             errors["opened_on"] = f"Ouverte le : le {day} est dans le futur (une ouverture prévue reste « annoncée »)."
         if self.closed_on and self.closed_on > today:
-            errors["closed_on"] = f"Fermée le : le {self.closed_on:%d/%m/%Y} est dans le futur."
+            errors["closed_on"] = (
+                f"Fermée le : le {self.closed_on:%d/%m/%Y} est dans le futur (une fermeture se saisit une fois "
+                "qu'elle a eu lieu)."
+            )
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
             errors["closed_on"] = (
                 f"Fermée le : le {self.closed_on:%d/%m/%Y} précède l'ouverture ({self.opened_on:%d/%m/%Y})."

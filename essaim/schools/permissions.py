@@ -3,7 +3,8 @@
 An open school run on Essaim is a ``ProductionSchool`` whose ``organization`` is set: its staff are
 the active members of that organisation, acting for it. Administrateurs and membres manage the
 school; lecteurs only read. Programme partners (Région, Banque des Territoires, FNEP) and platform
-administrators see the structure (workshops, capacity, school years) but not the people.
+administrators see the structure (workshops, capacity, school years) but not the people. The dates of
+the school's opening and closing are entered by its administrateurs and by platform administrators.
 """
 
 import rules
@@ -14,6 +15,7 @@ from essaim.organizations.permissions import (
     acts_as,
     acts_for_programme_partner,
     current_organization,
+    has_admin_role,
     has_write_role,
     is_platform_admin,
 )
@@ -59,6 +61,9 @@ can_view_school_structure = school_runs_on_essaim & (is_school_staff | acts_for_
 can_view_school_people = is_school_staff
 # Administrateurs and membres of the school's organisation manage its structure, customers and orders.
 can_manage_school = is_school_staff & has_write_role
+# The dates d'effet of the school's opening and closing (they count in the steering « à la date du »): the
+# administrateurs of the school's organisation, and the platform administrators who register the schools.
+can_date_school = school_runs_on_essaim & ((is_school_staff & has_admin_role) | is_platform_admin)
 # The holder (administrateur or membre) opens the school of its project once it is « Ouverte ».
 can_open_school = is_project_holder & has_write_role & project_is_open_without_school
 
@@ -69,4 +74,5 @@ rules.add_perm("schools.view_structure", can_view_school_structure)
 rules.add_perm("schools.view_people", can_view_school_people)
 rules.add_perm("schools.manage_school", can_manage_school)
 rules.add_perm("schools.open_school", can_open_school)
+rules.add_perm("schools.date_school", can_date_school)
 rules.add_perm("schools.use_my_school", can_use_my_school)

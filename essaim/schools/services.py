@@ -13,6 +13,8 @@ NOT_OPEN = "Le projet « {name} » n'est pas à l'étape « Ouverte » : l'écol
 ALREADY_OPEN = "L'école du projet « {name} » est déjà ouverte sur Essaim : « {school} »."
 HOLDER_RUNS_SCHOOL = "L'organisation « {holder} » gère déjà l'école « {school} » sur Essaim."
 NAME_TAKEN = "Une école de production porte déjà le nom « {name} » : choisissez-en un autre."
+OPENED_BEFORE_PROJECT = "Ouverte le : le {date} précède le début du projet « {name} » ({start})."
+CLOSED_WITHOUT_OPENING = "Fermée le : indiquez aussi le jour de l'ouverture de l'école."
 
 
 @transaction.atomic
@@ -66,6 +68,47 @@ def production_school_open_from_project(*, project: Project, name: str = "", ope
         Workshop.objects.create(
             school=school, trade=line.trade, name=f"Atelier {line.trade.name}", capacity=line.places
         )
+    return school
+
+
+@transaction.atomic
+def production_school_dates_save(*, school: ProductionSchool, opened_on, closed_on, by=None, comment: str = ""):
+    """Record the dates d'effet of a school's opening and closing (past days only: an opening or a closing
+    is entered once it has happened; a planned opening stays « annoncée »).
+
+    Coherent dates or nothing written (``ValidationError`` naming the wrong date): neither in the future,
+    the closing not before the opening, the opening not before its project's start. A closing day makes
+    the school « fermée »; removing it (a closing entered by mistake) makes it « ouverte » again. The
+    school's history keeps who entered what and when (``by``, ``comment`` as the change's reason)."""
+    locked = ProductionSchool.objects.select_for_update().get(pk=school.pk)
+    if closed_on is not None and opened_on is None:
+        raise ValidationError({"opened_on": CLOSED_WITHOUT_OPENING})
+    locked.opened_on, locked.closed_on = opened_on, closed_on
+    if closed_on is not None:
+        locked.status = ProductionSchool.Status.CLOSED
+    elif locked.status == ProductionSchool.Status.CLOSED:
+        locked.status = ProductionSchool.Status.OPEN
+    locked.full_clean()
+    if opened_on is not None and locked.project_id:
+        start = (
+            locked.project.transitions.filter(from_stage="")
+            .order_by("effective_date")
+            .values_list("effective_date", flat=True)
+            .first()
+        )
+        if start is not None and opened_on < start:
+            raise ValidationError(
+                {
+                    "opened_on": OPENED_BEFORE_PROJECT.format(
+                        date=f"{opened_on:%d/%m/%Y}", name=locked.project.name, start=f"{start:%d/%m/%Y}"
+                    )
+                }
+            )
+    locked._history_user = by
+    locked._change_reason = (comment or "").strip()[:100] or "Dates d'ouverture et de fermeture"
+    locked.save()
+    for name in ("opened_on", "closed_on", "status"):
+        setattr(school, name, getattr(locked, name))
     return school
 
 

@@ -21,6 +21,7 @@ from essaim.common.formats import format_date, format_euros, format_number, form
 from essaim.funding_applications.models import Disbursement, FundingApplication
 from essaim.funding_programmes.enums import FundingLineStatus, MovementKind, ProgrammeKind
 from essaim.funding_programmes.models import EnvelopeMovement, FundingLine
+from essaim.funding_programmes.selectors import line_payments
 from essaim.learners.publication import published_as_of, published_label
 from essaim.learners.secrecy import SUPPRESSED_LABEL
 from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, programme_learner_outcomes
@@ -296,7 +297,7 @@ def _project_lines(projects, until: dt.datetime) -> list[ProjectLine]:
                 segments=segments,
                 late_reasons=workflow.late_reasons(
                     stage=current.stage,
-                    entered_at=current.start,
+                    entered_on=timezone.localtime(current.start).date(),
                     target_opening_date=project.target_opening_date,
                     now=until,
                 ),
@@ -360,10 +361,10 @@ def _paid_as_of(lines, on: dt.date) -> dict[int, Decimal]:
 
     - for a dossier's line, the tranches paid on or before ``on`` (their payment dates);
     - for a line on an envelope, the versements of the envelope's ledger dated on or before ``on``;
-    - for other lines (which carry no payment date), for today or later, the line's current value;
-    - for a line already recorded on that day, its last recorded version on or before it (history);
-    - for a line recorded later (entered afterwards from earlier papers), its current paid amount if its
-      decision was taken by then, else nothing.
+    - for other lines (no dossier, no envelope), for today or later, the line's current value; before,
+      exactly the payments dated on or before ``on``, each with its own date, read from the line's history
+      (``funding_programmes.selectors.line_payments``), whatever day they were recorded. What the history
+      cannot date (rows changed without a version) counts from the line's last payment or decision date.
     """
 
     # One query: per line, whether a dossier drives it, its dossier's tranches paid by then and its
@@ -407,17 +408,14 @@ def _paid_as_of(lines, on: dt.date) -> dict[int, Decimal]:
     others = [line for line in lines if line.pk not in with_dossier and line.pk not in ledger_lines]
     if on >= timezone.localdate():
         return paid | {line.pk: line.paid_amount for line in others}
-    history = (
-        FundingLine.history.filter(id__in=[line.pk for line in others], history_date__lte=end_of_day(on))
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "paid_amount", "history_type")
-    )
-    for pk, amount, kind in history:
-        paid[pk] = ZERO if kind == "-" else amount
+    dated = line_payments(line.pk for line in others if line.paid_amount)
     for line in others:
-        if line.pk not in paid:
-            known = getattr(line, "last_payment_date", None) or line.decision_date
-            paid[line.pk] = line.paid_amount if known is not None and known <= on else ZERO
+        payments = dated.get(line.pk, [])
+        undated = line.paid_amount - sum((amount for _, amount in payments), ZERO)
+        known = line.last_payment_date or line.decision_date
+        paid[line.pk] = sum((amount for day, amount in payments if day <= on), ZERO) + (
+            undated if undated and known is not None and known <= on else ZERO
+        )
     return paid
 
 

@@ -190,8 +190,8 @@ NOW = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
     ],
 )
 def test_late_reasons(stage, months_in_stage, target, expected):
-    entered_at = NOW - dt.timedelta(days=round(months_in_stage * 30.44))
-    assert workflow.late_reasons(stage=stage, entered_at=entered_at, target_opening_date=target, now=NOW) == expected
+    entered_on = (NOW - dt.timedelta(days=round(months_in_stage * 30.44))).date()
+    assert workflow.late_reasons(stage=stage, entered_on=entered_on, target_opening_date=target, now=NOW) == expected
 
 
 def test_database_late_flag_agrees_with_the_python_rule():
@@ -207,18 +207,49 @@ def test_database_late_flag_agrees_with_the_python_rule():
                 now.date() + dt.timedelta(days=900),
             ):
                 project = ProjectFactory(stage=stage, commune=commune, target_opening_date=target, with_trade=False)
+                # Recorded today, effective months ago (a history entered after the fact).
                 ProjectTransition.objects.create(
-                    project=project, from_stage="", to_stage=stage, at=now - dt.timedelta(days=months_ago * 30 + 1)
+                    project=project,
+                    from_stage="",
+                    to_stage=stage,
+                    at=now,
+                    effective_date=timezone.localdate() - dt.timedelta(days=months_ago * 30 + 1),
                 )
     rows = list(Project.objects.with_timing(now=now))
     assert len(rows) == len(ProjectStage.values) * 20
-    disagreements = [p.pk for p in rows if p.is_late != bool(p.late_reasons(entered_at=p.stage_entered_at, now=now))]
+    disagreements = [p.pk for p in rows if p.is_late != bool(p.late_reasons(entered_on=p.stage_entered_on, now=now))]
     assert disagreements == []
     assert any(p.is_late for p in rows) and not all(p.is_late for p in rows)
+    # Late because of how long they truly stayed in their stage, though every line was recorded today.
+    assert any(p.is_late and p.target_opening_date is None for p in rows)
 
 
 def test_with_timing_sums_places_and_falls_back_to_creation_date():
     project = ProjectFactory()
     annotated = Project.objects.with_timing().get(pk=project.pk)
     assert annotated.places == 12
-    assert annotated.stage_entered_at == project.created_at
+    assert annotated.stage_entered_on == timezone.localtime(project.created_at).date()
+
+
+def test_with_timing_reads_effective_dates_not_recording_times():
+    """A project entered today with its real history: it has been in its stage since the date d'effet of
+    its last move (not since today), so it runs late; moves recorded in another order than they happened
+    are read in the order they happened."""
+    project = ProjectFactory()
+    ProjectTransition.objects.create(
+        project=project, from_stage="", to_stage="idea", effective_date=dt.date(2022, 3, 1), at=timezone.now()
+    )
+    ProjectTransition.objects.create(
+        project=project,
+        from_stage="idea",
+        to_stage="opportunity_study",
+        effective_date=dt.date(2023, 5, 10),
+        at=timezone.now() - dt.timedelta(hours=1),
+    )
+    Project.objects.filter(pk=project.pk).update(stage="opportunity_study")
+    annotated = Project.objects.with_timing().get(pk=project.pk)
+    assert annotated.stage_entered_on == dt.date(2023, 5, 10)
+    assert annotated.is_late
+    assert annotated.late_reasons(entered_on=annotated.stage_entered_on) == [
+        "Étape plus longue que prévu (5 mois attendus)."
+    ]

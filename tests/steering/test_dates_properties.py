@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from essaim.funding_applications import schedule
+from essaim.funding_programmes.selectors import ZERO, LineVersion, payments_from_versions
 from essaim.projects.enums import ProjectStage
 from essaim.steering import progress
 
@@ -81,3 +82,51 @@ def test_planned_and_paid_add_up_per_dossier_envelope_and_programme(dossiers, on
     for name in ("planned_total", "planned_due", "paid", "planned_later"):
         assert getattr(programme, name) == getattr(everything, name)
         assert getattr(programme, name) == sum((getattr(c, name) for c, _ in per_dossier), Decimal(0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(DAYS, AMOUNTS), max_size=8), st.randoms(use_true_random=False), DAYS)
+def test_a_manual_line_is_paid_at_a_date_exactly_whatever_the_order_payments_were_entered(payments, random, on):
+    """A line without dossier nor envelope: its payments, entered in any order (each version of the line
+    carries the new total and that payment's date), are read back each with its own date."""
+    entered = list(payments)
+    random.shuffle(entered)
+    versions, total = [LineVersion(ZERO, None, dt.date(2020, 12, 1), dt.date(2026, 12, 7))], ZERO
+    for day, amount in entered:
+        total += amount
+        versions.append(LineVersion(total, day, dt.date(2020, 12, 1), dt.date(2026, 12, 7)))
+    read = payments_from_versions(versions)
+    assert sorted(read) == sorted(payments)
+    assert sum((a for d, a in read if d <= on), ZERO) == sum((a for d, a in payments if d <= on), ZERO)
+    assert sum((a for _, a in read), ZERO) == total
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(DAYS, AMOUNTS), min_size=1, max_size=6), st.data())
+def test_a_correction_of_a_manual_line_cancels_the_last_payments_entered(payments, data):
+    versions, total = [], ZERO
+    for day, amount in payments:
+        total += amount
+        versions.append(LineVersion(total, day, None, dt.date(2026, 12, 7)))
+    corrected = data.draw(st.decimals(min_value=ZERO, max_value=total, places=2))
+    versions.append(LineVersion(corrected, payments[-1][0], None, dt.date(2026, 12, 7)))
+    read = payments_from_versions(versions)
+    assert sum((a for _, a in read), ZERO) == corrected
+    assert all(a > 0 for _, a in read)
+    # What remains is the payments first entered, the last one kept possibly reduced.
+    if read:
+        kept = len(read)
+        assert read[:-1] == [tuple(p) for p in payments[: kept - 1]]
+        assert read[-1][0] == payments[kept - 1][0] and read[-1][1] <= payments[kept - 1][1]
+
+
+def test_a_payment_without_its_own_date():
+    """Entered already paid (first version): paid on the decision's date; paid later without a date: on the
+    day it was recorded (never earlier than Essaim knew it)."""
+    entered_paid = [LineVersion(Decimal("90000"), None, dt.date(2025, 3, 1), dt.date(2026, 12, 7))]
+    assert payments_from_versions(entered_paid) == [(dt.date(2025, 3, 1), Decimal("90000"))]
+    paid_later = [
+        LineVersion(ZERO, None, dt.date(2025, 2, 1), dt.date(2025, 1, 2)),
+        LineVersion(Decimal("50000"), None, dt.date(2025, 2, 1), dt.date(2026, 12, 7)),
+    ]
+    assert payments_from_versions(paid_later) == [(dt.date(2026, 12, 7), Decimal("50000"))]

@@ -126,3 +126,37 @@ def test_today_counts_everything_paid_and_nothing_planned(history):
     overview = steering_overview(user=history["region"], scope=REGION_SCOPE, on=dt.date.today())
     assert overview.money_total.paid == D("200000")
     assert {line.project.name for line in overview.projects} == {"Projet A", "Projet B"}
+
+
+def test_a_manual_line_without_envelope_is_paid_exactly_at_each_date(history):
+    """A Région grant without programme nor envelope, its payments entered today in another order than
+    they were made: « versé à la date » counts each payment from its own date, not from the last one."""
+    from essaim.projects.models import Project
+
+    region = history["region"].memberships.get().organization
+    project = Project.objects.get(name="Projet B")
+    line = funding.funding_line_create(
+        project=project,
+        funder=region,
+        requested_amount=D("60000"),
+        requested_date=dt.date(2023, 3, 1),
+        by=history["fnep"],
+    )
+    funding.funding_line_grant(
+        line=line, granted_amount=D("50000"), decision_date=dt.date(2023, 4, 1), by=history["region"]
+    )
+    funding.funding_line_record_payment(
+        line=line, amount=D("30000"), paid_date=dt.date(2024, 1, 10), by=history["region"]
+    )
+    funding.funding_line_record_payment(
+        line=line, amount=D("20000"), paid_date=dt.date(2023, 6, 1), by=history["region"]
+    )
+
+    def paid_on(day):
+        overview = steering_overview(user=history["region"], scope=REGION_SCOPE, on=day)
+        return overview.money_total.paid
+
+    loan = {dt.date(2023, 5, 31): D("80000"), dt.date(2023, 12, 31): D("80000"), dt.date(2024, 6, 30): D("200000")}
+    assert paid_on(dt.date(2023, 5, 31)) - loan[dt.date(2023, 5, 31)] == 0
+    assert paid_on(dt.date(2023, 12, 31)) - loan[dt.date(2023, 12, 31)] == D("20000")
+    assert paid_on(dt.date(2024, 6, 30)) - loan[dt.date(2024, 6, 30)] == D("50000")

@@ -11,7 +11,7 @@ from django import forms
 
 from essaim.analysis.enums import Direction, Level
 from essaim.analysis.models import ScoringProfile
-from essaim.common.forms import FrenchFloatField, ModelChoiceField
+from essaim.common.forms import FrenchFloatField, FrenchIntegerField, ModelChoiceField
 from essaim.trades.models import Trade
 
 SCORE = "score"
@@ -33,7 +33,7 @@ class OpportunityForm(forms.Form):
     profile = ModelChoiceField(label="Profil de notation", queryset=ScoringProfile.objects.none(), empty_label=None)
     show = forms.ChoiceField(label="Carte de")
     rows = forms.ChoiceField(label="Lignes du tableau", choices=ROW_CHOICES)
-    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    page = FrenchIntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, user, catalogue, reference):
         self.catalogue = catalogue
@@ -124,7 +124,7 @@ class SitesForm(forms.Form):
     """Inputs of the site selection."""
 
     trade = TradeChoiceField(label="Métier")
-    k = forms.IntegerField(
+    k = FrenchIntegerField(
         label="Nombre de nouvelles écoles", min_value=1, max_value=20, initial=3, widget=forms.NumberInput
     )
     radius_km = FrenchFloatField(
@@ -140,10 +140,10 @@ class SitesForm(forms.Form):
         "centres des communes × ce facteur. 1,3 est un ordre de grandeur courant en zone rurale ; "
         "augmentez-le là où les routes contournent (vallées, estuaires) ou sans transport en commun.",
     )
-    time_limit_s = forms.IntegerField(
+    time_limit_s = FrenchIntegerField(
         label="Temps de calcul maximal (secondes)", min_value=1, max_value=120, initial=20
     )
-    min_population = forms.IntegerField(
+    min_population = FrenchIntegerField(
         label="Population minimale de la commune d'implantation",
         min_value=0,
         initial=5000,

@@ -50,7 +50,7 @@ class HomeSection:
     key: str
     title: str
     description: str = ""
-    projects: list | None = None  # projects annotated by ``with_timing`` (is_late, stage_entered_at)
+    projects: list | None = None  # projects annotated by ``with_timing`` (is_late, stage_entered_on)
     more_url: str = ""  # link to the full filtered list
     more_count: int = 0
     table: CountTable | None = None

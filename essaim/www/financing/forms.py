@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from essaim.common.formats import format_number
+from essaim.common.forms import FrenchIntegerField
 from financing_engine import (
     Amortisation,
     DeferralKind,
@@ -160,7 +161,7 @@ class MonthField(forms.Field):
 
 
 def _integer(label, *, max_value, min_value=0, required=True, help_text=""):
-    return forms.IntegerField(
+    return FrenchIntegerField(
         label=label,
         min_value=min_value,
         max_value=max_value,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from essaim.common import forms as common_forms
 from essaim.common.formats import format_number
-from essaim.common.forms import ModelChoiceField
+from essaim.common.forms import FrenchIntegerField, ModelChoiceField
 from essaim.funding_applications.enums import DECIDED_STATES, GRANTED_STATES
 from essaim.funding_applications.models import FundingApplication
 from essaim.funding_programmes.enums import BeneficiaryKind, CostBase, PlanTarget, ProgrammeKind
@@ -120,7 +120,7 @@ class ProgrammeForm(forms.ModelForm):
     claim_threshold = PercentField(label="Fonds européens : dépenses réalisées avant un acompte (%)", required=False)
     loan_annual_rate = PercentField(label="Taux annuel du prêt (%)", required=False)
     amount_per_youth = AmountField(label="Montant par jeune et par an (€)", required=False)
-    from_school_year = forms.IntegerField(
+    from_school_year = FrenchIntegerField(
         label="Versé à partir de l'année scolaire n°",
         required=False,
         min_value=1,

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from essaim.common import forms as common_forms
-from essaim.common.forms import ModelChoiceField, ModelMultipleChoiceField
+from essaim.common.forms import FrenchIntegerField, ModelChoiceField, ModelMultipleChoiceField
 from essaim.common.validators import normalize_identifier
 from essaim.learners.models import Learner
 from essaim.orders.enums import VAT_RATE_CHOICES, PaymentMethod
@@ -70,7 +70,7 @@ class QuoteForm(forms.Form):
     customer = ModelChoiceField(label="Client", queryset=Customer.objects.none())
     title = forms.CharField(label="Objet", max_length=200)
     issue_date = forms.DateField(label="Date du devis", widget=DATE)
-    validity_days = forms.IntegerField(label="Durée de validité (jours)", min_value=1, max_value=365, initial=30)
+    validity_days = FrenchIntegerField(label="Durée de validité (jours)", min_value=1, max_value=365, initial=30)
     notes = forms.CharField(label="Conditions particulières", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     below_market_justification = forms.CharField(
         label="Justification d'un prix inférieur au marché",
@@ -246,4 +246,4 @@ class PaymentForm(forms.Form):
 
 
 class ActivityYearForm(forms.Form):
-    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    year = FrenchIntegerField(label="Année", min_value=2000, max_value=2100)

@@ -10,7 +10,7 @@ def _trades(project) -> str:
 
 
 def _late_reasons(project) -> str:
-    return " ".join(project.late_reasons(entered_at=project.stage_entered_at))
+    return " ".join(project.late_reasons(entered_on=project.stage_entered_on))
 
 
 def _applications(project) -> list:
@@ -45,7 +45,7 @@ PROJECT_COLUMNS = [
     Column("Métiers", _trades, width=30),
     Column("Places", lambda p: p.places, kind="number", width=8),
     Column("Étape", lambda p: p.get_stage_display(), width=24),
-    Column("Dans l'étape depuis le", lambda p: p.stage_entered_at, kind="datetime", width=14),
+    Column("Dans l'étape depuis le", lambda p: p.stage_entered_on, kind="date", width=14),
     Column("En retard", lambda p: p.is_late, kind="bool", width=10),
     Column("Motif du retard", _late_reasons, width=50),
     Column("Ouverture visée", lambda p: p.target_opening_date, kind="date", width=14),

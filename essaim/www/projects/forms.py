@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils import timezone
 
-from essaim.common.forms import ModelChoiceField, ModelMultipleChoiceField
+from essaim.common.forms import FrenchIntegerField, ModelChoiceField, ModelMultipleChoiceField
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState
 from essaim.organizations.enums import HeadcountBand
 from essaim.organizations.models import Organization
@@ -50,7 +50,7 @@ class ProjectForm(forms.ModelForm):
     trades = ModelMultipleChoiceField(
         label="Métiers enseignés", queryset=Trade.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    places_per_trade = forms.IntegerField(
+    places_per_trade = FrenchIntegerField(
         label="Places par métier",
         min_value=1,
         max_value=60,
@@ -238,7 +238,7 @@ class ProspectionForm(forms.Form):
         choices=HeadcountBand.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    radius_km = forms.IntegerField(
+    radius_km = FrenchIntegerField(
         label="Distance à la commune du projet (km, à vol d'oiseau)",
         required=False,
         min_value=1,

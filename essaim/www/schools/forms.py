@@ -3,7 +3,7 @@ workshops, maîtres professionnels)."""
 
 from django import forms
 
-from essaim.common.forms import ModelChoiceField
+from essaim.common.forms import FrenchIntegerField, ModelChoiceField
 from essaim.common.validators import normalize_identifier, validate_siret
 from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, Workshop
 from essaim.territories.models import Department
@@ -52,7 +52,33 @@ class SchoolIdentityForm(forms.ModelForm):
 
 class SchoolOpenForm(forms.Form):
     name = forms.CharField(label="Nom de l'école", max_length=200)
-    opening_year = forms.IntegerField(label="Année d'ouverture", min_value=2000, max_value=2100, required=False)
+    opening_year = FrenchIntegerField(label="Année d'ouverture", min_value=2000, max_value=2100, required=False)
+
+
+class SchoolDatesForm(DateWidgetsMixin, forms.Form):
+    """The dates d'effet of the school's opening and closing, past days only (docs/open-schools.md)."""
+
+    date_fields = ("opened_on", "closed_on")
+    opened_on = forms.DateField(
+        label="Ouverte le",
+        required=False,
+        help_text="Jour de l'accueil des premiers jeunes ; une date passée est acceptée (historique).",
+    )
+    closed_on = forms.DateField(
+        label="Fermée le",
+        required=False,
+        help_text="À saisir une fois la fermeture effective ; laisser vide tant que l'école est ouverte.",
+    )
+    comment = forms.CharField(
+        label="Source ou motif",
+        max_length=100,
+        required=False,
+        help_text="Facultatif, gardé dans l'historique (par exemple « procès-verbal du CA du 12/06/2023 »).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._dates()
 
 
 class SchoolYearForm(DateWidgetsMixin, forms.ModelForm):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("production/projets/<int:project_pk>/ouvrir-l-ecole/", views.school_open, name="school_open"),
     path(S, views.school_home, name="school_home"),
     path(S + "identite/", views.school_identity_edit, name="school_identity_edit"),
+    path(S + "dates/", views.school_dates_edit, name="school_dates_edit"),
     path(S + "annees/nouvelle/", views.school_year_edit, name="school_year_create"),
     path(S + "annees/<int:pk>/", views.school_year_edit, name="school_year_edit"),
     path(S + "ateliers/nouveau/", views.workshop_edit, name="workshop_create"),

@@ -20,6 +20,7 @@ from essaim.schools.models import MasterTrainer, ProductionSchool, SchoolYear, W
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 from essaim.www.schools.forms import (
     MasterTrainerForm,
+    SchoolDatesForm,
     SchoolFilterForm,
     SchoolIdentityForm,
     SchoolOpenForm,
@@ -73,6 +74,7 @@ def school_context(request, school, tab):
         "school": school,
         "tab": tab,
         "can_manage": has_perm(request.user, "schools.manage_school", school),
+        "can_date": has_perm(request.user, "schools.date_school", school),
         "is_school_staff": has_perm(request.user, "orders.view_orders", school),
     }
 
@@ -196,6 +198,47 @@ def school_identity_edit(request, school_pk):
         "title": "Identité de l'école sur les devis et factures",
     }
     return render(request, "schools/form.html", context)
+
+
+def _dates_log(school, limit=20):
+    """The entries of the school's history that changed its opening or closing day: who, when recorded,
+    the dates entered and the reason (one query)."""
+    versions = list(school.history.select_related("history_user").order_by("history_date", "history_id"))
+    log, previous = [], None
+    for version in versions:
+        if previous is None or (version.opened_on, version.closed_on) != (previous.opened_on, previous.closed_on):
+            log.append(version)
+        previous = version
+    return list(reversed(log))[:limit]
+
+
+@require_http_methods(["GET", "POST"])
+def school_dates_edit(request, school_pk):
+    """The dates d'effet of the school's opening and closing (administrateurs of the school, platform
+    administrators): past days, coherent, logged in the school's history."""
+    school = structure_school_or_404(request.user, school_pk)
+    require_perm(request.user, "schools.date_school", school)
+    form = SchoolDatesForm(request.POST or None, initial={"opened_on": school.opened_on, "closed_on": school.closed_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.production_school_dates_save(
+                school=school,
+                opened_on=form.cleaned_data["opened_on"],
+                closed_on=form.cleaned_data["closed_on"],
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Dates d'ouverture et de fermeture enregistrées.")
+            return redirect("schools:school_home", school_pk=school.pk)
+    context = school_context(request, school, "structure") | {
+        "form": form,
+        "title": "Dates d'ouverture et de fermeture",
+        "dates_log": _dates_log(school),
+    }
+    return render(request, "schools/dates_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,6 +32,10 @@ STAFF_A = {"holder_a_admin", "holder_a_reader"}
 WRITE_A = {"holder_a_admin"}
 STAFF_B = {"holder_b_member"}
 STRUCTURE_A = STAFF_A | PARTNERS | {"platform_admin"}
+# The dates of a school's opening and closing: its administrateurs and platform administrators (a membre,
+# holder B's user, reads them but may not enter them: 403).
+DATES_A = {"holder_a_admin", "platform_admin"}
+DATES_B = {"platform_admin"}
 STRUCTURE_B = STAFF_B | PARTNERS | {"platform_admin"}
 # Targets: a school's structure is seen by its staff, the partners and platform administrators; its
 # customers, quotes, orders and invoices by its staff only (anyone else gets 404 on those pages).
@@ -105,7 +109,7 @@ def snapshot():
     return {
         "schools": list(
             ProductionSchool.objects.order_by("pk").values_list(
-                "name", "address", "siret", "organization_id", "project_id"
+                "name", "address", "siret", "organization_id", "project_id", "opened_on", "closed_on", "status"
             )
         ),
         "school_years": list(SchoolYear.objects.order_by("pk").values_list("school_id", "label", "start_date")),
@@ -176,6 +180,26 @@ ROWS = [
     ("orders_school_home_a", "schools:school_home", _school("a"), "get", None, STRUCTURE_A, STRUCTURE_OF_A),
     ("orders_school_home_b", "schools:school_home", _school("b"), "get", None, STRUCTURE_B, STRUCTURE_OF_B),
     ("orders_school_identity_a", "schools:school_identity_edit", _school("a"), "get", None, WRITE_A, STRUCTURE_OF_A),
+    ("orders_school_dates_a", "schools:school_dates_edit", _school("a"), "get", None, DATES_A, STRUCTURE_OF_A),
+    (
+        "orders_school_dates_a_post",
+        "schools:school_dates_edit",
+        _school("a"),
+        "post",
+        lambda w: {"opened_on": "2024-09-02", "closed_on": "", "comment": "Procès-verbal du CA"},
+        DATES_A,
+        STRUCTURE_OF_A,
+    ),
+    ("orders_school_dates_b", "schools:school_dates_edit", _school("b"), "get", None, DATES_B, STRUCTURE_OF_B),
+    (
+        "orders_school_dates_b_post",
+        "schools:school_dates_edit",
+        _school("b"),
+        "post",
+        lambda w: {"opened_on": "2023-09-04", "closed_on": "2026-06-30", "comment": ""},
+        DATES_B,
+        STRUCTURE_OF_B,
+    ),
     (
         "orders_school_identity_a_post",
         "schools:school_identity_edit",

@@ -101,7 +101,7 @@ def _stage_steps(project, timeline):
     the time it took (from the timeline) and the time it is expected to take."""
     entered = {}
     for move in timeline:
-        entered[move.to_stage] = move.at
+        entered[move.to_stage] = move.effective_date
     reached = {move.to_stage for move in timeline} | {project.stage}
     current_index = workflow.SEQUENCE.index(project.stage) if project.stage in workflow.SEQUENCE else None
     steps = []
@@ -125,8 +125,9 @@ def _stage_steps(project, timeline):
 
 def _detail_context(request, project, *, transition_form=None, now=None):
     now = now or timezone.now()
-    timeline = list(project.transitions.select_related("by", "organization").order_by("at", "pk"))
-    entered_at = timeline[-1].at if timeline else project.created_at
+    # The timeline in the order things truly happened (dates d'effet), then as they were recorded.
+    timeline = list(project.transitions.select_related("by", "organization").order_by("effective_date", "at", "pk"))
+    entered_on = timeline[-1].effective_date if timeline else timezone.localtime(project.created_at).date()
     transitions = workflow.allowed_transitions(request.user, project)
     expected = workflow.STAGE_DURATIONS.get(project.stage)
     partners = list(project.partners.select_related("organization__commune").order_by("role", "organization__name"))
@@ -137,10 +138,10 @@ def _detail_context(request, project, *, transition_form=None, now=None):
         "can_change": has_perm(request.user, "projects.change_project", project),
         "history": project.history.select_related("history_user").order_by("-history_date")[:10],
         "timeline": list(reversed(timeline)),
-        "stage_entered_at": entered_at,
-        "stage_months": workflow.months_between(entered_at, now),
+        "stage_entered_on": entered_on,
+        "stage_months": workflow.months_between(entered_on, workflow.local_today(now)),
         "stage_expected_months": expected.months if expected else None,
-        "late_reasons": project.late_reasons(entered_at=entered_at, now=now),
+        "late_reasons": project.late_reasons(entered_on=entered_on, now=now),
         "steps": _stage_steps(project, timeline),
         "transitions": transitions,
         "transition_form": transition_form
