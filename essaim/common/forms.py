@@ -172,6 +172,15 @@ def is_possible_key(model, field_name: str | None, value) -> bool:
     return (low is None or number >= low) and (high is None or number <= high)
 
 
+def key_or_none(model, value, field_name: str | None = None) -> int | str | None:
+    """``value`` (from a query string or a form) as a key of ``model`` the database accepts, else ``None``:
+    for filters and look-ups outside forms (« ?atelier=99999999999999999999 », « ?scenario=² »)."""
+    if value in (None, "") or not is_possible_key(model, field_name, value):
+        return None
+    field = model._meta.get_field(field_name) if field_name else model._meta.pk
+    return int(str(value).strip()) if isinstance(field, _INTEGER_KEYS) else value
+
+
 class ModelChoiceField(forms.ModelChoiceField):
     """``forms.ModelChoiceField`` whose impossible ids are refused as « not one of the choices »."""
 

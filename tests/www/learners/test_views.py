@@ -216,3 +216,13 @@ def test_another_schools_youth_is_a_404(client, staff):
     other = LearnerFactory(school=OpenSchoolFactory())
     assert client.get(reverse("learners:detail", kwargs={"pk": other.pk})).status_code == 404
     assert client.get(reverse("learners:list", kwargs={"school_pk": other.school_id})).status_code == 404
+
+
+@pytest.mark.parametrize("workshop", ["99999999999999999999", "-99999999999999999999", "²", "١٢", "1e3", " 7 "])
+def test_list_ignores_a_workshop_filter_the_database_cannot_hold(client, staff, school, workshop):
+    """Found by the hostile query-string fuzzer: « ?atelier=99999999999999999999 » was an OverflowError on
+    SQLite, « ² » (a digit for str.isdigit) a ValueError. Such a filter is ignored: every youth is listed."""
+    _youths(school, 2)
+    response = client.get(reverse("learners:list", kwargs={"school_pk": school.pk}), {"atelier": workshop})
+    assert response.status_code == 200
+    assert _text(response).count('href="/jeunes/') >= 2

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from essaim.common.forms import key_or_none
 from essaim.financing import services
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlan, PlanScenario
@@ -116,7 +117,7 @@ def version_risk(request, project_pk, plan_pk, number):
     scenario = None
     if scenario_pk := request.GET.get("scenario"):
         # The analysis starts from a scenario of this version (another version's scenario is a 404).
-        scenario = get_object_or_404(PlanScenario, pk=scenario_pk if scenario_pk.isdigit() else 0, version=version)
+        scenario = get_object_or_404(PlanScenario, pk=key_or_none(PlanScenario, scenario_pk) or 0, version=version)
         variant = scenario.as_engine()
         try:
             plan_input, delays = apply_scenario(plan_input, variant), variant.payment_delays

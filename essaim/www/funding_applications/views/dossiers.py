@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.common.exports import csv_response, xlsx_response
+from essaim.common.forms import key_or_none
 from essaim.funding_applications import deadlines, schedule, services
 from essaim.funding_applications.enums import FUNDER_KINDS, ApplicationState, ExpertRequestStatus
 from essaim.funding_applications.figures import (
@@ -151,10 +152,8 @@ def application_create(request):
         initial["project"] = project_id
     form = ApplicationCreateForm(request.POST or None, user=request.user, initial=initial)
     posted_project = request.POST.get("project")
-    if (
-        posted_project
-        and not form.fields["project"].queryset.filter(pk=posted_project if posted_project.isdigit() else None).exists()
-    ):
+    projects = form.fields["project"].queryset
+    if posted_project and not projects.filter(pk=key_or_none(projects.model, posted_project)).exists():
         raise Http404  # another organisation's project: not found, as everywhere
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from essaim.common.exports import Column, csv_response, xlsx_response
+from essaim.common.forms import key_or_none
 from essaim.funding_programmes.models import FundingLine
 from essaim.funding_programmes.permissions import (
     sees_every_project_line,
@@ -31,9 +32,9 @@ TOTALS_COLUMNS = [
 
 def _totals_lines(request):
     lines = FundingLine.objects.visible_to(request.user)
-    funder_pk = request.GET.get("financeur")
-    if funder_pk and funder_pk.isdigit():
-        lines = lines.filter(funder_id=int(funder_pk))
+    funder_pk = key_or_none(Organization, request.GET.get("financeur"))
+    if funder_pk is not None:
+        lines = lines.filter(funder_id=funder_pk)
     return lines
 
 

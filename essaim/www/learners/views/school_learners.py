@@ -9,8 +9,10 @@ from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from essaim.common.forms import key_or_none
 from essaim.learners import selectors, services
 from essaim.learners.models import Learner
+from essaim.schools.models import Workshop
 from essaim.www.learners.forms import LearnerCreateForm
 from essaim.www.learners.views.common import _add_errors, _school_for_staff
 from essaim.www.permissions import has_perm
@@ -39,9 +41,9 @@ def learner_list(request, school_pk):
     elif status == "sortis":
         learners = learners.filter(exit_date__isnull=False)
     workshops = list(school.workshops.all())
-    workshop_id = request.GET.get("atelier")
-    if workshop_id and workshop_id.isdigit():
-        learners = learners.filter(workshop_id=int(workshop_id))
+    workshop_id = key_or_none(Workshop, request.GET.get("atelier"))
+    if workshop_id is not None:
+        learners = learners.filter(workshop_id=workshop_id)
     page = Paginator(learners.order_by("last_name", "first_name", "pk"), LEARNER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -61,7 +63,7 @@ def learner_list(request, school_pk):
             "status": status,
             "status_filters": STATUS_FILTERS,
             "workshops": workshops,
-            "workshop_id": int(workshop_id) if workshop_id and workshop_id.isdigit() else None,
+            "workshop_id": workshop_id,
             "can_manage": has_perm(request.user, "learners.manage_learners", school),
             "target": selectors.PRODUCTION_SHARE_TARGET,
         },
