@@ -91,7 +91,9 @@ def validate_sites(parameters: dict) -> dict:
     if industry not in ("", "inside", "outside"):
         raise ValidationError(f"« {SITES_LABELS['industry_territory']} » : choix invalide.")
     candidates = parameters.get("candidates") or []
-    if not isinstance(candidates, list | tuple) or not all(isinstance(c, str) and _INSEE.fullmatch(c) for c in candidates):
+    if not isinstance(candidates, list | tuple) or not all(
+        isinstance(c, str) and _INSEE.fullmatch(c) for c in candidates
+    ):
         raise ValidationError(f"« {SITES_LABELS['candidates']} » : une liste de codes INSEE est attendue.")
     candidates = list(dict.fromkeys(candidates))
     if len(candidates) > MAX_CANDIDATES:
@@ -184,6 +186,10 @@ def validate_sensitivity(parameters: dict) -> dict:
     return {"trade": trade, "level": level, "profile": profile}
 
 
+def profile_version(profile) -> str:
+    return profile.updated_at.isoformat() if profile.updated_at else ""
+
+
 def sensitivity_subject(parameters: dict) -> str:
     return f"trade:{parameters['trade']}:level:{parameters['level']}:profile:{parameters['profile']}"
 
@@ -208,8 +214,8 @@ def sensitivity(ctx, *, trade, level, profile) -> JobOutput:
             "spread": result.spread,
             "n_scenarios": result.n_scenarios,
             "top_k": result.top_k,
-            # The profile's weights when the job ran: a result for weights edited since is not shown.
-            "weights": scoring_profile.weights,
+            # The profile's version when the job ran: a result for a profile edited since is not shown.
+            "profile_version": profile_version(scoring_profile),
             "items": [
                 {
                     "code": item.code,

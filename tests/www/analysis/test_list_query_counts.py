@@ -6,12 +6,16 @@ same bound. The indicator values come from the analysis tests' double of the sel
 
 Complements tests/www/analysis/test_views.py, whose opportunity bound is checked at one size."""
 
+import re
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
 from essaim.analysis.models import ScoringProfile
 from essaim.schools.models import ProductionSchool
 from tests.analysis.conftest import region, region_client, selectors, small_world  # noqa: F401
+from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory, EpciFactory, square_contour
 
 pytestmark = pytest.mark.django_db
@@ -79,21 +83,30 @@ def test_opportunity_page_at_every_level(
     show,
 ):
     params = {"trade": "usinage", "level": level, "show": show, "rows": "all"}
+    # 17: the page also finds the user's latest rank-sensitivity job for this trade, level and profile.
     response = assert_constant(
         region_client, reverse("analysis:opportunity"), params,
-        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
+        lambda: _territories(small_world, selectors, 10, region), 17, django_assert_max_num_queries,
     )  # fmt: skip
     if level in ("epci", "commune"):
         assert len(response.context["lines"]) > 10
 
 
 def test_sensitivity_fragment(region_client, small_world, selectors, region, django_assert_max_num_queries):
+    """The fragment reads the sensitivity job's stored result (asked for on the grown world, so that every
+    territory has its row)."""
     params = {"trade": "usinage", "level": "epci", "show": "score", "rows": "all"}
+
+    def grow():
+        _territories(small_world, selectors, 10, region)
+        url = f"{reverse('analysis:opportunity_sensitivity')}?{urlencode(params)}"
+        region_client.post(url, headers={"HX-Request": "true"})
+
     response = assert_constant(
-        region_client, reverse("analysis:opportunity_sensitivity"), params,
-        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
+        region_client, reverse("analysis:opportunity_sensitivity"), params, grow, 17, django_assert_max_num_queries,
     )  # fmt: skip
     assert len(response.context["stability_rows"]) == 13
+    assert len([row for row in table_rows(response) if row.split(" | ")[1].startswith("CC Nouvelle")]) == 10
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -105,19 +118,44 @@ def test_opportunity_export(region_client, small_world, selectors, region, djang
     )  # fmt: skip
 
 
+def _sites_job_page(client, **overrides) -> str:
+    """Ask for a site selection (the job runs synchronously in the tests); the URL of its page."""
+    response = client.post(reverse("analysis:sites"), SITES_QUERY | overrides)
+    assert response.status_code == 302
+    return response["Location"]
+
+
 def test_sites_page(region_client, small_world, selectors, region, django_assert_max_num_queries):
-    assert_constant(
-        region_client, reverse("analysis:sites"), SITES_QUERY,
-        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
-    )  # fmt: skip
+    """The page of a site selection reads its stored result: the same queries whatever the number of
+    communes, sites' catchments and schools, and every site and covered commune is rendered."""
+    first = _sites_job_page(region_client)
+    region_client.get(first)  # warm up the session
+    with django_assert_max_num_queries(16) as small:
+        response = region_client.get(first)
+    bound = len(small.captured_queries)
+    rows = table_rows(response)
+    sites = [row for row in rows if re.match(r"^\d+ \| ", row)]
+    assert len(sites) == 4 and sites[0].startswith("1 | ")  # two sites per answer
+    assert len(rows) == 4 + len(response.context["run"]["coverage"]["exact"])
+    _territories(small_world, selectors, 10, region)
+    second = _sites_job_page(region_client, radius_km="100")  # every commune in some site's catchment
+    with django_assert_max_num_queries(bound):
+        response = region_client.get(second)
+    grown = table_rows(response)
+    assert len(grown) == 4 + len(response.context["run"]["coverage"]["exact"]) and len(grown) > len(rows)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_sites_export(region_client, small_world, selectors, region, django_assert_max_num_queries, fmt):
-    assert_constant(
-        region_client, reverse("analysis:sites_export", kwargs={"fmt": fmt}), SITES_QUERY,
-        lambda: _territories(small_world, selectors, 10, region), 16, django_assert_max_num_queries,
-    )  # fmt: skip
+    """The exports read the stored result: a constant number of queries, no solve."""
+    first = _sites_job_page(region_client).rstrip("/") + f"/export/{fmt}/"
+    with django_assert_max_num_queries(8) as small:
+        assert region_client.get(first).status_code == 200
+    bound = len(small.captured_queries)
+    _territories(small_world, selectors, 10, region)
+    second = _sites_job_page(region_client, radius_km="100").rstrip("/") + f"/export/{fmt}/"
+    with django_assert_max_num_queries(bound):
+        assert region_client.get(second).status_code == 200
 
 
 def test_profile_page_with_a_longer_history(

@@ -1,6 +1,7 @@
 import csv
 import io
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -58,12 +59,35 @@ def test_htmx_filter_change_returns_only_the_results(region_client, small_world,
     assert "<h1>" not in html and "Alpha-Ville" in html
 
 
+def start_sensitivity(client, query):
+    """Ask for the rank stability (a job, run synchronously in the tests); the fragment that follows."""
+    url = f"{reverse('analysis:opportunity_sensitivity')}?{urlencode(query)}"
+    return client.post(url, headers={"HX-Request": "true", "HX-Target": "sensitivity-result"})
+
+
 def test_sensitivity_fragment_lists_rank_ranges(region_client, small_world, selectors):
-    """The sensitivity fragment gives min and max rank and the share in the top k."""
-    response = region_client.get(reverse("analysis:opportunity_sensitivity"), EPCI_QUERY)
+    """The sensitivity runs as a job: before it, a button; after it, min and max rank and the share in the top
+    k, read back from the stored result by the fragment and the page (no new computation)."""
+    before = region_client.get(reverse("analysis:opportunity_sensitivity"), EPCI_QUERY)
+    assert before.status_code == 200 and "Calculer la stabilité des rangs" in before.content.decode()
+    assert "stability_rows" not in before.context
+    response = start_sensitivity(region_client, EPCI_QUERY)
     assert response.status_code == 200
     assert "Rang minimal" in response.content.decode()
     assert len(response.context["stability_rows"]) == 3
+    assert response.context["sensitivity_job"].status == "succeeded"
+    page = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY)
+    assert len(page.context["stability_rows"]) == 3 and "Recalculer la stabilité des rangs" in page.content.decode()
+
+
+def test_sensitivity_of_a_profile_edited_since_is_not_shown(region_client, small_world, selectors):
+    """A stored sensitivity belongs to the profile as it was: once the profile is edited it is no longer shown."""
+    profile = ScoringProfile.objects.reference().get()
+    start_sensitivity(region_client, EPCI_QUERY)
+    profile.description = "Modifié"
+    profile.save()
+    page = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY)
+    assert "stability_rows" not in page.context and page.context["sensitivity_job"].status == "succeeded"
 
 
 def test_csv_export_is_what_is_shown(region_client, small_world, selectors):
@@ -86,7 +110,9 @@ def test_csv_export_is_what_is_shown(region_client, small_world, selectors):
 
 
 def test_xlsx_export_has_numbers_and_parameters(region_client, small_world, selectors):
-    """XLSX: real numbers in the table, a second sheet with the profile and the sources."""
+    """XLSX: real numbers in the table (with the stored rank stability), a second sheet with the profile and the
+    sources."""
+    start_sensitivity(region_client, EPCI_QUERY)
     response = region_client.get(
         reverse("analysis:opportunity_export", kwargs={"fmt": "xlsx"}), EPCI_QUERY | {"sensitivity": "1"}
     )
@@ -129,7 +155,7 @@ def test_sites_page_compares_exact_and_greedy(region_client, small_world, select
     assert "Solution exacte" in html and "Solution gloutonne" in html
     assert "optimal : aucune autre implantation" in html.lower()
     assert 'class="map-site"' in html and 'class="map-school"' in html
-    assert "Choix des sites d'implantation</strong> — <span class=\"job-state\">terminé" in unescape(html)
+    assert 'Choix des sites d\'implantation</strong> — <span class="job-state">terminé' in unescape(html)
 
 
 def test_sites_export_csv(region_client, small_world, selectors):
@@ -272,7 +298,7 @@ def test_opportunity_query_count_does_not_grow_with_territories(
     region_client, small_world, selectors, django_assert_max_num_queries
 ):
     """The opportunity page runs a bounded number of queries (no query per territory)."""
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # with the lookup of the sensitivity job
         region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"level": "commune"})
 
 
