@@ -77,13 +77,15 @@ def test_the_risk_analysis_starts_from_a_scenario(holder_client, plan):
     services.plan_scenarios_add_presets(version=plan.versions.get())
     prudent = PlanScenario.objects.get(name="prudent")
     url = reverse("financing:version_risk", args=[plan.project_id, plan.pk, 1])
-    base = holder_client.get(url, **HTMX).content.decode()
-    variant = holder_client.get(url, {"scenario": prudent.pk}, **HTMX).content.decode()
+    base = holder_client.post(url, **HTMX).content.decode()
+    variant = holder_client.post(url, {"scenario": prudent.pk}, **HTMX).content.decode()
     assert "Scénario « prudent »" in variant and "Scénario" not in base
+    assert "Scénario « prudent »" in holder_client.get(url, {"scenario": prudent.pk}, **HTMX).content.decode()
     other = plan_with_draft(plan.project, name="Autre")
     services.plan_scenarios_add_presets(version=other.versions.get())
     foreign = PlanScenario.objects.filter(version__plan=other).first()
     assert holder_client.get(url, {"scenario": foreign.pk}, **HTMX).status_code == 404
+    assert holder_client.post(url, {"scenario": foreign.pk}, **HTMX).status_code == 404
 
 
 def test_scenarios_are_deleted(holder_client, plan):
