@@ -8,7 +8,9 @@ time over 3 runs, its SQL queries and its size:
   funding lines and totals (Région);
 * the exports bounded by one school or one youth: a school's invoice journal, its youths' impact, one
   youth's record (the national school account, on the national school with the most invoices);
-* a proof of deposit (« attestation de dépôt », one dossier's PDF, generated when the dossier is deposited).
+* a proof of deposit (« attestation de dépôt », one dossier's PDF, generated when the dossier is deposited);
+* the import of the largest official indicator files of the reference data (dry run: checked, counted, rolled
+  back), as the indicator import page runs it.
 
 Run: ``DATABASE_URL=postgres://…/<national db> .venv/bin/python bench/bench_exports.py``. Figures in
 docs/performance.md (« Exports and proofs of deposit at national size »).
@@ -85,9 +87,7 @@ def main():
     for fmt in ("csv", "xlsx"):
         _measure(f"Export des projets ({fmt})", _get(region, reverse("projects:project_export", args=[fmt])))
     for fmt in ("csv", "xlsx"):
-        _measure(
-            f"Export des dossiers ({fmt})", _get(region, reverse("funding_applications:export", args=[fmt]))
-        )
+        _measure(f"Export des dossiers ({fmt})", _get(region, reverse("funding_applications:export", args=[fmt])))
     _measure("Lignes de financement (xlsx)", _get(region, reverse("funding_programmes:lines_export", args=["xlsx"])))
     _measure("Suivi des programmes (xlsx)", _get(region, reverse("funding_programmes:totals_export", args=["xlsx"])))
 
@@ -107,11 +107,28 @@ def main():
         )
     learner = Learner.objects.filter(school=school).first()
     if learner is not None:
-        _measure("Dossier d'un jeune (xlsx)", _get(school_client, reverse("learners:export", args=[learner.pk, "xlsx"])))
+        _measure(
+            "Dossier d'un jeune (xlsx)", _get(school_client, reverse("learners:export", args=[learner.pk, "xlsx"]))
+        )
 
     application = FundingApplication.objects.exclude(deposit_receipt="").order_by("-pk").first()
     application = application or FundingApplication.objects.order_by("-pk").first()
-    _measure("Attestation de dépôt d'un dossier (PDF)", lambda: len(receipts.receipt_pdf(receipts.receipt_html(application))))
+    _measure(
+        "Attestation de dépôt d'un dossier (PDF)", lambda: len(receipts.receipt_pdf(receipts.receipt_html(application)))
+    )
+
+    from django.conf import settings
+
+    from essaim.indicators.services import REFERENCE_FILES, import_file
+
+    data_dir = Path(settings.ESSAIM_DATA_DIR)
+    for kind, name in REFERENCE_FILES:
+        path = data_dir / name
+        if path.stat().st_size > 100_000:
+            _measure(
+                f"Import d'indicateurs {name} ({path.stat().st_size // 1024} Ko, essai à blanc)",
+                lambda kind=kind, path=path: import_file(kind=kind, path=path, dry_run=True) and path.stat().st_size,
+            )
 
 
 if __name__ == "__main__":
