@@ -6,7 +6,8 @@ time over 3 runs, its SQL queries and its size:
 
 * the exports whose rows grow with the programme: projects (pipeline), funding dossiers, the programme's
   funding lines and totals (Région);
-* the exports bounded by one school: its invoice journal, its youths' impact (the national school account, on the national school with the most invoices);
+* the exports bounded by one school: its invoice journal, its youths' impact (the national school account,
+  on its national school);
 * a proof of deposit (« attestation de dépôt », one dossier's PDF, generated when the dossier is deposited);
 * the import of the largest official indicator files of the reference data (dry run: checked, counted, rolled
   back), as the indicator import page runs it.
