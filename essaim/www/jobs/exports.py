@@ -3,8 +3,9 @@ jobs past a size: at national size they take seconds of CPU (see docs/performanc
 request should.
 
 The export view calls ``large_export_deferred`` with the rows it is about to write. Up to
-``ESSAIM_EXPORT_JOB_ROWS`` rows it exports at once, as before. Above, a GET answers a page that offers to
-prepare the file in the background (no side effect on a GET), and its POST queues the job ``exports.list``,
+``ESSAIM_EXPORT_JOB_ROWS`` rows a GET exports at once, as before. Above, a GET answers a page that offers to
+prepare the file in the background (no side effect on a GET); a POST (that page's button) always queues the
+job ``exports.list``,
 which runs the same view, as the requester acting for the same organisation, with the same filters, and
 stores the file; « Mes traitements » shows its progress, then the file.
 """
@@ -38,15 +39,15 @@ def row_threshold() -> int:
 
 
 def large_export_deferred(request, rows, *, url_name: str, kwargs: dict):
-    """``None`` to export now (few rows, or inside the job); otherwise the answer that defers it."""
+    """``None`` to export now (a GET of few rows, or inside the job); otherwise the answer that defers it."""
     if getattr(request, _IN_JOB, False):
-        return None
-    count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
-    if count <= row_threshold():
         return None
     label = DEFERRABLE[url_name]
     query = request.GET.urlencode()
     if request.method != "POST":
+        count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+        if count <= row_threshold():
+            return None
         return render(
             request,
             "jobs/export_large.html",
