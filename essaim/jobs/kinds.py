@@ -55,6 +55,14 @@ _DECLARED = [
         visibility=JobVisibility.ORGANIZATION,
         priority=10,
     ),
+    # Site selection: the MILP solver's own limit (offered in the form, at most
+    # ``essaim.analysis.jobs.sites_max_solver_seconds()``) stays a minute below this one, for the coverage
+    # matrix, the greedy answer and storing the result.
+    JobKind("analysis.sites", "Choix des sites d'implantation", time_limit=180, max_attempts=2, priority=20),
+    # Exports whose rows grow with the programme, past ESSAIM_EXPORT_JOB_ROWS rows (essaim/www/jobs/exports.py).
+    JobKind("exports.list", "Export de liste", time_limit=300, max_attempts=2, priority=0),
+    JobKind("financing.risk", "Analyse de risque du plan de financement", time_limit=120, priority=20),
+    JobKind("analysis.sensitivity", "Sensibilité du classement aux pondérations", time_limit=180, priority=20),
 ]
 
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in _DECLARED}

@@ -112,3 +112,63 @@ def test_sites_with_candidate_rules_and_a_territory_sheet(page, live_server, ind
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger la fiche en PDF").click()
     assert download.value.suggested_filename.startswith("fiche-commune-")
+
+
+def test_site_selection_runs_as_a_job_and_is_found_again_after_a_reload(
+    page, live_server, indicators_world, screenshot, settings
+):
+    """On a real queue: the form queues the site selection (a field error first, nothing queued), the page
+    of the job waits for a worker, then shows its progress and, when the worker has finished, reloads itself
+    with the result; a reload, and the site-selection page itself, find the result again; its export reads
+    the stored result."""
+    import os
+    import signal
+
+    from essaim.jobs.models import Job
+    from tests.jobs.test_worker import start_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    login(page, live_server, "region@essaim.demo", data.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/analyse/sites/")
+    page.get_by_label("Métier", exact=True).select_option("usinage")
+    page.get_by_label("Nombre de nouvelles écoles").fill("3")
+    # The computing limit offered stays below the job's own time limit (essaim/jobs/kinds.py).
+    expect(page.get_by_label("Temps de calcul maximal (secondes)")).to_have_attribute("max", "120")
+    page.get_by_label("Temps de calcul maximal (secondes)").fill("30")
+    page.get_by_label("Communes candidates (liste)").fill("Nulle-Part")
+    page.get_by_role("button", name="Calculer").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".field-error .errorlist")).to_contain_text("« Nulle-Part » : commune inconnue")
+    assert not Job.objects.exists()
+
+    page.get_by_label("Communes candidates (liste)").fill("")
+    page.get_by_role("button", name="Calculer").click()
+    page.wait_for_url(re.compile(r"/analyse/sites/[0-9a-f-]{36}/$"))
+    panel = page.get_by_role("status").filter(has_text="Choix des sites d'implantation")
+    expect(panel).to_contain_text("En attente d'un processus de calcul")
+    screenshot("44-analyse-sites-en-attente")
+
+    worker = start_worker()
+    try:
+        expect(page.locator("#answer-exact")).to_be_visible(timeout=120_000)
+        # Its progress was shown while it ran (the panel polls every 2 s), then the block reloaded itself.
+        expect(panel).to_contain_text("Terminé en")
+        job = Job.objects.get()
+        assert job.status == "succeeded" and job.attempts == 1
+        screenshot("45-analyse-sites-resultat")
+
+        job_url = page.url
+        page.reload()
+        expect(page.locator("section[aria-labelledby='answer-exact'] tbody tr")).to_have_count(3)
+        assert page.url == job_url
+        page.goto(f"{live_server.url}/analyse/sites/")
+        expect(page.locator("section[aria-labelledby='answer-exact'] tbody tr")).to_have_count(3)
+        expect(page.get_by_label("Nombre de nouvelles écoles")).to_have_value("3")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Exporter en CSV").click()
+        assert download.value.suggested_filename.startswith("sites-usinage-k3")
+        screenshot("46-analyse-sites-retrouve")
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        worker.stdout.close()

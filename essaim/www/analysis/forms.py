@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from essaim.analysis.enums import Direction, Level
+from essaim.analysis.jobs import sites_max_solver_seconds
 from essaim.analysis.models import ScoringProfile
 from essaim.common.forms import FrenchFloatField, FrenchIntegerField, ModelChoiceField
 from essaim.trades.models import Trade
@@ -140,9 +142,8 @@ class SitesForm(forms.Form):
         "centres des communes × ce facteur. 1,3 est un ordre de grandeur courant en zone rurale ; "
         "augmentez-le là où les routes contournent (vallées, estuaires) ou sans transport en commun.",
     )
-    time_limit_s = FrenchIntegerField(
-        label="Temps de calcul maximal (secondes)", min_value=1, max_value=120, initial=20
-    )
+    # At most the solver's limit below the job's own time limit (essaim/jobs/kinds.py), set in __init__.
+    time_limit_s = FrenchIntegerField(label="Temps de calcul maximal (secondes)", min_value=1, initial=20)
     min_population = FrenchIntegerField(
         label="Population minimale de la commune d'implantation",
         min_value=0,
@@ -179,6 +180,14 @@ class SitesForm(forms.Form):
 
     def __init__(self, *args, measures, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["time_limit_s"]
+        field.max_value = sites_max_solver_seconds()
+        field.validators.append(MaxValueValidator(field.max_value))
+        field.widget.attrs["max"] = field.max_value
+        field.help_text = (
+            f"Au plus {field.max_value} secondes. Le calcul se fait en arrière-plan : vous pouvez quitter la "
+            "page et retrouver le résultat ici ou dans « Mes traitements »."
+        )
         self.fields["measure"].choices = measures
         if measures:
             self.fields["measure"].initial = measures[0][0]

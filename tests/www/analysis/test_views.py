@@ -1,6 +1,7 @@
 import csv
 import io
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -58,12 +59,35 @@ def test_htmx_filter_change_returns_only_the_results(region_client, small_world,
     assert "<h1>" not in html and "Alpha-Ville" in html
 
 
+def start_sensitivity(client, query):
+    """Ask for the rank stability (a job, run synchronously in the tests); the fragment that follows."""
+    url = f"{reverse('analysis:opportunity_sensitivity')}?{urlencode(query)}"
+    return client.post(url, headers={"HX-Request": "true", "HX-Target": "sensitivity-result"})
+
+
 def test_sensitivity_fragment_lists_rank_ranges(region_client, small_world, selectors):
-    """The sensitivity fragment gives min and max rank and the share in the top k."""
-    response = region_client.get(reverse("analysis:opportunity_sensitivity"), EPCI_QUERY)
+    """The sensitivity runs as a job: before it, a button; after it, min and max rank and the share in the top
+    k, read back from the stored result by the fragment and the page (no new computation)."""
+    before = region_client.get(reverse("analysis:opportunity_sensitivity"), EPCI_QUERY)
+    assert before.status_code == 200 and "Calculer la stabilité des rangs" in before.content.decode()
+    assert "stability_rows" not in before.context
+    response = start_sensitivity(region_client, EPCI_QUERY)
     assert response.status_code == 200
     assert "Rang minimal" in response.content.decode()
     assert len(response.context["stability_rows"]) == 3
+    assert response.context["sensitivity_job"].status == "succeeded"
+    page = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY)
+    assert len(page.context["stability_rows"]) == 3 and "Recalculer la stabilité des rangs" in page.content.decode()
+
+
+def test_sensitivity_of_a_profile_edited_since_is_not_shown(region_client, small_world, selectors):
+    """A stored sensitivity belongs to the profile as it was: once the profile is edited it is no longer shown."""
+    profile = ScoringProfile.objects.reference().get()
+    start_sensitivity(region_client, EPCI_QUERY)
+    profile.description = "Modifié"
+    profile.save()
+    page = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY)
+    assert "stability_rows" not in page.context and page.context["sensitivity_job"].status == "succeeded"
 
 
 def test_csv_export_is_what_is_shown(region_client, small_world, selectors):
@@ -86,7 +110,9 @@ def test_csv_export_is_what_is_shown(region_client, small_world, selectors):
 
 
 def test_xlsx_export_has_numbers_and_parameters(region_client, small_world, selectors):
-    """XLSX: real numbers in the table, a second sheet with the profile and the sources."""
+    """XLSX: real numbers in the table (with the stored rank stability), a second sheet with the profile and the
+    sources."""
+    start_sensitivity(region_client, EPCI_QUERY)
     response = region_client.get(
         reverse("analysis:opportunity_export", kwargs={"fmt": "xlsx"}), EPCI_QUERY | {"sensitivity": "1"}
     )
@@ -99,10 +125,23 @@ def test_xlsx_export_has_numbers_and_parameters(region_client, small_world, sele
     assert parameters["Profil"] == "Profil de référence"
 
 
+def start_sites(client, query):
+    """Ask for a site selection (POST): the job runs (synchronously in the tests) and the page of the job,
+    with its stored result, follows."""
+    response = client.post(reverse("analysis:sites"), query)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client.get(response["Location"])
+
+
+def sites_export(client, page, fmt, **query):
+    job = page.context["job"]
+    return client.get(reverse("analysis:sites_export", kwargs={"job": job.pk, "fmt": fmt}), query)
+
+
 def test_sites_page_compares_exact_and_greedy(region_client, small_world, selectors):
     """The site selection shows both answers with their status, youths covered and the map."""
-    response = region_client.get(
-        reverse("analysis:sites"),
+    response = start_sites(
+        region_client,
         {
             "trade": "usinage",
             "k": "2",
@@ -116,12 +155,13 @@ def test_sites_page_compares_exact_and_greedy(region_client, small_world, select
     assert "Solution exacte" in html and "Solution gloutonne" in html
     assert "optimal : aucune autre implantation" in html.lower()
     assert 'class="map-site"' in html and 'class="map-school"' in html
+    assert 'Choix des sites d\'implantation</strong> — <span class="job-state">terminé' in unescape(html)
 
 
 def test_sites_export_csv(region_client, small_world, selectors):
     """The sites CSV lists both answers' sites with their gains."""
-    response = region_client.get(
-        reverse("analysis:sites_export", kwargs={"fmt": "csv"}),
+    page = start_sites(
+        region_client,
         {
             "trade": "usinage",
             "k": "1",
@@ -131,14 +171,17 @@ def test_sites_export_csv(region_client, small_world, selectors):
             "time_limit_s": "10",
         },
     )
+    response = sites_export(region_client, page, "csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "Méthode" and len(rows) == 3
     assert rows[0][5] == "Gain marginal (jeunes)" and rows[1][5] == "1800"
 
 
 def test_sites_form_errors_are_shown(region_client, small_world, selectors):
-    """An invalid k is refused with the field's error, nothing is computed."""
-    response = region_client.get(
+    """An invalid k is refused with the field's error, nothing is queued."""
+    from essaim.jobs.models import Job
+
+    response = region_client.post(
         reverse("analysis:sites"),
         {
             "trade": "usinage",
@@ -149,8 +192,9 @@ def test_sites_form_errors_are_shown(region_client, small_world, selectors):
             "time_limit_s": "10",
         },
     )
-    assert response.context["run"] is None
+    assert response.status_code == 400 and response.context["run"] is None
     assert "supérieure ou égale à 1" in response.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_profile_create_by_region_member(client, small_world, selectors, region):
@@ -254,7 +298,7 @@ def test_opportunity_query_count_does_not_grow_with_territories(
     region_client, small_world, selectors, django_assert_max_num_queries
 ):
     """The opportunity page runs a bounded number of queries (no query per territory)."""
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # with the lookup of the sensitivity job
         region_client.get(reverse("analysis:opportunity"), EPCI_QUERY | {"level": "commune"})
 
 
@@ -296,15 +340,15 @@ def test_indicator_ranks_share_ties_and_skip_missing_values():
 
 def test_sites_state_their_unit_and_greedy_gap_against_the_optimum(region_client, small_world, selectors):
     """The demand's unit is written next to every figure; the greedy gap is measured against the exact optimum."""
-    response = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"k": "2"})
+    response = start_sites(region_client, SITES_QUERY | {"k": "2"})
     html = unescape(response.content.decode())
     exact, greedy = response.context["answers"]
-    assert exact["selection"].status.value == "optimal"
+    assert exact["status"] == "optimal"
     expected = (exact["covered"] - greedy["covered"]) / exact["covered"]
     assert greedy["gap"] == pytest.approx(expected) and greedy["gap_label"] == "Écart à l'optimum prouvé"
     assert "Écart à l'optimum prouvé" in html and "La demande est comptée en jeunes" in html
     assert "ne couvre plus de jeunes" not in html
-    neet = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"measure": "neet_estimate"})
+    neet = start_sites(region_client, SITES_QUERY | {"measure": "neet_estimate"})
     assert "La demande est comptée en habitants pondérés NEET" in neet.content.decode()
 
 
@@ -316,43 +360,44 @@ def test_candidate_rules_restrict_the_sites_and_say_what_they_removed(region_cli
     selectors.basin_projects = {"usinage": {"59001": 50.0, "59002": 5.0, "59003": 50.0, "62001": 50.0}}
     territory = IndustryTerritory.objects.create(code="ti-3299", name="TI Gamma")
     territory.epcis.add(small_world["epcis"]["E3"])
-    response = region_client.get(
-        reverse("analysis:sites"),
+    response = start_sites(
+        region_client,
         SITES_QUERY | {"min_population": "4000", "min_recruitment_projects": "10", "industry_territory": "inside"},
     )
     run = response.context["run"]
-    assert run.comparison.n_candidates == 1 and run.comparison.exact.codes == ("62001",)
-    assert run.excluded == {
-        "moins de 4\u202f000 habitants": 2,
-        "moins de 10 projets de recrutement du métier dans le bassin (ou donnée inconnue)": 1,
-        "hors d'un Territoire d'industrie": 2,
-    }
+    assert run["totals"]["n_candidates"] == 1 and run["answers"][0]["codes"] == ["62001"]
+    assert run["excluded"] == [
+        ["moins de 4\u202f000 habitants", 2],
+        ["moins de 10 projets de recrutement du métier dans le bassin (ou donnée inconnue)", 1],
+        ["hors d'un Territoire d'industrie", 2],
+    ]
     html = unescape(response.content.decode())
     assert "au moins 4\u202f000 habitants ; au moins 10 projets de recrutement" in html
     assert "pas des itinéraires : distance à vol d'oiseau (grand cercle)" in html
-    listed = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"candidates": "Bêta-Ville, 62002"})
-    assert set(listed.context["run"].comparison.exact.codes) <= {"59003", "62002"}
-    assert listed.context["run"].comparison.n_candidates == 2
-    wrong = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"candidates": "Bêta-Ville, 99999, Nulle-Part"})
-    assert wrong.context["run"] is None
+    listed = start_sites(region_client, SITES_QUERY | {"candidates": "Bêta-Ville, 62002"})
+    assert set(listed.context["run"]["answers"][0]["codes"]) <= {"59003", "62002"}
+    assert listed.context["run"]["totals"]["n_candidates"] == 2
+    assert "Bêta-Ville" not in listed.context["form"]["candidates"].value()  # the form shows the codes chosen
+    wrong = region_client.post(reverse("analysis:sites"), SITES_QUERY | {"candidates": "Bêta-Ville, 99999, Nulle-Part"})
+    assert wrong.status_code == 400 and wrong.context["job"] == listed.context["job"]  # the last one, untouched
     assert "« 99999 » n'est pas un code INSEE" in unescape(wrong.content.decode())
     assert "« Nulle-Part » : commune inconnue" in unescape(wrong.content.decode())
-    none_left = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"min_population": "999999"})
+    none_left = start_sites(region_client, SITES_QUERY | {"min_population": "999999"})
+    # The job ends in « échec » with its French message; no result is shown.
+    assert none_left.context["job"].status == "failed" and none_left.context["run"] is None
     assert "Aucune commune ne respecte toutes les règles" in unescape(none_left.content.decode())
 
 
 def test_sites_show_served_areas_and_catchments_and_export_who_covers_what(region_client, small_world, selectors):
     """Existing schools' radius is drawn as a served area, each site's catchment is listed, and the exports list
     every covered commune with the site and the school that already serve it."""
-    response = region_client.get(reverse("analysis:sites"), SITES_QUERY | {"radius_km": "40"})
+    response = start_sites(region_client, SITES_QUERY | {"radius_km": "40"})
     html = response.content.decode()
     assert 'class="map-served"' in html and 'class="map-catchment"' in html
     catchments = response.context["catchments"]
-    site = response.context["run"].comparison.exact.codes[0]
-    assert {row.code for row in catchments[1]} >= {site}
-    content = region_client.get(
-        reverse("analysis:sites_export", kwargs={"fmt": "csv"}), SITES_QUERY | {"radius_km": "40", "part": "communes"}
-    ).content.decode("utf-8")
+    site = response.context["run"]["answers"][0]["codes"][0]
+    assert catchments[0]["order"] == 1 and {row["code"] for row in catchments[0]["rows"]} >= {site}
+    content = sites_export(region_client, response, "csv", part="communes").content.decode("utf-8")
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
     header = rows[0]
     assert header[5] == "Commune couverte" and "Demande (jeunes)" in header
@@ -363,9 +408,7 @@ def test_sites_show_served_areas_and_catchments_and_export_who_covers_what(regio
         code in {"59001", "59002"} for code in {row[4] for row in rows[1:]}
     )
     assert ("exacte (MILP)", small_world["communes"][site].name) in by_commune
-    workbook = load_workbook(io.BytesIO(region_client.get(
-        reverse("analysis:sites_export", kwargs={"fmt": "xlsx"}), SITES_QUERY | {"radius_km": "40"}
-    ).content))  # fmt: skip
+    workbook = load_workbook(io.BytesIO(sites_export(region_client, response, "xlsx").content))
     assert workbook.sheetnames == ["Sites", "Communes couvertes", "Paramètres"]
     parameters = {row[0].value: row[1].value for row in workbook["Paramètres"].iter_rows(min_row=2)}
     assert parameters["Nombre d'écoles"] == 1 and parameters["Facteur routier"] == 1.3

@@ -25,6 +25,7 @@ from essaim.common.archives import WORKBOOK_LIMITS
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlanVersion
 from essaim.financing.xlsx import WorkbookError, plan_from_xlsx, plan_to_xlsx
+from essaim.jobs.models import Job
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from financing_engine import demo_plan, plan_to_dict
 from tests.common.test_archives import MB, zip_with
@@ -93,8 +94,9 @@ def test_submit_export_and_risk_of_a_stored_absurd_value_answer_in_french(holder
     assert plan.versions.get().status == VersionStatus.DRAFT
     response = holder_client.get(reverse("financing:version_export_xlsx", args=[*args, 1]), follow=True)
     assert response.status_code == 200 and "valeurs invalides" in response.content.decode()
-    response = holder_client.get(reverse("financing:version_risk", args=[*args, 1]), **HTMX)
+    response = holder_client.post(reverse("financing:version_risk", args=[*args, 1]), **HTMX)
     assert response.status_code == 200 and FIELD_MESSAGE in response.content.decode()
+    assert not Job.objects.exists()  # refused before anything is queued
 
 
 @pytest.mark.django_db

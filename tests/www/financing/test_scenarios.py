@@ -10,6 +10,7 @@ from django.urls import reverse
 from essaim.financing import services
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import PlanScenario
+from essaim.jobs.models import Job
 from tests.financing.factories import plan_with_draft
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +78,15 @@ def test_the_risk_analysis_starts_from_a_scenario(holder_client, plan):
     services.plan_scenarios_add_presets(version=plan.versions.get())
     prudent = PlanScenario.objects.get(name="prudent")
     url = reverse("financing:version_risk", args=[plan.project_id, plan.pk, 1])
-    base = holder_client.get(url, **HTMX).content.decode()
-    variant = holder_client.get(url, {"scenario": prudent.pk}, **HTMX).content.decode()
+    base = holder_client.post(url, **HTMX).content.decode()
+    variant = holder_client.post(url, {"scenario": prudent.pk}, **HTMX).content.decode()
     assert "Scénario « prudent »" in variant and "Scénario" not in base
+    assert "Scénario « prudent »" in holder_client.get(url, {"scenario": prudent.pk}, **HTMX).content.decode()
     other = plan_with_draft(plan.project, name="Autre")
     services.plan_scenarios_add_presets(version=other.versions.get())
     foreign = PlanScenario.objects.filter(version__plan=other).first()
     assert holder_client.get(url, {"scenario": foreign.pk}, **HTMX).status_code == 404
+    assert holder_client.post(url, {"scenario": foreign.pk}, **HTMX).status_code == 404
 
 
 def test_scenarios_are_deleted(holder_client, plan):
@@ -123,3 +126,17 @@ def test_the_excel_export_compares_the_scenarios(holder_client, plan):
         total = sum((year.result for year in result.years), Decimal(0))
         assert Decimal(str(value["Résultat cumulé sur l'horizon"])).quantize(Decimal("0.01")) == total
     assert sheet["B5"].value == "=1" and str(sheet["B13"].value).startswith("='Synthèse'!")
+
+
+def test_a_stored_scenario_out_of_the_engine_bounds_is_refused_before_queuing(holder_client, plan):
+    """A factor stored outside 0–200 % (older data, a direct write) never reaches the worker: the risk
+    analysis is refused in French and no job is queued."""
+    services.plan_scenarios_add_presets(version=plan.versions.get())
+    broken = PlanScenario.objects.get(name="prudent")
+    PlanScenario.objects.filter(pk=broken.pk).update(headcount_factor=Decimal("9.5"))
+    url = reverse("financing:version_risk", args=[plan.project_id, plan.pk, 1])
+    before = Job.objects.count()
+    response = holder_client.post(url, {"scenario": broken.pk}, **HTMX)
+    assert response.status_code == 200
+    assert "effectif" in response.content.decode().lower()
+    assert Job.objects.count() == before

@@ -8,6 +8,7 @@ from django.urls import reverse
 from essaim.financing import services
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlanVersion
+from essaim.jobs.models import Job
 from financing_engine import demo_plan, plan_to_dict
 from tests.financing.factories import editor_post_data, plan_with_draft
 
@@ -272,15 +273,30 @@ def test_import_xlsx_error_names_sheet_and_cell_and_saves_nothing(holder_client,
     assert list(FinancingPlanVersion.objects.values_list("content", flat=True)) == before
 
 
-def test_risk_runs_on_demand_as_a_partial(holder_client, plan):
-    """The risk button fetches a partial with the shortfall probability, P95 requirement and loan."""
+def test_risk_runs_as_a_job_and_its_result_is_shown_again(holder_client, plan):
+    """The risk button queues a job (run synchronously in the tests) and the block shows the shortfall
+    probability, P95 requirement and loan; the version page shows the stored result again after a reload,
+    until the draft is edited."""
     url = reverse("financing:version_risk", args=[plan.project_id, plan.pk, 1])
-    html = holder_client.get(url, **HTMX).content.decode()
+    html = holder_client.post(url, **HTMX).content.decode()
     assert "<!DOCTYPE" not in html
+    assert "Analyse de risque du plan de financement" in html and "Terminé en" in html
     assert "Probabilité d'une trésorerie négative" in html
     assert 'data-figure="wcr-p95"' in html and 'data-figure="loan-p95"' in html
-    page = holder_client.get(url).content.decode()
-    assert "<!DOCTYPE html>" in page and 'data-figure="shortfall"' in page
+    assert Job.objects.get().status == "succeeded"
+    page = holder_client.get(
+        reverse("financing:version_detail", args=[plan.project_id, plan.pk, 1]), {"vue": "tresorerie"}
+    )
+    assert 'data-figure="shortfall"' in page.content.decode()
+    redirect = holder_client.post(url)
+    assert redirect.status_code == 302 and redirect["Location"].endswith("?vue=tresorerie#risk-title")
+    version = plan.versions.get()
+    version.save()  # the draft changed: its former analysis no longer applies
+    again = holder_client.get(
+        reverse("financing:version_detail", args=[plan.project_id, plan.pk, 1]), {"vue": "tresorerie"}
+    )
+    assert 'data-figure="shortfall"' not in again.content.decode()
+    assert again.context["risk_job"].status == "succeeded" and again.context["risk"] is None
 
 
 def test_plan_creation_and_project_link(holder_client, project):

@@ -5,7 +5,13 @@ des Territoires writers (administrateur, membre) create profiles and edit their 
 a profile that is not shared is seen by its organisation (and platform administrators) only.
 """
 
+from django.utils import timezone
+
+from essaim.analysis import results
+from essaim.analysis.jobs import SITES_KIND
 from essaim.analysis.models import ScoringProfile
+from essaim.jobs.enums import JobStatus
+from essaim.jobs.models import Job
 from tests.www.matrix import seen
 from tests.www.matrix.actors import PARTNERS
 
@@ -13,12 +19,59 @@ USERS = {"platform_admin", "collectivite_member"} | PARTNERS
 AUTHORS = {"region_admin", "bdt_member"}
 
 
+def _sites_result():
+    """A stored site selection with no site (the shape of essaim.analysis.results.sites_result)."""
+    answer = {
+        "kind": "exact", "title": "Solution exacte", "method": "HiGHS", "status": "optimal",
+        "status_label": "optimal", "solve_seconds": 0.1, "codes": [], "sites": [], "covered": 0.0,
+        "share_of_coverable": None, "upper_bound": 0.0, "gap": 0.0, "gap_label": "Écart à l'optimum prouvé",
+    }  # fmt: skip
+    return {
+        "version": results.SITES_RESULT_VERSION, "trade": {"slug": "usinage", "name": "Usinage"}, "k": 1,
+        "radius_km": 30.0, "straight_km": 23.1, "road_factor": 1.3, "measure": "population",
+        "measure_label": "Population", "unit": "habitants", "time_limit_s": 10, "min_population": None,
+        "rules_text": ["toutes les communes"], "excluded": [], "schools_count": 0, "served_communes": 0,
+        "totals": {"total_demand": 0.0, "demand_served_by_existing": 0.0, "coverable_demand": 0.0, "n_candidates": 2},
+        "answers": [answer, answer | {"kind": "greedy", "title": "Solution gloutonne"}],
+        "catchments": [], "coverage": {"exact": [], "greedy": []}, "points": [],
+    }  # fmt: skip
+
+
 def extend_world(world):
-    """A Région profile kept internal, and the shared reference profile."""
+    """A Région profile kept internal, the shared reference profile, and a Région member's site selection
+    (seen by him only: another user's or organisation's site selection is a 404)."""
     world["region_profile"] = ScoringProfile.objects.create(
         name="Profil interne Région", owner=world["orgs"]["region"], weights={"neet_rate": 1.0}
     )
     world["reference_profile"] = ScoringProfile.objects.reference().get()
+    now = timezone.now()
+    world["sites_job"] = Job.objects.create(
+        kind=SITES_KIND,
+        parameters={"trade": "usinage", "k": 1},
+        subject="sites",
+        requested_by=world["users"]["region_admin"],
+        organization=world["orgs"]["region"],
+        status=JobStatus.SUCCEEDED,
+        attempts=1,
+        started_at=now,
+        finished_at=now,
+        progress=1.0,
+        result_data=_sites_result(),
+    )
+
+
+def _sites_post(world):
+    return {
+        "trade": "usinage", "k": "1", "radius_km": "30", "measure": "population", "road_factor": "1,3",
+        "time_limit_s": "5", "min_population": "", "min_recruitment_projects": "", "industry_territory": "",
+        "candidates": "",
+    }  # fmt: skip
+
+
+def _sites_job(fmt=None):
+    if fmt is None:
+        return lambda w: {"job": w["sites_job"].pk}
+    return lambda w: {"job": w["sites_job"].pk, "fmt": fmt}
 
 
 def snapshot():
@@ -48,9 +101,20 @@ def _profile_post(name):
 ROWS = [
     ("analysis_opportunity", "analysis:opportunity", None, "get", None, USERS),
     ("analysis_sensitivity", "analysis:opportunity_sensitivity", None, "get", None, USERS),
+    ("analysis_sensitivity_post", "analysis:opportunity_sensitivity", None, "post", lambda w: {}, USERS),
     ("analysis_export_csv", "analysis:opportunity_export", lambda w: {"fmt": "csv"}, "get", None, USERS),
     ("analysis_sites", "analysis:sites", None, "get", None, USERS),
-    ("analysis_sites_export", "analysis:sites_export", lambda w: {"fmt": "xlsx"}, "get", None, USERS),
+    ("analysis_sites_post", "analysis:sites", None, "post", _sites_post, USERS),
+    ("analysis_sites_job", "analysis:sites_job", _sites_job(), "get", None, {"region_admin"}, seen("sites_job")),
+    (
+        "analysis_sites_export",
+        "analysis:sites_export",
+        _sites_job("xlsx"),
+        "get",
+        None,
+        {"region_admin"},
+        seen("sites_job"),
+    ),
     (
         "analysis_sites_commune_at",
         "analysis:sites_commune_at",
@@ -62,10 +126,11 @@ ROWS = [
     (
         "analysis_sites_export_communes",
         "analysis:sites_export",
-        lambda w: {"fmt": "csv"},
+        _sites_job("csv"),
         "get",
         None,
-        USERS,
+        {"region_admin"},
+        seen("sites_job"),
     ),
     (
         "analysis_territory_sheet",

@@ -110,6 +110,7 @@ ROWS = [
     ("plan_detail_b", "financing:plan_detail", _plan("plan_b"), "get", None, VIEW_B, seen("plan_b")),
     ("version_detail_a", "financing:version_detail", _version("plan_a"), "get", None, VIEW_A, seen("plan_a")),
     ("version_risk_a", "financing:version_risk", _version("plan_a"), "get", None, VIEW_A, seen("plan_a")),
+    ("version_risk_a_post", "financing:version_risk", _version("plan_a"), "post", lambda w: {}, VIEW_A, seen("plan_a")),
     ("version_export_xlsx_a", "financing:version_export_xlsx", _version("plan_a"), "get", None, VIEW_A, seen("plan_a")),
     ("version_export_json_b", "financing:version_export_json", _version("plan_b"), "get", None, VIEW_B, seen("plan_b")),
     ("version_compare_a", "financing:version_compare", _plan("plan_a"), "get", None, VIEW_A, seen("plan_a")),

@@ -209,6 +209,8 @@ ROWS = [
     ("fa_list", "funding_applications:list", None, "get", None, SIGNED_IN),
     ("fa_export_csv", "funding_applications:export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
     ("fa_export_xlsx", "funding_applications:export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
+    # POST prepares the export as a background job (« Mes traitements »).
+    ("fa_export_post", "funding_applications:export", lambda w: {"fmt": "csv"}, "post", lambda w: {}, SIGNED_IN),
     ("fa_create", "funding_applications:create", None, "get", None, {"holder_a_admin", "holder_b_member"}),
     (
         "fa_create_post",

@@ -356,4 +356,5 @@ ROWS = [
     ("fp_totals_xlsx", "funding_programmes:totals_export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
     ("fp_lines_csv", "funding_programmes:lines_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
     ("fp_lines_xlsx", "funding_programmes:lines_export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
+    ("fp_lines_post", "funding_programmes:lines_export", lambda w: {"fmt": "csv"}, "post", lambda w: {}, SIGNED_IN),
 ]

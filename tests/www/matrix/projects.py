@@ -259,6 +259,7 @@ ROWS = [
     # Pipeline exports (rows limited to the visible projects, see tests/www/projects/test_views.py)
     ("project_export_csv", "projects:project_export", lambda w: {"fmt": "csv"}, "get", None, SIGNED_IN),
     ("project_export_xlsx", "projects:project_export", lambda w: {"fmt": "xlsx"}, "get", None, SIGNED_IN),
+    ("project_export_post", "projects:project_export", lambda w: {"fmt": "csv"}, "post", lambda w: {}, SIGNED_IN),
     # SIRENE import and creation of organisations: platform administrators and the programme partners'
     # writers (Région, Banque des Territoires, FNEP).
     (

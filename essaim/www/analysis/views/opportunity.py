@@ -5,14 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
+from essaim.analysis import jobs as analysis_jobs
 from essaim.analysis import services
 from essaim.analysis.enums import Direction, Level
 from essaim.common.exports import csv_response, xlsx_response
 from essaim.common.formats import format_number
+from essaim.jobs.models import Job
+from essaim.jobs.services import job_submit
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SCORE, OpportunityForm
 from essaim.www.analysis.views.common import (
@@ -184,7 +189,7 @@ def _opportunity_context(request):
     catalogue = services.indicator_catalogue()
     reference = services.scoring_profile_reference()
     form = OpportunityForm(request.GET, user=request.user, catalogue=catalogue, reference=reference)
-    context = {"form": form, "results_id": RESULTS_ID, "run": None, "error": None}
+    context = {"form": form, "results_id": RESULTS_ID, "run": None, "error": None, "user": request.user}
     if not form.is_valid():
         return context
     data = form.cleaned_data
@@ -242,37 +247,92 @@ def _query(form) -> str:
     )
 
 
+@dataclass(frozen=True)
+class StoredStability:
+    """A territory's rank stability, as stored by the sensitivity job."""
+
+    code: str
+    min_rank: int
+    max_rank: int
+    top_k_share: float | None
+
+
+@dataclass(frozen=True)
+class StoredSensitivity:
+    """The sensitivity job's stored result (JSON), read back for the page and the exports."""
+
+    spread: float
+    n_scenarios: int
+    top_k: int
+    items: tuple[StoredStability, ...]
+
+    def by_code(self) -> dict[str, StoredStability]:
+        return {item.code: item for item in self.items}
+
+
+def _sensitivity_parameters(run) -> dict:
+    return {"trade": run.trade.slug, "level": run.level, "profile": run.profile.pk}
+
+
 def _with_sensitivity(context, request):
-    """Attach the rank stability of the rows shown (computed on demand, ±20 % on every weight)."""
+    """Attach the rank stability (±20 % on every weight), computed by a background job: the latest such job
+    of the user for this trade, level and profile, its progress while it runs, its stored result once done
+    (never for a profile edited since)."""
     run = context.get("run")
     if run is None:
         return context
-    try:
-        result = services.scoring_sensitivity(profile=run.profile, trade=run.trade, level=run.level)
-    except services.AnalysisError as error:
-        context["sensitivity_error"] = str(error)
+    subject = analysis_jobs.sensitivity_subject(_sensitivity_parameters(run))
+    job = (
+        Job.objects.visible_to(context["user"])
+        .filter(kind=analysis_jobs.SENSITIVITY_KIND, subject=subject, requested_by=context["user"])
+        .first()
+    )
+    context["sensitivity_job"] = job
+    result = job.result if job is not None else None
+    if not isinstance(result, dict) or result.get("profile_version") != analysis_jobs.profile_version(run.profile):
         return context
-    stability = result.by_code()
-    context["sensitivity"] = result
-    context["stability_rows"] = [(line, stability[line.code]) for line in context["lines"]]
+    stored = StoredSensitivity(
+        spread=result["spread"],
+        n_scenarios=result["n_scenarios"],
+        top_k=result["top_k"],
+        items=tuple(StoredStability(**item) for item in result["items"]),
+    )
+    stability = stored.by_code()
+    context["sensitivity"] = stored
+    context["stability_rows"] = [(line, stability[line.code]) for line in context["lines"] if line.code in stability]
     return context
 
 
 @require_GET
 def opportunity(request):
     """Opportunity scores of a trade on a map (choropleth) with the ranked table beside it."""
-    context = _opportunity_context(request)
-    if request.GET.get("sensitivity"):
-        _with_sensitivity(context, request)
+    context = _with_sensitivity(_opportunity_context(request), request)
     if request.htmx and request.htmx.target == RESULTS_ID:
         return render(request, "analysis/_opportunity_results.html", context)
     return render(request, "analysis/opportunity.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def opportunity_sensitivity(request):
-    """The rank stability table (htmx fragment; the main page shows it too with ``sensitivity=1``)."""
-    context = _with_sensitivity(_opportunity_context(request), request)
+    """The rank stability block (htmx fragment): GET shows the latest job's progress or stored result; POST
+    starts the job (its parameters are checked first: a French error and nothing queued)."""
+    context = _opportunity_context(request)
+    run = context["run"]
+    if request.method == "POST" and run is not None:
+        try:
+            job_submit(
+                kind=analysis_jobs.SENSITIVITY_KIND,
+                parameters=_sensitivity_parameters(run),
+                user=request.user,
+                organization=request.current_organization,
+                subject=analysis_jobs.sensitivity_subject(_sensitivity_parameters(run)),
+                origin_url=f"{reverse('analysis:opportunity')}?{context['query']}#sensitivite",
+            )
+        except ValidationError as error:
+            context["sensitivity_error"] = " ".join(error.messages)
+        if not request.htmx and "sensitivity_error" not in context:
+            return redirect(f"{reverse('analysis:opportunity')}?{context['query']}#sensitivite")
+    context = _with_sensitivity(context, request)
     return render(request, "analysis/_sensitivity.html", context)
 
 
@@ -302,7 +362,7 @@ def _opportunity_table(context, with_sensitivity: bool):
         columns.append(value_column(show_info.label, show_info))
     stability = {}
     if with_sensitivity:
-        _with_sensitivity(context, None)
+        _with_sensitivity(context, None)  # the stored result of the sensitivity job, when there is one
         if "sensitivity" in context:
             stability = context["sensitivity"].by_code()
             columns += [

@@ -1,260 +1,263 @@
-"""Site selection: where to open the next schools, on a map with the answer explained, export."""
+"""Site selection: where to open the next schools, on a map with the answer explained, export.
+
+The selection runs as a background job (essaim/analysis/jobs.py); its page and exports read the stored result."""
 
 from __future__ import annotations
 
 import math
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 import territories_engine as engine
-from essaim.analysis import services
+from essaim.analysis import jobs as analysis_jobs
+from essaim.analysis import results, services
 from essaim.analysis.enums import Level
 from essaim.common.exports import csv_response, xlsx_response
 from essaim.common.formats import format_number, round_half_up
+from essaim.jobs.models import Job
+from essaim.jobs.services import job_submit
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SitesForm
-from essaim.www.analysis.views.common import _column, _features, sheet_url
+from essaim.www.analysis.views.common import _column, _features
 from essaim.www.permissions import require_perm
 
 SITES_RESULTS_ID = "sites-results"
 
 
-def _sites_context(request):
-    require_perm(request.user, "analysis.use")
-    measures = services.demand_measures()
-    submitted = "trade" in request.GET
-    form = SitesForm(request.GET if submitted else None, measures=measures)
-    context = {"form": form, "results_id": SITES_RESULTS_ID, "run": None, "error": None}
-    if not submitted or not form.is_valid():
-        return context
-    data = form.cleaned_data
-    rules = services.CandidateRules(
-        min_population=data["min_population"] or None,
-        min_recruitment_projects=data["min_recruitment_projects"] or None,
-        industry_territory=data["industry_territory"] or "",
-        codes=data["candidates"],
-    )
-    try:
-        run = services.sites_run(
-            trade=data["trade"],
-            k=data["k"],
-            radius_km=data["radius_km"],
-            measure=data["measure"],
-            road_factor=data["road_factor"],
-            time_limit_s=float(data["time_limit_s"]),
-            rules=rules,
-        )
-    except services.AnalysisError as error:
-        context["error"] = str(error)
-        return context
+def _sites_jobs(request):
+    return Job.objects.visible_to(request.user).filter(kind=analysis_jobs.SITES_KIND)
+
+
+def _form_data(parameters: dict) -> dict:
+    """A job's parameters as the form shows them (French decimals, the list of candidates)."""
+    data = {
+        "trade": parameters.get("trade", ""),
+        "k": parameters.get("k", ""),
+        "radius_km": _french(parameters.get("radius_km")),
+        "measure": parameters.get("measure", ""),
+        "road_factor": _french(parameters.get("road_factor")),
+        "time_limit_s": parameters.get("time_limit_s", ""),
+        "min_population": parameters.get("min_population") if parameters.get("min_population") is not None else "",
+        "min_recruitment_projects": "",
+        "industry_territory": parameters.get("industry_territory", ""),
+        "candidates": ", ".join(parameters.get("candidates") or []),
+    }
+    if parameters.get("min_recruitment_projects") is not None:
+        data["min_recruitment_projects"] = _french(parameters["min_recruitment_projects"])
+    return data
+
+
+def _french(value) -> str:
+    """A number as typed in the form (« 1,3 », « 30 »)."""
+    if not isinstance(value, int | float):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return str(value).replace(".", ",")
+
+
+def _job_parameters(data: dict) -> dict:
+    """The job's parameters from the form's cleaned data (JSON)."""
+    return {
+        "trade": data["trade"].slug,
+        "k": data["k"],
+        "radius_km": data["radius_km"],
+        "measure": data["measure"],
+        "road_factor": data["road_factor"],
+        "time_limit_s": data["time_limit_s"],
+        "min_population": data["min_population"],
+        "min_recruitment_projects": data["min_recruitment_projects"],
+        "industry_territory": data["industry_territory"] or "",
+        "candidates": list(data["candidates"]),
+    }
+
+
+def _stored_result(job: Job | None) -> dict | None:
+    """The job's stored result, only once it has succeeded (never a partial one), in the current shape."""
+    result = job.result if job is not None else None
+    if not isinstance(result, dict) or result.get("version") != results.SITES_RESULT_VERSION:
+        return None
+    return result
+
+
+def _result_context(result: dict) -> dict:
+    trade_slug = result["trade"]["slug"]
+    answers = [
+        answer | {"sites": [site | {"url": _sheet_url(site["code"], trade_slug)} for site in answer["sites"]]}
+        for answer in result["answers"]
+    ]
+    return {"run": result, "answers": answers, "catchments": result["catchments"], "map": _sites_map(result)}
+
+
+def _sheet_url(code: str, trade_slug: str) -> str:
     from urllib.parse import urlencode
 
-    exact_rows = run.coverage_rows(run.comparison.exact)
-    catchments: dict[int, list] = {}
-    for row in exact_rows:
-        catchments.setdefault(row.site_order, []).append(row)
-    context |= {
-        "run": run,
-        "answers": [_answer(run, run.comparison.exact, "exact"), _answer(run, run.comparison.greedy, "greedy")],
-        "catchments": catchments,
-        "rules_text": _rules_text(run),
-        "served_communes": len(run.served_by),
-        "straight_km": run.radius_km / run.road_factor,
-        "map": _sites_map(run),
-        "query": urlencode({k: v for k, v in request.GET.items() if k in form.fields}),
-    }
+    url = reverse("analysis:territory_sheet", kwargs={"level": Level.COMMUNE.value, "code": code})
+    return f"{url}?{urlencode({'trade': trade_slug})}"
+
+
+def _page_context(request, *, job: Job | None, form) -> dict:
+    result = _stored_result(job)
+    context = {"form": form, "results_id": SITES_RESULTS_ID, "job": job, "run": None}
+    if result is not None:
+        context |= _result_context(result)
     return context
 
 
-def _rules_text(run: services.SitesRun) -> list[str]:
-    """The candidate rules in French, as applied."""
-    rules = run.rules
-    texts = []
-    if rules.codes:
-        texts.append(f"communes de la liste choisie ({len(rules.codes)})")
-    if rules.min_population:
-        texts.append(f"au moins {format_number(rules.min_population)} habitants")
-    if rules.min_recruitment_projects:
-        texts.append(
-            f"au moins {format_number(rules.min_recruitment_projects)} projets de recrutement du métier "
-            "dans le bassin (BMO)"
-        )
-    if rules.industry_territory == "inside":
-        texts.append("dans un Territoire d'industrie")
-    elif rules.industry_territory == "outside":
-        texts.append("hors des Territoires d'industrie")
-    return texts or ["toutes les communes"]
-
-
-def _answer(run: services.SitesRun, selection, kind: str) -> dict:
-    comparison = run.comparison
-    sites = [
-        {
-            "order": site.order,
-            "code": site.code,
-            "name": run.communes[site.code].name,
-            "url": sheet_url(Level.COMMUNE, site.code, trade=run.trade),
-            "marginal_gain": site.marginal_gain,
-            "removal_loss": site.removal_loss,
-        }
-        for site in selection.sites
-    ]
-    coverable = comparison.coverable_demand
-    exact = comparison.exact
-    # The greedy answer is measured against the proven optimum when the exact answer is proven optimal,
-    # otherwise against the exact solver's proven upper bound (never against greedy's own, looser bound).
-    if kind == "greedy" and exact.status.value == "optimal" and exact.covered_demand > 0:
-        gap, gap_label = (exact.covered_demand - selection.covered_demand) / exact.covered_demand, "optimum"
-    elif kind == "greedy" and exact.upper_bound and exact.upper_bound > 0:
-        gap, gap_label = (exact.upper_bound - selection.covered_demand) / exact.upper_bound, "bound"
-    else:
-        gap, gap_label = selection.gap, "bound"
-    return {
-        "kind": kind,
-        "title": "Solution exacte (programmation linéaire en nombres entiers)"
-        if kind == "exact"
-        else "Solution gloutonne (heuristique)",
-        "method": "HiGHS, scipy.optimize.milp" if kind == "exact" else "ajout pas à pas du site au plus fort gain",
-        "selection": selection,
-        "status_label": selection.status.label_fr,
-        "sites": sites,
-        "covered": selection.covered_demand,
-        "share_of_coverable": selection.covered_demand / coverable if coverable else None,
-        "upper_bound": exact.upper_bound if kind == "greedy" else selection.upper_bound,
-        "gap": gap,
-        "gap_label": "Écart à l'optimum prouvé" if gap_label == "optimum" else "Écart à la borne supérieure prouvée",
-    }
-
-
-def _sites_map(run: services.SitesRun) -> maps.Map | None:
-    straight = run.radius_km / run.road_factor
-    exact_codes = set(run.comparison.exact.codes)
+def _sites_map(result: dict) -> maps.Map | None:
+    radius, straight = result["radius_km"], result["straight_km"]
     points = [
-        maps.Point(
-            s.lat,
-            s.lon,
-            f"École de production existante : {s.name} ({s.commune_name}) ; zone déjà desservie : "
-            f"{format_number(run.radius_km)} km par la route",
-            "school",
-            radius_km=straight,
-        )
-        for s in run.schools
+        maps.Point(p["lat"], p["lon"], p["title"], p["kind"], label=p["label"], radius_km=p["radius_km"])
+        for p in result["points"]
     ]
-    for site in run.comparison.exact.sites:
-        place = run.communes[site.code]
-        points.append(
-            maps.Point(
-                place.lat,
-                place.lon,
-                f"Site proposé n° {site.order} (solution exacte) : {place.name}, "
-                f"+{format_number(site.marginal_gain)} {run.unit}",
-                "site",
-                label=str(site.order),
-                radius_km=straight,
-            )
-        )
-    for site in run.comparison.greedy.sites:
-        if site.code in exact_codes:
-            continue
-        place = run.communes[site.code]
-        points.append(
-            maps.Point(place.lat, place.lon, f"Site de la solution gloutonne seulement : {place.name}", "greedy")
-        )
+    trade = result["trade"]["name"]
     drawing = maps.render(
         _features(Level.EPCI),
         fill_for=lambda f: "#eef1f5",
         title_for=lambda f: f.name,
-        label=f"Carte des sites proposés pour le métier {run.trade.name}",
+        label=f"Carte des sites proposés pour le métier {trade}",
         points=points,
-        road_factor=run.road_factor,
+        road_factor=result["road_factor"],
     )
     if not drawing:
         return None
     legend = [
         maps.LegendItem(label="site proposé (solution exacte), numéroté dans l'ordre des gains", symbol="site"),
         maps.LegendItem(
-            label=f"zone de recrutement de chaque site : {format_number(run.radius_km)} km par la route estimés "
-            f"(≈ {format_number(straight, 1)} km à vol d'oiseau × facteur {format_number(run.road_factor, 2)})",
+            label=f"zone de recrutement de chaque site : {format_number(radius)} km par la route estimés "
+            f"(≈ {format_number(straight, 1)} km à vol d'oiseau × facteur {format_number(result['road_factor'], 2)})",
             symbol="radius",
         ),
-        maps.LegendItem(label=f"école de production existante ({run.trade.name})", symbol="school"),
+        maps.LegendItem(label=f"école de production existante ({trade})", symbol="school"),
         maps.LegendItem(
             label="zone déjà desservie par une école existante du métier (ses jeunes ne comptent pas)", symbol="served"
         ),
     ]
-    if set(run.comparison.greedy.codes) - exact_codes:
+    if any(p["kind"] == "greedy" for p in result["points"]):
         legend.append(maps.LegendItem(label="site retenu par la seule solution gloutonne", symbol="greedy"))
-    return maps.Map(svg=maps.safe(drawing), title=f"Sites proposés — {run.trade.name}", legend=legend)
+    return maps.Map(svg=maps.safe(drawing), title=f"Sites proposés — {trade}", legend=legend)
 
 
-@require_GET
-def sites(request):
-    """Site selection: k communes for new schools of a trade, exact and greedy answers side by side."""
-    context = _sites_context(request)
+def _render_page(request, context, *, status=200):
     if request.htmx and request.htmx.target == SITES_RESULTS_ID:
-        return render(request, "analysis/_sites_results.html", context)
+        return render(request, "analysis/_sites_results.html", context, status=status)
     context["pick_map"] = _pick_map()
-    return render(request, "analysis/sites.html", context)
+    return render(request, "analysis/sites.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def sites(request):
+    """Site selection: k communes for new schools of a trade, exact and greedy answers side by side.
+
+    The form starts a background job (POST) and the page of that job shows its progress, then its stored
+    result. Without a job named, the page shows the user's latest site selection."""
+    require_perm(request.user, "analysis.use")
+    measures = services.demand_measures()
+    if request.method == "POST":
+        form = SitesForm(request.POST, measures=measures)
+        if form.is_valid():
+            try:
+                job = job_submit(
+                    kind=analysis_jobs.SITES_KIND,
+                    parameters=_job_parameters(form.cleaned_data),
+                    user=request.user,
+                    organization=request.current_organization,
+                    subject=analysis_jobs.sites_subject(),
+                    origin_url=reverse("analysis:sites"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                Job.objects.filter(pk=job.pk).update(origin_url=reverse("analysis:sites_job", args=[job.pk]))
+                return redirect("analysis:sites_job", job=job.pk)
+        latest = _sites_jobs(request).filter(requested_by=request.user).first()
+        return _render_page(request, _page_context(request, job=latest, form=form), status=400)
+    # Links made before site selection ran as a job carry the form's fields: they fill the form in.
+    form = SitesForm(request.GET if "trade" in request.GET else None, measures=measures)
+    latest = _sites_jobs(request).filter(requested_by=request.user).first()
+    if latest is not None and not form.is_bound:
+        form = SitesForm(initial=_form_data(latest.parameters), measures=measures)
+    return _render_page(request, _page_context(request, job=latest, form=form))
+
+
+def _visible_job(request, job_id) -> Job:
+    """A site-selection job the user sees; another organisation's (or another user's) job is a 404."""
+    job = _sites_jobs(request).filter(pk=job_id).select_related("requested_by").first()
+    if job is None:
+        raise Http404("Aucun choix de sites de ce numéro.")
+    require_perm(request.user, "analysis.use")
+    return job
 
 
 @require_GET
-def sites_export(request, fmt):
-    """The two answers as shown (same inputs), as CSV or XLSX."""
+def sites_job(request, job):
+    """One site selection: its progress while it runs (htmx polling), then its stored result; the page to
+    come back to after a reload."""
+    job = _visible_job(request, job)
+    form = SitesForm(initial=_form_data(job.parameters), measures=services.demand_measures())
+    return _render_page(request, _page_context(request, job=job, form=form))
+
+
+@require_GET
+def sites_export(request, job, fmt):
+    """The two answers as shown, as CSV or XLSX: read from the job's stored result, never solved again."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    context = _sites_context(request)
-    run = context["run"]
-    if run is None:
-        messages.error(request, context["error"] or "Paramètres invalides : rien à exporter.")
-        return redirect("analysis:sites")
+    job = _visible_job(request, job)
+    result = _stored_result(job)
+    if result is None:
+        messages.error(request, "Ce choix de sites n'a pas (encore) de résultat à exporter.")
+        return redirect("analysis:sites_job", job=job.pk)
+    unit = result["unit"]
     columns = [
         _column("Méthode", None, 24),
         _column("Statut", None, 40),
         _column("Ordre", 0, 8),
         _column("Code commune (INSEE)", None, 12),
         _column("Commune", None, 30),
-        _column(f"Gain marginal ({run.unit})", 0, 14),
-        _column(f"Perte si retirée ({run.unit})", 0, 14),
+        _column(f"Gain marginal ({unit})", 0, 14),
+        _column(f"Perte si retirée ({unit})", 0, 14),
     ]
     rows = []
-    for answer in context["answers"]:
+    for answer in result["answers"]:
         method = "exacte (MILP)" if answer["kind"] == "exact" else "gloutonne"
         for site in answer["sites"]:
             rows.append(
                 [method, answer["status_label"], site["order"], site["code"], site["name"]]
-                + [site["marginal_gain"], site["removal_loss"]]
+                + [_blank(site["marginal_gain"]), _blank(site["removal_loss"])]
             )
-    comparison = run.comparison
+    totals = result["totals"]
     parameters = [
-        ("Métier", run.trade.name),
-        ("Nombre d'écoles", run.k),
-        ("Rayon (km par la route)", run.radius_km),
+        ("Métier", result["trade"]["name"]),
+        ("Nombre d'écoles", result["k"]),
+        ("Rayon (km par la route)", result["radius_km"]),
         ("Distances", "à vol d'oiseau (grand cercle) × facteur routier, pas un itinéraire réel"),
-        ("Facteur routier", run.road_factor),
-        ("Demande", run.measure_label),
-        ("Unité de la demande", run.unit),
-        ("Temps de calcul maximal (s)", run.time_limit_s),
-        ("Population minimale des sites (habitants)", run.min_population or "aucune"),
-        (f"Demande totale ({run.unit})", int(round_half_up(comparison.total_demand))),
-        (
-            f"Demande déjà desservie par une école du métier ({run.unit})",
-            int(round_half_up(comparison.demand_served_by_existing)),
-        ),
-        (f"Demande atteignable par au moins un site ({run.unit})", int(round_half_up(comparison.coverable_demand))),
+        ("Facteur routier", result["road_factor"]),
+        ("Demande", result["measure_label"]),
+        ("Unité de la demande", unit),
+        ("Temps de calcul maximal (s)", result["time_limit_s"]),
+        ("Règles des sites", " ; ".join(result["rules_text"])),
+        ("Population minimale des sites (habitants)", result["min_population"] or "aucune"),
+        (f"Demande totale ({unit})", _whole(totals["total_demand"])),
+        (f"Demande déjà desservie par une école du métier ({unit})", _whole(totals["demand_served_by_existing"])),
+        (f"Demande atteignable par au moins un site ({unit})", _whole(totals["coverable_demand"])),
     ]
-    for answer in context["answers"]:
-        parameters.append((f"{answer['title']} — demande couverte ({run.unit})", int(round_half_up(answer["covered"]))))
+    for answer in result["answers"]:
+        parameters.append((f"{answer['title']} — demande couverte ({unit})", _whole(answer["covered"])))
         parameters.append((f"{answer['title']} — statut", answer["status_label"]))
         if answer["gap"] is not None:
             parameters.append(
                 (f"{answer['title']} — {answer['gap_label'].lower()} (%)", float(round_half_up(answer["gap"] * 100, 2)))
             )
-    parameters.insert(8, ("Règles des sites", " ; ".join(_rules_text(run))))
-    coverage_columns, coverage_rows = _coverage_table(run)
-    stem = f"sites-{run.trade.slug}-k{run.k}"
+    parameters.append(("Calculé le", timezone.localtime(job.finished_at).strftime("%d/%m/%Y à %H:%M")))
+    coverage_columns, coverage_rows = _coverage_table(result)
+    stem = f"sites-{result['trade']['slug']}-k{result['k']}"
     if fmt == "csv":
         if request.GET.get("part") == "communes":
             return csv_response(coverage_rows, coverage_columns, filename_stem=f"{stem}-communes-couvertes")
@@ -269,8 +272,17 @@ def sites_export(request, fmt):
     )
 
 
-def _coverage_table(run: services.SitesRun):
+def _blank(value):
+    return "" if value is None else value
+
+
+def _whole(value):
+    return "" if value is None else int(round_half_up(value))
+
+
+def _coverage_table(result: dict):
     """Every commune within the radius of a site, for both answers, and who covers it."""
+    unit = result["unit"]
     columns = [
         _column("Méthode", None, 16),
         _column("Site n°", 0, 8),
@@ -279,19 +291,19 @@ def _coverage_table(run: services.SitesRun):
         _column("Commune couverte (code INSEE)", None, 12),
         _column("Commune couverte", None, 28),
         _column("Population (habitants)", 0, 12),
-        _column(f"Demande ({run.unit})", 0, 14),
+        _column(f"Demande ({unit})", 0, 14),
         _column("Distance au site (km par la route, estimée)", 1, 14),
         _column("Couverte aussi par les sites n°", None, 16),
         _column("Déjà desservie par (école existante ; demande non comptée)", None, 40),
     ]
     rows = []
-    for method, selection in (("exacte (MILP)", run.comparison.exact), ("gloutonne", run.comparison.greedy)):
-        for row in run.coverage_rows(selection):
+    for method, key in (("exacte (MILP)", "exact"), ("gloutonne", "greedy")):
+        for row in result["coverage"][key]:
             rows.append(
                 [
-                    method, row.site_order, row.site_code, row.site_name, row.code, row.name, row.population,
-                    row.demand, row.road_km, ", ".join(str(order) for order in row.other_sites),
-                    ", ".join(row.served_by),
+                    method, row["site_order"], row["site_code"], row["site_name"], row["code"], row["name"],
+                    row["population"], _blank(row["demand"]), _blank(row["road_km"]),
+                    ", ".join(str(order) for order in row["other_sites"]), ", ".join(row["served_by"]),
                 ]
             )  # fmt: skip
     return columns, rows

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.common.forms import key_or_none
+from essaim.financing import jobs as risk_jobs
 from essaim.financing import services
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlan, PlanScenario
+from essaim.jobs.models import Job
+from essaim.jobs.services import job_submit
 from essaim.www.financing import forms as editor
 from essaim.www.financing.presenters import TABS, evaluate_content
 from essaim.www.financing.views.common import (
@@ -23,8 +27,6 @@ from essaim.www.financing.views.common import (
     _tab,
 )
 from essaim.www.permissions import has_perm, require_perm
-from financing_engine import PlanInputError, plan_from_dict, run_risk_analysis
-from financing_engine.scenarios import apply_scenario
 
 
 @require_GET
@@ -59,7 +61,7 @@ def plan_create(request, project_pk):
     return render(request, "financing/plan_create.html", {"project": project, "form": form})
 
 
-def _version_page(request, plan, version, *, risk=None):
+def _version_page(request, plan, version):
     tab = _tab(request)
     versions = list(plan.versions.order_by("number").values("number", "status", "submitted_at", "updated_at"))
     numbers = [v["number"] for v in versions]
@@ -80,7 +82,7 @@ def _version_page(request, plan, version, *, risk=None):
             "tabs": TABS,
             "compare_form": compare_form,
             "submit_form": editor.SubmitForm(),
-            "risk": risk,
+            **_risk_context(request, version, None),
             **_permissions(request.user, plan),
         },
     )
@@ -101,35 +103,62 @@ def version_detail(request, project_pk, plan_pk, number):
     return _version_page(request, plan, _get_version(plan, number))
 
 
-@require_GET
+def _risk_scenario(request, version):
+    """The scenario the analysis starts from (``scenario`` of the query or the form); another version's
+    scenario is a 404."""
+    scenario_pk = request.POST.get("scenario") or request.GET.get("scenario")
+    if not scenario_pk:
+        return None
+    return get_object_or_404(PlanScenario, pk=key_or_none(PlanScenario, scenario_pk) or 0, version=version)
+
+
+def _risk_context(request, version, scenario) -> dict:
+    """The latest risk analysis job of the user for this version and scenario: its progress, then its stored
+    result (not shown for a version or scenario changed since)."""
+    job = (
+        Job.objects.visible_to(request.user)
+        .filter(
+            kind=risk_jobs.RISK_KIND,
+            subject=risk_jobs.risk_subject(version.pk, scenario.pk if scenario else None),
+            requested_by=request.user,
+        )
+        .first()
+    )
+    return {
+        "risk_job": job,
+        "risk": risk_jobs.stored_risk(job, version=version, scenario=scenario),
+        "risk_scenario": scenario,
+    }
+
+
+@require_http_methods(["GET", "POST"])
 def version_risk(request, project_pk, plan_pk, number):
-    """Run the Monte Carlo risk analysis of a version (htmx: the result block only)."""
+    """The Monte Carlo risk analysis of a version, run as a background job: POST queues it (a plan with
+    errors is refused first, in French), GET gives its block (progress, then stored result; htmx)."""
     plan = _get_plan(request, project_pk, plan_pk)
     version = _get_version(plan, number)
-    try:
-        plan_input = plan_from_dict(version.content)
-    except PlanInputError as error:
-        if request.htmx:
-            return render(request, "financing/_plan_errors.html", {"errors": error.errors})
-        messages.error(request, INVALID_PLAN)
-        return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=number)
-    delays = None
-    scenario = None
-    if scenario_pk := request.GET.get("scenario"):
-        # The analysis starts from a scenario of this version (another version's scenario is a 404).
-        scenario = get_object_or_404(PlanScenario, pk=key_or_none(PlanScenario, scenario_pk) or 0, version=version)
-        variant = scenario.as_engine()
+    scenario = _risk_scenario(request, version)
+    if request.method == "POST":
         try:
-            plan_input, delays = apply_scenario(plan_input, variant), variant.payment_delays
-        except PlanInputError as error:  # a stored factor out of range
+            job_submit(
+                kind=risk_jobs.RISK_KIND,
+                parameters={"version_id": version.pk, "scenario_id": scenario.pk if scenario else None},
+                user=request.user,
+                organization=request.current_organization,
+                subject=risk_jobs.risk_subject(version.pk, scenario.pk if scenario else None),
+                origin_url=f"{reverse('financing:version_detail', args=[project_pk, plan.pk, number])}?vue=tresorerie",
+            )
+        except risk_jobs.PlanNotComputable as error:
             if request.htmx:
-                return render(request, "financing/_plan_errors.html", {"errors": error.errors})
-            messages.error(request, " ".join(str(e) for e in error.errors))
-            return redirect("financing:scenario_list", project_pk=project_pk, plan_pk=plan.pk, number=number)
-    scenarios = getattr(settings, "ESSAIM_RISK_SCENARIOS", 10_000)
-    risk = run_risk_analysis(plan_input, scenarios=scenarios, seed=0, payment_delays=delays)
-    if request.htmx:
-        return render(request, "financing/_risk_result.html", {"risk": risk, "scenario": scenario})
-    request.GET = request.GET.copy()
-    request.GET["vue"] = "tresorerie"
-    return _version_page(request, plan, version, risk=risk)
+                return render(request, "financing/_plan_errors.html", {"errors": error.plan_errors})
+            messages.error(request, INVALID_PLAN)
+            return redirect("financing:version_detail", project_pk=project_pk, plan_pk=plan.pk, number=number)
+        except ValidationError as error:
+            if request.htmx:
+                return render(request, "financing/_risk_job.html", {"risk_error": " ".join(error.messages)})
+            messages.error(request, " ".join(error.messages))
+        if not request.htmx:
+            url = reverse("financing:version_detail", args=[project_pk, plan.pk, number])
+            return redirect(f"{url}?vue=tresorerie#risk-title")
+    context = {"project": plan.project, "plan": plan, "version": version} | _risk_context(request, version, scenario)
+    return render(request, "financing/_risk_job.html", context)

@@ -42,6 +42,7 @@ from essaim.www.funding_applications.forms import (
     TransitionForm,
 )
 from essaim.www.funding_applications.views.common import _back, _error, _visible_application
+from essaim.www.jobs.exports import large_export_deferred
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 PAGE_SIZE = 50
@@ -132,13 +133,19 @@ def _filtered(request, form):
     return applications
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def application_export(request, fmt):
     """The dossiers' list as filtered (every page), as CSV or XLSX, with funder, programme, state, dates
     and amounts asked, granted, planned and paid."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    rows = export_queryset(_filtered(request, ApplicationFilterForm(request.GET or None)))
+    applications = _filtered(request, ApplicationFilterForm(request.GET or None))
+    # At national size the file is prepared by a background job (POST from the page this answers).
+    if deferred := large_export_deferred(
+        request, applications, url_name="funding_applications:export", kwargs={"fmt": fmt}
+    ):
+        return deferred
+    rows = export_queryset(applications)
     if fmt == "csv":
         return csv_response(rows, APPLICATION_COLUMNS, filename_stem="dossiers-de-financement")
     return xlsx_response(rows, APPLICATION_COLUMNS, filename_stem="dossiers-de-financement", title="Dossiers")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.common.exports import Column, csv_response, xlsx_response
 from essaim.common.forms import key_or_none
@@ -17,6 +17,7 @@ from essaim.funding_programmes.permissions import (
 )
 from essaim.funding_programmes.selectors import funding_totals, funding_totals_grand_total
 from essaim.organizations.models import Organization
+from essaim.www.jobs.exports import large_export_deferred
 
 TOTALS_COLUMNS = [
     Column("Financeur", lambda r: r.funder_name, width=40),
@@ -95,7 +96,7 @@ LINE_COLUMNS = [
 ]
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lines_export(request, fmt):
     """Every funding line the user sees (same scope and filter as the totals page), one row each."""
     lines = (
@@ -103,6 +104,13 @@ def lines_export(request, fmt):
         .select_related("project__commune__department", "funder", "programme", "envelope")
         .order_by("funder__name", "project__name", "pk")
     )
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    # At national size the file is prepared by a background job (POST from the page this answers).
+    if deferred := large_export_deferred(
+        request, lines, url_name="funding_programmes:lines_export", kwargs={"fmt": fmt}
+    ):
+        return deferred
     if fmt == "csv":
         return csv_response(lines, LINE_COLUMNS, filename_stem="lignes-de-financement")
     if fmt == "xlsx":

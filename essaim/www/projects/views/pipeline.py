@@ -14,6 +14,7 @@ from essaim.projects import services, workflow
 from essaim.projects.enums import PartnerStatus, ProjectStage
 from essaim.projects.models import Project
 from essaim.territories.models import Commune
+from essaim.www.jobs.exports import large_export_deferred
 from essaim.www.permissions import has_perm, require_perm
 from essaim.www.projects.exports import PROJECT_COLUMNS
 from essaim.www.projects.forms import ProjectFilterForm, ProjectForm, ProjectTransitionForm
@@ -77,7 +78,7 @@ def project_list(request):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def project_export(request, fmt):
     """The pipeline list as shown (same filters, every page), as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
@@ -91,6 +92,9 @@ def project_export(request, fmt):
             to_attr="visible_applications",
         )
     )
+    # At national size the file is prepared by a background job (POST from the page this answers).
+    if deferred := large_export_deferred(request, projects, url_name="projects:project_export", kwargs={"fmt": fmt}):
+        return deferred
     if fmt == "csv":
         return csv_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production")
     return xlsx_response(projects, PROJECT_COLUMNS, filename_stem="projets-ecoles-de-production", title="Projets")
