@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     Exists,
     F,
@@ -746,19 +747,37 @@ class _Data:
 
     user: object
     schools: list[SchoolLine]
+    needs_money: bool = True
     projects: dict = field(default_factory=dict)
     money: dict = field(default_factory=dict)
 
-    def projects_on(self, on: dt.date) -> list[_ProjectGroup]:
-        if on not in self.projects:
-            grouped = (
-                projects_on(self.user, on)
-                .annotate(has_school=_has_school(self.user))
-                .values("stage_on", "commune__department_id", "commune__epci_id", "has_school")
-                .annotate(projects=Count("pk", distinct=True), places=Sum("trade_lines__places"))
-                .order_by()
-            )
-            self.projects[on] = [
+    def prefetch(self, dates) -> None:
+        """Read the groups of every date the objectives ask for at once: one query for the projects and
+        one for the money (``UNION ALL`` of one grouped query per date), whatever the number of dates."""
+        dates = sorted(set(dates) - set(self.projects))
+        if not dates:
+            return
+        day = DateField()
+        project_parts = [
+            projects_on(self.user, on)
+            .annotate(has_school=_has_school(self.user), day=Value(on, output_field=day))
+            .values("day", "stage_on", "commune__department_id", "commune__epci_id", "has_school")
+            .annotate(projects=Count("pk", distinct=True), places=Sum("trade_lines__places"))
+            .order_by()
+            for on in dates
+        ]
+        money_parts = [
+            _amounts_on(_funding_lines(self.user), on)
+            .annotate(day=Value(on, output_field=day))
+            .values("day", "funder_id", "project__commune__department_id", "project__commune__epci_id")
+            .annotate(requested=Sum("asked_on"), granted=Sum("granted_on"), paid=Sum("paid_on"))
+            .order_by()
+            for on in dates
+        ]
+        for on in dates:
+            self.projects[on], self.money[on] = [], []
+        for row in _union(project_parts):
+            self.projects[_as_date(row["day"])].append(
                 _ProjectGroup(
                     stage=row["stage_on"],
                     department_id=row["commune__department_id"],
@@ -767,30 +786,45 @@ class _Data:
                     projects=row["projects"],
                     places=row["places"] or 0,
                 )
-                for row in grouped
-            ]
-        return self.projects[on]
-
-    def money_on(self, on: dt.date) -> list[_MoneyGroup]:
-        if on not in self.money:
-            grouped = (
-                _amounts_on(_funding_lines(self.user), on)
-                .values("funder_id", "project__commune__department_id", "project__commune__epci_id")
-                .annotate(requested=Sum("asked_on"), granted=Sum("granted_on"), paid=Sum("paid_on"))
-                .order_by()
             )
-            self.money[on] = [
+        if not self.needs_money:
+            return
+        for row in _union(money_parts):
+            self.money[_as_date(row["day"])].append(
                 _MoneyGroup(
                     funder_id=row["funder_id"],
                     department_id=row["project__commune__department_id"],
                     epci_id=row["project__commune__epci_id"],
-                    requested=row["requested"] or ZERO,
-                    granted=row["granted"] or ZERO,
-                    paid=row["paid"] or ZERO,
+                    requested=_decimal(row["requested"]),
+                    granted=_decimal(row["granted"]),
+                    paid=_decimal(row["paid"]),
                 )
-                for row in grouped
-            ]
+            )
+
+    def projects_on(self, on: dt.date) -> list[_ProjectGroup]:
+        self.prefetch([on])
+        return self.projects[on]
+
+    def money_on(self, on: dt.date) -> list[_MoneyGroup]:
+        self.prefetch([on])
         return self.money[on]
+
+
+def _union(parts):
+    first, *others = parts
+    return first.union(*others, all=True) if others else first
+
+
+def _decimal(value) -> Decimal:
+    """An amount read back from a ``UNION`` (Decimal, or SQLite's number)."""
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _as_date(value) -> dt.date:
+    """A date read back from a ``UNION`` (SQLite gives its text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _objective_notes(objective: Objective, partial_view: bool) -> list[str]:
@@ -878,10 +912,11 @@ def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data
             .distinct()
         ):
             epci_departments[epci_id].add(department_id)
+    shown = [objective for objective in objectives if objective_in_scope(objective, scope, epci_departments)]
+    data.needs_money = any(objective.metric == ObjectiveMetric.AMOUNT_MOBILISED for objective in shown)
+    data.prefetch(day for objective in shown for day in _objective_dates(objective, on))
     objective_rows = []
-    for objective in objectives:
-        if not objective_in_scope(objective, scope, epci_departments):
-            continue
+    for objective in shown:
         start = objective_start(objective)
         # An objective is judged at its due date: after it, « réalisé » is the value on that day, and what
         # came later is given in a note (« 5 écoles au 31/12/2023 » is not reached by a school of 2026).
@@ -913,6 +948,17 @@ def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data
             )
         )
     return objective_rows
+
+
+def _objective_dates(objective: Objective, on: dt.date) -> list[dt.date]:
+    """The dates whose figures an objective's row reads (``_objective_rows``, ``objective_baseline``)."""
+    days = [on, objective.due_date] if on > objective.due_date else [on]
+    start = objective_start(objective)
+    if objective.baseline_value is None and not objective.baseline_date and start <= objective.due_date:
+        days.append(start)
+    if objective.baseline_date:
+        days += [objective.baseline_date]
+    return days
 
 
 def _funnel(projects, on: dt.date) -> tuple[list[tuple[str, str, int]], int]:
