@@ -58,7 +58,7 @@ from essaim.schools.models import ProductionSchool, Workshop
 from essaim.steering import progress
 from essaim.steering.enums import AmountKind, ObjectiveMetric, TerritoryScope
 from essaim.steering.models import Objective
-from essaim.territories.models import Commune, Department
+from essaim.territories.models import Department
 
 ZERO = Decimal(0)
 
@@ -413,7 +413,7 @@ def _project_lines(projects, until: dt.datetime) -> list[ProjectLine]:
 
 def _with_moves(projects):
     return projects.select_related("holder", "commune__department", "commune__epci").prefetch_related(
-        "trade_lines__trade",
+        "trade_lines",
         Prefetch(
             "transitions",
             queryset=ProjectTransition.objects.order_by("effective_date", "at", "pk"),
@@ -993,23 +993,22 @@ def _places(user, projects, *, open_schools: list[SchoolLine]) -> tuple[list[Pla
     projects without their school on Essaim and in the open schools' workshops), and by trade."""
     places: dict[tuple[str, str], PlacesRow] = {}
     active = projects.exclude(stage_on=ProjectStage.ABANDONED)
-    for attribute, chosen in (
-        ("planned", active.exclude(stage_on=ProjectStage.OPEN)),
-        (
-            "open",
-            active.filter(stage_on=ProjectStage.OPEN).alias(has_school=_has_school(user)).filter(has_school=False),
-        ),
-    ):
-        grouped = (
-            ProjectTrade.objects.filter(project__in=chosen.values("pk"))
-            .values("trade__name", "project__commune__department__code")
-            .annotate(places=Sum("places"))
-            .order_by()
-            .values_list("trade__name", "project__commune__department__code", "places")
+    planned = active.exclude(stage_on=ProjectStage.OPEN).values("pk")
+    opened = active.filter(stage_on=ProjectStage.OPEN).alias(has_school=_has_school(user)).filter(has_school=False)
+    grouped = (
+        ProjectTrade.objects.filter(Q(project__in=planned) | Q(project__in=opened.values("pk")))
+        .values("trade__name", "project__commune__department__code")
+        .annotate(
+            planned=Sum("places", filter=Q(project__in=planned)),
+            open=Sum("places", filter=Q(project__in=opened.values("pk"))),
         )
-        for trade, department, count in grouped:
-            row = places.setdefault((trade, department), PlacesRow(trade=trade, department=department))
-            setattr(row, attribute, getattr(row, attribute) + (count or 0))
+        .order_by()
+        .values_list("trade__name", "project__commune__department__code", "planned", "open")
+    )
+    for trade, department, planned_places, open_places in grouped:
+        places[(trade, department)] = PlacesRow(
+            trade=trade, department=department, planned=planned_places or 0, open=open_places or 0
+        )
     for school in open_schools:
         department = school.school.commune.department.code
         workshops = list(school.school.workshops.all())
@@ -1042,36 +1041,36 @@ def _map_communes(projects, *, open_schools: list[SchoolLine]) -> list[MapCommun
         )
         .filter(rank__lte=MAP_NAMES)
         .order_by("commune_id", "name", "pk")
-        .values_list("commune_id", "name", "stage_on", "in_commune")
-    )
-    names, counts = defaultdict(list), {}
-    for commune_id, name, stage, in_commune in first_names:
-        names[commune_id].append(f"{name} ({ProjectStage(stage).label})")
-        counts[commune_id] = in_commune
-    schools_by_commune = defaultdict(list)
-    for school in open_schools:
-        schools_by_commune[school.school.commune_id].append(school.school.name)
-    communes = (
-        Commune.objects.filter(pk__in=set(counts) | set(schools_by_commune))
-        .select_related("department", "epci")
-        .only("code", "name", "latitude", "longitude", "department__code", "epci__name")
-    )
-    points = [
-        MapCommune(
-            code=commune.code,
-            name=commune.name,
-            department_code=commune.department.code,
-            latitude=commune.latitude,
-            longitude=commune.longitude,
-            epci_id=commune.epci_id,
-            epci_name=commune.epci.name if commune.epci_id else "",
-            project_count=counts.get(commune.pk, 0),
-            project_names=names.get(commune.pk, []),
-            school_count=len(schools_by_commune.get(commune.pk, [])),
-            school_names=sorted(schools_by_commune.get(commune.pk, []))[:MAP_NAMES],
+        .values_list(
+            "commune_id", "name", "stage_on", "in_commune", "commune__code", "commune__name",
+            "commune__department__code", "commune__latitude", "commune__longitude", "commune__epci_id",
+            "commune__epci__name",
         )
-        for commune in communes
-    ]
+    )  # fmt: skip
+    points: dict[int, MapCommune] = {}
+    for commune_id, name, stage, in_commune, code, commune_name, department, lat, lon, epci_id, epci in first_names:
+        point = points.setdefault(
+            commune_id,
+            MapCommune(
+                code=code, name=commune_name, department_code=department, latitude=lat, longitude=lon,
+                epci_id=epci_id, epci_name=epci or "", project_count=in_commune,
+            ),
+        )  # fmt: skip
+        point.project_names.append(f"{name} ({ProjectStage(stage).label})")
+    for school in open_schools:
+        commune = school.school.commune
+        point = points.setdefault(
+            commune.pk,
+            MapCommune(
+                code=commune.code, name=commune.name, department_code=commune.department.code,
+                latitude=commune.latitude, longitude=commune.longitude, epci_id=commune.epci_id,
+                epci_name=commune.epci.name if commune.epci_id else "",
+            ),
+        )  # fmt: skip
+        point.school_count += 1
+        if len(point.school_names) < MAP_NAMES:
+            point.school_names.append(school.school.name)
+    points = list(points.values())
     return sorted(points, key=lambda c: (c.department_code, c.name))
 
 
