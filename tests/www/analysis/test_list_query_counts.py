@@ -141,7 +141,8 @@ def test_profile_page_with_a_longer_history(
 def _schools(world, n):
     """``n`` more open usinage schools in the small world's communes (what grows with the programme)."""
     communes = list(world["communes"].values())
-    for index in range(n):
+    start = ProductionSchool.objects.count()
+    for index in range(start, start + n):
         school = ProductionSchool.objects.create(
             name=f"École ajoutée {index}", commune=communes[index % len(communes)], sources="https://exemple.fr"
         )

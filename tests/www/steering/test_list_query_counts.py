@@ -64,13 +64,14 @@ def _grow(world, n, epcis=(), objectives=True, start=0):
         Workshop.objects.create(school=school, trade=usinage, name="Usinage", capacity=12)
         if objectives:
             ObjectiveFactory(metric="schools_open", due_date=dt.date(2027, 12, 31))
-    for _ in range(max(1, n // 4)):
-        _run_school(nord)
+    for index in range(max(1, n // 4)):
+        _run_school(nord, epcis[index % len(epcis)] if epcis else None)
 
 
-def _run_school(department):
+def _run_school(department, epci=None):
     """A school run on Essaim: a paid invoice and five youths (a group large enough to be shown)."""
-    school = RunSchoolFactory(commune=CommuneFactory(department=department), opening_year=2024)
+    commune = CommuneFactory(department=department, **({"epci": epci} if epci else {}))
+    school = RunSchoolFactory(commune=commune, opening_year=2024)
     invoice = make_invoice(school=school, issue_date=dt.date(2025, 3, 3))
     orders.payment_record(
         invoice=invoice, received_amount=invoice.total_ttc_amount, payment_date=dt.date(2025, 3, 10),
