@@ -13,7 +13,8 @@ For each size (a PostgreSQL database built once: migrations, reference territori
 
 Run: ``.venv/bin/python bench/bench_load.py [--sizes demo,national] [--duration 60] [--clients 20] [--rebuild]``
 (PostgreSQL at ``BENCH_PG``, default ``postgres://postgres@127.0.0.1:5432``; databases ``essaim_bench_demo``
-and ``essaim_bench_national``, or ``$BENCH_DB_PREFIX_demo``/``_national``, are kept between runs, ``--rebuild`` builds them again). The client is a
+and ``essaim_bench_national`` — another prefix than ``essaim_bench`` with ``BENCH_DB_PREFIX``, another port
+with ``BENCH_PORT`` — are kept between runs, ``--rebuild`` builds them again). The client is a
 small Python program (threads, keep-alive connections) sharing the machine's cores with the server:
 compare figures within one run. Figures in docs/performance.md.
 """
