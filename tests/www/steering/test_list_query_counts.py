@@ -143,10 +143,11 @@ def test_dashboard_bytes_stay_bounded_as_projects_grow(client, programme):
 def test_dashboard_weighs_the_same_with_three_times_the_programme(
     client, programme, django_assert_max_num_queries, monkeypatch, who
 ):
-    """Bytes at two sizes (issue 13): frieze by pages of 25, map table of 8 communes, the map's points
-    grouped by EPCI above 8 communes. Read with 30 more projects (each in its commune, with funding lines
-    and a school), then 90 more: same queries, same rows rendered, same weight."""
+    """Bytes at two sizes (issue 13): frieze by pages of 25, map table of 8 communes, activity table of 4
+    schools, the map's points grouped by EPCI above 8 communes. Read with 30 more projects (each in its
+    commune, with funding lines and a school), then 90 more: same queries, same rows rendered, same weight."""
     monkeypatch.setattr(reports, "MAP_TABLE_ROWS", 8)
+    monkeypatch.setattr(reports, "ACTIVITY_ROWS", 4)
     monkeypatch.setattr(selectors, "MAP_COMMUNE_POINTS", 8)
     epcis = [EpciFactory() for _ in range(3)]
     _grow(programme, 30, epcis, objectives=False)
