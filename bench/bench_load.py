@@ -13,7 +13,8 @@ For each size (a PostgreSQL database built once: migrations, reference territori
 
 Run: ``.venv/bin/python bench/bench_load.py [--sizes demo,national] [--duration 60] [--clients 20] [--rebuild]``
 (PostgreSQL at ``BENCH_PG``, default ``postgres://postgres@127.0.0.1:5432``; databases ``essaim_bench_demo``
-and ``essaim_bench_national`` are kept between runs, ``--rebuild`` builds them again). The client is a
+and ``essaim_bench_national`` — another prefix than ``essaim_bench`` with ``BENCH_DB_PREFIX``, another port
+with ``BENCH_PORT`` — are kept between runs, ``--rebuild`` builds them again). The client is a
 small Python program (threads, keep-alive connections) sharing the machine's cores with the server:
 compare figures within one run. Figures in docs/performance.md.
 """
@@ -38,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# Database names: ``<prefix>_demo`` and ``<prefix>_national`` (another prefix lets two runs share a server).
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "essaim_bench")
 HEAVY_WORKERS = 3
 
 
@@ -45,8 +48,8 @@ def _env(size: str) -> dict:
     return os.environ | {
         "DJANGO_SETTINGS_MODULE": "load_settings",
         "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}",
-        "DATABASE_URL": f"{PG}/essaim_bench_{size}",
-        "ESSAIM_VAR_DIR": f"/tmp/essaim-bench-{size}",
+        "DATABASE_URL": f"{PG}/{DB_PREFIX}_{size}",
+        "ESSAIM_VAR_DIR": f"/tmp/{DB_PREFIX}-{size}",
         "LOG_LEVEL": "ERROR",
     }
 
@@ -68,7 +71,7 @@ def _database_ready(size: str) -> bool:
     import psycopg
 
     try:
-        with psycopg.connect(f"{PG}/essaim_bench_{size}") as connection:
+        with psycopg.connect(f"{PG}/{DB_PREFIX}_{size}") as connection:
             marker = "ecole.nationale@essaim.demo" if size == "national" else "porteur@essaim.demo"
             row = connection.execute("select count(*) from accounts_user where email = %s", [marker]).fetchone()
             return bool(row and row[0])
@@ -78,12 +81,12 @@ def _database_ready(size: str) -> bool:
 
 def ensure_database(size: str, rebuild: bool) -> None:
     if not rebuild and _database_ready(size):
-        print(f"[{size}] base essaim_bench_{size} déjà construite")
+        print(f"[{size}] base {DB_PREFIX}_{size} déjà construite")
         return
     started = time.perf_counter()
     with _admin_connection() as connection:
-        connection.execute(f"drop database if exists essaim_bench_{size}")
-        connection.execute(f"create database essaim_bench_{size}")
+        connection.execute(f"drop database if exists {DB_PREFIX}_{size}")
+        connection.execute(f"create database {DB_PREFIX}_{size}")
     quiet = {"stdout": subprocess.DEVNULL}
     _essaim(size, "migrate", "--no-input", "-v", "0", **quiet)
     _essaim(size, "load_territories", **quiet)

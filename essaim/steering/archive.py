@@ -25,7 +25,7 @@ def _amount(value) -> str:
 def report_figures(overview) -> dict[str, str]:
     """The report's figures, labelled in French, in display order."""
     figures: dict[str, str] = {
-        "Projets (hors abandonnés)": str(sum(1 for line in overview.projects if line.stage != "abandoned")),
+        "Projets (hors abandonnés)": str(overview.active_project_count),
         "Projets en retard": str(overview.late_count),
         "Écoles de production ouvertes": str(len(overview.schools)),
     }

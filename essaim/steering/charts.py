@@ -359,18 +359,16 @@ def _polygon(lon: float, lat: float, radius: float, sides: int, rotation: float 
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-MAP_TITLE_NAMES = 3
-
-
-def _first_names(names: list[str]) -> str:
+def _names(names: list[str], count: int) -> str:
     """A marker's hover text names a few projects, not all of them (the page's size must not grow with them)."""
-    shown = ", ".join(names[:MAP_TITLE_NAMES])
-    return f"{shown} et {len(names) - MAP_TITLE_NAMES} autre(s)" if len(names) > MAP_TITLE_NAMES else shown
+    shown = ", ".join(names)
+    return f"{shown} et {count - len(names)} autre(s)" if count > len(names) else shown
 
 
 def projects_map(departments, communes, *, label: str) -> SafeString:
     """The départements of the scope, a circle (orange) where projects are, a square (green) where open
-    schools are (shapes differ so that colour is not the only cue)."""
+    schools are (shapes differ so that colour is not the only cue). ``communes``: the points
+    (``selectors.MapCommune``: a commune, or an EPCI when the communes are too many)."""
     background = [d for d in departments if d.map_contour]
     markers = []
     for commune in communes:
@@ -379,17 +377,17 @@ def projects_map(departments, communes, *, label: str) -> SafeString:
         lon, lat = float(commune.longitude), float(commune.latitude)
         if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90):
             continue  # a stored centre that is no point on Earth (NaN, 1E+30): no marker, the table lists it
-        if commune.projects:
-            names = _first_names([f"{line.project.name} ({line.stage_label})" for line in commune.projects])
+        if commune.project_count:
+            names = _names(commune.project_names, commune.project_count)
             markers.append(
                 _Marker(
-                    _polygon(lon - 0.03, lat, 0.03 + 0.01 * min(len(commune.projects) - 1, 3), 16),
-                    f"{commune.name} — projet(s) : {names}",
+                    _polygon(lon - 0.03, lat, 0.03 + 0.01 * min(commune.project_count - 1, 3), 16),
+                    f"{commune.name} — {commune.project_count} projet(s) : {names}",
                     PROJECT_FILL,
                 )
             )
-        if commune.schools:
-            names = _first_names([school.school.name for school in commune.schools])
+        if commune.school_count:
+            names = _names(commune.school_names, commune.school_count)
             markers.append(
                 _Marker(
                     _polygon(lon + 0.03, lat, 0.035, 4, math.pi / 4),

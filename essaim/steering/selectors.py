@@ -1,20 +1,44 @@
 """Reads of the steering dashboard and report: everything a steering committee looks at, for a scope
 (the région, a département, or a collectivité's own territory) at a date (« à la date du »).
 
-``steering_overview`` loads the visible data in a fixed number of queries (projects with their moves
-and trades, schools with their workshops, funding lines and their history, objectives, départements)
-and computes every figure in Python with the pure functions of ``progress``. Projects always come
-from ``Project.objects.visible_to(user)``: a collectivité's figures only ever count what it may see.
+``steering_overview`` computes the figures in the database, in a fixed number of queries whatever the
+size of the programme: each project's stage at the date is a subquery on its moves (their effective
+dates, ``projects_on``), and the funnel, the late projects, the money asked/granted/paid, the places and
+the objectives are aggregates (``Count``/``Sum`` grouped by stage, funder, trade, territory). Only what is
+shown project by project is loaded project by project: the frieze's lines come from ``ProjectLines``, a
+lazy sequence that reads one page of projects (with their moves) at a time. The open schools (a few per
+département) are read as lines. Projects always come from ``Project.objects.visible_to(user)``: a
+collectivité's figures only ever count what it may see.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
 from essaim.common.formats import format_date, format_euros, format_number, format_percent
@@ -30,7 +54,7 @@ from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, CollectiviteLeve
 from essaim.organizations.permissions import current_organization
 from essaim.projects import workflow
 from essaim.projects.enums import ProjectStage
-from essaim.projects.models import Project, ProjectTransition
+from essaim.projects.models import Project, ProjectTrade, ProjectTransition
 from essaim.schools.models import ProductionSchool, Workshop
 from essaim.steering import progress
 from essaim.steering.enums import AmountKind, ObjectiveMetric, TerritoryScope
@@ -52,6 +76,16 @@ class Scope:
     epci_id: int | None = None
     commune_id: int | None = None
     department_code: str = ""
+
+    def q(self, commune: str = "commune") -> Q:
+        """The same test in the database, on rows whose commune is reached through ``commune``."""
+        if self.kind == "department":
+            return Q(**{f"{commune}__department_id": self.department_id})
+        if self.kind == "epci":
+            return Q(**{f"{commune}__epci_id": self.epci_id})
+        if self.kind == "commune":
+            return Q(**{f"{commune}__pk": self.commune_id})
+        return Q()
 
     def contains(self, commune) -> bool:
         if self.kind == "department":
@@ -193,15 +227,33 @@ class PlacesRow:
         return not self.unknown_schools
 
 
+MAP_NAMES = 3  # names given per point of the map (the others are counted: « … et 4 autres »)
+
+
 @dataclass
 class MapCommune:
+    """A point of the map: a commune (or, when the communes are too many to draw, an EPCI) with its
+    projects (not abandoned) and open schools: how many, and the first few names."""
+
     code: str
     name: str
     department_code: str
     latitude: Decimal | None
     longitude: Decimal | None
-    projects: list[ProjectLine] = field(default_factory=list)
-    schools: list[SchoolLine] = field(default_factory=list)
+    epci_id: int | None = None
+    epci_name: str = ""
+    project_count: int = 0
+    project_names: list[str] = field(default_factory=list)  # « name (stage) », MAP_NAMES at most
+    school_count: int = 0
+    school_names: list[str] = field(default_factory=list)
+
+    @property
+    def projects_more(self) -> int:
+        return self.project_count - len(self.project_names)
+
+    @property
+    def schools_more(self) -> int:
+        return self.school_count - len(self.school_names)
 
 
 @dataclass
@@ -212,7 +264,8 @@ class Overview:
     partial_view: bool  # the user does not see every project of the programme (collectivité)
     objectives: list[ObjectiveRow]
     funnel: list[tuple[str, str, int]]
-    projects: list[ProjectLine]
+    projects: ProjectLines  # lazy: ``len`` is a count, a slice reads only its projects
+    late_count: int
     schools: list[SchoolLine]
     money: list[MoneyRow]
     money_total: MoneyRow
@@ -220,15 +273,22 @@ class Overview:
     places: list[PlacesRow]
     places_by_trade: list[tuple[str, int, int]]
     map_communes: list[MapCommune]
+    map_points: list[MapCommune]  # what the map draws: the communes, or their EPCIs when they are too many
     departments: list[Department]
     sources: dict[str, Source]
     activity: list = field(default_factory=list)  # (school, invoiced, collected), then the total
     outcomes: list = field(default_factory=list)  # (measure label, value as text, base)
     outcomes_period: str = ""  # « chiffres arrêtés au 30/09/2026 (fin du dernier trimestre clos) »
+    project_rows: object = None  # the scope's projects at the date (``projects_on``), for further aggregates
 
     @property
-    def late_count(self) -> int:
-        return sum(1 for line in self.projects if line.is_late)
+    def project_count(self) -> int:
+        return sum(count for _, _, count in self.funnel)
+
+    @property
+    def active_project_count(self) -> int:
+        """Projects at the date, abandoned ones left out."""
+        return sum(count for stage, _, count in self.funnel if stage != ProjectStage.ABANDONED)
 
     @property
     def open_school_count(self) -> int:
@@ -236,27 +296,11 @@ class Overview:
         return sum(1 for school in self.schools if progress.is_open_on(school.open_since, self.on))
 
 
-# --- Loading ------------------------------------------------------------------------------------------
+# --- Projects at a date, in the database ---------------------------------------------------------------
 
 
 def end_of_day(on: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(on, dt.time.max))
-
-
-def _visible_projects(user):
-    return (
-        Project.objects.visible_to(user)
-        .select_related("holder", "commune__department", "commune__epci")
-        .prefetch_related(
-            "trade_lines__trade",
-            Prefetch(
-                "transitions",
-                queryset=ProjectTransition.objects.order_by("effective_date", "at", "pk"),
-                to_attr="moves",
-            ),
-        )
-        .order_by("name", "pk")
-    )
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -272,6 +316,66 @@ def project_started_at(project) -> dt.datetime:
     if days:  # no creation line (older data): the row's creation, unless a move is dated earlier
         return min(project.created_at, start_of_day(min(days)))
     return project.created_at
+
+
+def projects_on(user, on: dt.date):
+    """The visible projects that existed at the end of ``on``, each annotated with ``stage_on`` (its stage
+    that day) and ``stage_day`` (the effective date of the move that put it there; null when it has been
+    at its first stage since its row was created) — the database form of ``project_started_at`` and
+    ``progress.stage_segments``, from the effective dates (dates d'effet) of the moves:
+
+    - it existed if a move is dated on or before ``on``, or, having no creation line, its row was created
+      by then;
+    - its stage is the new stage of its last move dated on or before ``on`` (moves ordered by effective
+      date, then entry, then id), else the origin of its first move, else its current stage.
+    """
+    until = end_of_day(on)
+    moves = ProjectTransition.objects.filter(project=OuterRef("pk"))
+    first = moves.order_by("effective_date", "at", "pk")
+    last = moves.filter(effective_date__lte=on).order_by("-effective_date", "-at", "-pk")
+    return (
+        Project.objects.visible_to(user)
+        .alias(
+            first_day=Subquery(first.values("effective_date")[:1]),
+            has_creation=Exists(moves.filter(from_stage="")),
+        )
+        .filter(Q(first_day__lte=on) | Q(has_creation=False, created_at__lte=until))
+        .annotate(
+            stage_on=Coalesce(
+                Subquery(last.values("to_stage")[:1]), Subquery(first.values("from_stage")[:1]), F("stage")
+            ),
+            stage_day=Subquery(last.values("effective_date")[:1]),
+        )
+    )
+
+
+def frieze_order(projects):
+    """Order of the frieze: by the day each project started (``project_started_at``), then name. A start
+    from an effective date is midnight, so it comes before a row created later that day."""
+    via_created = Q(first_day__isnull=True) | Q(has_creation=False, created_day__lt=F("first_day"))
+    return projects.alias(
+        created_day=TruncDate("created_at"),
+        start_day=Case(When(via_created, then=F("created_day")), default=F("first_day")),
+        via_created=Case(When(via_created, then=Value(1)), default=Value(0)),
+        created_key=Case(When(via_created, then=F("created_at")), default=Value(None)),
+    ).order_by("start_day", "via_created", "created_key", "name", "pk")
+
+
+def late_q(on: dt.date) -> Q:
+    """Projects « en retard » at the end of ``on`` (``workflow.late_reasons``), on ``projects_on``: in their
+    stage longer than expected (entered on ``stage_day`` at midnight, or at their row's creation), or
+    their target opening date out of reach."""
+    until = end_of_day(on)
+    conditions = [Q(pk__in=[])]
+    for stage, expected in workflow.STAGE_DURATIONS.items():
+        if stage in workflow.FINAL_STAGES:
+            continue
+        overdue = Q(stage_day__lte=on - dt.timedelta(days=expected.days)) | Q(
+            stage_day__isnull=True, created_at__lt=until - dt.timedelta(days=expected.days)
+        )
+        unreachable = Q(target_opening_date__lt=on + dt.timedelta(days=workflow.remaining_after(stage)))
+        conditions.append(Q(stage_on=stage) & (overdue | unreachable))
+    return functools.reduce(operator.or_, conditions)
 
 
 def _project_lines(projects, until: dt.datetime) -> list[ProjectLine]:
@@ -308,6 +412,64 @@ def _project_lines(projects, until: dt.datetime) -> list[ProjectLine]:
     return lines
 
 
+def _with_moves(projects):
+    return projects.select_related("holder", "commune__department", "commune__epci").prefetch_related(
+        "trade_lines",
+        Prefetch(
+            "transitions",
+            queryset=ProjectTransition.objects.order_by("effective_date", "at", "pk"),
+            to_attr="moves",
+        ),
+    )
+
+
+class ProjectLines(Sequence):
+    """The projects of a scope at a date in the frieze's order, as ``ProjectLine``: ``len`` is one count
+    query, a slice (a page of the frieze) reads only its projects and their moves (3 queries), iterating
+    reads them all (the reports' workbook)."""
+
+    def __init__(self, projects, *, until: dt.datetime, count: int | None = None):
+        self._projects = projects  # ordered queryset (``frieze_order``)
+        self._until = until
+        self._count = count  # when the caller knows it already (the funnel's total)
+        self._all: list[ProjectLine] | None = None
+
+    def __len__(self) -> int:
+        if self._all is not None:
+            return len(self._all)
+        if self._count is None:
+            self._count = self._projects.count()
+        return self._count
+
+    def count(self) -> int:  # Paginator asks for it
+        return len(self)
+
+    def __getitem__(self, index):
+        if self._all is not None:
+            return self._all[index]
+        if isinstance(index, slice):
+            if (index.start or 0) < 0 or (index.stop is not None and index.stop < 0) or index.step not in (None, 1):
+                return self.all()[index]
+            return _project_lines(_with_moves(self._projects[index]), self._until)
+        if index < 0:
+            return self.all()[index]
+        lines = self[index : index + 1]
+        if not lines:
+            raise IndexError(index)
+        return lines[0]
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def all(self) -> list[ProjectLine]:
+        if self._all is None:
+            self._all = _project_lines(_with_moves(self._projects), self._until)
+        return self._all
+
+
+# --- Schools ---------------------------------------------------------------------------------------------
+
+
 def _school_lines(user) -> list[SchoolLine]:
     """Open schools, and closed ones (they were open before their closing day)."""
     schools = list(
@@ -318,16 +480,17 @@ def _school_lines(user) -> list[SchoolLine]:
             "trades",
             Prefetch("workshops", queryset=Workshop.objects.filter(is_active=True).select_related("trade")),
         )
-        .order_by("commune__department__code", "name")
-    )
-    # The day the linked project was declared open, when Essaim recorded it (one query).
-    opened = dict(
-        ProjectTransition.objects.filter(
-            project_id__in=[s.project_id for s in schools if s.project_id], to_stage=ProjectStage.OPEN
+        # The day the linked project was declared open, when Essaim recorded it.
+        .annotate(
+            project_opened_on=Subquery(
+                ProjectTransition.objects.filter(project=OuterRef("project_id"), to_stage=ProjectStage.OPEN)
+                .order_by()
+                .values("project")
+                .annotate(day=Max("effective_date"))
+                .values("day")[:1]
+            )
         )
-        .values("project_id")
-        .annotate(day=Max("effective_date"))
-        .values_list("project_id", "day")
+        .order_by("commune__department__code", "name")
     )
     lines = []
     for school in schools:
@@ -337,7 +500,7 @@ def _school_lines(user) -> list[SchoolLine]:
                 school=school,
                 open_since=progress.school_open_since(
                     opening_year=school.opening_year,
-                    opened_at=school.opened_on or opened.get(school.project_id),
+                    opened_at=school.opened_on or school.project_opened_on,
                 ),
                 places=sum(w.capacity for w in workshops) if workshops else None,
                 closed_on=school.closed_on,
@@ -347,17 +510,27 @@ def _school_lines(user) -> list[SchoolLine]:
     return lines
 
 
-def _funding_lines(user, project_ids):
-    lines = (
-        FundingLine.objects.visible_to(user)
-        .filter(project_id__in=project_ids)
-        .select_related("funder", "programme", "project__commune")
+def _has_school(user):
+    """Whether a project has its school on Essaim (open or closed): then the school's workshops count, not
+    the project's places (the same schools as ``_school_lines``)."""
+    return Exists(
+        ProductionSchool.objects.visible_to(user).filter(
+            status__in=[ProductionSchool.Status.OPEN, ProductionSchool.Status.CLOSED], project=OuterRef("pk")
+        )
     )
-    return list(lines.order_by("funder__name", "programme__name", "pk"))
 
 
-def _paid_as_of(lines, on: dt.date) -> dict[int, Decimal]:
-    """Paid amount of each line at the end of ``on``:
+# --- Money ----------------------------------------------------------------------------------------------
+
+MONEY = DecimalField(max_digits=30, decimal_places=2)
+
+
+def _funding_lines(user):
+    return FundingLine.objects.visible_to(user).filter(project__in=Project.objects.visible_to(user))
+
+
+def _paid_on(on: dt.date):
+    """What a funding line had paid at the end of ``on``, as an expression:
 
     - for a dossier's line, the tranches paid on or before ``on`` (their payment dates);
     - for a line on an envelope, the versements of the envelope's ledger dated on or before ``on``;
@@ -366,82 +539,119 @@ def _paid_as_of(lines, on: dt.date) -> dict[int, Decimal]:
       (``funding_programmes.selectors.line_payments``), whatever day they were recorded. What the history
       cannot date (rows changed without a version) counts from the line's last payment or decision date.
     """
-
-    # One query: per line, whether a dossier drives it, its dossier's tranches paid by then and its
-    # ledger's versements dated by then.
-    def _total(queryset):
-        return Subquery(
-            queryset.order_by().values("funding_line").annotate(total=Sum("amount")).values("total")[:1],
-            output_field=FundingLine._meta.get_field("paid_amount"),
-        )
-
-    if not lines:
-        return {}
-    rows = FundingLine.objects.filter(pk__in=[line.pk for line in lines]).annotate(
-        has_dossier=Exists(FundingApplication.objects.filter(funding_line=OuterRef("pk"))),
-        dossier_paid=Subquery(
-            Disbursement.objects.filter(application__funding_line=OuterRef("pk"), paid_date__lte=on)
-            .order_by()
-            .values("application__funding_line")
-            .annotate(total=Sum("amount"))
-            .values("total")[:1],
-            output_field=FundingLine._meta.get_field("paid_amount"),
-        ),
-        ledger_paid=_total(
-            EnvelopeMovement.objects.filter(
-                funding_line=OuterRef("pk"), kind=MovementKind.DISBURSEMENT, on_date__lte=on
-            )
-        ),
+    zero = Value(ZERO, output_field=MONEY)
+    dossier_paid = Subquery(
+        Disbursement.objects.filter(application__funding_line=OuterRef("pk"), paid_date__lte=on)
+        .order_by()
+        .values("application__funding_line")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1],
+        output_field=MONEY,
     )
-    by_line = {line.pk: line for line in lines}
-    paid: dict[int, Decimal] = {}
-    with_dossier, ledger_lines = set(), set()
-    for pk, has_dossier, dossier_paid, ledger_paid in rows.values_list(
-        "pk", "has_dossier", "dossier_paid", "ledger_paid"
-    ):
-        if has_dossier:
-            with_dossier.add(pk)
-            paid[pk] = dossier_paid or ZERO
-        elif by_line[pk].envelope_id:  # each payment is a dated versement of the envelope's ledger
-            ledger_lines.add(pk)
-            paid[pk] = ledger_paid or ZERO
-    others = [line for line in lines if line.pk not in with_dossier and line.pk not in ledger_lines]
+    ledger_paid = Subquery(
+        EnvelopeMovement.objects.filter(funding_line=OuterRef("pk"), kind=MovementKind.DISBURSEMENT, on_date__lte=on)
+        .order_by()
+        .values("funding_line")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1],
+        output_field=MONEY,
+    )
+    # Before today, lines without dossier nor envelope add their dated payments in Python (``_manual_paid``).
+    other = F("paid_amount") if on >= timezone.localdate() else zero
+    return _paid_case(dossier_paid, ledger_paid, other, zero)
+
+
+def _paid_case(dossier_paid, ledger_paid, other, zero):
+    return Case(
+        When(Q(has_dossier=True), then=Coalesce(dossier_paid, zero)),
+        When(Q(envelope__isnull=False), then=Coalesce(ledger_paid, zero)),
+        default=other,
+        output_field=MONEY,
+    )
+
+
+def _manual_paid(lines, on: dt.date, keys: Sequence[str]) -> dict[tuple, Decimal]:
+    """Before today, what the lines without dossier nor envelope (annotated by ``_amounts_on``) had paid at
+    the end of ``on``, summed by the values of ``keys``: exactly the payments dated on or before ``on``, each
+    with its own date, read from the line's history (``funding_programmes.selectors.line_payments``),
+    whatever day they were recorded. What the history cannot date (rows changed without a version) counts
+    from the line's last payment or decision date. One query for the lines, one for their history."""
     if on >= timezone.localdate():
-        return paid | {line.pk: line.paid_amount for line in others}
-    dated = line_payments(line.pk for line in others if line.paid_amount)
-    for line in others:
-        payments = dated.get(line.pk, [])
-        undated = line.paid_amount - sum((amount for _, amount in payments), ZERO)
-        known = line.last_payment_date or line.decision_date
-        paid[line.pk] = sum((amount for day, amount in payments if day <= on), ZERO) + (
+        return {}
+    rows = list(
+        lines.filter(has_dossier=False, envelope__isnull=True, paid_amount__gt=0).values(
+            "pk", "paid_amount", "last_payment_date", "decision_date", *keys
+        )
+    )
+    dated = line_payments(row["pk"] for row in rows)
+    paid: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        payments = dated.get(row["pk"], [])
+        undated = row["paid_amount"] - sum((amount for _, amount in payments), ZERO)
+        known = row["last_payment_date"] or row["decision_date"]
+        paid[tuple(row[key] for key in keys)] += sum((amount for day, amount in payments if day <= on), ZERO) + (
             undated if undated and known is not None and known <= on else ZERO
         )
     return paid
 
 
-@dataclass(frozen=True)
-class _Amounts:
-    requested: Decimal
-    granted: Decimal
-    paid: Decimal
-
-
-def _amounts_on(line, on: dt.date, paid: dict[int, Decimal]) -> _Amounts:
-    """What a funding line weighs on ``on``: asked once requested (requested_date); granted once decided
-    favourably (decision_date, status obtenu or versé); paid as recorded by then."""
-    requested = line.requested_amount if line.requested_date <= on else ZERO
-    is_granted = line.status in (FundingLineStatus.GRANTED, FundingLineStatus.PAID)
-    decided = line.decision_date is not None and line.decision_date <= on
-    granted = (line.granted_amount or ZERO) if is_granted and decided else ZERO
-    return _Amounts(requested=requested, granted=granted, paid=paid.get(line.pk, ZERO))
-
-
-def _is_bdt_loan(line) -> bool:
-    return (
-        line.funder.kind == OrganizationKind.BANQUE_DES_TERRITOIRES
-        and line.programme is not None
-        and line.programme.kind == ProgrammeKind.SUBORDINATED_LOAN
+def _amounts_on(lines, on: dt.date):
+    """Funding lines annotated with what they weighed at the end of ``on``: ``asked_on`` once requested
+    (requested_date), ``granted_on`` once decided favourably (decision_date, status obtenu or versé),
+    ``paid_on`` as recorded by then (``_paid_on``; before today, lines without dossier nor envelope count 0
+    there and their dated payments are added by ``_manual_paid``)."""
+    paid = _paid_on(on)
+    zero = Value(ZERO, output_field=MONEY)
+    return lines.alias(has_dossier=Exists(FundingApplication.objects.filter(funding_line=OuterRef("pk")))).annotate(
+        asked_on=Case(When(requested_date__lte=on, then="requested_amount"), default=zero, output_field=MONEY),
+        granted_on=Case(
+            When(
+                status__in=[FundingLineStatus.GRANTED, FundingLineStatus.PAID],
+                decision_date__lte=on,
+                then=Coalesce("granted_amount", zero),
+            ),
+            default=zero,
+            output_field=MONEY,
+        ),
+        paid_on=paid,
     )
+
+
+BDT_LOAN = Q(funder__kind=OrganizationKind.BANQUE_DES_TERRITOIRES, programme__kind=ProgrammeKind.SUBORDINATED_LOAN)
+
+
+def _money(user, *, scope: Scope, on: dt.date) -> tuple[list[MoneyRow], MoneyRow, Decimal]:
+    """Money by funder and programme on the date (lines requested by then), the total, and the BdT's
+    subordinated loans granted: one grouped query (and, for a past date, the dated payments of the lines
+    without dossier nor envelope)."""
+    lines = _amounts_on(_funding_lines(user).filter(scope.q("project__commune"), requested_date__lte=on), on)
+    manual = _manual_paid(lines, on, ("funder__name", "programme__name"))
+    grouped = (
+        lines.values("funder__name", "programme__name")
+        .annotate(
+            requested=Sum("asked_on"),
+            granted=Sum("granted_on"),
+            paid=Sum("paid_on"),
+            bdt_loans=Sum("granted_on", filter=BDT_LOAN),
+            lines=Count("pk"),
+        )
+        .order_by()
+    )
+    rows: dict[tuple[str, str], MoneyRow] = {}
+    total = MoneyRow(funder="Total", programme="")
+    bdt_loans = ZERO
+    for group in grouped:
+        programme = group["programme__name"] or "Hors dispositif"
+        row = rows.setdefault(
+            (group["funder__name"], programme), MoneyRow(funder=group["funder__name"], programme=programme)
+        )
+        for target in (row, total):
+            target.requested += group["requested"] or ZERO
+            target.granted += group["granted"] or ZERO
+            target.paid += (group["paid"] or ZERO) + manual.get((group["funder__name"], group["programme__name"]), ZERO)
+            target.lines += group["lines"]
+        bdt_loans += group["bdt_loans"] or ZERO
+    return [rows[key] for key in sorted(rows)], total, bdt_loans
 
 
 # --- Objectives ----------------------------------------------------------------------------------------
@@ -452,6 +662,14 @@ def _objective_contains(objective: Objective, commune) -> bool:
         return commune.department_id == objective.department_id
     if objective.scope == TerritoryScope.EPCI:
         return commune.epci_id == objective.epci_id
+    return True
+
+
+def _objective_covers(objective: Objective, department_id, epci_id) -> bool:
+    if objective.scope == TerritoryScope.DEPARTMENT:
+        return department_id == objective.department_id
+    if objective.scope == TerritoryScope.EPCI:
+        return epci_id == objective.epci_id
     return True
 
 
@@ -476,60 +694,151 @@ def objective_value(objective: Objective, on: dt.date, data: _Data) -> Decimal:
 
 
 def _metric_value(objective: Objective, on: dt.date, data: _Data) -> Decimal:
-    until = end_of_day(on)
     metric = objective.metric
     if metric in (ObjectiveMetric.SCHOOLS_OPEN, ObjectiveMetric.YOUTH_PLACES):
         count = 0
         for school in data.schools:
             if _objective_contains(objective, school.school.commune) and school.is_open_on(on):
                 count += 1 if metric == ObjectiveMetric.SCHOOLS_OPEN else (school.places or 0)
-        linked = {school.school.project_id for school in data.schools}
-        for line in _project_lines(data.projects, until):
-            project = line.project
+        for group in data.projects_on(on):  # opened projects without their school on Essaim
             if (
-                line.stage == ProjectStage.OPEN
-                and project.pk not in linked
-                and _objective_contains(objective, project.commune)
+                group.stage == ProjectStage.OPEN
+                and not group.has_school
+                and _objective_covers(objective, group.department_id, group.epci_id)
             ):
-                count += 1 if metric == ObjectiveMetric.SCHOOLS_OPEN else line.places
+                count += group.projects if metric == ObjectiveMetric.SCHOOLS_OPEN else group.places
         return Decimal(count)
     if metric == ObjectiveMetric.PROJECTS_AT_STAGE:
         return Decimal(
             sum(
-                1
-                for line in _project_lines(data.projects, until)
-                if _objective_contains(objective, line.project.commune)
-                and progress.reached(line.stage, line.segments, objective.stage)
+                group.projects
+                for group in data.projects_on(on)
+                if _objective_covers(objective, group.department_id, group.epci_id)
+                and progress.reached(group.stage, (), objective.stage)
             )
         )
-    paid = data.paid_on(on)
     total = ZERO
-    for line in data.funding:
-        if objective.funder_id and line.funder_id != objective.funder_id:
+    for group in data.money_on(on):
+        if objective.funder_id and group.funder_id != objective.funder_id:
             continue
-        if not _objective_contains(objective, line.project.commune):
-            continue
-        amounts = _amounts_on(line, on, paid)
-        total += {
-            AmountKind.REQUESTED: amounts.requested,
-            AmountKind.GRANTED: amounts.granted,
-            AmountKind.PAID: amounts.paid,
-        }[objective.amount_kind]
+        if _objective_covers(objective, group.department_id, group.epci_id):
+            total += {
+                AmountKind.REQUESTED: group.requested,
+                AmountKind.GRANTED: group.granted,
+                AmountKind.PAID: group.paid,
+            }[objective.amount_kind]
     return total
+
+
+@dataclass(frozen=True)
+class _ProjectGroup:
+    stage: str
+    department_id: int
+    epci_id: int | None
+    has_school: bool
+    projects: int
+    places: int
+
+
+@dataclass(frozen=True)
+class _MoneyGroup:
+    funder_id: int
+    department_id: int
+    epci_id: int | None
+    requested: Decimal
+    granted: Decimal
+    paid: Decimal
 
 
 @dataclass
 class _Data:
-    projects: list
-    schools: list[SchoolLine]
-    funding: list
-    paid: dict = field(default_factory=dict)  # date → paid amount of each line (``paid_on``)
+    """What the objectives count, per date: the visible projects grouped by stage and territory, the
+    funding lines' amounts grouped by funder and territory (one query each per date, cached), and the
+    schools' lines."""
 
-    def paid_on(self, on: dt.date) -> dict[int, Decimal]:
-        """The lines' paid amounts at ``on``, computed once per date for the whole page."""
-        if on not in self.paid:
-            self.paid[on] = _paid_as_of(self.funding, on)
-        return self.paid[on]
+    user: object
+    schools: list[SchoolLine]
+    needs_money: bool = True
+    projects: dict = field(default_factory=dict)
+    money: dict = field(default_factory=dict)
+
+    def prefetch(self, dates) -> None:
+        """Read the groups of every date the objectives ask for at once: one query for the projects and
+        one for the money (``UNION ALL`` of one grouped query per date), whatever the number of dates."""
+        dates = sorted(set(dates) - set(self.projects))
+        if not dates:
+            return
+        day = DateField()
+        project_parts = [
+            projects_on(self.user, on)
+            .annotate(has_school=_has_school(self.user), day=Value(on, output_field=day))
+            .values("day", "stage_on", "commune__department_id", "commune__epci_id", "has_school")
+            .annotate(projects=Count("pk", distinct=True), places=Sum("trade_lines__places"))
+            .order_by()
+            for on in dates
+        ]
+        money_parts = [
+            _amounts_on(_funding_lines(self.user), on)
+            .annotate(day=Value(on, output_field=day))
+            .values("day", "funder_id", "project__commune__department_id", "project__commune__epci_id")
+            .annotate(requested=Sum("asked_on"), granted=Sum("granted_on"), paid=Sum("paid_on"))
+            .order_by()
+            for on in dates
+        ]
+        for on in dates:
+            self.projects[on], self.money[on] = [], []
+        for row in _union(project_parts):
+            self.projects[_as_date(row["day"])].append(
+                _ProjectGroup(
+                    stage=row["stage_on"],
+                    department_id=row["commune__department_id"],
+                    epci_id=row["commune__epci_id"],
+                    has_school=bool(row["has_school"]),
+                    projects=row["projects"],
+                    places=row["places"] or 0,
+                )
+            )
+        if not self.needs_money:
+            return
+        keys = ("funder_id", "project__commune__department_id", "project__commune__epci_id")
+        manual = {on: _manual_paid(_amounts_on(_funding_lines(self.user), on), on, keys) for on in dates}
+        for row in _union(money_parts):
+            on = _as_date(row["day"])
+            self.money[on].append(
+                _MoneyGroup(
+                    funder_id=row["funder_id"],
+                    department_id=row["project__commune__department_id"],
+                    epci_id=row["project__commune__epci_id"],
+                    requested=_decimal(row["requested"]),
+                    granted=_decimal(row["granted"]),
+                    paid=_decimal(row["paid"]) + manual[on].get(tuple(row[key] for key in keys), ZERO),
+                )
+            )
+
+    def projects_on(self, on: dt.date) -> list[_ProjectGroup]:
+        self.prefetch([on])
+        return self.projects[on]
+
+    def money_on(self, on: dt.date) -> list[_MoneyGroup]:
+        self.prefetch([on])
+        return self.money[on]
+
+
+def _union(parts):
+    first, *others = parts
+    return first.union(*others, all=True) if others else first
+
+
+def _decimal(value) -> Decimal:
+    """An amount read back from a ``UNION`` (Decimal, or SQLite's number)."""
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _as_date(value) -> dt.date:
+    """A date read back from a ``UNION`` (SQLite gives its text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _objective_notes(objective: Objective, partial_view: bool) -> list[str]:
@@ -550,17 +859,17 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
     now = now or timezone.now()
     until = end_of_day(on)
     partial_view = not sees_whole_programme(user)
-    projects = list(_visible_projects(user))
     schools = _school_lines(user)
-    funding = _funding_lines(user, [p.pk for p in projects])
-    data = _Data(projects=projects, schools=schools, funding=funding)
+    data = _Data(user=user, schools=schools)
 
     # Projects of the scope as they were on the date.
-    lines = [line for line in _project_lines(projects, until) if scope.contains(line.project.commune)]
+    in_scope = projects_on(user, on).filter(scope.q())
     scope_schools = [school for school in schools if scope.contains(school.school.commune)]
     open_schools = [school for school in scope_schools if school.is_open_on(on)]
-    money, total, bdt_loans = _money(funding, scope=scope, on=on, paid=data.paid_on(on))
-    places_rows, places_by_trade = _places(lines, schools=schools, open_schools=open_schools)
+    money, total, bdt_loans = _money(user, scope=scope, on=on)
+    places_rows, places_by_trade = _places(user, in_scope, open_schools=open_schools)
+    map_communes = _map_communes(in_scope, open_schools=open_schools)
+    funnel, late_count = _funnel(in_scope, on)
 
     overview = Overview(
         scope=scope,
@@ -568,17 +877,20 @@ def steering_overview(*, user, scope: Scope, on: dt.date, now: dt.datetime | Non
         extracted_at=now,
         partial_view=partial_view,
         objectives=_objective_rows(user, scope=scope, on=on, partial_view=partial_view, data=data),
-        funnel=_funnel(lines),
-        projects=sorted(lines, key=lambda line: (line.segments[0].start, line.project.name)),
+        funnel=funnel,
+        projects=ProjectLines(frieze_order(in_scope), until=until, count=sum(count for _, _, count in funnel)),
+        late_count=late_count,
         schools=open_schools,
         money=money,
         money_total=total,
         leverage=progress.leverage(total_raised=total.granted, bdt_loans=bdt_loans),
         places=places_rows,
         places_by_trade=places_by_trade,
-        map_communes=_map_communes(lines, open_schools=open_schools),
+        map_communes=map_communes,
+        map_points=map_points(map_communes),
         departments=_departments(scope),
         sources=_sources(now=now, on=on, schools=schools),
+        project_rows=in_scope,
     )
     _add_open_school_activity(overview, _published_supersets(schools, open_schools=open_schools, scope=scope, on=on))
     return overview
@@ -604,15 +916,21 @@ def objective_baseline(objective: Objective, start: dt.date, data: _Data) -> Dec
 
 def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data: _Data) -> list[ObjectiveRow]:
     """Objectives (public commitments) shown for the scope, each computed on its own territory."""
-    projects = data.projects
     objectives = list(Objective.objects.visible_to(user).select_related("funder", "department", "epci"))
     epci_departments: dict[int, set[int]] = defaultdict(set)
-    for project in projects:
-        epci_departments[project.commune.epci_id].add(project.commune.department_id)
+    if not scope.is_region and any(objective.scope == TerritoryScope.EPCI for objective in objectives):
+        for epci_id, department_id in (
+            Project.objects.visible_to(user)
+            .values_list("commune__epci_id", "commune__department_id")
+            .order_by()
+            .distinct()
+        ):
+            epci_departments[epci_id].add(department_id)
+    shown = [objective for objective in objectives if objective_in_scope(objective, scope, epci_departments)]
+    data.needs_money = any(objective.metric == ObjectiveMetric.AMOUNT_MOBILISED for objective in shown)
+    data.prefetch(day for objective in shown for day in _objective_dates(objective, on))
     objective_rows = []
-    for objective in objectives:
-        if not objective_in_scope(objective, scope, epci_departments):
-            continue
+    for objective in shown:
         start = objective_start(objective)
         # An objective is judged at its due date: after it, « réalisé » is the value on that day, and what
         # came later is given in a note (« 5 écoles au 31/12/2023 » is not reached by a school of 2026).
@@ -646,61 +964,65 @@ def _objective_rows(user, *, scope: Scope, on: dt.date, partial_view: bool, data
     return objective_rows
 
 
-def _funnel(lines: list[ProjectLine]) -> list[tuple[str, str, int]]:
-    """Projects per stage on the date, every stage listed."""
-    counts = defaultdict(int)
-    for line in lines:
-        counts[line.stage] += 1
-    return [(value, label, counts[value]) for value, label in ProjectStage.choices]
+def _objective_dates(objective: Objective, on: dt.date) -> list[dt.date]:
+    """The dates whose figures an objective's row reads (``_objective_rows``, ``objective_baseline``)."""
+    days = [on, objective.due_date] if on > objective.due_date else [on]
+    start = objective_start(objective)
+    if objective.baseline_value is None and not objective.baseline_date and start <= objective.due_date:
+        days.append(start)
+    if objective.baseline_date:
+        days += [objective.baseline_date]
+    return days
 
 
-def _money(funding, *, scope: Scope, on: dt.date, paid: dict[int, Decimal]) -> tuple[list[MoneyRow], MoneyRow, Decimal]:
-    """Money by funder and programme on the date, the total, and the BdT's subordinated loans granted."""
-    rows: dict[tuple[str, str], MoneyRow] = {}
-    total = MoneyRow(funder="Total", programme="")
-    bdt_loans = ZERO
-    for funding_line in funding:
-        if not scope.contains(funding_line.project.commune):
-            continue
-        amounts = _amounts_on(funding_line, on, paid)
-        if funding_line.requested_date > on:
-            continue
-        programme = funding_line.programme.name if funding_line.programme else "Hors dispositif"
-        row = rows.setdefault(
-            (funding_line.funder.name, programme), MoneyRow(funder=funding_line.funder.name, programme=programme)
-        )
-        for target in (row, total):
-            target.requested += amounts.requested
-            target.granted += amounts.granted
-            target.paid += amounts.paid
-            target.lines += 1
-        if _is_bdt_loan(funding_line):
-            bdt_loans += amounts.granted
-    money = [rows[key] for key in sorted(rows)]
-    return money, total, bdt_loans
+def _funnel(projects, on: dt.date) -> tuple[list[tuple[str, str, int]], int]:
+    """Projects per stage on the date, every stage listed, and the number of late projects (one query)."""
+    counts, late = {}, 0
+    for stage, count, late_count in (
+        projects.values("stage_on")
+        .annotate(n=Count("pk"), late=Count("pk", filter=late_q(on)))
+        .order_by()
+        .values_list("stage_on", "n", "late")
+    ):
+        counts[stage] = count
+        late += late_count
+    return [(value, label, counts.get(value, 0)) for value, label in ProjectStage.choices], late
 
 
-def _places(
-    lines: list[ProjectLine], *, schools: list[SchoolLine], open_schools: list[SchoolLine]
-) -> tuple[list[PlacesRow], list[tuple[str, int, int]]]:
-    """Places for youths by trade and département (planned in projects, open in schools), and by trade."""
+def funnel_by_department(projects) -> list[tuple[str, list[int]]]:
+    """Projects per département and stage on the date (the report's summary when the projects are many)."""
+    counts = defaultdict(lambda: defaultdict(int))
+    for code, stage, n in (
+        projects.values("commune__department__code", "stage_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("commune__department__code", "stage_on", "n")
+    ):
+        counts[code][stage] += n
+    return [(code, [counts[code][value] for value, _ in ProjectStage.choices]) for code in sorted(counts)]
+
+
+def _places(user, projects, *, open_schools: list[SchoolLine]) -> tuple[list[PlacesRow], list[tuple[str, int, int]]]:
+    """Places for youths by trade and département (planned in projects not open yet, open in the open
+    projects without their school on Essaim and in the open schools' workshops), and by trade."""
     places: dict[tuple[str, str], PlacesRow] = {}
-    linked = {school.school.project_id for school in schools}
-    for line in lines:
-        if line.stage == ProjectStage.ABANDONED:
-            continue
-        is_open = line.stage == ProjectStage.OPEN
-        if is_open and line.project.pk in linked:
-            continue  # its school's workshops count instead
-        for trade_line in line.project.trade_lines.all():
-            row = places.setdefault(
-                (trade_line.trade.name, line.department_code),
-                PlacesRow(trade=trade_line.trade.name, department=line.department_code),
-            )
-            if is_open:
-                row.open += trade_line.places
-            else:
-                row.planned += trade_line.places
+    active = projects.exclude(stage_on=ProjectStage.ABANDONED)
+    planned = active.exclude(stage_on=ProjectStage.OPEN).values("pk")
+    opened = active.filter(stage_on=ProjectStage.OPEN).alias(has_school=_has_school(user)).filter(has_school=False)
+    grouped = (
+        ProjectTrade.objects.filter(Q(project__in=planned) | Q(project__in=opened.values("pk")))
+        .values("trade__name", "project__commune__department__code")
+        .annotate(
+            planned=Sum("places", filter=Q(project__in=planned)),
+            open=Sum("places", filter=Q(project__in=opened.values("pk"))),
+        )
+        .order_by()
+        .values_list("trade__name", "project__commune__department__code", "planned", "open")
+    )
+    for trade, department, planned_places, open_places in grouped:
+        places[(trade, department)] = PlacesRow(
+            trade=trade, department=department, planned=planned_places or 0, open=open_places or 0
+        )
     for school in open_schools:
         department = school.school.commune.department.code
         workshops = list(school.school.workshops.all())
@@ -722,29 +1044,83 @@ def _places(
     return places_rows, places_by_trade
 
 
-def _map_communes(lines: list[ProjectLine], *, open_schools: list[SchoolLine]) -> list[MapCommune]:
-    """Map: one point per commune with projects (not abandoned) or open schools."""
-    communes: dict[str, MapCommune] = {}
-
-    def _point(commune):
-        return communes.setdefault(
-            commune.code,
-            MapCommune(
-                code=commune.code,
-                name=commune.name,
-                department_code=commune.department.code,
-                latitude=commune.latitude,
-                longitude=commune.longitude,
-            ),
+def _map_communes(projects, *, open_schools: list[SchoolLine]) -> list[MapCommune]:
+    """Map: one point per commune with projects (not abandoned) or open schools, with their numbers and
+    first names (grouped queries: the projects themselves are not read)."""
+    first_names = (
+        projects.exclude(stage_on=ProjectStage.ABANDONED)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("commune_id")], order_by=[F("name").asc(), F("pk").asc()]),
+            in_commune=Window(Count("pk"), partition_by=[F("commune_id")]),
         )
-
-    for line in lines:
-        if line.stage != ProjectStage.ABANDONED:
-            _point(line.project.commune).projects.append(line)
+        .filter(rank__lte=MAP_NAMES)
+        .order_by("commune_id", "name", "pk")
+        .values_list(
+            "commune_id", "name", "stage_on", "in_commune", "commune__code", "commune__name",
+            "commune__department__code", "commune__latitude", "commune__longitude", "commune__epci_id",
+            "commune__epci__name",
+        )
+    )  # fmt: skip
+    points: dict[int, MapCommune] = {}
+    for commune_id, name, stage, in_commune, code, commune_name, department, lat, lon, epci_id, epci in first_names:
+        point = points.setdefault(
+            commune_id,
+            MapCommune(
+                code=code, name=commune_name, department_code=department, latitude=lat, longitude=lon,
+                epci_id=epci_id, epci_name=epci or "", project_count=in_commune,
+            ),
+        )  # fmt: skip
+        point.project_names.append(f"{name} ({ProjectStage(stage).label})")
     for school in open_schools:
-        _point(school.school.commune).schools.append(school)
-    map_communes = sorted(communes.values(), key=lambda c: (c.department_code, c.name))
-    return map_communes
+        commune = school.school.commune
+        point = points.setdefault(
+            commune.pk,
+            MapCommune(
+                code=commune.code, name=commune.name, department_code=commune.department.code,
+                latitude=commune.latitude, longitude=commune.longitude, epci_id=commune.epci_id,
+                epci_name=commune.epci.name if commune.epci_id else "",
+            ),
+        )  # fmt: skip
+        point.school_count += 1
+        if len(point.school_names) < MAP_NAMES:
+            point.school_names.append(school.school.name)
+    points = list(points.values())
+    return sorted(points, key=lambda c: (c.department_code, c.name))
+
+
+MAP_COMMUNE_POINTS = 60  # above this many communes, the map draws one point per EPCI
+
+
+def map_points(communes: list[MapCommune]) -> list[MapCommune]:
+    """What the map draws: the communes, or, above ``MAP_COMMUNE_POINTS``, one point per EPCI at the mean
+    position of its communes (the number of points is then bounded by the territory, not the programme)."""
+    if len(communes) <= MAP_COMMUNE_POINTS:
+        return communes
+    by_epci: dict[object, list[MapCommune]] = defaultdict(list)
+    for commune in communes:
+        by_epci[commune.epci_id or commune.code].append(commune)
+    points = []
+    for members in by_epci.values():
+        placed = [c for c in members if c.latitude is not None and c.longitude is not None]
+        first = members[0]
+        project_names = [name for c in members for name in c.project_names][:MAP_NAMES]
+        school_names = [name for c in members for name in c.school_names][:MAP_NAMES]
+        points.append(
+            MapCommune(
+                code=str(first.epci_id or first.code),
+                name=first.epci_name or first.name,
+                department_code=first.department_code,
+                latitude=sum(c.latitude for c in placed) / len(placed) if placed else None,
+                longitude=sum(c.longitude for c in placed) / len(placed) if placed else None,
+                epci_id=first.epci_id,
+                epci_name=first.epci_name,
+                project_count=sum(c.project_count for c in members),
+                project_names=project_names,
+                school_count=sum(c.school_count for c in members),
+                school_names=school_names,
+            )
+        )
+    return sorted(points, key=lambda c: (c.department_code, c.name))
 
 
 def _departments(scope: Scope) -> list[Department]:

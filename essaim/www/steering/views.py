@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.common.exports import XLSX_CONTENT_TYPE
-from essaim.common.formats import displayable
 from essaim.jobs.models import Job
 from essaim.jobs.services import job_submit
 from essaim.steering import archive, charts, reports, services
@@ -76,27 +75,15 @@ def dashboard(request):
     )
 
 
-# What grows with the programme is paginated or summarised on the page (the reports keep everything).
 FRIEZE_PAGE_SIZE = 25
-MAP_TABLE_ROWS = 30
-ACTIVITY_ROWS = 20
 
 
 def _bounded_parts(request, overview) -> dict:
-    """The frieze and its table by pages of 25 projects; the map's table and the schools' activity table
+    """What grows with the programme is paginated or summarised: the frieze and its table by pages of 25
+    projects (only the page's projects are read), the map's table and the schools' activity table
     summarised (first rows, then « … et N autres »): the page stays the same size at national scale."""
     page = Paginator(overview.projects, FRIEZE_PAGE_SIZE).get_page(request.GET.get("page"))
-    activity = overview.activity[:-1] if overview.activity else []  # the last row is the total
-    # A figure that cannot be shown (NaN, 1E+30 stored) sorts as 0 and is shown « hors limites ».
-    activity_rows = sorted(activity, key=lambda row: displayable(row[1]) or 0, reverse=True)[:ACTIVITY_ROWS]
-    return {
-        "page": page,
-        "project_lines": page.object_list,
-        "map_communes": overview.map_communes[:MAP_TABLE_ROWS],
-        "map_communes_more": max(len(overview.map_communes) - MAP_TABLE_ROWS, 0),
-        "activity_rows": activity_rows + overview.activity[-1:] if overview.activity else [],
-        "activity_more": max(len(activity) - ACTIVITY_ROWS, 0),
-    }
+    return {"page": page, "project_lines": page.object_list, **reports.summaries(overview)}
 
 
 REPORT_KINDS = {"pdf": "steering.report_pdf", "xlsx": "steering.report_xlsx"}

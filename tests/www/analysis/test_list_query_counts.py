@@ -15,6 +15,7 @@ from django.urls import reverse
 from essaim.analysis.models import ScoringProfile
 from essaim.schools.models import ProductionSchool
 from tests.analysis.conftest import region, region_client, selectors, small_world  # noqa: F401
+from tests.pagesize import assert_size_bounded
 from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory, EpciFactory, square_contour
 
@@ -190,3 +191,39 @@ def test_profile_page_with_a_longer_history(
     assert table_rows(response) == [
         "Part des NEET Source de test, 2022 | 1,000 | 100 % | Plus la valeur est élevée, plus le besoin est fort"
     ]
+
+
+def _schools(world, n):
+    """``n`` more open usinage schools in the small world's communes (what grows with the programme)."""
+    communes = list(world["communes"].values())
+    start = ProductionSchool.objects.count()
+    for index in range(start, start + n):
+        school = ProductionSchool.objects.create(
+            name=f"École ajoutée {index}", commune=communes[index % len(communes)], sources="https://exemple.fr"
+        )
+        school.trades.add(world["usinage"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 07/12/2026: the page grows by ≈ 190 bytes per school of the programme (3 KB for 16); "
+    "left to the owners of the analysis views (issue 13), this test passes once it is bounded",
+)
+@pytest.mark.parametrize("level", ["commune", "epci"])
+def test_opportunity_page_weighs_the_same_with_more_schools(
+    region_client, small_world, selectors, region, django_assert_max_num_queries, level
+):
+    """Bytes at two sizes (issue 13): the opportunity page read with 4, then 16 more schools of the
+    programme weighs the same (the territories, reference data, are the same), in the same queries."""
+    params = {"trade": "usinage", "level": level, "show": "score"}
+    target = reverse("analysis:opportunity")
+    _schools(small_world, 4)
+    region_client.get(target, params)
+    with django_assert_max_num_queries(16) as counted:
+        small = region_client.get(target, params)
+    _schools(small_world, 16)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        big = region_client.get(target, params)
+    assert big.status_code == 200
+    assert len(table_rows(big)) == len(table_rows(small)) > 0
+    assert_size_bounded(small, big)

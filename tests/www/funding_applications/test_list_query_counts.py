@@ -14,8 +14,11 @@ from django.urls import reverse
 from essaim.funding_applications import services
 from essaim.funding_applications.enums import ApplicationState as S
 from essaim.funding_applications.models import FundingApplication
+from essaim.www.dashboard import sections
+from essaim.www.funding_applications.views import dossiers
 from tests.funding_applications.conftest import fa  # noqa: F401  (the dossiers' small world)
 from tests.funding_applications.factories import advance, create_application
+from tests.pagesize import assert_size_bounded
 from tests.rendered import table_rows
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +124,32 @@ def test_home_and_list_with_dossiers_in_every_state(client, fa, django_assert_ma
         assert len(table_rows(many)) > len(table_rows(few))
     else:  # the Région's and a collectivité's home show the projects by stage, not the dossiers
         assert len(table_rows(many)) == len(table_rows(few)) > 0
+
+
+@pytest.mark.parametrize("who", ["holder", "bdt"])
+def test_dossier_list_and_home_weigh_the_same_with_three_times_the_dossiers(
+    client, fa, django_assert_max_num_queries, monkeypatch, who
+):
+    """Bytes at two sizes (issue 13): with pages (and « à traiter » lists) of 2 dossiers, the list and the home
+    page read with 2 then 6 dossiers in each state weigh the same, in the same number of queries."""
+    monkeypatch.setattr(dossiers, "PAGE_SIZE", 2)
+    monkeypatch.setattr(sections, "SECTION_LIMIT", 2)
+    monkeypatch.setattr(dossiers, "SECTION_LIMIT", 2)
+    _dossiers_in_every_state(fa, 2)
+    client.force_login(fa.users[who])
+    for view in ("funding_applications:list", "dashboard:home"):
+        target = reverse(view)
+        client.get(target)
+        with django_assert_max_num_queries(20) as counted:
+            small = client.get(target)
+        bound = len(counted.captured_queries)
+        if view == "funding_applications:list":
+            assert len(small.context["page"].object_list) == 2
+        small_rows = len(table_rows(small))
+        # The bigger programme is made once, before the second reading of the first page.
+        if view == "funding_applications:list":
+            _dossiers_in_every_state(fa, 4)
+        with django_assert_max_num_queries(bound):
+            big = client.get(target)
+        assert len(table_rows(big)) == small_rows  # the rows rendered: no more than with less data
+        assert_size_bounded(small, big)

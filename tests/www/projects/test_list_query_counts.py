@@ -16,7 +16,10 @@ from essaim.organizations.enums import CollectiviteLevel, MembershipRole, Organi
 from essaim.projects.enums import ProjectStage
 from essaim.projects.models import ProjectTransition
 from essaim.trades.models import Trade
+from essaim.www.dashboard import sections
+from essaim.www.projects.views import pipeline
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.pagesize import assert_size_bounded
 from tests.projects.factories import ProjectFactory, ProjectPartnerFactory
 from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory
@@ -157,3 +160,30 @@ def test_account_page_with_more_memberships(client, django_assert_max_num_querie
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("accounts:account"))
     assert len(response.context["memberships"]) == 13
+
+
+@pytest.mark.parametrize("kind", ["holder", "region", "fnep"])
+def test_home_and_project_list_weigh_the_same_with_three_times_the_projects(
+    client, place, django_assert_max_num_queries, monkeypatch, kind
+):
+    """Bytes at two sizes (issue 13): with pages and home sections of 2 projects, the home page and the
+    project list read with 4 then 12 projects at every stage weigh the same, in the same number of queries,
+    and render the same number of rows."""
+    monkeypatch.setattr(pipeline, "PAGE_SIZE", 2)
+    monkeypatch.setattr(sections, "SECTION_LIMIT", 2)
+    client.force_login(MembershipFactory(organization=_organization(kind, place), role=MembershipRole.ADMIN).user)
+    _projects_at_every_stage(place, 4)
+    targets = [reverse("dashboard:home"), reverse("projects:project_list")]
+    small, bounds = {}, {}
+    for target in targets:
+        client.get(target)
+        with django_assert_max_num_queries(20) as counted:
+            small[target] = client.get(target)
+        bounds[target] = len(counted.captured_queries)
+    assert len(small[targets[1]].context["page"].object_list) == 2
+    _projects_at_every_stage(place, 8)
+    for target in targets:
+        with django_assert_max_num_queries(bounds[target]):
+            big = client.get(target)
+        assert len(table_rows(big)) == len(table_rows(small[target]))
+        assert_size_bounded(small[target], big)

@@ -7,8 +7,10 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from essaim.trades.models import Trade
+from essaim.www.schools import views
 from tests.accounts.factories import UserFactory
 from tests.learners.factories import OpenSchoolFactory
+from tests.pagesize import assert_size_bounded
 from tests.rendered import table_rows
 from tests.territories.factories import CommuneFactory, DepartmentFactory
 
@@ -64,3 +66,24 @@ def test_school_page_with_more_trades(client, nord, django_assert_max_num_querie
     assert response.status_code == 200
     names = ", ".join(trade.name for trade in many.trades.all())
     assertContains(response, f"<dt>Métiers</dt><dd>{names}</dd>", html=True)
+
+
+@pytest.mark.parametrize("filters", [{}, {"department": "59"}])
+def test_school_list_weighs_the_same_with_three_times_the_schools(
+    client, nord, django_assert_max_num_queries, monkeypatch, filters
+):
+    """Bytes at two sizes (issue 13): with pages of 4 schools, the list read with 6 then 18 schools weighs
+    the same, in the same number of queries, and renders the same rows."""
+    monkeypatch.setattr(views, "SCHOOL_PAGE_SIZE", 4)
+    client.force_login(UserFactory())
+    _schools(nord, 6)
+    target = reverse("schools:school_list")
+    client.get(target, filters)
+    with django_assert_max_num_queries(12) as counted:
+        small = client.get(target, filters)
+    assert len(small.context["schools"]) == 4
+    _schools(nord, 12)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        big = client.get(target, filters)
+    assert len(table_rows(big)) == len(table_rows(small)) >= 4
+    assert_size_bounded(small, big)

@@ -20,26 +20,28 @@ from essaim.orders import services as orders
 from essaim.orders.enums import PaymentMethod
 from essaim.projects.enums import ProjectStage as S
 from essaim.schools.models import ProductionSchool, Workshop
+from essaim.steering import reports, selectors
 from essaim.trades.models import Trade
 from tests.learners.factories import EnrolmentFactory, LearnerFactory, WorkshopFactory
 from tests.orders.factories import make_invoice
+from tests.pagesize import assert_size_bounded
 from tests.projects.factories import ProjectFactory
 from tests.rendered import table_rows
 from tests.schools.factories import RunSchoolFactory
 from tests.steering.conftest import programme  # noqa: F401
 from tests.steering.factories import FundingLineFactory, ObjectiveFactory, at, backdate, move
-from tests.territories.factories import CommuneFactory
+from tests.territories.factories import CommuneFactory, EpciFactory
 
 pytestmark = pytest.mark.django_db
 ON = "2025-06-30"
 
 
-def _grow(world, n):
-    """``n`` of everything the dashboard shows, in the Nord."""
+def _grow(world, n, epcis=(), objectives=True, start=0):
+    """``n`` of everything the dashboard shows, in the Nord (in new communes of ``epcis`` when given)."""
     nord = world["departments"]["nord"]
     usinage = Trade.objects.get(slug="usinage")
     for index in range(n):
-        commune = CommuneFactory(department=nord)
+        commune = CommuneFactory(department=nord, **({"epci": epcis[index % len(epcis)]} if epcis else {}))
         project = ProjectFactory(
             commune=commune, holder=world["orgs"]["holder"], target_opening_date=dt.date(2027, 9, 1)
         )
@@ -58,17 +60,19 @@ def _grow(world, n):
                 requested_date=dt.date(2024, 11, 5), decision_date=dt.date(2025, 2, 1) if granted else None,
             )  # fmt: skip
         school = ProductionSchool.objects.create(
-            name=f"École ajoutée {index}", commune=commune, opening_year=2020 + index % 4, sources="x"
+            name=f"École ajoutée {start + index}", commune=commune, opening_year=2020 + index % 4, sources="x"
         )
         Workshop.objects.create(school=school, trade=usinage, name="Usinage", capacity=12)
-        ObjectiveFactory(metric="schools_open", due_date=dt.date(2027, 12, 31))
-    for _ in range(max(1, n // 4)):
-        _run_school(nord)
+        if objectives:
+            ObjectiveFactory(metric="schools_open", due_date=dt.date(2027, 12, 31))
+    for index in range(max(1, n // 4)):
+        _run_school(nord, epcis[index % len(epcis)] if epcis else None)
 
 
-def _run_school(department):
+def _run_school(department, epci=None):
     """A school run on Essaim: a paid invoice and five youths (a group large enough to be shown)."""
-    school = RunSchoolFactory(commune=CommuneFactory(department=department), opening_year=2024)
+    commune = CommuneFactory(department=department, **({"epci": epci} if epci else {}))
+    school = RunSchoolFactory(commune=commune, opening_year=2024)
     invoice = make_invoice(school=school, issue_date=dt.date(2025, 3, 3))
     orders.payment_record(
         invoice=invoice, received_amount=invoice.total_ttc_amount, payment_date=dt.date(2025, 3, 10),
@@ -87,8 +91,9 @@ def test_dashboard(client, programme, django_assert_max_num_queries, who, query)
     client.force_login(programme["users"][who])
     target = reverse("steering:dashboard")
     client.get(target, query)  # warm up the session
-    # 24: one query reads what each funding line had paid at the date, from the payments' own dates (#15).
-    with django_assert_max_num_queries(24) as small:
+    # 25: at a past date, the lines without dossier nor envelope are listed (one query) and their history read
+    # (one query) to add each payment at its own date (#15); the other lines are summed in SQL.
+    with django_assert_max_num_queries(25) as small:
         assert client.get(target, query).status_code == 200
     _grow(programme, 12)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -156,3 +161,30 @@ def test_dashboard_bytes_stay_bounded_as_projects_grow(client, programme):
     big = len(response.content)
     # Unpaginated, each project added ≈ 1,5 KB (frieze bar, table row, map table): ≈ 90 KB here.
     assert big - small < 12_000, (small, big)
+
+
+@pytest.mark.parametrize("who", ["region_admin", "nord"])
+def test_dashboard_weighs_the_same_with_three_times_the_programme(
+    client, programme, django_assert_max_num_queries, monkeypatch, who
+):
+    """Bytes at two sizes (issue 13): frieze by pages of 25, map table of 8 communes, activity table of 4
+    schools, the map's points grouped by EPCI above 8 communes. Read with 30 more projects (each in its
+    commune, with funding lines and a school), then 90 more: same queries, same rows rendered, same weight."""
+    monkeypatch.setattr(reports, "MAP_TABLE_ROWS", 8)
+    monkeypatch.setattr(reports, "ACTIVITY_ROWS", 4)
+    monkeypatch.setattr(selectors, "MAP_COMMUNE_POINTS", 8)
+    epcis = [EpciFactory() for _ in range(3)]
+    _grow(programme, 30, epcis, objectives=False)
+    client.force_login(programme["users"][who])
+    target = reverse("steering:dashboard")
+    client.get(target, {"date": ON})
+    with django_assert_max_num_queries(40) as counted:
+        small = client.get(target, {"date": ON})
+    assert small.context["page"].paginator.count > 25 and len(small.context["project_lines"]) == 25
+    _grow(programme, 60, epcis, objectives=False, start=30)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        big = client.get(target, {"date": ON})
+    assert big.context["page"].paginator.count >= small.context["page"].paginator.count + 60
+    assert len(big.context["overview"].map_points) == len(small.context["overview"].map_points)
+    assert len(table_rows(big)) == len(table_rows(small))
+    assert_size_bounded(small, big)
