@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from essaim.financing.management.commands.plan import read_plan
 from essaim.financing.xlsx import WorkbookError, plan_from_xlsx
 from essaim.indicators.importers import IMPORTERS, DataImportError
+from essaim.indicators.importers.base import read_csv
 from essaim.indicators.models import DataImport, IndicatorValue, Qpv
 from essaim.indicators.services import import_file
 from essaim.organizations.models import Organization
@@ -229,3 +230,13 @@ def test_plan_evaluate_deep_nesting(tmp_path):
 
 def test_demo_plan_is_a_valid_starting_point():
     assert Decimal(str(PLAN["uses"][0]["amount"])) > 0
+
+
+@pytest.mark.parametrize("separator", ["\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_unicode_line_separator_inside_a_cell_stays_in_its_line(tmp_path, separator):
+    """Found by the fuzzer: « \\x1e » in CODGEO was read as the end of line 2 (str.splitlines), and the error
+    named line 3. Lines end at \\n, \\r or \\r\\n only, as in a spreadsheet: the cell stays in line 2."""
+    path = tmp_path / "communes.csv"
+    path.write_text(f"CODGEO;P22_POP1517\n59{separator}350;1000\n62041;20\n", encoding="utf-8")
+    table = read_csv(path, file="communes.csv")
+    assert [(row.line, row.values["CODGEO"]) for row in table.rows] == [(2, f"59{separator}350"), (3, "62041")]

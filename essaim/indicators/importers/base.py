@@ -12,6 +12,7 @@ The contract of an importer (see ``Importer``):
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 import json
 import re
@@ -223,7 +224,9 @@ def read_csv(
     """
     data, name = read_bytes(path, file=file, member_suffixes=(".csv", ".txt"))
     text = _decode(data, file=name)
-    lines = text.splitlines(keepends=True)
+    # Lines end at \n, \r or \r\n only, as in a spreadsheet or a text editor (str.splitlines also breaks
+    # at \x1c–\x1e, \x85, \u2028, \u2029, which may sit inside a cell).
+    lines = io.StringIO(text, newline="").readlines()
     if len(lines) <= skip_lines:
         raise DataImportError("fichier vide : ligne d'en-tête attendue.", file=name, line=skip_lines + 1)
     body = lines[skip_lines:]
