@@ -12,7 +12,7 @@ ESSAIM_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: venv run serve migrate load quality fix pre-commit test test-sqlite test-postgres browser-deps screenshots bench clean
+.PHONY: venv run serve migrate load quality fix pre-commit test test-sqlite test-postgres fuzz browser-deps screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,17 +77,22 @@ browser-deps:  ## System packages: Chromium and its French locale for the browse
 
 test: quality browser-deps test-sqlite test-postgres  ## The whole suite on SQLite, then (when reachable) its database tests on PostgreSQL, browser tests apart (docs/decisions/0011)
 
+# The property tests and fuzzers draw the same examples at every `make test` (profile « ci »);
+# `make fuzz` draws new ones, with more examples.
 test-sqlite: venv
 	@echo "== Suite complète sur SQLite"
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ESSAIM_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== Tests qui touchent la base, sur PostgreSQL ($(ESSAIM_PG_URL)), hors navigateur (décision 0011)"; \
-	  DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
+	  ESSAIM_HYPOTHESIS_PROFILE=ci DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
 	else \
 	  echo "== PostgreSQL injoignable ($(ESSAIM_PG_URL)) : suite PostgreSQL non lancée"; \
 	fi
+
+fuzz: venv  ## Hostile input and property tests with new random examples at each run (200 per test where not set)
+	ESSAIM_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" tests/security tests/financing_engine
 
 screenshots: venv browser-deps  ## Regenerate docs/screenshots/ from the browser tests
 	ESSAIM_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -m browser -p no:randomly

@@ -35,7 +35,6 @@ FUZZ = settings(
     max_examples=5,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     deadline=None,
-    derandomize=False,
 )
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 UNWATCHED_TABLES = ("django_session", "axes_")
