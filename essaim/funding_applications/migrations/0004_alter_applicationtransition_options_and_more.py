@@ -42,5 +42,5 @@ class Migration(migrations.Migration):
             name='at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='saisi le'),
         ),
-        migrations.RunPython(effective_dates_from_records, migrations.RunPython.noop),
+        migrations.RunPython(effective_dates_from_records, migrations.RunPython.noop, elidable=True),
     ]

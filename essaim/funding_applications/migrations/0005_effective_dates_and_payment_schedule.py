@@ -104,5 +104,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='planned_tranche_amount_positive', violation_error_message="Le montant d'une tranche prévue doit être positif.")],
             },
         ),
-        migrations.RunPython(backfill_effective_dates, migrations.RunPython.noop),
+        migrations.RunPython(backfill_effective_dates, migrations.RunPython.noop, elidable=True),
     ]

@@ -32,4 +32,4 @@ def delete_initial_transitions(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("projects", "0002_transitions_and_partners")]
 
-    operations = [migrations.RunPython(create_initial_transitions, delete_initial_transitions)]
+    operations = [migrations.RunPython(create_initial_transitions, delete_initial_transitions, elidable=True)]

@@ -66,5 +66,5 @@ class Migration(migrations.Migration):
             model_name='projecttransition',
             index=models.Index(fields=['project', 'effective_date'], name='project_transition_effective'),
         ),
-        migrations.RunPython(effective_dates_from_records, migrations.RunPython.noop),
+        migrations.RunPython(effective_dates_from_records, migrations.RunPython.noop, elidable=True),
     ]

@@ -84,5 +84,5 @@ class Migration(migrations.Migration):
                 'verbose_name': "contour d'EPCI",
             },
         ),
-        migrations.RunPython(move_contours, move_contours_back),
+        migrations.RunPython(move_contours, move_contours_back, elidable=True),
     ]
