@@ -85,9 +85,7 @@ def ht_share(amount: Decimal, *, total_ht: Decimal, total_ttc: Decimal) -> Decim
     return round_cents(Decimal(amount) * total_ht / total_ttc)
 
 
-def payment_ht_share(
-    amount: Decimal, *, received_before: Decimal, total_ht: Decimal, total_ttc: Decimal
-) -> Decimal:
+def payment_ht_share(amount: Decimal, *, received_before: Decimal, total_ht: Decimal, total_ttc: Decimal) -> Decimal:
     """The HT part of one payment, as the difference of two rounded cumulative amounts (the exact-split
     rule of ``financing_engine.money``): ``received_before`` is the sum of the payments already recorded
     on the invoice *in the same month*. Whatever their number and order, the parts of one invoice's

@@ -476,9 +476,12 @@ def payment_record(
         )
     if invoice.issue_date and payment_date < invoice.issue_date:
         raise ValidationError({"payment_date": "Le règlement ne peut précéder la date de la facture."})
-    received_in_month = Payment.objects.filter(
-        invoice=invoice, payment_date__year=payment_date.year, payment_date__month=payment_date.month
-    ).aggregate(total=Sum("received_amount"))["total"] or ZERO
+    received_in_month = (
+        Payment.objects.filter(
+            invoice=invoice, payment_date__year=payment_date.year, payment_date__month=payment_date.month
+        ).aggregate(total=Sum("received_amount"))["total"]
+        or ZERO
+    )
     payment = _save(
         Payment(
             invoice=invoice,

@@ -41,7 +41,9 @@ def reference_collected(schools) -> dict[int, dict[dt.date, Decimal]]:
 
 def collected(activity) -> dict[int, dict[dt.date, Decimal]]:
     return {
-        row.school_id: {month: figures.collected_amount for month, figures in row.months.items() if figures.collected_amount}
+        row.school_id: {
+            month: figures.collected_amount for month, figures in row.months.items() if figures.collected_amount
+        }
         for row in activity.schools
         if row.collected_amount
     }
