@@ -120,3 +120,27 @@ def test_activity_keeps_the_per_month_rounding_of_small_payments():
         D("0.04"),
         D("0.04"),
     ]
+
+
+def test_the_migration_fills_existing_payments_as_the_service_does():
+    """``orders.0004`` fills the parts of payments recorded before it by the service's rule (per invoice and
+    month, in the order recorded): its result equals what ``payment_record`` stored."""
+    import importlib
+
+    from django.apps import apps
+
+    from essaim.orders.models import HistoricalPayment
+
+    migration = importlib.import_module("essaim.orders.migrations.0004_payment_ht_share_amount")
+    invoice = make_invoice(lines=[line(quantity="7", price="13.33", rate="0.055"), line(quantity="1", price="0.07")])
+    for amount, day in ((D("0.07"), 3), (D("0.11"), 20), (D("1.01"), 2), (D("0.13"), 40)):
+        services.payment_record(
+            invoice=invoice, received_amount=amount, payment_date=dt.date(2026, 11, 2) + dt.timedelta(days=day),
+            method="transfer",
+        )  # fmt: skip
+    stored = list(Payment.objects.order_by("pk").values_list("ht_share_amount", flat=True))
+    Payment.objects.update(ht_share_amount=D("999"))
+    HistoricalPayment.objects.update(ht_share_amount=D("999"))
+    migration.fill_ht_shares(apps, None)
+    assert list(Payment.objects.order_by("pk").values_list("ht_share_amount", flat=True)) == stored
+    assert set(HistoricalPayment.objects.values_list("ht_share_amount", flat=True)) == set(stored)
