@@ -31,6 +31,7 @@ from essaim.funding_applications.enums import ApplicationState
 from essaim.funding_applications.models import FundingApplication
 from essaim.funding_programmes.models import FundingLine, FundingProgramme
 from essaim.learners.models import Enrolment, Learner
+from essaim.orders.amounts import payment_ht_share
 from essaim.orders.documents import seller_and_customer_identity
 from essaim.orders.enums import CounterKind, CustomerKind, InvoiceStatus, OrderStatus, PaymentMethod, QuoteStatus
 from essaim.orders.models import (
@@ -474,6 +475,13 @@ def _invoices(rng, schools, today, report, say):
                 invoice=invoice,
                 payment_date=day,
                 received_amount=amount,
+                # The invoice's only payment: its HT part is the whole invoice's, by the same rule as the service.
+                ht_share_amount=payment_ht_share(
+                    amount,
+                    received_before=D(0),
+                    total_ht=invoice.total_ht_amount,
+                    total_ttc=invoice.total_ttc_amount,
+                ),
                 method=PaymentMethod.TRANSFER,
                 reference="Paiement fictif",
             )

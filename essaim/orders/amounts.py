@@ -83,3 +83,17 @@ def ht_share(amount: Decimal, *, total_ht: Decimal, total_ttc: Decimal) -> Decim
     if not total_ttc:
         return ZERO
     return round_cents(Decimal(amount) * total_ht / total_ttc)
+
+
+def payment_ht_share(amount: Decimal, *, received_before: Decimal, total_ht: Decimal, total_ttc: Decimal) -> Decimal:
+    """The HT part of one payment, as the difference of two rounded cumulative amounts (the exact-split
+    rule of ``financing_engine.money``): ``received_before`` is the sum of the payments already recorded
+    on the invoice *in the same month*. Whatever their number and order, the parts of one invoice's
+    payments in a month add up to ``ht_share(Σ of those payments)`` — so the activity can sum the stored
+    parts in the database and keep, to the cent, the per-invoice-and-month rounding.
+
+    Example: 1 000 € HT, 1 200 € TTC, payments of 0,05 € then 0,05 € in the same month: parts 0,04 €
+    (round(0,0416…)) then 0,04 € (round(0,0833…) − 0,04), total 0,08 € = round(0,10 × 1 000 / 1 200)."""
+    before = ht_share(received_before, total_ht=total_ht, total_ttc=total_ttc)
+    after = ht_share(Decimal(received_before) + Decimal(amount), total_ht=total_ht, total_ttc=total_ttc)
+    return after - before

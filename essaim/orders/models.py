@@ -480,6 +480,10 @@ class Payment(BaseModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name="facture")
     payment_date = models.DateField("date du règlement")
     received_amount = models.DecimalField("montant", validators=[MinValueValidator(Decimal("0.01"))], **AMOUNT)
+    # The payment's part of the invoice's HT collected in its month, written once with the payment
+    # (orders.amounts.payment_ht_share): the parts of an invoice's payments in one month add up to
+    # ht_share(Σ of those payments), so the activity sums them in the database, whatever the volume.
+    ht_share_amount = models.DecimalField("part HT encaissée", **AMOUNT)
     method = models.CharField("mode de règlement", max_length=20, choices=PaymentMethod.choices)
     reference = models.CharField("référence", max_length=100, blank=True)
 

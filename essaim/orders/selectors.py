@@ -6,7 +6,10 @@ Revenue is counted excluding VAT (HT), as in the financing plan:
   issued that month (a credit note carries negative amounts);
 * **collected** in a month = Σ over payments received that month of the HT part of the payment,
   ``round_cents(payment × invoice HT / invoice TTC)`` (an invoice of 1 200 € TTC for 1 000 € HT paid
-  600 € counts 500 € collected HT).
+  600 € counts 500 € collected HT), rounded once per invoice and month on the sum of that month's
+  payments. Each payment stores its part of it (``Payment.ht_share_amount``, written when it is
+  recorded, ``orders.amounts.payment_ht_share``), so both figures are sums grouped in the database:
+  one row per school and month, whatever the number of invoices.
 
 Nothing here names a customer or a youth: the figures are sums per school and month.
 """
@@ -21,7 +24,6 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from essaim.orders.amounts import ht_share
 from essaim.orders.models import Invoice, Payment
 from financing_engine.money import ZERO
 
@@ -90,15 +92,17 @@ def production_revenue_by_month(*, schools, start: dt.date | None = None, end: d
         .order_by()
     ):
         result[row["school_id"]][_month(row["month"])].invoiced_amount += row["total"] or ZERO
+    # Each payment carries its stored HT part (orders.amounts.payment_ht_share): the parts of one
+    # invoice's payments in a month add up to ht_share(Σ of those payments), so summing them per school
+    # and month in the database gives, to the cent, the per-invoice-and-month rounding — one row per
+    # school and month whatever the number of invoices.
     for row in (
         payments.annotate(month=TruncMonth("payment_date"))
-        .values("invoice__school_id", "invoice_id", "invoice__total_ht_amount", "invoice__total_ttc_amount", "month")
-        .annotate(total=Sum("received_amount"))
+        .values("invoice__school_id", "month")
+        .annotate(total=Sum("ht_share_amount"))
         .order_by()
     ):
-        result[row["invoice__school_id"]][_month(row["month"])].collected_amount += ht_share(
-            row["total"], total_ht=row["invoice__total_ht_amount"], total_ttc=row["invoice__total_ttc_amount"]
-        )
+        result[row["invoice__school_id"]][_month(row["month"])].collected_amount += row["total"] or ZERO
     return result
 
 
@@ -106,7 +110,8 @@ def programme_production_activity(*, schools, start: dt.date | None = None, end:
     """Production revenue (HT) per school per month, invoiced and collected, with monthly totals.
 
     ``schools``: the ``ProductionSchool`` queryset or list the caller may show (it applies its own
-    permission rule). Three queries whatever the number of schools. No personal data."""
+    permission rule). Two grouped queries whatever the number of schools and invoices (the schools
+    given as a queryset are read once more). No personal data."""
     schools = list(schools)
     by_school = production_revenue_by_month(schools=[s.pk for s in schools], start=start, end=end)
     months = sorted({month for figures in by_school.values() for month in figures})

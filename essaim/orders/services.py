@@ -9,12 +9,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from essaim.common.validators import normalize_identifier
 from essaim.common.workflow import transition as workflow_transition
-from essaim.orders.amounts import deposit_base, document_totals, line_amount, lines_totals
+from essaim.orders.amounts import deposit_base, document_totals, line_amount, lines_totals, payment_ht_share
 from essaim.orders.enums import (
     CounterKind,
     InvoiceKind,
@@ -476,10 +476,22 @@ def payment_record(
         )
     if invoice.issue_date and payment_date < invoice.issue_date:
         raise ValidationError({"payment_date": "Le règlement ne peut précéder la date de la facture."})
+    received_in_month = (
+        Payment.objects.filter(
+            invoice=invoice, payment_date__year=payment_date.year, payment_date__month=payment_date.month
+        ).aggregate(total=Sum("received_amount"))["total"]
+        or ZERO
+    )
     payment = _save(
         Payment(
             invoice=invoice,
             received_amount=received_amount,
+            ht_share_amount=payment_ht_share(
+                received_amount,
+                received_before=received_in_month,
+                total_ht=invoice.total_ht_amount,
+                total_ttc=invoice.total_ttc_amount,
+            ),
             payment_date=payment_date,
             method=method,
             reference=reference,

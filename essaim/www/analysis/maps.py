@@ -63,6 +63,24 @@ class Point:
     radius_km: float | None = None  # straight-line radius drawn around the point
 
 
+def school_points_by_commune(schools) -> list[Point]:
+    """One school mark per commune (issue 13: the opportunity map weighs the same whatever the number of
+    schools of the programme — at most one mark per commune, reference data). A commune with one school
+    names it; with several, the tooltip gives their number (each territory's sheet lists them by name)."""
+    by_commune: dict[str, list] = {}
+    for school in schools:
+        by_commune.setdefault(school.commune_code, []).append(school)
+    points = []
+    for group in by_commune.values():
+        first = group[0]
+        if len(group) == 1:
+            title = f"École de production : {first.name} ({first.commune_name}), {first.status_label.lower()}"
+        else:
+            title = f"{len(group)} écoles de production à {first.commune_name} (voir la fiche de la commune)"
+        points.append(Point(first.lat, first.lon, title, "school"))
+    return points
+
+
 def decimals_for(values: Sequence[float]) -> int:
     """Decimals that keep the class bounds distinct and short: 0 above 100, 1 above 1, else 2."""
     top = max((abs(v) for v in values), default=0.0)

@@ -1,5 +1,6 @@
 """Map of the partner directory: the départements of the région, one point per commune where
-filtered organisations sit (its size grows with their number), drawn by ``territories.svg``.
+filtered organisations sit (its size grows with their number) — or, above ``views.MAP_COMMUNE_POINTS``
+communes, one point per EPCI linking to the directory filtered on it — drawn by ``territories.svg``.
 
 Points are small polygons (16 sides) built in the map's own aspect (longitude stretched by
 1/cos(latitude)) so that they look round; ``render_svg`` escapes every text, hence ``mark_safe``.
@@ -30,6 +31,7 @@ class _Point:
     count: int
     names: list[str]
     geometry: dict
+    epci: bool = False
 
 
 def _circle(lon: float, lat: float, radius_deg: float) -> dict:
@@ -46,7 +48,8 @@ def _circle(lon: float, lat: float, radius_deg: float) -> dict:
 
 
 def partners_map(departments, communes: list[dict], *, label: str) -> Map | None:
-    """``communes``: dicts with code, name, latitude, longitude, count and names (a few organisation names)."""
+    """``communes``: dicts with code, name, latitude, longitude, count, names (a few organisation names)
+    and ``epci`` (the point stands for an EPCI's communes: SIREN as code, no names)."""
     departments = [department for department in departments if department.map_contour]
     if not departments:
         return None
@@ -61,12 +64,15 @@ def partners_map(departments, communes: list[dict], *, label: str) -> Map | None
                 code=commune["code"],
                 count=commune["count"],
                 names=commune["names"],
+                epci=commune.get("epci", False),
                 geometry=_circle(float(commune["longitude"]), float(commune["latitude"]), radius),
             )
         )
     features = list(departments) + points
 
     def title(feature):
+        if isinstance(feature, _Point) and feature.epci:
+            return f"{feature.name} : {format_number(feature.count)} organisation(s) — voir la liste"
         if isinstance(feature, _Point):
             listed = ", ".join(feature.names)
             more = "…" if feature.count > len(feature.names) else ""
@@ -74,6 +80,8 @@ def partners_map(departments, communes: list[dict], *, label: str) -> Map | None
         return feature.name
 
     def href(feature):
+        if isinstance(feature, _Point) and feature.epci:
+            return f"{reverse('organizations:organization_list')}?epci={feature.code}" if feature.code else None
         if isinstance(feature, _Point):
             return reverse("territories:commune_detail", kwargs={"code": feature.code})
         return None
@@ -87,8 +95,10 @@ def partners_map(departments, communes: list[dict], *, label: str) -> Map | None
         href_for=href,
         label=label,
     )
+    grouped = any(point.epci for point in points)
+    where = "EPCI" if grouped else "commune"
     legend = [
-        LegendItem(POINT_FILL, "commune où se trouvent des organisations (taille selon leur nombre)"),
+        LegendItem(POINT_FILL, f"{where} où se trouvent des organisations (taille selon leur nombre)"),
         LegendItem(DEPARTMENT_FILL, "départements des Hauts-de-France"),
     ]
     return Map(svg=mark_safe(drawing), title="Où sont les partenaires", legend=legend)

@@ -4,7 +4,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +31,7 @@ from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 PAGE_SIZE = 50
 MAP_NAMES_PER_COMMUNE = 3
+MAP_COMMUNE_POINTS = 60  # above this many communes, one point per EPCI (as the steering map)
 
 
 def directory_queryset(user, form):
@@ -65,19 +66,33 @@ def directory_queryset(user, form):
 
 
 def map_points(organizations):
-    """One row per commune of the filtered organisations: count and a few names (2 queries)."""
+    """What the directory's map draws, in 2 queries whatever the number of organisations: one point per
+    commune where filtered organisations sit (count and a few names) or, above ``MAP_COMMUNE_POINTS``
+    communes, one point per EPCI at the mean position of its organisations' communes (count only, a link
+    to the directory filtered on that EPCI): the map is then bounded by the territory (issue 13)."""
+    located = organizations.filter(commune__isnull=False).order_by()
     rows = list(
-        organizations.filter(commune__isnull=False)
-        .order_by()
-        .values("commune__code", "commune__name", "commune__latitude", "commune__longitude")
-        .annotate(count=Count("pk"))
+        located.values("commune__code", "commune__name", "commune__latitude", "commune__longitude").annotate(
+            count=Count("pk")
+        )[: MAP_COMMUNE_POINTS + 1]
     )
+    if len(rows) > MAP_COMMUNE_POINTS:
+        return [
+            {
+                "code": row["commune__epci__siren"],
+                "name": row["commune__epci__name"] or "Communes hors EPCI",
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+                "count": row["count"],
+                "names": [],
+                "epci": True,
+            }
+            for row in located.values("commune__epci__siren", "commune__epci__name")
+            .annotate(count=Count("pk"), latitude=Avg("commune__latitude"), longitude=Avg("commune__longitude"))
+            .order_by("commune__epci__name")
+        ]
     names = {}
-    for code, name in (
-        organizations.filter(commune__isnull=False)
-        .order_by("commune__code", "name")
-        .values_list("commune__code", "name")[:5000]
-    ):
+    for code, name in located.order_by("commune__code", "name").values_list("commune__code", "name")[:5000]:
         bucket = names.setdefault(code, [])
         if len(bucket) < MAP_NAMES_PER_COMMUNE:
             bucket.append(name)
@@ -89,6 +104,7 @@ def map_points(organizations):
             "longitude": row["commune__longitude"],
             "count": row["count"],
             "names": names.get(row["commune__code"], []),
+            "epci": False,
         }
         for row in rows
     ]

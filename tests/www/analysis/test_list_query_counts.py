@@ -204,26 +204,25 @@ def _schools(world, n):
         school.trades.add(world["usinage"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 07/12/2026: the page grows by ≈ 190 bytes per school of the programme (3 KB for 16); "
-    "left to the owners of the analysis views (issue 13), this test passes once it is bounded",
-)
 @pytest.mark.parametrize("level", ["commune", "epci"])
 def test_opportunity_page_weighs_the_same_with_more_schools(
     region_client, small_world, selectors, region, django_assert_max_num_queries, level
 ):
     """Bytes at two sizes (issue 13): the opportunity page read with 4, then 16 more schools of the
-    programme weighs the same (the territories, reference data, are the same), in the same queries."""
+    programme weighs the same (the territories, reference data, are the same), in the same queries: the map
+    draws one school mark per commune (it drew one per school, ≈ 190 bytes each)."""
     params = {"trade": "usinage", "level": level, "show": "score"}
     target = reverse("analysis:opportunity")
     _schools(small_world, 4)
     region_client.get(target, params)
-    with django_assert_max_num_queries(16) as counted:
+    # 17, the page's bound in test_opportunity_page_at_every_level (with the rank-sensitivity job's lookup).
+    with django_assert_max_num_queries(17) as counted:
         small = region_client.get(target, params)
     _schools(small_world, 16)
     with django_assert_max_num_queries(len(counted.captured_queries)):
         big = region_client.get(target, params)
     assert big.status_code == 200
     assert len(table_rows(big)) == len(table_rows(small)) > 0
+    # One school mark per commune that has schools, however many they are (20 schools in 6 communes here).
+    assert big.content.decode().count('class="map-school"') <= len(small_world["communes"]) < 20
     assert_size_bounded(small, big)

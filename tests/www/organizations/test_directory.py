@@ -111,3 +111,41 @@ def test_sirene_upload_refused_to_readers_and_holders(client, world):
         assert client.get(reverse("organizations:organization_import")).status_code == 403
     client.force_login(MembershipFactory(organization=OrganizationFactory(bdt=True)).user)
     assert client.get(reverse("organizations:organization_import")).status_code == 200
+
+
+def _companies(epcis, communes, per_commune, start):
+    for index in range(communes):
+        commune = CommuneFactory(epci=epcis[index % len(epcis)])
+        for rank in range(per_commune):
+            OrganizationFactory(
+                name=f"Entreprise {start + index * per_commune + rank:04d}", kind=OrganizationKind.COMPANY,
+                commune=commune,
+            )  # fmt: skip
+
+
+def test_directory_map_weighs_the_same_with_more_communes(client, world, django_assert_max_num_queries, monkeypatch):
+    """Bytes at two sizes (issue 13): above MAP_COMMUNE_POINTS communes the map draws one point per EPCI, and
+    the list comes by pages of 50: 12 communes of 3 EPCI, then 36 more communes of the same EPCI, weigh the same
+    in the same queries."""
+    from essaim.www.organizations import views
+    from tests.pagesize import assert_size_bounded
+    from tests.territories.factories import EpciFactory
+
+    monkeypatch.setattr(views, "MAP_COMMUNE_POINTS", 5)
+    epcis = [EpciFactory() for _ in range(3)]
+    _companies(epcis, 12, 5, 0)  # 60 companies: more than a page
+    client.force_login(world["region"])
+    target = reverse("organizations:organization_list")
+    client.get(target)
+    with django_assert_max_num_queries(20) as counted:
+        small = client.get(target)
+    _companies(epcis, 36, 2, 1000)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        big = client.get(target)
+    html = big.content.decode()
+    points = [point for point in big.context["map"].svg.split("<title>") if "voir la liste" in point]
+    # The 3 EPCI (and the world's two communes' EPCI), each a link to the directory filtered on it.
+    assert len(points) == small.content.decode().count("voir la liste") == 5
+    assert f"?epci={epcis[0].siren}" in html and "Entreprise 1000" not in big.context["map"].svg
+    assert big.context["page"].paginator.count > small.context["page"].paginator.count + 60
+    assert_size_bounded(small, big)

@@ -188,3 +188,51 @@ def test_dashboard_weighs_the_same_with_three_times_the_programme(
     assert len(big.context["overview"].map_points) == len(small.context["overview"].map_points)
     assert len(table_rows(big)) == len(table_rows(small))
     assert_size_bounded(small, big)
+
+
+def _invoices(school, count, start=0):
+    """``count`` issued invoices of ``school`` from March 2025 (in order: numbering is chronological), each
+    paid in two parts a month apart: the activity's rows were per invoice and month before being summed."""
+    for index in range(start, start + count):
+        invoice = make_invoice(school=school, issue_date=dt.date(2025, 3, 4) + dt.timedelta(days=5 * index))
+        half = (invoice.total_ttc_amount / 3).quantize(Decimal("0.01"))
+        for amount, day in ((half, 10), (invoice.total_ttc_amount - half, 40)):
+            orders.payment_record(
+                invoice=invoice, received_amount=amount, method=PaymentMethod.TRANSFER,
+                payment_date=invoice.issue_date + dt.timedelta(days=day),
+            )  # fmt: skip
+
+
+def test_dashboard_weighs_the_same_with_many_more_invoices(client, programme, django_assert_max_num_queries):
+    """The open schools' activity is two grouped sums per school and month (each payment stores its HT part):
+    four times the invoices leave the dashboard's queries, rows and weight unchanged, and its figures are the
+    per-invoice-and-month rounding of the payments."""
+    from essaim.orders.amounts import ht_share
+    from essaim.orders.models import Payment
+
+    nord = programme["departments"]["nord"]
+    schools = [_run_school(nord), _run_school(nord)]
+    for school in schools:
+        _invoices(school, 4)
+    client.force_login(programme["users"]["region_admin"])
+    target = reverse("steering:dashboard")
+    client.get(target, {"date": ON})
+    with django_assert_max_num_queries(40) as counted:
+        small = client.get(target, {"date": ON})
+    for school in schools:
+        _invoices(school, 12, start=4)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        big = client.get(target, {"date": ON})
+    assert len(table_rows(big)) == len(table_rows(small))
+    assert_size_bounded(small, big)
+    # The figures: the total row's collected HT is Σ per invoice and month of ht_share(Σ payments).
+    received: dict = {}
+    for payment in Payment.objects.filter(payment_date__lte=ON).select_related("invoice"):
+        key = (payment.invoice, payment.payment_date.year, payment.payment_date.month)
+        received[key] = received.get(key, Decimal(0)) + payment.received_amount
+    expected = sum(
+        ht_share(total, total_ht=invoice.total_ht_amount, total_ttc=invoice.total_ttc_amount)
+        for (invoice, _, _), total in received.items()
+    )
+    assert big.context["activity_rows"][-1][0] == "Total"
+    assert big.context["overview"].activity[-1][2] == expected

@@ -123,12 +123,7 @@ def _opportunity_map(run: services.ScoringRun, show: str, catalogue) -> maps.Map
             rank = f" (rang de l'indicateur : {position} sur {valued}, valeur la plus haute en 1er)" if position else ""
         return f"{feature.name} : {text}{rank}"
 
-    points = [
-        maps.Point(
-            s.lat, s.lon, f"École de production : {s.name} ({s.commune_name}), {s.status_label.lower()}", "school"
-        )
-        for s in run.schools
-    ]
+    points = maps.school_points_by_commune(run.schools)
     drawing = maps.render(
         _features(run.level),
         fill_for=lambda f: maps.colour_of(values.get(f.code), breaks),
