@@ -52,13 +52,15 @@ def test_plan_list_query_count_does_not_grow(holder_client, project, django_asse
 
 
 def test_version_page_query_count(holder_client, plan, django_assert_num_queries):
-    """The plan page (the three views) runs a fixed, small number of queries."""
-    for tab in ("investissement", "fonctionnement", "tresorerie"):
-        with django_assert_num_queries(6):
-            response = holder_client.get(
-                reverse("financing:plan_detail", args=[plan.project_id, plan.pk]), {"vue": tab}
-            )
+    """The plan page (the three views) runs a fixed, small number of queries; the cash view also looks up
+    the latest risk analysis job of this version (issue 13)."""
+    url = reverse("financing:plan_detail", args=[plan.project_id, plan.pk])
+    holder_client.get(url)  # warm up the session
+    for tab, queries in (("investissement", 6), ("fonctionnement", 6), ("tresorerie", 7)):
+        with django_assert_num_queries(queries):
+            response = holder_client.get(url, {"vue": tab})
         assert response.status_code == 200
+        assert response.context["tab"] == tab
 
 
 def test_version_page_shows_french_figures_and_accessible_chart(holder_client, plan):

@@ -61,6 +61,9 @@ def plan_create(request, project_pk):
     return render(request, "financing/plan_create.html", {"project": project, "form": form})
 
 
+NO_RISK = {"risk_job": None, "risk": None, "risk_scenario": None}
+
+
 def _version_page(request, plan, version):
     tab = _tab(request)
     versions = list(plan.versions.order_by("number").values("number", "status", "submitted_at", "updated_at"))
@@ -82,7 +85,8 @@ def _version_page(request, plan, version):
             "tabs": TABS,
             "compare_form": compare_form,
             "submit_form": editor.SubmitForm(),
-            **_risk_context(request, version, None),
+            # The risk analysis shows on the cash view only: the other views do not look its job up.
+            **(_risk_context(request, version, None) if tab == "tresorerie" else NO_RISK),
             **_permissions(request.user, plan),
         },
     )
