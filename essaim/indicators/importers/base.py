@@ -12,8 +12,8 @@ The contract of an importer (see ``Importer``):
 from __future__ import annotations
 
 import csv
-import io
 import hashlib
+import io
 import json
 import re
 import unicodedata
