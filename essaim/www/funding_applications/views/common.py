@@ -7,6 +7,9 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from essaim.funding_applications import services
+from essaim.www.funding_applications.forms import TransitionForm
+
 
 def _back(application, anchor=""):
     return redirect(reverse("funding_applications:detail", kwargs={"pk": application.pk}) + anchor)
@@ -33,3 +36,24 @@ def _visible_application(request, pk, *related):
     from essaim.funding_applications.models import FundingApplication
 
     return get_object_or_404(FundingApplication.objects.visible_to(request.user).select_related(*related), pk=pk)
+
+
+def _run_transition(request, application, transition):
+    """Validate a transition's form (with the uploaded file a transition may take, e.g. the signed
+    convention) and run it through the workflow service; French messages and the way back to the dossier."""
+    form = TransitionForm(request.POST, request.FILES, transition=transition)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+        return _back(application, "#actions")
+    try:
+        services.funding_application_transition(
+            application=application, by=request.user, name=transition.name, **form.cleaned_data
+        )
+    except services.ApplicationError as error:
+        _error(request, error)
+        return _back(application, "#actions")
+    messages.success(request, transition.done)
+    return _back(application)

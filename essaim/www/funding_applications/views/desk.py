@@ -24,8 +24,8 @@ from essaim.funding_applications.permissions import is_application_funder
 from essaim.funding_applications.workflow import TRANSITIONS_BY_NAME
 from essaim.organizations.permissions import current_organization, has_write_role
 from essaim.www.funding_applications.exports import APPLICATION_COLUMNS, export_queryset
-from essaim.www.funding_applications.forms import AssignForm, BatchForm, TransitionForm
-from essaim.www.funding_applications.views.common import _back, _error
+from essaim.www.funding_applications.forms import AssignForm, BatchForm
+from essaim.www.funding_applications.views.common import _attachment, _back, _error, _run_transition
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
 PAGE_SIZE = 50
@@ -197,28 +197,11 @@ def convention_sign(request, pk):
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
     transition = TRANSITIONS_BY_NAME["sign_convention"]
     require_perm(request.user, transition.permission, application)
-    form = TransitionForm(request.POST, request.FILES, transition=transition)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-        return _back(application, "#actions")
-    try:
-        services.funding_application_transition(
-            application=application, by=request.user, name=transition.name, **form.cleaned_data
-        )
-    except ApplicationError as error:
-        _error(request, error)
-        return _back(application, "#actions")
-    messages.success(request, transition.done)
-    return _back(application)
+    return _run_transition(request, application, transition)
 
 
 @require_GET
 def convention_download(request, pk):
-    from essaim.www.funding_applications.views.common import _attachment
-
     application = get_visible_or_404(FundingApplication, request.user, pk=pk)
     if not application.convention_document:
         raise Http404

@@ -41,7 +41,7 @@ from essaim.www.funding_applications.forms import (
     ScheduleForm,
     TransitionForm,
 )
-from essaim.www.funding_applications.views.common import _back, _error, _visible_application
+from essaim.www.funding_applications.views.common import _back, _error, _run_transition, _visible_application
 from essaim.www.jobs.exports import large_export_deferred
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
@@ -290,22 +290,7 @@ def application_transition(request, pk, action):
     transition = TRANSITIONS_BY_NAME.get(action)
     if transition is None:
         raise Http404
-    form = TransitionForm(request.POST, transition=transition)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-        return _back(application, "#actions")
-    try:
-        services.funding_application_transition(
-            application=application, by=request.user, name=transition.name, **form.cleaned_data
-        )
-    except services.ApplicationError as error:
-        _error(request, error)
-        return _back(application, "#actions")
-    messages.success(request, transition.done)
-    return _back(application)
+    return _run_transition(request, application, transition)
 
 
 @require_POST
