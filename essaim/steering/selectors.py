@@ -570,28 +570,32 @@ def _paid_case(dossier_paid, ledger_paid, other, zero):
     )
 
 
-def _manual_paid(lines, on: dt.date, keys: Sequence[str]) -> dict[tuple, Decimal]:
-    """Before today, what the lines without dossier nor envelope (annotated by ``_amounts_on``) had paid at
-    the end of ``on``, summed by the values of ``keys``: exactly the payments dated on or before ``on``, each
-    with its own date, read from the line's history (``funding_programmes.selectors.line_payments``),
-    whatever day they were recorded. What the history cannot date (rows changed without a version) counts
-    from the line's last payment or decision date. One query for the lines, one for their history."""
-    if on >= timezone.localdate():
-        return {}
+def _manual_paid(lines, dates: Sequence[dt.date], keys: Sequence[str]) -> dict[dt.date, dict[tuple, Decimal]]:
+    """For each past date of ``dates``, what the lines without dossier nor envelope (annotated by
+    ``_amounts_on``) had paid at the end of it, summed by the values of ``keys``: exactly the payments dated
+    on or before it, each with its own date, read from the line's history
+    (``funding_programmes.selectors.line_payments``), whatever day they were recorded. What the history
+    cannot date (rows changed without a version) counts from the line's last payment or decision date.
+    Two queries (the lines, their history) whatever the number of dates; none when no date is past."""
+    past = [on for on in dates if on < timezone.localdate()]
+    paid: dict[dt.date, dict[tuple, Decimal]] = {on: defaultdict(lambda: ZERO) for on in dates}
+    if not past:
+        return paid
     rows = list(
         lines.filter(has_dossier=False, envelope__isnull=True, paid_amount__gt=0).values(
             "pk", "paid_amount", "last_payment_date", "decision_date", *keys
         )
     )
-    dated = line_payments(row["pk"] for row in rows)
-    paid: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    dated = line_payments(row["pk"] for row in rows) if rows else {}
     for row in rows:
         payments = dated.get(row["pk"], [])
         undated = row["paid_amount"] - sum((amount for _, amount in payments), ZERO)
         known = row["last_payment_date"] or row["decision_date"]
-        paid[tuple(row[key] for key in keys)] += sum((amount for day, amount in payments if day <= on), ZERO) + (
-            undated if undated and known is not None and known <= on else ZERO
-        )
+        key = tuple(row[name] for name in keys)
+        for on in past:
+            paid[on][key] += sum((amount for day, amount in payments if day <= on), ZERO) + (
+                undated if undated and known is not None and known <= on else ZERO
+            )
     return paid
 
 
@@ -625,7 +629,7 @@ def _money(user, *, scope: Scope, on: dt.date) -> tuple[list[MoneyRow], MoneyRow
     subordinated loans granted: one grouped query (and, for a past date, the dated payments of the lines
     without dossier nor envelope)."""
     lines = _amounts_on(_funding_lines(user).filter(scope.q("project__commune"), requested_date__lte=on), on)
-    manual = _manual_paid(lines, on, ("funder__name", "programme__name"))
+    manual = _manual_paid(lines, [on], ("funder__name", "programme__name"))[on]
     grouped = (
         lines.values("funder__name", "programme__name")
         .annotate(
@@ -801,7 +805,7 @@ class _Data:
         if not self.needs_money:
             return
         keys = ("funder_id", "project__commune__department_id", "project__commune__epci_id")
-        manual = {on: _manual_paid(_amounts_on(_funding_lines(self.user), on), on, keys) for on in dates}
+        manual = _manual_paid(_amounts_on(_funding_lines(self.user), dates[0]), dates, keys)
         for row in _union(money_parts):
             on = _as_date(row["day"])
             self.money[on].append(
