@@ -12,6 +12,8 @@ For each size (a PostgreSQL database built once: migrations, reference territori
 4. one steering PDF report as a job in a fresh worker: time and peak memory (RSS) of the worker.
 
 Run: ``.venv/bin/python bench/bench_load.py [--sizes demo,national] [--duration 60] [--clients 20] [--rebuild]``
+(``--worker-nice 0,10 --rounds 2``: the heavy-job phase with the workers at each priority, alternated after
+each load without jobs, to compare them side by side on a shared machine; ``--no-pdf-job`` skips phase 4)
 (PostgreSQL at ``BENCH_PG``, default ``postgres://postgres@127.0.0.1:5432``; databases ``essaim_bench_demo``
 and ``essaim_bench_national`` — another prefix than ``essaim_bench`` with ``BENCH_DB_PREFIX``, another port
 with ``BENCH_PORT`` — are kept between runs, ``--rebuild`` builds them again). The client is a
@@ -312,11 +314,13 @@ def stop(process: subprocess.Popen, grace: float = 30) -> None:
         process.wait()
 
 
-def start_workers(size: str, count: int) -> list[subprocess.Popen]:
+def start_workers(size: str, count: int, nice: int | None = None) -> list[subprocess.Popen]:
+    """``nice``: the workers' ``ESSAIM_WORKER_NICE`` (None: the platform's default, as in production)."""
+    env = _env(size) | ({"ESSAIM_WORKER_NICE": str(nice)} if nice is not None else {})
     return [
         subprocess.Popen(
             [str(BIN / "essaim"), "jobs", "-v", "0", "worker", "--interval", "0.5"],
-            env=_env(size),
+            env=env,
             cwd=ROOT,
             start_new_session=True,
             stdout=subprocess.DEVNULL,
@@ -406,32 +410,68 @@ def pdf_job(size: str) -> dict:
     return outcome | {"peak_rss_mb": usage.ru_maxrss / 1024}
 
 
-def run_size(size: str, *, clients: int, duration: float, rebuild: bool) -> dict:
+def _nice_label(nice: int | None) -> str:
+    return "défaut" if nice is None else str(nice)
+
+
+def heavy_phase(size: str, roles: dict, *, clients: int, duration: float, nice: int | None) -> dict:
+    """The load while ``HEAVY_WORKERS`` workers make steering PDF reports back to back."""
+    _inner(size, "submit", str(HEAVY_WORKERS * 40))
+    workers = start_workers(size, HEAVY_WORKERS, nice)
+    try:
+        time.sleep(3)
+        if any(worker.poll() is not None for worker in workers):
+            raise RuntimeError("un processus de calcul s'est arrêté au démarrage")
+        print(
+            f"[{size}] charge avec {HEAVY_WORKERS} traitements lourds (rapports PDF) en cours, "
+            f"workers à nice {_nice_label(nice)} (charge moyenne {os.getloadavg()[0]:.1f})…"
+        )
+        return load(roles, clients=clients, duration=duration) | {"loadavg": os.getloadavg()[0]}
+    finally:
+        _inner(size, "cancel")
+        for worker in workers:
+            stop(worker, grace=60)
+
+
+def run_size(
+    size: str,
+    *,
+    clients: int,
+    duration: float,
+    rebuild: bool,
+    nices: list[int | None],
+    rounds: int = 1,
+    pdf: bool = True,
+) -> dict:
+    """The phases of one size. With several ``nices`` (the workers' ``ESSAIM_WORKER_NICE``) and ``rounds``,
+    the heavy-job phase runs once per nice value after each load without jobs, alternated in the same run:
+    the effect of the workers' priority measured side by side, in the same conditions."""
     ensure_database(size, rebuild)
     prepared = _inner(size, "prepare")
     roles, service = prepared["roles"], prepared["service"]
-    result = {"service": service}
+    result: dict = {"service": service, "rounds": []}
     server = start_server(size)
     try:
         load(roles, clients=clients, duration=min(10, duration))  # warm-up (connections, caches)
-        print(f"[{size}] charge sans traitement lourd ({clients} clients, {duration:.0f} s)…")
-        result["load"] = load(roles, clients=clients, duration=duration)
-        _inner(size, "submit", str(HEAVY_WORKERS * 40))
-        workers = start_workers(size, HEAVY_WORKERS)
-        try:
-            time.sleep(3)
-            if any(worker.poll() is not None for worker in workers):
-                raise RuntimeError("un processus de calcul s'est arrêté au démarrage")
-            print(f"[{size}] charge avec {HEAVY_WORKERS} traitements lourds (rapports PDF) en cours…")
-            result["load_with_jobs"] = load(roles, clients=clients, duration=duration)
-        finally:
-            _inner(size, "cancel")
-            for worker in workers:
-                stop(worker, grace=60)
+        for number in range(rounds):
+            print(
+                f"[{size}] charge sans traitement lourd ({clients} clients, {duration:.0f} s, "
+                f"charge moyenne {os.getloadavg()[0]:.1f})…"
+            )
+            phase = {"load": load(roles, clients=clients, duration=duration) | {"loadavg": os.getloadavg()[0]}}
+            phase["with_jobs"] = {
+                _nice_label(nice): heavy_phase(size, roles, clients=clients, duration=duration, nice=nice)
+                for nice in (nices if number % 2 == 0 else nices[::-1])  # alternate the order between rounds
+            }
+            result["rounds"].append(phase)
     finally:
         stop(server)
-    print(f"[{size}] rapport PDF du comité de pilotage comme traitement…")
-    result["pdf_job"] = pdf_job(size)
+    first = result["rounds"][0]
+    result["load"] = first["load"]
+    result["load_with_jobs"] = first["with_jobs"][_nice_label(nices[0])]
+    if pdf:
+        print(f"[{size}] rapport PDF du comité de pilotage comme traitement…")
+        result["pdf_job"] = pdf_job(size)
     return result
 
 
@@ -487,22 +527,23 @@ def report(results: dict) -> None:
                 f"débit {_fmt(data['throughput'], 1)} req/s"
             )
     for size in sizes:
-        without, with_jobs = results[size]["load"]["pages"], results[size]["load_with_jobs"]["pages"]
-        ratios = [
-            with_jobs[p]["p95"] / without[p]["p95"]
-            for p in without
-            if without[p].get("p95") and with_jobs.get(p, {}).get("p95")
-        ]
-        if ratios:
+        for number, phase in enumerate(results[size]["rounds"], start=1):
+            without = phase["load"]
+            for nice, with_jobs in phase["with_jobs"].items():
+                ratios = _p95_ratios(without["pages"], with_jobs["pages"])
+                if ratios:
+                    print(
+                        f"{size}, tour {number}, workers à nice {nice} : p95 avec / sans traitements lourds : "
+                        f"médiane ×{_fmt(statistics.median(ratios), 2)}, pire ×{_fmt(max(ratios), 2)} ; débit "
+                        f"{_fmt(with_jobs['throughput'], 1)} req/s (sans : {_fmt(without['throughput'], 1)}) ; "
+                        f"charge moyenne {_fmt(with_jobs['loadavg'], 1)}"
+                    )
+        pdf = results[size].get("pdf_job")
+        if pdf:
             print(
-                f"{size} : p95 avec / sans traitements lourds : médiane ×{_fmt(statistics.median(ratios), 2)}, "
-                f"pire ×{_fmt(max(ratios), 2)}"
+                f"{size} : rapport PDF comme traitement : {pdf['status']}, {_fmt(pdf['seconds'], 1)} s, "
+                f"mémoire max du worker {_fmt(pdf['peak_rss_mb'])} Mo, {_fmt(pdf['bytes'] / 1024)} Ko"
             )
-        pdf = results[size]["pdf_job"]
-        print(
-            f"{size} : rapport PDF comme traitement : {pdf['status']}, {_fmt(pdf['seconds'], 1)} s, "
-            f"mémoire max du worker {_fmt(pdf['peak_rss_mb'])} Mo, {_fmt(pdf['bytes'] / 1024)} Ko"
-        )
     if len(sizes) > 1:
         first, last = results[base]["load"], results[sizes[-1]]["load"]
         print(f"débit {sizes[-1]} / {base} : {_fmt(100 * last['throughput'] / first['throughput'])} %")
@@ -512,6 +553,14 @@ def report(results: dict) -> None:
             if first["pages"][p].get("p95") and last["pages"].get(p, {}).get("p95")
         ]
         print(f"p95 {sizes[-1]} / {base} : médiane ×{_fmt(statistics.median(ratios), 2)}, pire ×{_fmt(max(ratios), 2)}")
+
+
+def _p95_ratios(without: dict, with_jobs: dict) -> list[float]:
+    return [
+        with_jobs[p]["p95"] / without[p]["p95"]
+        for p in without
+        if without[p].get("p95") and with_jobs.get(p, {}).get("p95")
+    ]
 
 
 def _postgres_answers() -> bool:
@@ -537,10 +586,27 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--json", help="write the raw results to this file")
+    parser.add_argument(
+        "--worker-nice",
+        default="",
+        help="the heavy-job phase once per value of the workers' ESSAIM_WORKER_NICE, side by side "
+        "(e.g. 0,10; default: the platform's default only)",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="load without jobs then the heavy phases, N times")
+    parser.add_argument("--no-pdf-job", action="store_true", help="skip the lone PDF job (time and memory)")
     options = parser.parse_args()
+    nices = [int(value) for value in options.worker_nice.split(",") if value.strip()] or [None]
     print(f"Machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f} au départ")
     results = {
-        size: run_size(size, clients=options.clients, duration=options.duration, rebuild=options.rebuild)
+        size: run_size(
+            size,
+            clients=options.clients,
+            duration=options.duration,
+            rebuild=options.rebuild,
+            nices=nices,
+            rounds=max(1, options.rounds),
+            pdf=not options.no_pdf_job,
+        )
         for size in options.sizes.split(",")
     }
     print(f"Charge moyenne à la fin : {os.getloadavg()[0]:.1f}")

@@ -3,6 +3,7 @@ by a test can import and run them). ``install()`` adds them to the registry of e
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -64,6 +65,16 @@ def slow_write(ctx, *, marker, slugs):
     )
 
 
+def priority(ctx):
+    """The CPU priority the job runs at, as the worker set it (essaim/jobs/priority.py)."""
+    try:
+        autogroup = Path("/proc/self/autogroup").read_text().strip()
+    except OSError:
+        autogroup = None
+    policy = os.sched_getscheduler(0) if hasattr(os, "sched_getscheduler") else None
+    return JobOutput(data={"nice": os.getpriority(os.PRIO_PROCESS, 0), "policy": policy, "autogroup": autogroup})
+
+
 TEST_KINDS = [
     JobKind("tests.echo", "Test : écho", time_limit=30, run=echo, validate=validate_echo),
     JobKind("tests.shared_echo", "Test : écho partagé", time_limit=30, visibility="organization", run=echo),
@@ -72,6 +83,7 @@ TEST_KINDS = [
     JobKind("tests.endless", "Test : sans fin", time_limit=1, run=endless),
     JobKind("tests.endless_silent", "Test : sans fin, muet", time_limit=2, run=endless_silent),
     JobKind("tests.long_silent", "Test : long, muet", time_limit=100, run=endless_silent),
+    JobKind("tests.priority", "Test : priorité", time_limit=30, run=priority),
     JobKind("tests.slow_write", "Test : écriture lente", time_limit=300, max_attempts=2, run=slow_write),
 ]
 

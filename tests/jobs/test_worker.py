@@ -46,12 +46,17 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(*arguments: str) -> subprocess.Popen:
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
-        "ESSAIM_TASKS_BACKEND": "database",
-    }
+def start_worker(*arguments: str, env: dict | None = None) -> subprocess.Popen:
+    env = (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": _database_url(),
+            "ESSAIM_TASKS_BACKEND": "database",
+            "ESSAIM_WORKER_NICE": "",  # the default (10) unless a test sets it
+        }
+        | (env or {})
+    )
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, str(settings.MEDIA_ROOT), *arguments],
         env=env,
@@ -153,3 +158,38 @@ def test_a_worker_stops_a_job_at_its_time_limit_and_on_cancellation(database_que
             worker.wait(timeout=30)
         print(worker.stdout.read().decode(errors="replace"))
         worker.stdout.close()
+
+
+def _priority_of_a_job(member, *arguments: str, env: dict | None = None) -> dict:
+    job = submit(member, "tests.priority", {})
+    worker = start_worker("--batch", *arguments, env=env)
+    try:
+        assert worker.wait(timeout=120) == 0, worker.stdout.read().decode(errors="replace")
+    finally:
+        worker.stdout.close()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    return job.result
+
+
+def test_a_worker_runs_its_jobs_below_the_web_servers_priority(database_queue, member):
+    """A page request must win the CPU over a report: the worker lowers its priority before running jobs
+    (``--nice``, else ``ESSAIM_WORKER_NICE``), and in its own session (it leads one here, as under systemd)
+    the session's too, since the kernel's autogroups make a plain nice count only within a session."""
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert own < 7, "the tests run at a nice below the one asked of the worker"
+
+    result = _priority_of_a_job(member, "--nice", "7")
+    assert result["nice"] == 7
+    if hasattr(os, "SCHED_BATCH"):
+        assert result["policy"] == os.SCHED_BATCH
+    if result["autogroup"] is not None:  # Linux with autogroups: the worker leads its session
+        assert result["autogroup"].endswith("nice 7")
+
+    result = _priority_of_a_job(member, env={"ESSAIM_WORKER_NICE": "6"})
+    assert result["nice"] == 6
+
+    result = _priority_of_a_job(member, "--nice", "0")  # 0: the web's priority, nothing changed
+    assert result["nice"] == own
+    if hasattr(os, "SCHED_OTHER"):
+        assert result["policy"] == os.SCHED_OTHER

@@ -33,6 +33,13 @@ class Command(BaseCommand):
             "--max-tasks", type=bounded_int(1, 1_000_000), default=None, help="S'arrête après ce nombre de traitements."
         )
         worker.add_argument("--worker-id", default="", help="Identifiant du processus (unique ; défaut : machine:pid).")
+        worker.add_argument(
+            "--nice",
+            type=bounded_int(0, 19),
+            default=None,
+            help="Priorité processeur du processus, de 0 (celle du serveur web) à 19 (la plus basse) ; défaut "
+            "ESSAIM_WORKER_NICE (10) : une page demandée passe avant un traitement.",
+        )
         subcommands.add_parser(
             "recover",
             help="Remet en file les traitements dont le processus de calcul s'est arrêté (chaque worker le fait "
@@ -57,14 +64,19 @@ class Command(BaseCommand):
             count = jobs_purge(older_than=dt.timedelta(days=options["days"]))
             self.stdout.write(f"Traitements supprimés : {count}.")
 
-    def _worker(self, *, interval, batch, max_tasks, worker_id, verbosity, **options):
+    def _worker(self, *, interval, batch, max_tasks, worker_id, nice, verbosity, **options):
         import os
 
+        from django.conf import settings
+
+        from essaim.jobs.priority import lower_priority
         from essaim.jobs.worker import EssaimWorker
 
         if interval < 0 or (max_tasks is not None and max_tasks < 1):
             raise CommandError("--interval doit être positif et --max-tasks au moins 1.")
         logging.getLogger("essaim.jobs").setLevel(logging.INFO if verbosity >= 1 else logging.WARNING)
+        # Before any thread starts (the heartbeat's inherits it): a page request wins the CPU over a job.
+        priority = lower_priority(settings.ESSAIM_WORKER_NICE if nice is None else nice)
         worker_id = worker_id or f"{HOSTNAME[:40]}:{os.getpid()}:{get_random_string(6)}"
         worker = EssaimWorker(
             queue_names=["*"],
@@ -77,6 +89,6 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         if verbosity >= 1:
-            self.stdout.write(f"Processus de calcul {worker_id} prêt.")
+            self.stdout.write(f"Processus de calcul {worker_id} prêt (priorité : {priority.describe()}).")
         worker.configure_signals()
         worker.run()
