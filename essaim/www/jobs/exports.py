@@ -44,14 +44,25 @@ def large_export_deferred(request, rows, *, url_name: str, kwargs: dict):
         return None
     label = DEFERRABLE[url_name]
     query = request.GET.urlencode()
+    subject = f"{url_name}:{urlencode(sorted(kwargs.items()))}:{query}"[:200]
     if request.method != "POST":
         count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
         if count <= row_threshold():
             return None
+        from essaim.jobs.models import Job
+
+        # The latest export of these rows the user asked for: found again after a reload (the job's page in
+        # « Mes traitements » links back here), with its progress, its French error or its file.
+        job = (
+            Job.objects.visible_to(request.user)
+            .filter(kind=EXPORT_KIND, subject=subject, requested_by=request.user)
+            .defer("parameters", "result_data")
+            .first()
+        )
         return render(
             request,
             "jobs/export_large.html",
-            {"label": label, "count": count, "action": request.get_full_path()},
+            {"label": label, "count": count, "action": request.get_full_path(), "job": job},
         )
     from essaim.jobs.services import job_submit
 
@@ -60,7 +71,7 @@ def large_export_deferred(request, rows, *, url_name: str, kwargs: dict):
         parameters={"view": url_name, "kwargs": kwargs, "query": query},
         user=request.user,
         organization=getattr(request, "current_organization", None),
-        subject=f"{url_name}:{urlencode(sorted(kwargs.items()))}:{query}"[:200],
+        subject=subject,
         origin_url=request.get_full_path(),
     )
     return redirect("jobs:detail", pk=job.pk)

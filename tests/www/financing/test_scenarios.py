@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from essaim.financing import services
@@ -12,6 +13,7 @@ from essaim.financing.enums import VersionStatus
 from essaim.financing.models import PlanScenario
 from essaim.jobs.models import Job
 from tests.financing.factories import plan_with_draft
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -140,3 +142,58 @@ def test_a_stored_scenario_out_of_the_engine_bounds_is_refused_before_queuing(ho
     assert response.status_code == 200
     assert "effectif" in response.content.decode().lower()
     assert Job.objects.count() == before
+
+
+def test_the_scenarios_page_finds_its_risk_analysis_again_after_a_reload(
+    holder_client, holder_membership, plan, settings
+):
+    """Issue 13: a job survives a page reload and is found again from the page that started it. The scenarios
+    page shows the latest analysis started from it (progress while it waits, then its result, or its French
+    error); without htmx the form comes back to it, and « Mes traitements » links back to it."""
+    services.plan_scenarios_add_presets(version=plan.versions.get())
+    prudent = PlanScenario.objects.get(name="prudent")
+    risk_url = reverse("financing:version_risk", args=[plan.project_id, plan.pk, 1])
+    assert 'name="depuis" value="scenarios"' in holder_client.get(_url(plan)).content.decode()
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+    response = holder_client.post(risk_url, {"scenario": prudent.pk, "depuis": "scenarios"})
+    assert response.status_code == 302 and response["Location"] == f"{_url(plan)}#risk-result"
+    job = Job.objects.get()
+    assert job.status == "pending" and job.origin_url == f"{_url(plan)}#risk-result"
+    html = holder_client.get(_url(plan)).content.decode()
+    assert "En attente d'un processus de calcul" in html
+    assert f'hx-get="{risk_url}?scenario={prudent.pk}" hx-trigger="every 2s"' in html  # polls until it ends
+    assert 'data-figure="shortfall"' not in html
+    detail = holder_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'href="{_url(plan)}#risk-result"' in detail
+
+    Job.objects.filter(pk=job.pk).update(status="failed", error="Ce scénario a été supprimé.")
+    html = holder_client.get(_url(plan)).content.decode()
+    assert "Ce scénario a été supprimé." in html and "Relancer" in html
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    holder_client.post(risk_url, {"scenario": prudent.pk, "depuis": "scenarios"})
+    html = holder_client.get(_url(plan)).content.decode()
+    assert "Scénario « prudent »" in html and 'data-figure="shortfall"' in html and "every 2s" not in html
+
+    # The version itself, started from the same page: the latest analysis is that one.
+    holder_client.post(risk_url, {"depuis": "scenarios"})
+    html = holder_client.get(_url(plan)).content.decode()
+    assert 'data-figure="shortfall"' in html and "Scénario « prudent »" not in html
+
+    # A colleague in the same organisation sees the page, not the holder's analyses (they are the requester's).
+    colleague = Client()
+    colleague.force_login(MembershipFactory(organization=holder_membership.organization).user)
+    response = colleague.get(_url(plan))
+    assert response.status_code == 200 and response.context["risk_job"] is None
+
+
+def test_the_risk_analysis_of_a_deleted_scenario_is_not_shown(holder_client, plan):
+    services.plan_scenarios_add_presets(version=plan.versions.get())
+    prudent = PlanScenario.objects.get(name="prudent")
+    risk_url = reverse("financing:version_risk", args=[plan.project_id, plan.pk, 1])
+    holder_client.post(risk_url, {"scenario": prudent.pk, "depuis": "scenarios"})
+    assert holder_client.get(_url(plan)).context["risk_job"] is not None
+    prudent.delete()
+    response = holder_client.get(_url(plan))
+    assert response.context["risk_job"] is None and "Scénario « prudent »" not in response.content.decode()

@@ -65,3 +65,43 @@ def test_an_export_job_refuses_another_view(region_client):
 
     with pytest.raises(ValidationError):
         validate_export({"view": "jobs:list", "kwargs": {}, "query": ""})
+
+
+def test_the_export_page_finds_its_job_again_after_a_reload(region_client, settings, client_for_another_region):
+    """Issue 13: the page that offered the export shows, after a reload, the latest export of the same rows
+    the user asked for: its progress while it waits (no second request offered), then its file."""
+    ProjectFactory.create_batch(3)
+    settings.ESSAIM_EXPORT_JOB_ROWS = 2
+    url = reverse("projects:project_export", args=["csv"])
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+    region_client.post(url)
+    job = Job.objects.get()
+    assert job.origin_url == url
+    html = region_client.get(url).content.decode()
+    assert "En attente d'un processus de calcul" in html
+    assert f'hx-get="{reverse("jobs:status", args=[job.pk])}" hx-trigger="every 2s"' in html
+    assert "Préparer" not in html and f'name="next" value="{url}"' in html  # « Annuler » comes back here
+
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Vos droits ou les filtres ont changé.")
+    html = region_client.get(url).content.decode()
+    assert "Vos droits ou les filtres ont changé." in html and "Préparer de nouveau l'export en arrière-plan" in html
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    region_client.post(url)
+    done = Job.objects.filter(status=JobStatus.SUCCEEDED).get()
+    html = region_client.get(url).content.decode()
+    assert reverse("jobs:download", args=[done.pk]) in html and "Terminé en" in html
+
+    # Other filters are another export; another user never sees this one.
+    assert "Télécharger" not in region_client.get(url, {"q": "Dunkerque"}).content.decode()
+    assert "Télécharger" not in client_for_another_region.get(url).content.decode()
+
+
+@pytest.fixture
+def client_for_another_region(db):
+    from django.test import Client
+
+    other = Client()
+    membership = MembershipFactory(organization=OrganizationFactory(region=True), role=MembershipRole.ADMIN)
+    other.force_login(membership.user)
+    return other

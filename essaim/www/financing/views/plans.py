@@ -116,23 +116,36 @@ def _risk_scenario(request, version):
     return get_object_or_404(PlanScenario, pk=key_or_none(PlanScenario, scenario_pk) or 0, version=version)
 
 
+def _risk_jobs(request):
+    return Job.objects.visible_to(request.user).filter(kind=risk_jobs.RISK_KIND, requested_by=request.user)
+
+
 def _risk_context(request, version, scenario) -> dict:
     """The latest risk analysis job of the user for this version and scenario: its progress, then its stored
     result (not shown for a version or scenario changed since)."""
-    job = (
-        Job.objects.visible_to(request.user)
-        .filter(
-            kind=risk_jobs.RISK_KIND,
-            subject=risk_jobs.risk_subject(version.pk, scenario.pk if scenario else None),
-            requested_by=request.user,
-        )
-        .first()
-    )
+    job = _risk_jobs(request).filter(subject=risk_jobs.risk_subject(version.pk, scenario.pk if scenario else None))
+    return _risk_job_context(job.first(), version, scenario)
+
+
+def _risk_job_context(job, version, scenario) -> dict:
     return {
         "risk_job": job,
         "risk": risk_jobs.stored_risk(job, version=version, scenario=scenario),
         "risk_scenario": scenario,
     }
+
+
+def latest_risk_context(request, version, scenarios) -> dict:
+    """The scenarios page: the latest risk analysis the user started for this version, from the plan itself
+    or from one of its (remaining) ``scenarios`` — its progress, its French error or its stored result, found
+    again after a reload. One query."""
+    by_subject = {risk_jobs.risk_subject(version.pk, None): None} | {
+        risk_jobs.risk_subject(version.pk, scenario.pk): scenario for scenario in scenarios
+    }
+    job = _risk_jobs(request).filter(subject__in=by_subject).first()
+    if job is None:
+        return NO_RISK
+    return _risk_job_context(job, version, by_subject[job.subject])
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,6 +156,14 @@ def version_risk(request, project_pk, plan_pk, number):
     version = _get_version(plan, number)
     scenario = _risk_scenario(request, version)
     if request.method == "POST":
+        # Started from the scenarios page (its forms say so) or from the version's cash view: the page to come
+        # back to, which shows the job again (« Mes traitements » links to it; the answer without htmx).
+        if request.POST.get("depuis") == "scenarios":
+            back = f"{reverse('financing:scenario_list', args=[project_pk, plan.pk, number])}#risk-result"
+        else:
+            back = (
+                f"{reverse('financing:version_detail', args=[project_pk, plan.pk, number])}?vue=tresorerie#risk-title"
+            )
         try:
             job_submit(
                 kind=risk_jobs.RISK_KIND,
@@ -150,7 +171,7 @@ def version_risk(request, project_pk, plan_pk, number):
                 user=request.user,
                 organization=request.current_organization,
                 subject=risk_jobs.risk_subject(version.pk, scenario.pk if scenario else None),
-                origin_url=f"{reverse('financing:version_detail', args=[project_pk, plan.pk, number])}?vue=tresorerie",
+                origin_url=back,
             )
         except risk_jobs.PlanNotComputable as error:
             if request.htmx:
@@ -162,7 +183,6 @@ def version_risk(request, project_pk, plan_pk, number):
                 return render(request, "financing/_risk_job.html", {"risk_error": " ".join(error.messages)})
             messages.error(request, " ".join(error.messages))
         if not request.htmx:
-            url = reverse("financing:version_detail", args=[project_pk, plan.pk, number])
-            return redirect(f"{url}?vue=tresorerie#risk-title")
+            return redirect(back)
     context = {"project": plan.project, "plan": plan, "version": version} | _risk_context(request, version, scenario)
     return render(request, "financing/_risk_job.html", context)

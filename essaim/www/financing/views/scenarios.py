@@ -16,6 +16,7 @@ from essaim.financing.models import PlanScenario
 from essaim.www.financing import forms as editor
 from essaim.www.financing.charts import month_label
 from essaim.www.financing.views.common import _get_plan, _get_version, _permissions
+from essaim.www.financing.views.plans import latest_risk_context
 from essaim.www.permissions import require_perm
 from financing_engine import PlanInputError, PlanResult, evaluate_plan, plan_from_dict
 from financing_engine.scenarios import evaluate_scenario
@@ -124,6 +125,8 @@ def scenario_list(request, project_pk, plan_pk, number):
             "errors": errors,
             "form": form,
             "can_add": len(scenarios) < services.MAX_SCENARIOS,
+            # The latest risk analysis started here, found again after a reload (progress, error or result).
+            **latest_risk_context(request, version, scenarios),
             **permissions,
         },
     )
