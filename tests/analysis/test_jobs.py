@@ -152,3 +152,26 @@ def test_another_users_site_selection_is_a_404(client, small_world, selectors, r
     assert other.get(reverse("analysis:sites_job", args=[job.pk])).status_code == 404
     assert other.get(reverse("analysis:sites_export", kwargs={"job": job.pk, "fmt": "xlsx"})).status_code == 404
     assert other.get(reverse("analysis:sites")).context["job"] is None
+
+
+def test_the_results_blocks_last_poll_fires_job_finished(client, small_world, selectors, region):
+    """The site selection's result block polls its job's page while the job runs; the answer once the job
+    has ended carries the htmx event ``jobFinished`` (other parts of a page may listen to it)."""
+    client, user = member_client(client, region)
+    job = Job.objects.create(
+        kind=analysis_jobs.SITES_KIND,
+        parameters=PARAMETERS,
+        subject="sites",
+        requested_by=user,
+        organization=region,
+        status=JobStatus.RUNNING,
+        attempts=1,
+    )
+    url = reverse("analysis:sites_job", args=[job.pk])
+    poll = {"HX-Request": "true", "HX-Target": "sites-results"}
+    running = client.get(url, headers=poll)
+    assert "every 2s" in running.content.decode() and "HX-Trigger" not in running
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Aucune commune candidate.")
+    finished = client.get(url, headers=poll)
+    assert finished["HX-Trigger"] == "jobFinished" and "every 2s" not in finished.content.decode()
+    assert "HX-Trigger" not in client.get(url)  # the page itself, not a poll

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from essaim.jobs import services
 from essaim.jobs.models import Job
+from essaim.www.jobs.events import announce_finished
 from essaim.www.permissions import get_visible_or_404, require_perm
 
 PAGE_SIZE = 25
@@ -43,11 +44,8 @@ def job_detail(request, pk):
 def job_status(request, pk):
     """The progress component alone (polled by htmx while the job waits or runs)."""
     job = get_visible_or_404(Job, request.user, pk=pk)
-    response = _fragment(request, job)
-    if job.is_finished and request.htmx:
-        # Pages that show a job's result reload it when the job ends (``hx-trigger="jobFinished from:body"``).
-        response["HX-Trigger"] = "jobFinished"
-    return response
+    # Its last answer fires ``jobFinished`` in the page (``hx-trigger="jobFinished from:body"``; events.py).
+    return announce_finished(request, _fragment(request, job), job)
 
 
 def _back(request, job):

@@ -74,6 +74,7 @@ def test_sensitivity_fragment_lists_rank_ranges(region_client, small_world, sele
     response = start_sensitivity(region_client, EPCI_QUERY)
     assert response.status_code == 200
     assert "Rang minimal" in response.content.decode()
+    assert response["HX-Trigger"] == "jobFinished"  # the job has ended (run at once in the tests)
     assert len(response.context["stability_rows"]) == 3
     assert response.context["sensitivity_job"].status == "succeeded"
     page = region_client.get(reverse("analysis:opportunity"), EPCI_QUERY)

@@ -164,12 +164,17 @@ def test_the_scenarios_page_finds_its_risk_analysis_again_after_a_reload(
     assert "En attente d'un processus de calcul" in html
     assert f'hx-get="{risk_url}?scenario={prudent.pk}" hx-trigger="every 2s"' in html  # polls until it ends
     assert 'data-figure="shortfall"' not in html
+    poll = holder_client.get(risk_url, {"scenario": prudent.pk}, **HTMX)
+    assert "En attente" in poll.content.decode() and "HX-Trigger" not in poll
     detail = holder_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert f'href="{_url(plan)}#risk-result"' in detail
 
     Job.objects.filter(pk=job.pk).update(status="failed", error="Ce scénario a été supprimé.")
     html = holder_client.get(_url(plan)).content.decode()
     assert "Ce scénario a été supprimé." in html and "Relancer" in html
+    # The block's last poll: the job has ended, the page hears it (htmx event, essaim/www/jobs/events.py).
+    poll = holder_client.get(risk_url, {"scenario": prudent.pk}, **HTMX)
+    assert poll["HX-Trigger"] == "jobFinished" and "every 2s" not in poll.content.decode()
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
     holder_client.post(risk_url, {"scenario": prudent.pk, "depuis": "scenarios"})

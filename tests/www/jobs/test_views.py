@@ -86,3 +86,19 @@ def test_another_users_job_is_a_404(client, member):
     for name in ("jobs:detail", "jobs:status", "jobs:download"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
     assert client.post(reverse("jobs:cancel", args=[job.pk])).status_code == 404
+
+
+def test_the_component_swaps_itself_even_inside_a_block_that_targets_itself(client, member, queue_only):
+    """A result block polls with ``hx-target="this"``; htmx passes that target down to what the block holds.
+    The component names its own target, so its polls never swap the block (and the block's listeners)."""
+    client.force_login(member.user)
+    job = services.job_submit(kind="tests.echo", parameters={"text": "a"}, user=member.user)
+    html = client.get(reverse("jobs:status", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert (
+        f'hx-get="{reverse("jobs:status", args=[job.pk])}" hx-trigger="every 2s" hx-target="this" '
+        'hx-swap="outerHTML"' in html
+    )
+    response = client.get(reverse("jobs:status", args=[job.pk]), headers={"HX-Request": "true"})
+    assert "HX-Trigger" not in response  # still waiting: no event
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'name="next" value="{reverse("jobs:detail", args=[job.pk])}"' in page  # « Annuler » comes back

@@ -30,6 +30,7 @@ from essaim.www.analysis.views.common import (
     sheet_url,
     value_column,
 )
+from essaim.www.jobs.events import announce_finished
 from essaim.www.permissions import has_perm, require_perm
 
 RESULTS_ID = "analysis-results"
@@ -328,7 +329,8 @@ def opportunity_sensitivity(request):
         if not request.htmx and "sensitivity_error" not in context:
             return redirect(f"{reverse('analysis:opportunity')}?{context['query']}#sensitivite")
     context = _with_sensitivity(context, request)
-    return render(request, "analysis/_sensitivity.html", context)
+    response = render(request, "analysis/_sensitivity.html", context)
+    return announce_finished(request, response, context.get("sensitivity_job"))
 
 
 def _opportunity_table(context, with_sensitivity: bool):

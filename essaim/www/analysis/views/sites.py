@@ -25,6 +25,7 @@ from essaim.jobs.services import job_submit
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SitesForm
 from essaim.www.analysis.views.common import _column, _features
+from essaim.www.jobs.events import announce_finished
 from essaim.www.permissions import require_perm
 
 SITES_RESULTS_ID = "sites-results"
@@ -201,7 +202,8 @@ def sites_job(request, job):
     come back to after a reload."""
     job = _visible_job(request, job)
     form = SitesForm(initial=_form_data(job.parameters), measures=services.demand_measures())
-    return _render_page(request, _page_context(request, job=job, form=form))
+    response = _render_page(request, _page_context(request, job=job, form=form))
+    return announce_finished(request, response, job) if request.htmx.target == SITES_RESULTS_ID else response
 
 
 @require_GET

@@ -26,6 +26,7 @@ from essaim.www.financing.views.common import (
     _permissions,
     _tab,
 )
+from essaim.www.jobs.events import announce_finished
 from essaim.www.permissions import has_perm, require_perm
 
 
@@ -185,4 +186,4 @@ def version_risk(request, project_pk, plan_pk, number):
         if not request.htmx:
             return redirect(back)
     context = {"project": plan.project, "plan": plan, "version": version} | _risk_context(request, version, scenario)
-    return render(request, "financing/_risk_job.html", context)
+    return announce_finished(request, render(request, "financing/_risk_job.html", context), context["risk_job"])
