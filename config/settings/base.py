@@ -130,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # Django's SQLite backend, reading back a decimal stored beyond its column's digits (essaim/common/db).
     DATABASES["default"]["ENGINE"] = "essaim.common.db.sqlite3"
+else:
+    # PostgreSQL compiles a query to machine code (JIT) when its estimated cost passes 100 000: the steering
+    # dashboard's grouped queries (correlated subqueries per project, a UNION per date) are estimated that
+    # high although they run in 10–30 ms, and compiling them took 170–190 ms of every request (EXPLAIN
+    # ANALYZE, docs/performance.md). Essaim's queries are short: JIT never pays for itself here.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (essaim/jobs, docs/jobs.md): django-tasks with its database backend, in the same

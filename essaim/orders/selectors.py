@@ -106,6 +106,30 @@ def production_revenue_by_month(*, schools, start: dt.date | None = None, end: d
     return result
 
 
+def production_totals_by_school(*, schools, end: dt.date | None = None) -> dict[int, MonthFigures]:
+    """``{school_id: MonthFigures}``: what each school invoiced and collected (HT) up to ``end`` (inclusive),
+    for the given school ids — the sums of ``production_revenue_by_month``'s months, grouped by school
+    only (two grouped queries, no month truncation: the steering dashboard's activity table)."""
+    invoices = Invoice.objects.issued().filter(school__in=schools)
+    payments = Payment.objects.filter(invoice__school__in=schools)
+    if end:
+        invoices = invoices.filter(issue_date__lte=end)
+        payments = payments.filter(payment_date__lte=end)
+    result: dict[int, MonthFigures] = defaultdict(MonthFigures)
+    for school_id, total in (
+        invoices.values("school_id").annotate(total=Sum("total_ht_amount")).order_by().values_list("school_id", "total")
+    ):
+        result[school_id].invoiced_amount += total or ZERO
+    for school_id, total in (
+        payments.values("invoice__school_id")
+        .annotate(total=Sum("ht_share_amount"))
+        .order_by()
+        .values_list("invoice__school_id", "total")
+    ):
+        result[school_id].collected_amount += total or ZERO
+    return result
+
+
 def programme_production_activity(*, schools, start: dt.date | None = None, end: dt.date | None = None):
     """Production revenue (HT) per school per month, invoiced and collected, with monthly totals.
 

@@ -199,7 +199,9 @@ class ProjectTransition(models.Model):
         ordering = ["effective_date", "at", "pk"]
         indexes = [
             models.Index(fields=["project", "at"], name="project_transition_at"),
-            models.Index(fields=["project", "effective_date"], name="project_transition_effective"),
+            # A project's stage at a date is its last move by (effective date, entry, id), its start its first
+            # one (steering.selectors.projects_on): the whole order in the index, no sort per project.
+            models.Index(fields=["project", "effective_date", "at", "id"], name="project_transition_order"),
         ]
 
     def __str__(self):

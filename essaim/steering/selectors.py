@@ -49,17 +49,17 @@ from essaim.funding_programmes.selectors import line_payments
 from essaim.learners.publication import published_as_of, published_label
 from essaim.learners.secrecy import SUPPRESSED_LABEL
 from essaim.learners.selectors import MEASURE_LABELS, RATE_MEASURES, programme_learner_outcomes
-from essaim.orders.selectors import programme_production_activity
+from essaim.orders.selectors import production_totals_by_school
 from essaim.organizations.enums import PROGRAMME_PARTNER_KINDS, CollectiviteLevel, OrganizationKind
 from essaim.organizations.permissions import current_organization
 from essaim.projects import workflow
 from essaim.projects.enums import ProjectStage
-from essaim.projects.models import Project, ProjectTrade, ProjectTransition
+from essaim.projects.models import Project, ProjectTransition
 from essaim.schools.models import ProductionSchool, Workshop
 from essaim.steering import progress
 from essaim.steering.enums import AmountKind, ObjectiveMetric, TerritoryScope
 from essaim.steering.models import Objective
-from essaim.territories.models import Department
+from essaim.territories.models import Commune, Department
 
 ZERO = Decimal(0)
 
@@ -184,6 +184,8 @@ class SchoolLine:
     places: int | None  # capacity of the active workshops; None when Essaim knows no workshop
     closed_on: dt.date | None = None
     closed: bool = False  # closed, its closing day unknown: never counted
+    workshops: list[tuple[str, int]] = field(default_factory=list)  # active workshops: (trade, capacity)
+    trade_names: list[str] = field(default_factory=list)  # the school's trades
 
     def is_open_on(self, on: dt.date) -> bool:
         """Open on ``on``: opened by then (``open_since``) and not closed yet (``closed_on``)."""
@@ -471,15 +473,12 @@ class ProjectLines(Sequence):
 
 
 def _school_lines(user) -> list[SchoolLine]:
-    """Open schools, and closed ones (they were open before their closing day)."""
+    """Open schools, and closed ones (they were open before their closing day), with their active workshops'
+    trades and capacities and their trades, read as values (3 queries: no related rows built per school)."""
     schools = list(
         ProductionSchool.objects.visible_to(user)
         .filter(status__in=[ProductionSchool.Status.OPEN, ProductionSchool.Status.CLOSED])
         .select_related("commune__department", "commune__epci")
-        .prefetch_related(
-            "trades",
-            Prefetch("workshops", queryset=Workshop.objects.filter(is_active=True).select_related("trade")),
-        )
         # The day the linked project was declared open, when Essaim recorded it.
         .annotate(
             project_opened_on=Subquery(
@@ -492,9 +491,25 @@ def _school_lines(user) -> list[SchoolLine]:
         )
         .order_by("commune__department__code", "name")
     )
+    ids = [school.pk for school in schools]
+    workshops: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    trades: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for school_id, trade, capacity in (
+            Workshop.objects.filter(school__in=ids, is_active=True)
+            .order_by("school_id", "pk")
+            .values_list("school_id", "trade__name", "capacity")
+        ):
+            workshops[school_id].append((trade, capacity))
+        for school_id, trade in (
+            ProductionSchool.trades.through.objects.filter(productionschool__in=ids)
+            .order_by("productionschool_id", "trade__name")
+            .values_list("productionschool_id", "trade__name")
+        ):
+            trades[school_id].append(trade)
     lines = []
     for school in schools:
-        workshops = list(school.workshops.all())
+        school_workshops = workshops.get(school.pk, [])
         lines.append(
             SchoolLine(
                 school=school,
@@ -502,9 +517,11 @@ def _school_lines(user) -> list[SchoolLine]:
                     opening_year=school.opening_year,
                     opened_at=school.opened_on or school.project_opened_on,
                 ),
-                places=sum(w.capacity for w in workshops) if workshops else None,
+                places=sum(capacity for _, capacity in school_workshops) if school_workshops else None,
                 closed_on=school.closed_on,
                 closed=school.status == ProductionSchool.Status.CLOSED,
+                workshops=school_workshops,
+                trade_names=trades.get(school.pk, []),
             )
         )
     return lines
@@ -1010,34 +1027,36 @@ def _places(user, projects, *, open_schools: list[SchoolLine]) -> tuple[list[Pla
     """Places for youths by trade and département (planned in projects not open yet, open in the open
     projects without their school on Essaim and in the open schools' workshops), and by trade."""
     places: dict[tuple[str, str], PlacesRow] = {}
-    active = projects.exclude(stage_on=ProjectStage.ABANDONED)
-    planned = active.exclude(stage_on=ProjectStage.OPEN).values("pk")
-    opened = active.filter(stage_on=ProjectStage.OPEN).alias(has_school=_has_school(user)).filter(has_school=False)
+    # One grouped query over the projects' trade lines: the projects not open yet (not abandoned) count as
+    # planned, the open ones without their school on Essaim as open (the others are left out).
+    counted = (
+        projects.exclude(stage_on=ProjectStage.ABANDONED)
+        .alias(has_school=_has_school(user))
+        .exclude(stage_on=ProjectStage.OPEN, has_school=True)
+    )
     grouped = (
-        ProjectTrade.objects.filter(Q(project__in=planned) | Q(project__in=opened.values("pk")))
-        .values("trade__name", "project__commune__department__code")
+        counted.values("trade_lines__trade__name", "commune__department__code")
         .annotate(
-            planned=Sum("places", filter=Q(project__in=planned)),
-            open=Sum("places", filter=Q(project__in=opened.values("pk"))),
+            planned=Sum("trade_lines__places", filter=~Q(stage_on=ProjectStage.OPEN)),
+            open=Sum("trade_lines__places", filter=Q(stage_on=ProjectStage.OPEN)),
         )
         .order_by()
-        .values_list("trade__name", "project__commune__department__code", "planned", "open")
+        .values_list("trade_lines__trade__name", "commune__department__code", "planned", "open")
     )
     for trade, department, planned_places, open_places in grouped:
+        if trade is None:  # projects without any trade line
+            continue
         places[(trade, department)] = PlacesRow(
             trade=trade, department=department, planned=planned_places or 0, open=open_places or 0
         )
     for school in open_schools:
         department = school.school.commune.department.code
-        workshops = list(school.school.workshops.all())
-        for workshop in workshops:
-            row = places.setdefault(
-                (workshop.trade.name, department), PlacesRow(trade=workshop.trade.name, department=department)
-            )
-            row.open += workshop.capacity
-        if not workshops:  # places unknown: the school's trades say « non renseigné », never 0
-            for trade in school.school.trades.all():
-                row = places.setdefault((trade.name, department), PlacesRow(trade=trade.name, department=department))
+        for trade, capacity in school.workshops:
+            row = places.setdefault((trade, department), PlacesRow(trade=trade, department=department))
+            row.open += capacity
+        if not school.workshops:  # places unknown: the school's trades say « non renseigné », never 0
+            for trade in school.trade_names:
+                row = places.setdefault((trade, department), PlacesRow(trade=trade, department=department))
                 row.unknown_schools.append(school.school.name)
     places_rows = [places[key] for key in sorted(places)]
     by_trade: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -1129,11 +1148,14 @@ def map_points(communes: list[MapCommune]) -> list[MapCommune]:
 
 def _departments(scope: Scope) -> list[Department]:
     """The départements drawn on the map: the scope's."""
-    departments = Department.objects.select_related("shape").order_by("code")
+    # Only the simplified contour is drawn (``map_contour``): the full one (3 to 4 times larger) is not read
+    # nor decoded, unless a département has no simplified copy (then read for it alone).
+    departments = Department.objects.select_related("shape").defer("shape__geometry").order_by("code")
     if scope.department_id:
         departments = departments.filter(pk=scope.department_id)
     elif scope.epci_id:
-        departments = departments.filter(communes__epci_id=scope.epci_id).distinct()
+        # A subquery, not a join made distinct: DISTINCT would compare the rows' contours.
+        departments = departments.filter(pk__in=Commune.objects.filter(epci_id=scope.epci_id).values("department_id"))
     departments = list(departments)
     return departments
 
@@ -1198,13 +1220,19 @@ def _add_open_school_activity(overview: Overview, supersets: list[list[SchoolLin
     """Open schools' activity and results, from the aggregated (suppressed) selectors of issue #8: the
     invoiced and collected production per school, and the programme's learner outcomes (total row only;
     figures resting on fewer than 5 youths arrive already hidden)."""
-    schools = ProductionSchool.objects.filter(pk__in=[line.school.pk for line in overview.schools])
-    activity = programme_production_activity(schools=schools, end=overview.on)
-    active = [school for school in activity.schools if school.invoiced_amount or school.collected_amount]
+    schools = [line.school for line in overview.schools]
+    # Totals per school up to the date (grouped by school in the database: the months are not needed here).
+    totals = production_totals_by_school(schools=[school.pk for school in schools], end=overview.on)
+    active = [
+        (school.name, figures.invoiced_amount, figures.collected_amount)
+        for school in sorted(schools, key=lambda s: s.name)
+        if (figures := totals.get(school.pk)) and (figures.invoiced_amount or figures.collected_amount)
+    ]
     if active:  # schools that record no production on Essaim are left out (the real schools, mostly)
         overview.activity = [
-            (school.school_name, school.invoiced_amount, school.collected_amount) for school in active
-        ] + [("Total", activity.invoiced_amount, activity.collected_amount)]
+            *active,
+            ("Total", sum((row[1] for row in active), ZERO), sum((row[2] for row in active), ZERO)),
+        ]
     # Published on a fixed period (end of the last closed quarter before the page's date), never live:
     # one new record must not move a rate partners watch (learners/publication.py).
     outcomes = programme_learner_outcomes(

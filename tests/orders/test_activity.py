@@ -8,7 +8,7 @@ import pytest
 from essaim.financing import services as financing_services
 from essaim.orders import services
 from essaim.orders.forecast import sales_forecast
-from essaim.orders.selectors import programme_production_activity
+from essaim.orders.selectors import production_totals_by_school, programme_production_activity
 from financing_engine import demo_plan
 from tests.orders.factories import line, make_invoice
 from tests.projects.factories import ProjectFactory
@@ -39,6 +39,32 @@ def test_programme_activity_per_school_and_month(django_assert_num_queries):
     assert activity.totals[nov].invoiced_amount == D("250.00")
     assert activity.invoiced_amount == D("1250.00") and activity.collected_amount == D("500.00")
     assert programme_production_activity(schools=[b]).invoiced_amount == D("200.00")
+
+
+def test_totals_by_school_are_the_sums_of_the_months(django_assert_num_queries):
+    """The steering dashboard's activity table: per school, up to a date, in two queries grouped by school."""
+    a, b, idle = RunSchoolFactory(name="A"), RunSchoolFactory(name="B"), RunSchoolFactory(name="C")
+    first = make_invoice(school=a, issue_date=dt.date(2026, 10, 5), lines=[line(quantity="10", price="100")])
+    make_invoice(school=a, issue_date=dt.date(2026, 11, 5), lines=[line(quantity="1", price="50")])
+    credited = make_invoice(school=b, issue_date=dt.date(2026, 11, 20), lines=[line(quantity="2", price="100")])
+    services.invoice_credit(invoice=credited, reason="Erreur", issue_date=dt.date(2026, 12, 2))
+    make_invoice(school=b, issue=False)  # drafts do not count
+    services.payment_record(
+        invoice=first, received_amount=D("600"), payment_date=dt.date(2026, 11, 30), method="transfer"
+    )
+    for end in (None, dt.date(2026, 10, 31), dt.date(2026, 11, 30)):
+        with django_assert_num_queries(2):
+            totals = production_totals_by_school(schools=[a.pk, b.pk, idle.pk], end=end)
+        months = programme_production_activity(schools=[a, b, idle], end=end)
+        for row in months.schools:
+            figures = totals.get(row.school_id)
+            got = (figures.invoiced_amount, figures.collected_amount) if figures else (D(0), D(0))
+            assert got == (row.invoiced_amount, row.collected_amount)
+    totals = production_totals_by_school(schools=[a.pk, b.pk, idle.pk])
+    assert totals[a.pk].invoiced_amount == D("1050.00") and totals[a.pk].collected_amount == D("500.00")
+    assert totals[b.pk].invoiced_amount == D("0.00")  # credited in December
+    assert production_totals_by_school(schools=[b.pk], end=dt.date(2026, 11, 30))[b.pk].invoiced_amount == D("200.00")
+    assert idle.pk not in totals
 
 
 def test_credit_notes_reduce_invoiced_revenue():
