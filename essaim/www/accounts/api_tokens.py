@@ -1,7 +1,6 @@
 """« Jetons d'accès à l'API » on the account page: create (the secret is shown once), list, revoke."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,6 @@ def _memberships(user):
     return list(user.memberships.active().select_related("organization").order_by("organization__name"))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     """The user's tokens, and the form that creates one. A new token's secret appears on this answer only."""
@@ -52,7 +50,6 @@ def token_list(request):
     return response
 
 
-@login_required
 @require_POST
 def token_revoke(request, uid):
     token = get_object_or_404(ApiToken.objects.visible_to(request.user), uid=uid)

@@ -6,7 +6,6 @@ answers anyone, without signing in; switched off, it is a 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +27,6 @@ def _file(funder, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
 @require_GET
 def grants(request):
     require_perm(request.user, "open_data.manage_grants")
@@ -44,7 +42,6 @@ def grants(request):
     return render(request, "open_data/grants.html", context)
 
 
-@login_required
 @require_GET
 def grants_download(request, fmt):
     require_perm(request.user, "open_data.manage_grants")
@@ -53,7 +50,6 @@ def grants_download(request, fmt):
     return _file(request.current_organization, fmt)
 
 
-@login_required
 @require_POST
 def grants_publish(request):
     require_perm(request.user, "open_data.manage_grants")

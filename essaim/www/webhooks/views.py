@@ -1,7 +1,6 @@
 """« Webhooks » of the organisation the user acts for (its administrateurs): register, log, re-enable, delete."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +15,6 @@ def _endpoints(request):
     return WebhookEndpoint.objects.of_organization(request.current_organization)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def endpoint_list(request):
     require_perm(request.user, "webhooks.manage")
@@ -47,7 +45,6 @@ def endpoint_list(request):
     return response
 
 
-@login_required
 @require_GET
 def endpoint_detail(request, uid):
     require_perm(request.user, "webhooks.manage")
@@ -56,7 +53,6 @@ def endpoint_detail(request, uid):
     return render(request, "webhooks/endpoint_detail.html", {"endpoint": endpoint, "deliveries": deliveries})
 
 
-@login_required
 @require_POST
 def endpoint_enable(request, uid):
     require_perm(request.user, "webhooks.manage")
@@ -66,7 +62,6 @@ def endpoint_enable(request, uid):
     return redirect("webhooks:detail", uid=endpoint.uid)
 
 
-@login_required
 @require_POST
 def endpoint_delete(request, uid):
     require_perm(request.user, "webhooks.manage")

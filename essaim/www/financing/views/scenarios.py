@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -75,7 +74,6 @@ def _columns(version, scenarios, plan):
     return columns, left_out
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def scenario_list(request, project_pk, plan_pk, number):
     """The version's scenarios side by side (result, trough, requirement, loan); holder and FNEP add them."""
@@ -132,7 +130,6 @@ def scenario_list(request, project_pk, plan_pk, number):
     )
 
 
-@login_required
 @require_POST
 def scenario_delete(request, project_pk, plan_pk, number, scenario_pk):
     plan = _get_plan(request, project_pk, plan_pk)
