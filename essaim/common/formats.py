@@ -16,7 +16,7 @@ A date that is missing or unreadable is « — ».
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 
 NARROW_NBSP = "\u202f"  # thousands separator recommended by the Imprimerie nationale
 NBSP = "\u00a0"  # before the euro sign
@@ -64,17 +64,29 @@ def _decimal(value) -> Decimal | None:
     one (missing values are told apart by ``_is_missing``)."""
     if value is None or isinstance(value, bool):
         return None
+    if type(value) is Decimal:  # the usual case (amounts), read as is: Decimal(str(value)) is the same number
+        number = value
+    elif type(value) is int:
+        number = Decimal(value)
+    else:
+        number = _decimal_from_text(value)
+        if number is None:
+            return None
+    if not number.is_finite() or (number and number.adjusted() >= MAX_DISPLAY_EXPONENT):
+        return None
+    return number
+
+
+def _decimal_from_text(value) -> Decimal | None:
+    """``value`` read from its text (a float as it prints: 0.1 is 0.1), or None."""
     if isinstance(value, str):
         value = value.strip().replace(NARROW_NBSP, "").replace(NBSP, "").replace(" ", "").replace(",", ".")
         if not value:
             return None
     try:
-        number = Decimal(str(value))
+        return Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         return None
-    if not number.is_finite() or (number and number.adjusted() >= MAX_DISPLAY_EXPONENT):
-        return None
-    return number
 
 
 def displayable(value) -> Decimal | None:
@@ -94,6 +106,13 @@ def _decimals(decimals) -> int:
         return 0
 
 
+# What format_number needs, made once: the quantum of each number of decimals (1, 0.1, … 1E-10), a context
+# wide enough for any displayable figure with 10 decimals, the French separators.
+_QUANTA = tuple(Decimal(1).scaleb(-decimals) for decimals in range(11))
+_FORMAT_CONTEXT = Context(prec=MAX_DISPLAY_EXPONENT + 15, traps=[InvalidOperation, DivisionByZero, Overflow])
+_FRENCH_SEPARATORS = str.maketrans({",": NARROW_NBSP, ".": ","})
+
+
 def format_number(value: Decimal | int | float | None, decimals: int | str = 0) -> str:
     """Format a number the French way: 1 234 567,8.
 
@@ -103,22 +122,10 @@ def format_number(value: Decimal | int | float | None, decimals: int | str = 0) 
     number = _decimal(value)
     if number is None:
         return _not_a_number(value)
-    decimals = _decimals(decimals)
-    quantum = Decimal(1).scaleb(-decimals)
-    with localcontext() as context:
-        context.prec = MAX_DISPLAY_EXPONENT + 15
-        number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    number = number.quantize(_QUANTA[_decimals(decimals)], rounding=ROUND_HALF_UP, context=_FORMAT_CONTEXT)
     sign = "-" if number < 0 else ""
-    integer_part, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(integer_part) > 3:
-        groups.insert(0, integer_part[-3:])
-        integer_part = integer_part[:-3]
-    groups.insert(0, integer_part)
-    text = NARROW_NBSP.join(groups)
-    if decimals:
-        text += "," + fraction
-    return sign + text
+    # Groups of three digits (« , » made a narrow no-break space), the decimal point as a comma.
+    return sign + format(number.copy_abs(), ",f").translate(_FRENCH_SEPARATORS)
 
 
 def format_euros(value: Decimal | int | float | None, decimals: int | str = 2) -> str:

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 # Every money field: ``models.DecimalField("…", **AMOUNT)``, named ``*_amount`` (euros, to the cent).
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -14,6 +17,22 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """``get_<field>_display()``: Django's, with the field's labels gathered once per field rather than on
+        every call (Django builds the dictionary of the choices each time: ≈ 10 µs, on every row of a list).
+        Choices given by a callable are read each time, as Django reads them."""
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            if isinstance(field.choices, CallableChoiceIterator):
+                return super()._get_FIELD_display(field)
+            labels = _CHOICE_LABELS[field] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+# A field's labels by value (BaseModel._get_FIELD_display), filled on first use.
+_CHOICE_LABELS: dict = {}
 
 
 class TransitionLog(models.Model):

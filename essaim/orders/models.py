@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -138,6 +139,26 @@ class DocumentCounter(models.Model):
         return f"{self.get_kind_display()} {self.year} : {self.last_number}"
 
 
+class QuoteQuerySet(SchoolOwnedQuerySet):
+    def as_list_rows(self):
+        """Only the columns of a row of the quotes' list, the customer's name read in the same query
+        (``customer_name``). For display only."""
+        return (
+            self.select_related(None)
+            .only(
+                "pk",
+                "number",
+                "title",
+                "status",
+                "issue_date",
+                "validity_date",
+                "has_below_market_lines",
+                "total_ht_amount",
+            )
+            .annotate(customer_name=F("customer__name"))
+        )
+
+
 class Quote(BaseModel):
     """A devis: lines at the school's prices; a line below the market reference raises a warning."""
 
@@ -163,7 +184,7 @@ class Quote(BaseModel):
     decided_at = models.DateTimeField("décision le", null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = SchoolOwnedQuerySet.as_manager()
+    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "devis"
@@ -326,6 +347,16 @@ class InvoiceQuerySet(SchoolOwnedQuerySet):
     def issued(self):
         """Invoices and credit notes that carry a number (drafts have none)."""
         return self.exclude(status=InvoiceStatus.DRAFT)
+
+    def as_list_rows(self):
+        """Only the columns of a row of the invoices' list, the customer's name and the order's number read
+        in the same query (``customer_name``, ``order_number``): not the identity frozen at issue (JSON) nor
+        two related objects per row. For display only."""
+        return (
+            self.select_related(None)
+            .only("pk", "kind", "number", "status", "issue_date", "due_date", "total_ttc_amount", "paid_amount")
+            .annotate(customer_name=F("customer__name"), order_number=F("customer_order__number"))
+        )
 
 
 class Invoice(BaseModel):

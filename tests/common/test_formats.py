@@ -89,3 +89,28 @@ def test_template_filters_are_total():
         Context({"none": None})
     )
     assert rendered == "—|—"
+
+
+def test_frdate_writes_what_the_date_filter_writes():
+    """``|frdate`` replaces ``|date:"d/m/Y"`` in the lists: an aware date-time is read in the current time zone
+    (Europe/Paris), a date as it is."""
+    from django.utils import timezone
+
+    engine = Engine(libraries={"essaim_format": "essaim.common.templatetags.essaim_format"})
+    template = engine.from_string('{% load essaim_format %}{{ d|frdate }}|{{ d|date:"d/m/Y" }}')
+    values = [
+        dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC),  # already 1 January in Paris
+        dt.datetime(2026, 6, 30, 22, 15, tzinfo=dt.UTC),  # summer time: 1 July in Paris
+        dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 5, 23, 59),  # naive: as it is
+        dt.date(2026, 11, 26),
+    ]
+    with timezone.override("Europe/Paris"):
+        rendered = [template.render(Context({"d": value})) for value in values]
+    assert rendered == [
+        "01/01/2027|01/01/2027",
+        "01/07/2026|01/07/2026",
+        "05/03/2026|05/03/2026",
+        "05/03/2026|05/03/2026",
+        "26/11/2026|26/11/2026",
+    ]

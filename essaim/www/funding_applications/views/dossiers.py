@@ -83,7 +83,9 @@ def application_home_sections(request):
         return []
     title, todo_states = LIST_SECTIONS[organization.kind]
     todo = todo_applications(
-        FundingApplication.objects.visible_to(request.user).with_list_data(), organization, todo_states
+        FundingApplication.objects.visible_to(request.user).with_list_data().as_list_rows(),
+        organization,
+        todo_states,
     )
     return [
         HomeSection(
@@ -102,7 +104,7 @@ def application_list(request):
     organization = request.current_organization
     title, todo_states = LIST_SECTIONS.get(organization.kind if organization else None, ("Dossiers de financement", []))
     form = ApplicationFilterForm(request.GET or None)
-    applications = _filtered(request, form)
+    applications = _filtered(request, form).as_list_rows()
     todo = list(todo_applications(applications, organization, todo_states)[:PAGE_SIZE]) if todo_states else []
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

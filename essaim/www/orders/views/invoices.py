@@ -25,7 +25,7 @@ def _invoices(request, school):
 @require_GET
 def invoice_list(request, school_pk):
     school = staff_school_or_404(request.user, school_pk)
-    invoices = _invoices(request, school)
+    invoices = _invoices(request, school).as_list_rows()
     status = request.GET.get("statut")
     if status in InvoiceStatus.values:
         invoices = invoices.filter(status=status)

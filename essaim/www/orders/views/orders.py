@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,8 +23,15 @@ def order_list(request, school_pk):
     orders = (
         CustomerOrder.objects.visible_to(request.user)
         .filter(school=school)
-        .select_related("customer", "quote")
-        .annotate(planned=Sum("work_orders__planned_hours"), done=Sum("work_orders__done_hours"))
+        # A row's columns only, the names beside them read in the same query (no related objects per row).
+        .only("pk", "number", "order_date", "status")
+        .annotate(
+            customer_name=F("customer__name"),
+            quote_title=F("quote__title"),
+            quote_total_ht_amount=F("quote__total_ht_amount"),
+            planned=Sum("work_orders__planned_hours"),
+            done=Sum("work_orders__done_hours"),
+        )
         .order_by("-order_date", "-number")
     )
     context = school_context(request, school, "orders") | {"page": _page(request, orders)}

@@ -23,7 +23,7 @@ from essaim.www.schools.views import _add_errors, school_context
 @require_GET
 def quote_list(request, school_pk):
     school = staff_school_or_404(request.user, school_pk)
-    quotes = Quote.objects.visible_to(request.user).filter(school=school).select_related("customer")
+    quotes = Quote.objects.visible_to(request.user).filter(school=school).as_list_rows()
     status = request.GET.get("statut")
     if status in QuoteStatus.values:
         quotes = quotes.filter(status=status)
