@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from essaim.funding_applications import services
 from essaim.funding_applications.enums import ApplicationState as S
@@ -153,3 +154,27 @@ def test_dossier_list_and_home_weigh_the_same_with_three_times_the_dossiers(
             big = client.get(target)
         assert len(table_rows(big)) == small_rows  # the rows rendered: no more than with less data
         assert_size_bounded(small, big)
+
+
+@pytest.mark.parametrize("who", ["bdt", "fnep"])
+def test_awaiting_block_shows_the_first_ones_and_says_where_the_others_are(client, fa, monkeypatch, who):
+    """« En attente de votre action » shows at most SECTION_LIMIT dossiers, like the home page's section; past it
+    the page says so and points a funder to its « À traiter » queue, the others to the list's state filter."""
+    monkeypatch.setattr(dossiers, "SECTION_LIMIT", 2)
+    client.force_login(fa.users[who])
+    _dossiers_in_every_state(fa, 2)  # two in each state: at least four awaiting each of them
+    response = client.get(reverse("funding_applications:list"))
+    assert len(response.context["todo"]) == 2
+    assert response.context["todo_more"] is True
+    assert "Seuls les 2 premiers dossiers en attente sont affichés ici." in " ".join(response.content.decode().split())
+    desk = reverse("funding_applications:desk", args=["a-traiter"])
+    if who == "bdt":
+        assert f'href="{desk}">« À traiter »</a> les présente tous' in response.content.decode()
+    else:
+        assertNotContains(response, "les présente tous")
+        assertContains(response, "Filtrez la liste ci-dessous par état pour les voir tous.")
+    monkeypatch.setattr(dossiers, "SECTION_LIMIT", 50)
+    response = client.get(reverse("funding_applications:list"))
+    assert response.context["todo_more"] is False
+    assert len(response.context["todo"]) >= 3
+    assertNotContains(response, "premiers dossiers en attente")

@@ -105,7 +105,11 @@ def application_list(request):
     title, todo_states = LIST_SECTIONS.get(organization.kind if organization else None, ("Dossiers de financement", []))
     form = ApplicationFilterForm(request.GET or None)
     applications = _filtered(request, form).as_list_rows()
-    todo = list(todo_applications(applications, organization, todo_states)[:PAGE_SIZE]) if todo_states else []
+    # « En attente de votre action »: the first SECTION_LIMIT, like the home page's section; one more row is read
+    # to know whether others wait (no count query), and the page then says where to find them all.
+    todo = list(todo_applications(applications, organization, todo_states)[: SECTION_LIMIT + 1]) if todo_states else []
+    todo_more = len(todo) > SECTION_LIMIT
+    todo = todo[:SECTION_LIMIT]
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -114,6 +118,7 @@ def application_list(request):
             "title": title,
             "form": form,
             "todo": todo,
+            "todo_more": todo_more,
             "page": page,
             "can_create": has_perm(request.user, "funding_applications.add_application"),
             "can_view_desk": has_perm(request.user, "funding_applications.view_desk"),
