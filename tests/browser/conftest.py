@@ -210,15 +210,22 @@ def _territory_files_read_once():
         yield
 
 
-@pytest.fixture
-def demo_world(transactional_db, settings):
-    """The reference territories and the demo content, as `make run` loads them."""
+def _load_territories_and_demo():
     from essaim.demo.services import demo_load
     from essaim.territories.services import territories_load
 
     with _territory_files_read_once():
         territories_load(data_dir=settings.ESSAIM_DATA_DIR)
     demo_load()
+
+
+@pytest.fixture
+def demo_world(transactional_db):
+    """The reference territories and the demo content, as `make run` loads them: loaded by the first
+    browser test of the process, copied back into the flushed database by the next ones (tests/worlds.py)."""
+    from tests.worlds import loaded
+
+    loaded("demo", _load_territories_and_demo)
 
 
 def login(page, live_server, email, password):

@@ -6,17 +6,26 @@ import pytest
 from playwright.sync_api import expect
 
 from essaim.demo import data
-from tests.browser.conftest import login
+from tests.browser.conftest import _load_territories_and_demo, login
+from tests.worlds import loaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def indicators_world(demo_world, settings):
-    """The demo world plus the reference indicators (populations, NEET, BMO), as `essaim indicators load-reference`."""
+def _load_demo_and_indicators():
+    from django.conf import settings
+
     from essaim.indicators.services import reference_load
 
+    loaded("demo", _load_territories_and_demo)
     reference_load(data_dir=settings.ESSAIM_DATA_DIR)
+
+
+@pytest.fixture
+def indicators_world(transactional_db):
+    """The demo world plus the reference indicators (populations, NEET, BMO), as `essaim indicators load-reference`:
+    loaded by the first of these tests in the process, copied back by the next ones (tests/worlds.py)."""
+    loaded("demo and indicators", _load_demo_and_indicators)
 
 
 def choose(page, label, field, value):

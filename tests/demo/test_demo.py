@@ -8,17 +8,11 @@ from essaim.demo.services import DEMO_REQUIRES_TERRITORIES, demo_load
 from essaim.organizations.models import Organization
 from essaim.projects.models import Project
 from essaim.schools.models import ProductionSchool
-from essaim.territories.services import territories_load
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def territories(settings):
-    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
-
-
-def test_demo_loads_real_partners_schools_and_fictitious_projects(territories, capsys):
+def test_demo_loads_real_partners_schools_and_fictitious_projects(reference_territories, capsys):
     """The demo holds the real partners and schools (with sources) and fictitious, flagged projects."""
     call_command("load_demo")
     output = capsys.readouterr().out
@@ -35,8 +29,8 @@ def test_demo_loads_real_partners_schools_and_fictitious_projects(territories, c
     assert User.objects.filter(is_staff=True).count() == 1
 
 
-def test_demo_is_idempotent_and_keeps_other_data(territories):
-    """Running the demo twice changes no count and keeps what users added."""
+def test_demo_is_idempotent_and_keeps_other_data(demo_content):
+    """Running the demo again (the world's load, then twice here) changes no count and keeps what users added."""
     demo_load()
     Organization.objects.create(name="Ajoutée par un utilisateur", kind="company")
     counts = (Organization.objects.count(), Project.objects.count(), User.objects.count())
@@ -46,7 +40,7 @@ def test_demo_is_idempotent_and_keeps_other_data(territories):
     assert Organization.objects.filter(name="Ajoutée par un utilisateur").exists()
 
 
-def test_demo_refused_in_production_settings(settings, territories):
+def test_demo_refused_in_production_settings(settings, reference_territories):
     """Demo accounts never exist with production settings: the command refuses."""
     settings.ESSAIM_DEMO_ALLOWED = False
     with pytest.raises(ImproperlyConfigured):
@@ -60,8 +54,9 @@ def test_demo_needs_territories():
         demo_load()
 
 
-def test_demo_projects_have_a_stage_history_ending_at_their_stage(territories):
-    """Each demo project's history starts at « Idée » and ends at its current stage, in date order."""
+def test_demo_projects_have_a_stage_history_ending_at_their_stage(demo_content):
+    """Each demo project's history starts at « Idée » and ends at its current stage, in date order (after the
+    world's load and once more here: a reload leaves the history alone)."""
     demo_load()
     for project in Project.objects.prefetch_related("transitions"):
         moves = list(project.transitions.all())
@@ -71,7 +66,7 @@ def test_demo_projects_have_a_stage_history_ending_at_their_stage(territories):
         assert all(later.from_stage == earlier.to_stage for earlier, later in zip(moves, moves[1:], strict=False))
 
 
-def test_demo_school_has_an_order_in_production_with_a_paid_deposit(territories):
+def test_demo_school_has_an_order_in_production_with_a_paid_deposit(demo_content):
     from decimal import Decimal
 
     from essaim.demo.orders import DEMO_SCHOOL_NAME

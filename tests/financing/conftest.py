@@ -3,6 +3,7 @@ import pytest
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
+from tests.worlds import demo_content  # noqa: F401 (fixture: tests/worlds.py)
 
 
 @pytest.fixture

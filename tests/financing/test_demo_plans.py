@@ -7,16 +7,14 @@ from essaim.demo.services import demo_load
 from essaim.financing.enums import VersionStatus
 from essaim.financing.models import FinancingPlan, FinancingPlanVersion
 from essaim.projects.models import Project
-from essaim.territories.services import territories_load
 from financing_engine import evaluate_plan, plan_from_dict
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
-    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
-    demo_load()
+def demo(demo_content):
+    """The reference territories and the demo content (loaded once per process, then copied: tests/worlds.py)."""
 
 
 def test_each_demo_project_has_a_realistic_fictitious_plan(demo):

@@ -6,14 +6,11 @@ import pytest
 
 from essaim.demo.services import demo_load
 from essaim.funding_programmes.models import BudgetEnvelope, EnvelopeMovement, FundingLine, FundingProgramme
-from essaim.territories.services import territories_load
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_catalogue_lines_and_ledger_are_idempotent(settings):
-    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
-    demo_load()
+def test_demo_catalogue_lines_and_ledger_are_idempotent(demo_content):
     counts = (FundingProgramme.objects.count(), BudgetEnvelope.objects.count(), FundingLine.objects.count())
     movements = EnvelopeMovement.objects.count()
     demo_load()

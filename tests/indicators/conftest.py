@@ -6,6 +6,7 @@ import pytest
 from essaim.indicators.catalogue import indicators_ensure
 from essaim.indicators.models import Indicator
 from tests.territories.factories import CommuneFactory, DepartmentFactory, EmploymentZoneFactory, EpciFactory
+from tests.worlds import reference_territories  # noqa: F401 (fixture: tests/worlds.py)
 
 LILLE_EPCI = "200093201"
 ARRAS_EPCI = "200033579"

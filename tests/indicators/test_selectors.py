@@ -187,12 +187,10 @@ REFERENCE_DIR = Path(settings.ESSAIM_DATA_DIR)
 
 
 @pytest.mark.skipif(not (REFERENCE_DIR / "bmo_2024_hdf.csv").is_file(), reason="jeu de référence absent")
-def test_selectors_on_the_real_reference_dataset(db):
+def test_selectors_on_the_real_reference_dataset(reference_territories):
     """On Hauts-de-France: 3 782 communes, NEET of every EPCI, BMO for the seeded trades, secrets kept unknown."""
     from essaim.indicators.services import reference_load
-    from essaim.territories.services import territories_load
 
-    territories_load(data_dir=REFERENCE_DIR)
     reference_load(data_dir=REFERENCE_DIR)
     communes = indicator_table(level="commune", trade_slug="usinage")
     assert len(communes) == 3782

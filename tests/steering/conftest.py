@@ -13,6 +13,7 @@ from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.steering.factories import FundingLineFactory, FundingProgrammeFactory, at, backdate, move
 from tests.territories.factories import CommuneFactory, DepartmentFactory
+from tests.worlds import demo_content, reference_territories  # noqa: F401 (fixtures: tests/worlds.py)
 
 
 @pytest.fixture

@@ -11,13 +11,11 @@ from essaim.demo.services import demo_load
 from essaim.steering.enums import ProgressStatus
 from essaim.steering.models import Objective
 from essaim.steering.selectors import REGION_SCOPE, steering_overview
-from essaim.territories.services import territories_load
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_objectives_and_dashboard(settings):
-    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
+def test_demo_objectives_and_dashboard(reference_territories):
     Objective.objects.all().delete()  # as after a flush: the demo seeds them again
     demo_load()
     demo_load()
@@ -32,7 +30,7 @@ def test_demo_objectives_and_dashboard(settings):
     assert today.money_total.requested > 0 and today.leverage.bdt_loans >= 0
 
 
-def test_demo_tells_the_story_at_31_12_2023(settings):
+def test_demo_tells_the_story_at_31_12_2023(demo_content):
     """Projects started since 2021, stages moved on real dates, money decided and paid in the past; the
     Sud-Oise dossier's schedule plans future tranches that are not counted as paid."""
     from decimal import Decimal
@@ -40,8 +38,6 @@ def test_demo_tells_the_story_at_31_12_2023(settings):
     from essaim.funding_applications import schedule
     from essaim.funding_applications.models import FundingApplication
 
-    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
-    demo_load()
     user = User.objects.get(email="region@essaim.demo")
     overview = steering_overview(user=user, scope=REGION_SCOPE, on=dt.date(2023, 12, 31))
     stages = {line.project.name: line.stage for line in overview.projects}
@@ -106,15 +102,13 @@ def _demo_counts():
     }
 
 
-def test_reloading_a_demo_loaded_before_issue_15_fills_its_history_without_duplicates(settings):
+def test_reloading_a_demo_loaded_before_issue_15_fills_its_history_without_duplicates(demo_content):
     from decimal import Decimal
 
     from essaim.demo.orders import DEMO_SCHOOL_NAME
     from essaim.funding_programmes.models import FundingLine
     from essaim.schools.models import ProductionSchool
 
-    territories_load(data_dir=settings.ESSAIM_DATA_DIR)
-    demo_load()
     complete = _demo_counts()
     _as_before_issue_15()
     assert _demo_counts() != complete
