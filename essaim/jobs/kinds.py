@@ -73,6 +73,15 @@ _DECLARED = [
         visibility=JobVisibility.ORGANIZATION,
         priority=-10,
     ),
+    # The same for an indicator file (INSEE zip, BMO workbook, GeoJSON) past ESSAIM_IMPORT_JOB_KB.
+    JobKind(
+        "indicators.import",
+        "Import d'un fichier d'indicateurs",
+        time_limit=1200,
+        max_attempts=2,
+        visibility=JobVisibility.ORGANIZATION,
+        priority=-10,
+    ),
     JobKind("financing.risk", "Analyse de risque du plan de financement", time_limit=120, priority=20),
     JobKind("analysis.sensitivity", "Sensibilité du classement aux pondérations", time_limit=180, priority=20),
 ]
