@@ -201,3 +201,22 @@ def test_cancelling_a_waiting_import_deletes_its_file(region_admin, region):
     assert Job.objects.get().status == JobStatus.CANCELLED
     _no_inputs_left(job)
     assert default_storage.listdir(input_folder(job.pk))[1] == []
+
+
+def test_an_import_that_keeps_crashing_ends_in_failure_and_its_file_is_deleted(region_admin, monkeypatch):
+    """Every attempt fails unexpectedly: « échec » with the generic French message, nothing written, and the
+    stored file is deleted once the attempts are used up."""
+    from essaim.organizations import sirene
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(sirene, "bulk_create_with_history", crash)
+    client = _client(region_admin.user)
+    client.post(reverse(URL), {"file": _upload(generated_extract(ROWS))})
+    job = Job.objects.get()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
+    assert job.error.startswith("Le traitement a échoué à cause d'une erreur interne de la plateforme.")
+    assert not _companies().exists()
+    _no_inputs_left(job)
+    assert "database gone" not in client.get(reverse(URL)).content.decode()
