@@ -251,6 +251,10 @@ ESSAIM_CONTENT_SECURITY_POLICY = {
 # The reverse proxy's client_max_body_size must be at least ESSAIM_MAX_IMPORT_MB (docs/security.md).
 ESSAIM_MAX_REQUEST_MB = env_int("ESSAIM_MAX_REQUEST_MB", 3, minimum=1, maximum=100)
 ESSAIM_MAX_IMPORT_MB = env_int("ESSAIM_MAX_IMPORT_MB", 100, minimum=1, maximum=1024)
+# SIRENE and indicator files past this size (KB) are imported by a background job (essaim/www/imports.py):
+# the région's usual files (a few hundred KB) stay immediate; 1 MB of SIRENE rows is read and written in
+# about half a second, 100 MB in minutes (docs/performance.md).
+ESSAIM_IMPORT_JOB_KB = env_int("ESSAIM_IMPORT_JOB_KB", 1024, minimum=0, maximum=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2,5 Mo of form fields (files apart), Django's own check
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not to memory
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000  # the plan editor posts a few hundred fields

@@ -61,6 +61,27 @@ _DECLARED = [
     JobKind("analysis.sites", "Choix des sites d'implantation", time_limit=180, max_attempts=2, priority=20),
     # Exports whose rows grow with the programme, past ESSAIM_EXPORT_JOB_ROWS rows (essaim/www/jobs/exports.py).
     JobKind("exports.list", "Export de liste", time_limit=300, max_attempts=2, priority=0),
+    # Imports of files past ESSAIM_IMPORT_JOB_KB (essaim/www/imports.py): a 100 MB SIRENE extract, ≈ 300 000
+    # rows, is read and written in minutes (docs/performance.md). The uploaded file is kept under the job
+    # until it is finished (essaim/jobs/inputs.py); its rows are written in one transaction. Shared with the
+    # organisation: its other writers see an import under way before starting another one.
+    JobKind(
+        "organizations.sirene_import",
+        "Import d'entreprises SIRENE",
+        time_limit=1200,
+        max_attempts=2,
+        visibility=JobVisibility.ORGANIZATION,
+        priority=-10,
+    ),
+    # The same for an indicator file (INSEE zip, BMO workbook, GeoJSON) past ESSAIM_IMPORT_JOB_KB.
+    JobKind(
+        "indicators.import",
+        "Import d'un fichier d'indicateurs",
+        time_limit=1200,
+        max_attempts=2,
+        visibility=JobVisibility.ORGANIZATION,
+        priority=-10,
+    ),
     JobKind("financing.risk", "Analyse de risque du plan de financement", time_limit=120, priority=20),
     JobKind("analysis.sensitivity", "Sensibilité du classement aux pondérations", time_limit=180, priority=20),
 ]

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from essaim.common.formats import format_duration
 from essaim.jobs.enums import JobStatus
+from essaim.jobs.inputs import delete_inputs
 from essaim.jobs.kinds import get_kind
 from essaim.jobs.models import Job
 
@@ -256,7 +257,8 @@ def execute(job_id, *, worker_id: str = "") -> None:
         outcome = None
     else:
         _current["job_id"] = None
-        _store(job, attempt, output)
+        if _store(job, attempt, output):
+            delete_inputs(job.pk)
         return
     finally:
         _current["job_id"] = None
@@ -264,17 +266,18 @@ def execute(job_id, *, worker_id: str = "") -> None:
         # An interruption may land in the middle of a database call: start again on a fresh connection.
         connection.close()
     if outcome is not None:
-        _finish(job, attempt, **outcome)
+        if _finish(job, attempt, **outcome):
+            delete_inputs(job.pk)  # a final outcome: the job's input files are no longer needed
         return
     if attempt - job.attempts_floor < spec.max_attempts:
         from essaim.jobs.services import job_requeue
 
         job_requeue(job=job, attempt=attempt, delay=spec.retry_delay, step="Nouvelle tentative après une erreur")
-    else:
-        _finish(
-            job,
-            attempt,
-            status=JobStatus.FAILED,
-            error="Le traitement a échoué à cause d'une erreur interne de la plateforme. L'équipe technique en "
-            "est informée ; vous pouvez le relancer.",
-        )
+    elif _finish(
+        job,
+        attempt,
+        status=JobStatus.FAILED,
+        error="Le traitement a échoué à cause d'une erreur interne de la plateforme. L'équipe technique en "
+        "est informée ; vous pouvez le relancer.",
+    ):
+        delete_inputs(job.pk)

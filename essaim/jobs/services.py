@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import os
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from essaim.jobs.enums import JobStatus
+from essaim.jobs.inputs import delete_inputs
 from essaim.jobs.kinds import get_kind
 from essaim.jobs.models import Job
 
@@ -38,9 +40,19 @@ def _enqueue(job: Job, *, delay: int = 0) -> None:
     job.task_id = str(result.id)[:64]
 
 
-def job_submit(*, kind: str, parameters: dict, user, organization=None, subject: str = "", origin_url: str = "") -> Job:
+def job_submit(
+    *,
+    kind: str,
+    parameters: dict,
+    user,
+    organization=None,
+    subject: str = "",
+    origin_url: str = "",
+    job_id=None,
+) -> Job:
     """Queue a job for ``user`` acting for ``organization``. Bad parameters raise a French
-    ``ValidationError`` (from the kind's ``validate``) and nothing is queued."""
+    ``ValidationError`` (from the kind's ``validate``) and nothing is queued. ``job_id``: the id chosen
+    beforehand, when an input file was stored under it (``essaim.jobs.inputs``)."""
     spec = get_kind(kind)
     cleaned = spec.validate(dict(parameters)) if spec.validate else dict(parameters)
     try:
@@ -51,6 +63,7 @@ def job_submit(*, kind: str, parameters: dict, user, organization=None, subject:
         origin_url = ""
     with transaction.atomic():
         job = Job.objects.create(
+            id=job_id or uuid.uuid4(),
             kind=kind,
             parameters=cleaned,
             subject=subject[:200],
@@ -84,6 +97,7 @@ def job_cancel(*, job: Job) -> Job:
             status=JobStatus.CANCELLED, finished_at=timezone.now(), step=""
         ):
             _forget_task(job.task_id)
+            delete_inputs(job.pk)
         elif not Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(cancel_requested=True):
             raise ValidationError("Ce traitement est déjà terminé : il ne peut plus être annulé.")
     job.refresh_from_db()
@@ -176,6 +190,8 @@ def jobs_recover(*, now: dt.datetime | None = None) -> list[Job]:
                         "tentatives. Vous pouvez le relancer.",
                     )
                 )
+        if done and job.attempts - job.attempts_floor >= spec.max_attempts:
+            delete_inputs(job.pk)  # finished: its input files are no longer needed
         if done:
             logger.warning("Recovered job %s (%s) left by a dead worker", job.pk, job.kind)
             recovered.append(job)
@@ -191,6 +207,7 @@ def jobs_purge(*, older_than: dt.timedelta) -> int:
     ).iterator():
         if job.result_file:
             job.result_file.delete(save=False)
+        delete_inputs(job.pk)
         job.delete()
         count += 1
     return count

@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -52,6 +53,9 @@ NOT_DIFFUSIBLE = "[ND]"
 # The name given to an establishment whose extract row has no diffusible name (nor sign, nor usual name).
 UNNAMED = "Établissement SIRET {siret}"
 MAX_ERRORS = 50
+# Rows read between two progress reports (a background import: ``progress(fraction, step)``).
+PROGRESS_ROWS = 2000
+Progress = Callable[[float, str], None]
 _COMMUNE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 _ACTIVITY_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}[A-Z]$")
 _HEADCOUNT_CODES = {choice.value for choice in HeadcountBand}
@@ -132,9 +136,14 @@ def _cell(record: dict, column: str) -> str:
     return (record.get(column) or "").strip()
 
 
-def parse(data: bytes | str, *, communes: dict[str, int]) -> tuple[list[_Row], SireneReport]:
-    """Read and check every row; raise ``SireneImportError`` with all the problems found (up to 50)."""
-    reader = _reader(_decode(data))
+def parse(
+    data: bytes | str, *, communes: dict[str, int], progress: Progress | None = None
+) -> tuple[list[_Row], SireneReport]:
+    """Read and check every row; raise ``SireneImportError`` with all the problems found (up to 50).
+    ``progress(fraction, step)`` is called every ``PROGRESS_ROWS`` rows (fraction of the file read)."""
+    text = _decode(data)
+    lines = max(text.count("\n"), 1)
+    reader = _reader(text)
     columns = reader.fieldnames or []
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     errors = [f"Ligne 1 : colonne obligatoire absente « {column} »." for column in missing]
@@ -148,6 +157,8 @@ def parse(data: bytes | str, *, communes: dict[str, int]) -> tuple[list[_Row], S
     for record in reader:
         line = reader.line_num
         report.rows += 1
+        if progress is not None and report.rows % PROGRESS_ROWS == 0:
+            progress(min(line / lines, 1.0), "Lecture et vérification du fichier")
 
         def error(column, message, line=line):
             errors.append(f"Ligne {line}, colonne « {column} » : {message}")
@@ -209,12 +220,25 @@ def parse(data: bytes | str, *, communes: dict[str, int]) -> tuple[list[_Row], S
     return rows, report
 
 
-@transaction.atomic
-def sirene_import(*, data: bytes | str, imported_by=None, dry_run: bool = False) -> SireneReport:
-    """Import (create or update) companies from a SIRENE StockEtablissement extract; see the module doc."""
+def sirene_import(
+    *, data: bytes | str, imported_by=None, dry_run: bool = False, progress: Progress | None = None
+) -> SireneReport:
+    """Import (create or update) companies from a SIRENE StockEtablissement extract; see the module doc.
+
+    The file is read and checked first (``progress`` reports how far), then every change is written in one
+    transaction: an error, or a process killed while writing, leaves nothing. ``progress`` is never called
+    inside that transaction (a background job writes its progress on its own row: see docs/jobs.md)."""
     commune_model = Organization._meta.get_field("commune").related_model
     communes = dict(commune_model.objects.values_list("code", "pk"))
-    rows, report = parse(data, communes=communes)
+    reading = None if progress is None else (lambda fraction, step: progress(0.7 * fraction, step))
+    rows, report = parse(data, communes=communes, progress=reading)
+    if progress is not None:
+        progress(0.7, "Comparaison avec l'annuaire" if dry_run else "Enregistrement des entreprises")
+    return _write(rows, report, imported_by=imported_by, dry_run=dry_run)
+
+
+@transaction.atomic
+def _write(rows: list[_Row], report: SireneReport, *, imported_by, dry_run: bool) -> SireneReport:
     now = timezone.now()
     existing = {}
     sirets = [row.siret for row in rows]

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim.common.security import accepts_uploads
@@ -16,10 +18,13 @@ from essaim.indicators import selectors
 from essaim.indicators.catalogue import BMO_CROSSWALK_CAVEAT
 from essaim.indicators.enums import TerritoryLevel
 from essaim.indicators.importers import IMPORTERS, DataImportError
+from essaim.indicators.jobs import INDICATOR_IMPORT_KIND, INDICATOR_IMPORT_SUBJECT
 from essaim.indicators.models import BmoBasin, DataImport, Indicator, IndicatorValue, TradeBmoCode
 from essaim.indicators.services import import_file
+from essaim.jobs.models import Job
 from essaim.territories.models import Commune, Department, EmploymentZone, Epci
 from essaim.trades.models import Trade
+from essaim.www.imports import import_job_threshold, runs_in_background, submit_import
 from essaim.www.indicators.forms import IndicatorImportForm, TradeBmoCodeForm
 from essaim.www.permissions import get_visible_or_404, has_perm, require_perm
 
@@ -102,28 +107,65 @@ def indicator_import(request):
     error = report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        folder = Path(tempfile.mkdtemp(prefix="essaim-import-"))
-        try:
-            report = import_file(
-                kind=form.cleaned_data["kind"],
-                path=_save_upload(upload, folder),
-                file_name=Path(upload.name).name,
-                vintage=form.cleaned_data["vintage"] or None,
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except DataImportError as exception:
-            error = str(exception)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        if report is not None and not report.dry_run:
-            messages.success(request, report.summary())
-            return redirect("indicators:import")
+        if runs_in_background(upload):
+            # Past ESSAIM_IMPORT_JOB_KB: stored under a job and imported in the background (essaim/www/imports.py).
+            try:
+                submit_import(
+                    request,
+                    kind=INDICATOR_IMPORT_KIND,
+                    subject=INDICATOR_IMPORT_SUBJECT,
+                    upload=upload,
+                    parameters={
+                        "kind": form.cleaned_data["kind"],
+                        "file_name": Path(upload.name).name[:300],
+                        "vintage": form.cleaned_data["vintage"] or "",
+                        "dry_run": form.cleaned_data["dry_run"],
+                        "suffix": "".join(Path(upload.name).suffixes[-2:])[:20],
+                    },
+                    origin_url=reverse("indicators:import"),
+                )
+            except ValidationError as invalid:
+                form.add_error(None, invalid.messages)
+            else:
+                messages.info(
+                    request,
+                    f"Le fichier « {Path(upload.name).name} » est volumineux : il est "
+                    f"{'vérifié' if form.cleaned_data['dry_run'] else 'importé'} en arrière-plan. Suivez "
+                    "l'avancement ici ou dans « Mes traitements ».",
+                )
+                return redirect("indicators:import")
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="essaim-import-"))
+            try:
+                report = import_file(
+                    kind=form.cleaned_data["kind"],
+                    path=_save_upload(upload, folder),
+                    file_name=Path(upload.name).name,
+                    vintage=form.cleaned_data["vintage"] or None,
+                    user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except DataImportError as exception:
+                error = str(exception)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            if report is not None and not report.dry_run:
+                messages.success(request, report.summary())
+                return redirect("indicators:import")
+    job = Job.objects.visible_to(request.user).latest_for(kind=INDICATOR_IMPORT_KIND, subject=INDICATOR_IMPORT_SUBJECT)
     history = DataImport.objects.latest_first()[:HISTORY_SIZE]
     return render(
         request,
         "indicators/import.html",
-        {"form": form, "error": error, "report": report, "history": history, "importers": IMPORTERS.values()},
+        {
+            "form": form,
+            "error": error,
+            "report": report,
+            "history": history,
+            "importers": IMPORTERS.values(),
+            "job": job,
+            "threshold_kb": import_job_threshold() // 1024,
+        },
     )
 
 

@@ -13,11 +13,15 @@ from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.common.security import accepts_uploads
+from essaim.jobs.enums import JobStatus
+from essaim.jobs.models import Job
 from essaim.organizations import services
+from essaim.organizations.jobs import SIRENE_IMPORT_KIND, SIRENE_IMPORT_SUBJECT
 from essaim.organizations.models import Organization
 from essaim.organizations.sirene import SireneImportError, sirene_import
 from essaim.projects.models import Project, ProjectPartner
 from essaim.territories.models import Commune, Department
+from essaim.www.imports import import_job_threshold, runs_in_background, submit_import
 from essaim.www.organizations.forms import (
     MembershipAddForm,
     MembershipEditForm,
@@ -149,25 +153,57 @@ def organization_list(request):
 @accepts_uploads(megabytes=lambda: settings.ESSAIM_MAX_IMPORT_MB)
 @require_http_methods(["GET", "POST"])
 def organization_import(request):
-    """Import companies from a SIRENE StockEtablissement extract (see essaim.organizations.sirene)."""
+    """Import companies from a SIRENE StockEtablissement extract (see essaim.organizations.sirene).
+
+    A file past ``ESSAIM_IMPORT_JOB_KB`` is imported by a background job (essaim/www/imports.py): the page
+    then shows the latest import of the organisation, its progress, then its report or its errors."""
     require_perm(request.user, "organizations.import_companies")
     form = SireneImportForm(request.POST or None, request.FILES or None)
     report = errors = None
     if request.method == "POST" and form.is_valid():
-        try:
-            report = sirene_import(
-                data=form.cleaned_data["file"].read(), imported_by=request.user, dry_run=form.cleaned_data["dry_run"]
-            )
-        except SireneImportError as error:
-            errors = error.errors
+        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        if runs_in_background(upload):
+            try:
+                submit_import(
+                    request,
+                    kind=SIRENE_IMPORT_KIND,
+                    subject=SIRENE_IMPORT_SUBJECT,
+                    upload=upload,
+                    parameters={"filename": upload.name[:200], "dry_run": dry_run},
+                    origin_url=reverse("organizations:organization_import"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.info(
+                    request,
+                    f"Le fichier « {upload.name} » est volumineux : il est "
+                    f"{'vérifié' if dry_run else 'importé'} en arrière-plan. Suivez l'avancement ici ou dans "
+                    "« Mes traitements ».",
+                )
+                return redirect("organizations:organization_import")
         else:
-            if not form.cleaned_data["dry_run"]:
-                messages.success(request, report.summary())
-                return redirect("organizations:organization_list")
+            try:
+                report = sirene_import(data=upload.read(), imported_by=request.user, dry_run=dry_run)
+            except SireneImportError as error:
+                errors = error.errors
+            else:
+                if not dry_run:
+                    messages.success(request, report.summary())
+                    return redirect("organizations:organization_list")
+    job = Job.objects.visible_to(request.user).latest_for(kind=SIRENE_IMPORT_KIND, subject=SIRENE_IMPORT_SUBJECT)
     return render(
         request,
         "organizations/import.html",
-        {"form": form, "report": report, "errors": errors, "communes_count": Commune.objects.count()},
+        {
+            "form": form,
+            "report": report,
+            "errors": errors,
+            "communes_count": Commune.objects.count(),
+            "job": job,
+            "job_errors": job.error.splitlines() if job is not None and job.status == JobStatus.FAILED else [],
+            "threshold_kb": import_job_threshold() // 1024,
+        },
     )
 
 
