@@ -53,7 +53,11 @@ def start_worker(*arguments: str, env: dict | None = None) -> subprocess.Popen:
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": _database_url(),
             "ESSAIM_TASKS_BACKEND": "database",
-            "ESSAIM_WORKER_NICE": "",  # the default (10) unless a test sets it
+            # The worker runs at the tests' own priority unless a test sets it: niced (the default, 10) in its own
+            # session, it would get a sliver of the CPU beside the other test workers and its tests would wait.
+            # tests/jobs/test_priority.py and test_a_worker_runs_its_jobs_below_the_web_servers_priority test
+            # the niceness itself.
+            "ESSAIM_WORKER_NICE": "0",
         }
         | (env or {})
     )

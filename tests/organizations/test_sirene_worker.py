@@ -67,7 +67,7 @@ def _start(marker, *arguments):
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url(),
         "ESSAIM_TASKS_BACKEND": "database",
-        "ESSAIM_WORKER_NICE": "",
+        "ESSAIM_WORKER_NICE": "0",  # the tests' own priority (see tests/jobs/test_worker.py start_worker)
     }
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, str(settings.MEDIA_ROOT), str(marker), *arguments],
