@@ -7,8 +7,10 @@ bad parameters are refused before anything is queued."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from essaim.jobs.inputs import delete_inputs, store_input
@@ -29,13 +31,13 @@ def runs_in_background(upload) -> bool:
 
 
 def submit_import(request, *, kind: str, subject: str, upload, parameters: dict, origin_url: str):
-    """Store ``upload`` under a new job and queue it for the requester acting for his organisation.
-    Raises the kind's French ``ValidationError`` (nothing queued, nothing kept)."""
+    """Store ``upload`` under a new job and queue it for the requester acting for his organisation, then tell him
+    so. Raises the kind's French ``ValidationError`` (nothing queued, nothing kept)."""
     job_id = uuid.uuid4()
     upload.seek(0)
     store_input(job_id, upload)
     try:
-        return job_submit(
+        job = job_submit(
             kind=kind,
             parameters=parameters,
             user=request.user,
@@ -47,3 +49,10 @@ def submit_import(request, *, kind: str, subject: str, upload, parameters: dict,
     except (ValidationError, ValueError):
         delete_inputs(job_id)
         raise
+    messages.info(
+        request,
+        f"Le fichier « {Path(upload.name).name} » est volumineux : il est "
+        f"{'vérifié' if parameters.get('dry_run') else 'importé'} en arrière-plan. Suivez l'avancement ici ou dans "
+        "« Mes traitements ».",
+    )
+    return job

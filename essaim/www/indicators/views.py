@@ -127,12 +127,6 @@ def indicator_import(request):
             except ValidationError as invalid:
                 form.add_error(None, invalid.messages)
             else:
-                messages.info(
-                    request,
-                    f"Le fichier « {Path(upload.name).name} » est volumineux : il est "
-                    f"{'vérifié' if form.cleaned_data['dry_run'] else 'importé'} en arrière-plan. Suivez "
-                    "l'avancement ici ou dans « Mes traitements ».",
-                )
                 return redirect("indicators:import")
         else:
             folder = Path(tempfile.mkdtemp(prefix="essaim-import-"))

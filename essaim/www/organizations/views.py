@@ -175,12 +175,6 @@ def organization_import(request):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.info(
-                    request,
-                    f"Le fichier « {upload.name} » est volumineux : il est "
-                    f"{'vérifié' if dry_run else 'importé'} en arrière-plan. Suivez l'avancement ici ou dans "
-                    "« Mes traitements ».",
-                )
                 return redirect("organizations:organization_import")
         else:
             try:

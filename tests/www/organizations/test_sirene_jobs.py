@@ -4,6 +4,7 @@ the POST), the page finds the report or the French errors again after a reload, 
 it fails. A file below the threshold is imported in the request, as before."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -71,6 +72,10 @@ def test_a_big_file_is_imported_by_a_job_and_its_report_found_again(region_admin
     assert len(data) > 1024
     response = client.post(reverse(URL), {"file": _upload(data, "stock-hdf.csv")})
     assert response.status_code == 302 and response["Location"] == reverse(URL)
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "Le fichier « stock-hdf.csv » est volumineux : il est importé en arrière-plan. Suivez l'avancement ici ou "
+        "dans « Mes traitements »."
+    ]
     job = Job.objects.get()
     assert (job.kind, job.status, job.requested_by, job.organization) == (
         SIRENE_IMPORT_KIND,
