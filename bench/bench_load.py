@@ -81,15 +81,20 @@ def _database_ready(size: str) -> bool:
         return False
 
 
+def _analyse(size: str) -> None:
+    """Fresh planner statistics (this server may run with autovacuum off): the measure must not depend on them."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{DB_PREFIX}_{size}", autocommit=True) as connection:
+        connection.execute("vacuum analyze")
+
+
 def ensure_database(size: str, rebuild: bool) -> None:
     if not rebuild and _database_ready(size):
         # Built by an earlier run: bring its schema up to the code's (new indexes), then refresh the planner's
         # statistics so that the measure does not depend on when autovacuum last passed.
         _essaim(size, "migrate", "--no-input", "-v", "0", stdout=subprocess.DEVNULL)
-        import psycopg
-
-        with psycopg.connect(f"{PG}/{DB_PREFIX}_{size}", autocommit=True) as connection:
-            connection.execute("vacuum analyze")
+        _analyse(size)
         print(f"[{size}] base {DB_PREFIX}_{size} déjà construite (migrations appliquées, statistiques à jour)")
         return
     started = time.perf_counter()
@@ -101,10 +106,7 @@ def ensure_database(size: str, rebuild: bool) -> None:
     _essaim(size, "load_territories", **quiet)
     _essaim(size, "indicators", "load-reference", **quiet)
     _essaim(size, "load_demo", *(["--national"] if size == "national" else []), **quiet)
-    import psycopg
-
-    with psycopg.connect(f"{PG}/{DB_PREFIX}_{size}", autocommit=True) as connection:
-        connection.execute("vacuum analyze")
+    _analyse(size)
     print(f"[{size}] base construite en {time.perf_counter() - started:.0f} s")
 
 
