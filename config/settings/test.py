@@ -28,6 +28,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A job worker process (tests/jobs/test_worker.py) writes to the same file: wait for the lock.
     DATABASES["default"]["OPTIONS"] = {"timeout": 30}
     DATABASES["default"]["ENGINE"] = "essaim.common.db.sqlite3"  # decimals beyond their digits read back
+    # A test database is thrown away: no commit waits for the disk (browser tests and job workers commit).
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"
+else:
+    # As in production, no JIT (config/settings/base.py); a test database is thrown away, so no commit
+    # waits for the write-ahead log to reach the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c synchronous_commit=off"
 # Jobs run synchronously inside the request (ImmediateBackend) unless a test starts a real worker
 # (tests/jobs/test_worker.py sets ESSAIM_TASKS_BACKEND=database for the worker process it spawns).
 if os.environ.get("ESSAIM_TASKS_BACKEND") != "database":
