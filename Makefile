@@ -75,18 +75,33 @@ browser-deps:  ## System packages: Chromium and its French locale for the browse
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-test: quality browser-deps test-sqlite test-postgres  ## The whole suite on SQLite, then (when reachable) its database tests on PostgreSQL, browser tests apart (docs/decisions/0011)
+# The two passes run side by side (docs/decisions/0013): the PostgreSQL pass writes to var/test-postgres.log,
+# shown once the SQLite pass is over; `make test PASSES_SIDE_BY_SIDE=0` runs them one after the other.
+PASSES_SIDE_BY_SIDE ?= 1
+
+test: quality browser-deps  ## The whole suite on SQLite and (when reachable) its database tests on PostgreSQL, side by side, browser tests apart (docs/decisions/0011, 0013)
+	@if [ "$(PASSES_SIDE_BY_SIDE)" = "1" ]; then \
+	  mkdir -p var; \
+	  $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & postgres=$$!; \
+	  $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	  wait $$postgres; pg=$$?; \
+	  cat var/test-postgres.log; \
+	  echo "== SQLite : $$([ $$sqlite = 0 ] && echo réussie || echo ÉCHEC) ; PostgreSQL : $$([ $$pg = 0 ] && echo réussie || echo ÉCHEC)"; \
+	  [ $$sqlite = 0 ] && [ $$pg = 0 ]; \
+	else \
+	  $(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; \
+	fi
 
 # The property tests and fuzzers draw the same examples at every `make test` (profile « ci »);
 # `make fuzz` draws new ones, with more examples.
 test-sqlite: venv
 	@echo "== Suite complète sur SQLite"
-	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS)
+	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ESSAIM_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== Tests qui touchent la base, sur PostgreSQL ($(ESSAIM_PG_URL)), hors navigateur (décision 0011)"; \
-	  ESSAIM_HYPOTHESIS_PROFILE=ci DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
+	  ESSAIM_HYPOTHESIS_PROFILE=ci DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not browser"; \
 	else \
 	  echo "== PostgreSQL injoignable ($(ESSAIM_PG_URL)) : suite PostgreSQL non lancée"; \
 	fi
