@@ -34,6 +34,7 @@ from tests.accounts.factories import UserFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.territories.factories import CommuneFactory
+from tests.worlds import loaded
 from tests.www.matrix.actors import ACTORS
 
 MATRIX = []
@@ -118,6 +119,27 @@ def build_world():
     return world
 
 
+# The world's Python objects (pickled) and the actors' session keys, per test database of this process.
+_BUILT: dict[tuple[str, str], tuple[bytes, dict[str, str]]] = {}
+
+
+def _database_key() -> tuple[str, str]:
+    return connection.vendor, str(connection.settings_dict["NAME"])
+
+
+def _build_world_and_sessions() -> None:
+    """Build the world and sign each actor in; keep the world as bytes (each case unpickles its own copy)."""
+    seed_default_trades(Trade)
+    built = build_world()
+    sessions = {}
+    for actor, user in built["users"].items():
+        if user is not None:
+            login = Client()
+            login.force_login(user)
+            sessions[actor] = login.cookies[django_settings.SESSION_COOKIE_NAME].value
+    _BUILT[_database_key()] = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL), sessions
+
+
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once per module and worker, inside a transaction rolled back at the end.
@@ -127,6 +149,10 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     go to a folder of their own, linked into each case's media folder by ``world``. Each signed-in
     actor's session is opened here once (``force_login``), in the same transaction: a case presents
     its cookie, and what a request changes in the session is undone with the case's savepoint.
+
+    Four modules start from this world (the matrix, the hostile inputs, the absurd stored values, the
+    visibility rules): the first of a process builds it (≈ 6 s of CPU), the next ones get its rows and
+    files back by a plain copy (tests/worlds.py, ``loaded``), ids and sessions included.
     """
     media_root = tmp_path_factory.mktemp("matrix-world-media")
     outers = []
@@ -140,16 +166,8 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
                 outer.__enter__()
                 outers.append((alias, outer))
             with override_settings(MEDIA_ROOT=media_root):
-                seed_default_trades(Trade)
-                built = build_world()
-                sessions = {}
-                for actor, user in built["users"].items():
-                    if user is not None:
-                        login = Client()
-                        login.force_login(user)
-                        sessions[actor] = login.cookies[django_settings.SESSION_COOKIE_NAME].value
-            # The world as bytes: each case gets its own objects back from them (``world``).
-            yield pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL), sessions, media_root
+                loaded("permission-matrix", _build_world_and_sessions)
+            yield *_BUILT[_database_key()], media_root
         finally:
             while outers:
                 alias, outer = outers.pop()
