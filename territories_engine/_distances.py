@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 from territories_engine._errors import InvalidParameterError, NonFiniteValueError
 
@@ -262,6 +261,10 @@ def pairs_within_km(
         chord = 2.0 + 1e-9
     else:
         chord = 2.0 * math.sin(great_circle_max / (2.0 * EARTH_RADIUS_KM)) * (1.0 + 1e-9) + 1e-12
+    # scipy is imported where it is used: importing it costs ≈ 2 s of CPU, paid otherwise by every process
+    # that loads Django (each `essaim` command, web and job worker), most of which never compute a score.
+    from scipy.spatial import cKDTree
+
     tree_a = cKDTree(_unit_vectors(lat_a, lon_a))
     tree_b = cKDTree(_unit_vectors(lat_b, lon_b))
     found = tree_a.sparse_distance_matrix(tree_b, chord, output_type="ndarray")

@@ -23,7 +23,6 @@ from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import rankdata
 
 from territories_engine._distances import DEFAULT_ROAD_FACTOR, pairwise_road_km
 from territories_engine._errors import (
@@ -417,6 +416,8 @@ def _normalise_column(column: FloatArray, method: Normalisation) -> FloatArray:
         if n == 1:
             result[present] = 0.5
         else:
+            from scipy.stats import rankdata  # imported where used (see _distances.pairs_within_km)
+
             result[present] = (rankdata(values, method="average") - 1.0) / (n - 1.0)
     else:
         low, high = float(values.min()), float(values.max())
@@ -585,6 +586,8 @@ def _scores(filled: FloatArray, weights: FloatArray, penalty: FloatArray) -> Flo
 
 def _ranks(scores: FloatArray) -> IntArray:
     """Competition ranks (1 = best, ties share the smallest rank) down axis 0."""
+    from scipy.stats import rankdata  # imported where used (see _distances.pairs_within_km)
+
     return np.asarray(rankdata(-scores, method="min", axis=0), dtype=np.int64)
 
 

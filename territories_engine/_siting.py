@@ -19,8 +19,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from territories_engine._distances import DEFAULT_ROAD_FACTOR, pairs_within_km
 from territories_engine._errors import (
@@ -385,6 +383,8 @@ def build_coverage_model(
         raise EmptyInputError("Aucune commune candidate : le seuil de population ou la liste les exclut toutes.")
 
     ii, jj, _ = pairs_within_km(lat, lon, lat[candidates], lon[candidates], radius_km, road_factor=road_factor)
+    from scipy import sparse  # imported where used (see _distances.pairs_within_km)
+
     coverage = sparse.csc_matrix((np.ones(ii.size, dtype=np.float64), (ii, jj)), shape=(len(communes), candidates.size))
     return CoverageModel(
         codes=codes,
@@ -521,6 +521,8 @@ def _non_dominated_columns(matrix: Any, k: int) -> IntArray:
 
 def _mclp_arrays(matrix: Any, weights: FloatArray, k: int) -> tuple[FloatArray, Any, Any]:
     """Objective, coverage constraint matrix and count row of the MCLP (variables ``x`` then ``y``)."""
+    from scipy import sparse  # imported where used (see _distances.pairs_within_km)
+
     n_rows, n_cols = matrix.shape
     objective = np.concatenate((np.zeros(n_cols), -weights))
     cover = sparse.hstack([-matrix, sparse.identity(n_rows, format="csr")], format="csr")
@@ -530,6 +532,8 @@ def _mclp_arrays(matrix: Any, weights: FloatArray, k: int) -> tuple[FloatArray, 
 
 def _solve_relaxation(matrix: Any, weights: FloatArray, k: int, time_limit_s: float) -> tuple[float, FloatArray] | None:
     """LP relaxation by HiGHS interior point with crossover: (upper bound, x) or None if not solved."""
+    from scipy.optimize import linprog  # imported where used (see _distances.pairs_within_km)
+
     objective, cover, count = _mclp_arrays(matrix, weights, k)
     result = linprog(
         objective,
@@ -548,6 +552,8 @@ def _solve_relaxation(matrix: Any, weights: FloatArray, k: int, time_limit_s: fl
 
 def _solve_milp(matrix: Any, weights: FloatArray, k: int, time_limit_s: float, mip_rel_gap: float) -> Any:
     """The MCLP by HiGHS branch and cut (presolve off: on coverage matrices it costs time for no reduction)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # imported where used (see _distances.pairs_within_km)
+
     objective, cover, count = _mclp_arrays(matrix, weights, k)
     n_cols = matrix.shape[1]
     return milp(
