@@ -7,11 +7,16 @@ Accessibility: every page a browser test opens is scanned by axe-core (vendored 
 ``axe-core``, see ``vendor/axe-core/README.md``; injected by Playwright, never fetched from a CDN). Each
 document is scanned once loaded, again before each screenshot and at the end of the test (after the
 htmx updates and clicks the test made); a serious or critical WCAG 2.1 A/AA violation fails the test.
+
+Waits: a step waits for what it leads to (the next page's URL, a heading or message it shows: web-first
+assertions, which return as soon as they hold), then ``settled(page)`` for the new document's scan; never
+for the network to fall silent (« networkidle »: 500 ms of silence after each step).
 """
 
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -78,8 +83,11 @@ AXE_HOOK = """
     }));
     return running;
   };
+  // Settles once the scan made at load has been reported: settled() in the tests waits for it.
+  let reported;
+  window.__essaimAxeLoadScan = new Promise((resolve) => { reported = resolve; });
   window.addEventListener("load", () => {
-    window.__essaimAxeScan().then((report) => window.__essaimAxeReport(report), () => null);
+    window.__essaimAxeScan().then((report) => window.__essaimAxeReport(report), () => null).then(reported, reported);
   });
 })();
 """.replace("AXE_OPTIONS", json.dumps(AXE_OPTIONS))
@@ -228,9 +236,41 @@ def demo_world(transactional_db):
     loaded("demo", _load_territories_and_demo)
 
 
+def settled(page):
+    """Wait until the page's document has loaded and axe has scanned it (the scan AXE_HOOK makes at load),
+    so that the test's next step, a navigation, never cuts that scan short. Call it once the step's outcome
+    is seen on the new document (its URL, its heading or message): on the previous document it would not
+    wait. Nothing to wait for on a page that is not the site's."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        try:
+            page.evaluate("() => window.__essaimAxeLoadScan")
+            return
+        except Error as error:
+            if "context was destroyed" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_load_state()
+
+
 def login(page, live_server, email, password):
+    from playwright.sync_api import expect
+
     page.goto(f"{live_server.url}/connexion/")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
+    # Signed in: the form leads away from the sign-in page, to a page that offers to sign out.
+    page.wait_for_url(lambda url: not url.startswith(f"{live_server.url}/connexion/"))
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    settled(page)
+
+
+def logout(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    # Signed out: back on the sign-in form.
+    page.wait_for_url(re.compile(r"/connexion/"))
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+    settled(page)

@@ -6,10 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from essaim.demo import data
-from tests.browser.conftest import _load_territories_and_demo, login
+from tests.browser.conftest import _load_territories_and_demo, login, settled
 from tests.worlds import loaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+JOB_PAGE = re.compile(r"/analyse/sites/[0-9a-f-]{36}/$")  # a site-selection job's page
 
 
 def _load_demo_and_indicators():
@@ -72,8 +74,10 @@ def test_region_reads_the_map_opens_a_score_and_runs_site_selection(page, live_s
     page.get_by_label("Rayon de recrutement (km par la route)").fill("30")
     page.get_by_label("Temps de calcul maximal (secondes)").fill("60")
     page.get_by_role("button", name="Calculer").click()
+    # The job (run at once in tests) done, the form leads to the job's page, with its answer.
+    page.wait_for_url(JOB_PAGE, timeout=60_000)
     page.wait_for_selector("#answer-exact", timeout=60_000)
-    page.wait_for_load_state("networkidle")
+    settled(page)
     exact = page.locator("section[aria-labelledby='answer-exact']")
     status = exact.locator(".status").inner_text()
     # Optimal in a few seconds on an idle machine; a loaded CI machine may reach the time limit instead.
@@ -101,8 +105,9 @@ def test_sites_with_candidate_rules_and_a_territory_sheet(page, live_server, ind
     assert page.get_by_label("Communes candidates (liste)").input_value().strip()
     page.get_by_label("Communes candidates (liste)").fill("")  # the list would restrict to that one commune
     page.get_by_role("button", name="Calculer").click()
+    page.wait_for_url(JOB_PAGE, timeout=60_000)
     page.wait_for_selector("#answer-exact", timeout=60_000)
-    page.wait_for_load_state("networkidle")
+    settled(page)
     facts = page.locator("#totals-title + dl")
     expect(facts).to_contain_text("au moins 5\u202f000 habitants ; dans un Territoire d'industrie")
     expect(facts).to_contain_text("distance à vol d'oiseau (grand cercle)")
@@ -146,13 +151,13 @@ def test_site_selection_runs_as_a_job_and_is_found_again_after_a_reload(
     page.get_by_label("Temps de calcul maximal (secondes)").fill("30")
     page.get_by_label("Communes candidates (liste)").fill("Nulle-Part")
     page.get_by_role("button", name="Calculer").click()
-    page.wait_for_load_state("networkidle")
     expect(page.locator(".field-error .errorlist")).to_contain_text("« Nulle-Part » : commune inconnue")
+    settled(page)
     assert not Job.objects.exists()
 
     page.get_by_label("Communes candidates (liste)").fill("")
     page.get_by_role("button", name="Calculer").click()
-    page.wait_for_url(re.compile(r"/analyse/sites/[0-9a-f-]{36}/$"))
+    page.wait_for_url(JOB_PAGE)
     panel = page.get_by_role("status").filter(has_text="Choix des sites d'implantation")
     expect(panel).to_contain_text("En attente d'un processus de calcul")
     screenshot("44-analyse-sites-en-attente")

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from essaim.demo import data
-from tests.browser.conftest import login
+from tests.browser.conftest import login, settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +17,8 @@ def _open_demo_plan(page, live_server):
     page.locator("table tbody tr").filter(has_text="École de production de Dunkerque").get_by_role("link").first.click()
     page.get_by_role("link", name="Plan de financement", exact=True).click()
     page.get_by_role("link", name=data.DEMO_PLAN_NAME).click()
-    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^\s*" + re.escape(data.DEMO_PLAN_NAME)))
+    settled(page)
 
 
 def test_holder_edits_the_plan_and_sees_figures_update(page, live_server, demo_world, screenshot):

@@ -20,8 +20,8 @@ from essaim.funding_applications.letters import letter_html
 from essaim.funding_applications.models import CorrectionRequest, DecisionLetter, RequiredDocumentKind
 from essaim.organizations.enums import OrganizationKind
 from essaim.organizations.models import Membership, Organization
-from tests.browser.conftest import login
-from tests.browser.test_funding_application import act, logout, open_dossier
+from tests.browser.conftest import login, logout
+from tests.browser.test_funding_application import act, expect_done, open_dossier
 from tests.funding_applications.factories import advance, frozen_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,7 @@ def test_correction_request_answered_then_dossier_withdrawn(page, live_server, d
         "Les statuts joints datent de 2019 : merci de joindre la version en vigueur."
     )
     form.get_by_role("button", name="Demander des compléments").click()
-    page.wait_for_load_state("networkidle")
+    expect_done(page, "Demander des compléments")
     expect(page.locator("#corrections")).to_contain_text("Pièce ou information périmée")
     screenshot("40-desk-correction-demandee")
     logout(page)
@@ -117,7 +117,7 @@ def test_decision_preview_then_letter(page, live_server, demo_world, screenshot)
     assert not DecisionLetter.objects.exists()
 
     decision.get_by_role("button", name="Accorder", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    expect_done(page, "Accorder")
     application.refresh_from_db()
     assert application.state == S.GRANTED
     letter = DecisionLetter.objects.get(application=application)

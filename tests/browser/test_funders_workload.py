@@ -19,7 +19,7 @@ from essaim.funding_applications.enums import ApplicationState as S
 from essaim.funding_applications.letters import letter_pdf
 from essaim.funding_applications.models import ApplicationEvent
 from essaim.organizations.models import Membership
-from tests.browser.conftest import login
+from tests.browser.conftest import login, settled
 from tests.browser.test_funders_desk import _dossier_in_review
 from tests.browser.test_funding_application import open_dossier
 from tests.funding_applications.factories import advance
@@ -49,15 +49,15 @@ def test_assign_from_the_queue_then_upload_the_signed_convention(page, live_serv
     batch.get_by_label("Instructeur").select_option(label="Bernard Delattre (bdt@essaim.demo)")
     screenshot("47-desk-a-traiter")
     batch.get_by_role("button", name="Appliquer à la sélection").click()
-    page.wait_for_load_state("networkidle")
     expect(page.get_by_text(f"1 dossier attribué : {application.reference}.")).to_be_visible()
+    settled(page)
     application.refresh_from_db()
     assert application.assigned_to == bdt
     assert ApplicationEvent.objects.get(application=application).text == "Dossier attribué à Bernard Delattre."
 
     page.get_by_role("link", name="Mes dossiers").click()
-    page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
+    settled(page)
     row = page.locator("tr", has=page.get_by_role("link", name=application.reference))
     expect(row).to_contain_text("Bernard Delattre")
     expect(row).to_contain_text("En instruction")
@@ -82,8 +82,8 @@ def test_assign_from_the_queue_then_upload_the_signed_convention(page, live_serv
     )
     form.get_by_label("Date de signature de la convention").fill("2026-11-03")
     form.get_by_role("button", name="Enregistrer la signature de la convention").click()
-    page.wait_for_load_state("networkidle")
     expect(page.get_by_text("La signature de la convention a été enregistrée.")).to_be_visible()
+    settled(page)
     convention = page.locator('[data-field="convention"]')
     expect(convention).to_contain_text("03/11/2026")
     expect(convention).to_contain_text("SHA-256 " + hashlib.sha256(pdf).hexdigest()[:14])

@@ -14,23 +14,23 @@ from essaim.demo import data
 from essaim.financing.models import FinancingPlanVersion
 from essaim.funding_applications.defaults import seed_default_document_kinds
 from essaim.funding_applications.models import FundingApplication, RequiredDocumentKind
+from essaim.funding_applications.workflow import TRANSITIONS
 from essaim.organizations.models import Membership
-from tests.browser.conftest import login
+from tests.browser.conftest import login, logout, settled
 from tests.funding_applications.factories import PDF_BYTES, frozen_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def logout(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_load_state("networkidle")
+def expect_dossier(page, application):
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^\s*" + re.escape(f"Dossier {application.reference}"))
+    )
 
 
 def open_dossier(page, live_server, application):
     page.goto(f"{live_server.url}/dossiers/{application.pk}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        re.compile(r"^\s*" + re.escape(f"Dossier {application.reference}"))
-    )
+    expect_dossier(page, application)
 
 
 def act(page, section, button, fields=None):
@@ -39,7 +39,14 @@ def act(page, section, button, fields=None):
     for label, value in (fields or {}).items():
         form.get_by_label(label).fill(value)
     form.get_by_role("button", name=button, exact=True).click()
-    page.wait_for_load_state("networkidle")
+    expect_done(page, button)
+
+
+def expect_done(page, button):
+    """Wait for the dossier's page that a transition's button leads to: it says the transition is done."""
+    (done,) = {transition.done for transition in TRANSITIONS if transition.label == button}
+    expect(page.locator(".messages")).to_contain_text(done)
+    settled(page)
 
 
 def upload(page, kind_label, filename):
@@ -74,7 +81,8 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
     page.get_by_label("Version figée du plan de financement").select_option(index=1)
     page.get_by_label("Montant demandé (€)").fill("130 000")
     page.get_by_role("button", name="Créer le dossier").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("Le dossier a été créé en brouillon")
+    settled(page)
     application = FundingApplication.objects.get(project=project)
     for kind, filename in [
         ("Statuts de la structure porteuse", "statuts.pdf"),
@@ -93,7 +101,8 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
     page.goto(f"{live_server.url}/dossiers/")
     expect(page.get_by_role("heading", level=1)).to_have_text("À valider")
     page.get_by_role("link", name=application.reference).first.click()
-    page.wait_for_load_state("networkidle")
+    expect_dossier(page, application)
+    settled(page)
     screenshot("31-dossier-fnep")
     act(
         page,
@@ -140,7 +149,8 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
         "Subvention EPCI encore au stade « demandée » : conditionner le décaissement à sa notification."
     )
     page.get_by_role("button", name="Enregistrer la note").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("La note privée a été enregistrée.")
+    settled(page)
     expect(page.locator("#notes").get_by_text("conditionner le décaissement")).to_be_visible()
     page.get_by_label("Votre message").fill("Pouvez-vous confirmer le calendrier d'achat du centre d'usinage ?")
     page.get_by_role("button", name="Envoyer le message").click()
@@ -170,7 +180,8 @@ def test_dossier_from_draft_to_first_tranche(page, live_server, demo_world, scre
     versements.get_by_label("Montant versé (€)").fill("65 000")
     versements.get_by_label("Date du versement").fill(timezone.localdate().isoformat())
     versements.get_by_role("button", name="Enregistrer le versement").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("Le versement a été enregistré.")
+    settled(page)
     application.refresh_from_db()
     assert application.disbursed_amount == 65000
     screenshot("36-dossier-versements")

@@ -12,7 +12,7 @@ from essaim.demo import data
 from essaim.financing.models import FinancingPlanVersion
 from essaim.projects.models import Project
 from financing_engine import Severity, evaluate_plan, plan_from_dict
-from tests.browser.conftest import login
+from tests.browser.conftest import login, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DUNKERQUE = "École de production de Dunkerque – usinage (démo)"
@@ -39,8 +39,8 @@ def test_the_suggested_combination_leads_to_a_plan_that_can_be_submitted(page, l
         amount = card.get_by_label("Montant à inscrire (€)")
         expect(amount).not_to_have_value("")
         card.get_by_role("button", name="Ajouter au plan").click()
-        page.wait_for_load_state("networkidle")
         expect(page.locator(".messages")).to_contain_text(re.compile("Ressource « .* » (ajoutée|mise à jour)"))
+        settled(page)
     screenshot("funding-combination-02-plan-apres-combinaison")
     draft = FinancingPlanVersion.objects.filter(plan__project=project, status="draft").get()
     assert [r.code for r in _blocking(draft)] in ([], ["investment_plan_unbalanced"])
@@ -64,13 +64,17 @@ def test_the_suggested_combination_leads_to_a_plan_that_can_be_submitted(page, l
             )
             page.get_by_role("link", name="Investissement", exact=True).click()
             page.get_by_role("button", name=f"Supprimer la ressource {index + 1}").click()
-            page.wait_for_load_state("networkidle")
+            expect(page.locator(".messages")).to_contain_text("Brouillon enregistré.")
+            settled(page)
         page.goto(version_url)
         screenshot("funding-combination-03-plan-equilibre")
     draft.refresh_from_db()
     assert _blocking(draft) == []
     page.get_by_role("button", name=re.compile("Soumettre la version")).click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text(
+        f"La version {draft.number} est soumise : elle est désormais figée."
+    )
+    settled(page)
     screenshot("funding-combination-04-soumis")
     draft.refresh_from_db()
     assert draft.status == "submitted"

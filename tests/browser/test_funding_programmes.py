@@ -11,7 +11,7 @@ from essaim.demo import data
 from essaim.financing.models import FinancingPlanVersion
 from essaim.funding_programmes.models import FundingLine
 from essaim.projects.models import Project
-from tests.browser.conftest import login
+from tests.browser.conftest import login, logout, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DUNKERQUE = "École de production de Dunkerque – usinage (démo)"
@@ -35,10 +35,10 @@ def test_holder_matches_programmes_and_adds_one_to_the_plan(page, live_server, d
     expect(card).to_contain_text("Éligible")
     versions_before = FinancingPlanVersion.objects.filter(plan__project=project).count()
     card.get_by_role("button", name="Ajouter au plan").click()
-    page.wait_for_load_state("networkidle")
     expect(page.locator(".messages")).to_contain_text(
         re.compile("Ressource « .* » (ajoutée au plan d.investissement|mise à jour)")
     )
+    settled(page)
     screenshot("funding-programmes-03-ajoute-au-plan")
     assert FinancingPlanVersion.objects.filter(plan__project=project).count() >= versions_before
 
@@ -56,13 +56,13 @@ def test_bdt_decides_on_its_envelope_and_region_reads_totals(page, live_server, 
     page.goto(f"{live_server.url}/financements/lignes/{line.pk}/")
     page.get_by_label("Montant obtenu (€)").fill("150 000")
     page.get_by_role("button", name="Enregistrer la décision").click()
-    page.wait_for_load_state("networkidle")
     expect(page.locator(".messages")).to_contain_text("« obtenu »")
+    settled(page)
     line.refresh_from_db()
     assert line.status == "granted" and line.movements.count() == 1
     screenshot("funding-programmes-06-decision")
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    logout(page)
     login(page, live_server, "region@essaim.demo", data.DEMO_PASSWORD)
     page.goto(f"{live_server.url}/financements/suivi/")
     table = page.locator("table.fp-totals")

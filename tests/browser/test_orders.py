@@ -12,7 +12,7 @@ from essaim.demo import data
 from essaim.demo.orders import DEMO_SCHOOL_NAME
 from essaim.orders.models import Invoice
 from essaim.schools.models import ProductionSchool
-from tests.browser.conftest import login
+from tests.browser.conftest import login, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +21,9 @@ def test_school_staff_run_an_order_from_quote_to_payment(page, live_server, demo
     school = ProductionSchool.objects.get(name=DEMO_SCHOOL_NAME)
     login(page, live_server, "porteur@essaim.demo", data.DEMO_PASSWORD)
     page.get_by_role("link", name="Mon école").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(f"{live_server.url}/production/ecoles/{school.pk}/")
     expect(page.get_by_role("heading", name=DEMO_SCHOOL_NAME)).to_be_visible()
+    settled(page)
     tabs = page.get_by_role("navigation", name="Rubriques de l'école")
     screenshot("orders-01-structure")
 
@@ -46,14 +47,18 @@ def test_school_staff_run_an_order_from_quote_to_payment(page, live_server, demo
     page.get_by_label("Ligne 2 — prix unitaire HT (€)").fill("60")
     screenshot("orders-03-quote-form")
     page.get_by_role("button", name="Enregistrer le devis").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(rf"/production/ecoles/{school.pk}/devis/[0-9]+/$"))
+    expect(page.locator(".messages")).to_contain_text(re.compile(r"Devis .+ enregistré\."))
     expect(page.get_by_text("Prix inférieur au prix de marché")).to_be_visible()
+    settled(page)
     screenshot("orders-04-quote-below-market")
     page.get_by_label("justification d'un prix inférieur au marché").fill("Série découverte pour un nouveau client.")
     page.get_by_role("button", name="Marquer comme envoyé").click()
     page.get_by_role("button", name="Accepter et créer la commande").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(rf"/production/ecoles/{school.pk}/commandes/[0-9]+/$"))
+    expect(page.locator(".messages")).to_contain_text(re.compile(r"Devis accepté : commande .+ créée\."))
     expect(page.get_by_role("heading", name="Commande").first).to_be_visible()
+    settled(page)
     order_url = page.url
     # A 30 % deposit, issued, then the final invoice deducts it.
     page.get_by_label("Pourcentage de la commande").fill("30")
@@ -75,8 +80,8 @@ def test_school_staff_run_an_order_from_quote_to_payment(page, live_server, demo
     expect(page.get_by_text(f"Facture émise sous le numéro {invoice.number}")).to_be_visible()
     page.get_by_label("montant reçu (€)").fill("500")
     page.get_by_role("button", name="Enregistrer le règlement").click()
-    page.wait_for_load_state("networkidle")
     expect(page.get_by_text("Règlement enregistré.")).to_be_visible()
+    settled(page)
     screenshot("orders-05-invoice")
     tabs.get_by_role("link", name="Factures", exact=True).click()
     expect(page.get_by_role("heading", name="Factures et avoirs")).to_be_visible()
@@ -85,8 +90,9 @@ def test_school_staff_run_an_order_from_quote_to_payment(page, live_server, demo
     expect(invoices.filter(has_text=deposit.number)).to_have_count(1)
     screenshot("orders-06-invoices")
     tabs.get_by_role("link", name="Activité", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(f"{live_server.url}/production/ecoles/{school.pk}/activite/")
     expect(page.locator("svg.activity-chart")).to_be_visible()
+    settled(page)
     screenshot("orders-07-activity")
 
 

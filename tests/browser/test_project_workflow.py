@@ -12,10 +12,11 @@ from essaim.demo import data
 from essaim.organizations.models import Organization
 from essaim.organizations.sirene import sirene_import
 from essaim.projects import services
+from essaim.projects.enums import ProjectStage
 from essaim.projects.models import Project
 from essaim.territories.models import Commune
 from essaim.trades.models import Trade
-from tests.browser.conftest import login
+from tests.browser.conftest import login, logout, settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,17 +24,13 @@ SIRENE_SAMPLE = Path(__file__).parents[1] / "organizations" / "samples" / "siren
 PROJECT_NAME = "École de production du Dunkerquois – chaudronnerie (démo)"
 
 
-def _logout(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_load_state("networkidle")
-
-
-def _move(page, label, comment):
+def _move(page, label, comment, stage):
     page.get_by_label(label).check()
     page.get_by_label("Commentaire").fill(comment)
     page.get_by_role("button", name="Enregistrer le changement d'étape").click()
-    page.wait_for_load_state("networkidle")
-    expect(page.locator(".messages")).to_contain_text("Le projet est passé à l'étape")
+    # The stage is named: the previous move's page said « passé à l'étape » too.
+    expect(page.locator(".messages")).to_contain_text(f"Le projet est passé à l'étape « {stage.label} ».")
+    settled(page)
 
 
 def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo_world, screenshot):
@@ -56,8 +53,18 @@ def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo
 
     login(page, live_server, "porteur@essaim.demo", data.DEMO_PASSWORD)
     page.get_by_role("link", name=PROJECT_NAME).first.click()
-    _move(page, "Lancer l'étude d'opportunité", "Étude confiée à la CCI Littoral Hauts-de-France.")
-    _move(page, "Demander la labellisation FNEP", "Dossier de labellisation envoyé à la FNEP le 20/11.")
+    _move(
+        page,
+        "Lancer l'étude d'opportunité",
+        "Étude confiée à la CCI Littoral Hauts-de-France.",
+        ProjectStage.OPPORTUNITY_STUDY,
+    )
+    _move(
+        page,
+        "Demander la labellisation FNEP",
+        "Dossier de labellisation envoyé à la FNEP le 20/11.",
+        ProjectStage.ACCREDITATION_PENDING,
+    )
     expect(page.locator(".stepper [aria-current='step']")).to_have_text(
         re.compile(r"^\s*" + re.escape("Labellisation FNEP en cours"))
     )
@@ -68,16 +75,17 @@ def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo
     page.locator("#id_role").select_option(label="Mécène")
     page.locator("#id_comment").fill("Don de tôles et d'une plieuse ; commandes de pièces.")
     page.get_by_role("button", name="Ajouter").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("ACIERIES DU LITTORAL est partenaire du projet (Mécène).")
     expect(page.locator("#partenaires")).to_contain_text("ACIERIES DU LITTORAL")
+    settled(page)
     # The holder may not label its own project: the choice is not offered.
     expect(page.get_by_label("Labelliser le projet")).to_have_count(0)
-    _logout(page)
+    logout(page)
 
     login(page, live_server, "fnep@essaim.demo", data.DEMO_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("À valider")
     page.locator("#section-a-labelliser").locator("xpath=..").get_by_role("link", name=PROJECT_NAME).click()
-    _move(page, "Labelliser le projet", "Fondamentaux validés en comité FNEP du 25/11/2026.")
+    _move(page, "Labelliser le projet", "Fondamentaux validés en comité FNEP du 25/11/2026.", ProjectStage.ACCREDITED)
     project = Project.objects.get(name=PROJECT_NAME)
     assert project.stage == "accredited"
     assert list(project.transitions.values_list("to_stage", flat=True)) == [
@@ -89,14 +97,15 @@ def test_holder_moves_project_forward_and_fnep_labels_it(page, live_server, demo
     timeline = page.locator(".timeline").inner_text()
     assert "Fondamentaux validés" in timeline and "Fanny Nowak" in timeline
     screenshot("20-projet-chronologie")
-    _logout(page)
+    logout(page)
 
     login(page, live_server, "region@essaim.demo", data.DEMO_PASSWORD)
     page.get_by_role("link", name="Partenaires").click()
     page.get_by_label("Département").select_option(label="Nord (59)")
     page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"[?&]department=59(&|$)"))
     expect(page.locator("svg.map-svg")).to_be_visible()
+    settled(page)
     expect(page.locator("table")).to_contain_text("Mécène")
     assert Organization.objects.filter(siret="73282932000017").exists()
     screenshot("21-partenaires")

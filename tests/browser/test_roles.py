@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from essaim.demo import data
 from essaim.projects.models import Project
 from essaim.schools.models import ProductionSchool
-from tests.browser.conftest import login
+from tests.browser.conftest import login, logout, settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,8 +32,7 @@ def test_every_demo_account_reaches_its_home_page(page, live_server, demo_world,
         heading = page.get_by_role("heading", level=1)
         expect(heading, email).to_have_text(HOME_TITLES[email])
         screenshot(f"02-accueil-{email.split('@')[0]}")
-        page.get_by_role("button", name="Se déconnecter").click()
-        page.wait_for_load_state("networkidle")
+        logout(page)
         assert "/connexion/" in page.url
 
 
@@ -54,7 +53,7 @@ def test_holder_sees_own_project_and_region_browses_territories(page, live_serve
         re.compile(r"^\s*" + re.escape("École de production de Dunkerque"))
     )
     screenshot("03-projet-porteur")
-    page.get_by_role("button", name="Se déconnecter").click()
+    logout(page)
 
     login(page, live_server, "region@essaim.demo", data.DEMO_PASSWORD)
     page.get_by_role("link", name="Projets", exact=True).click()
@@ -86,8 +85,8 @@ def test_keyboard_user_can_sign_in(page, live_server, demo_world):
     page.keyboard.press("Tab")
     page.keyboard.type(data.DEMO_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", level=1)).to_have_text("À valider")
+    settled(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
     page.keyboard.press("Enter")

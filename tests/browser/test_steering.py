@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from essaim.demo import data
 from essaim.funding_programmes.models import FundingLine
-from tests.browser.conftest import login
+from tests.browser.conftest import login, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +36,9 @@ def test_region_steers_and_downloads_the_reports(page, live_server, demo_world, 
 
     page.get_by_label("Territoire", exact=True).select_option("59")
     page.get_by_role("button", name="Afficher").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"[?&]departement=59(&|$)"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nord (59)")
+    settled(page)
 
     # The report is prepared as a background job: its progress panel (role="status") ends with the file.
     page.get_by_role("button", name="Préparer le rapport du comité de pilotage (PDF)").click()
@@ -53,7 +54,9 @@ def test_region_steers_and_downloads_the_reports(page, live_server, demo_world, 
 
     page.get_by_label("Territoire", exact=True).select_option("")
     page.get_by_role("button", name="Afficher").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"[?&]departement=(&|$)"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pilotage du programme — Hauts-de-France")
+    settled(page)
     page.get_by_role("button", name="Préparer le rapport du comité de pilotage (Excel)").click()
     panel = page.get_by_role("status").filter(has_text="Rapport du comité de pilotage (Excel)")
     expect(panel).to_contain_text("Terminé en")
