@@ -72,11 +72,11 @@ class Reading:
         )
 
 
-def read(user, target, *, data=None):
+def read(user, target, *, data=None, **extra):
     """``target`` read by ``user`` in a client of its own: once to warm the session up, then counted."""
     client = Client()
     client.force_login(user)
-    client.get(target, data)
+    client.get(target, data, **extra)
     with CaptureQueriesContext(connection) as counted:
-        response = client.get(target, data)
+        response = client.get(target, data, **extra)
     return Reading(response, list(counted.captured_queries))
