@@ -13,6 +13,15 @@ from tests.territories.factories import CommuneFactory
 def fa(db, django_capture_on_commit_callbacks):
     """A small world: two holders with a project each, FNEP, the BdT, the Région, a collectivité, and
     a draft dossier of project A to the BdT. ``fa.users`` maps roles to users; ``fa.actors`` the path actors."""
+    return build_fa(django_capture_on_commit_callbacks)
+
+
+class World:
+    pass
+
+
+def build_fa(commits=None):
+    """The world of ``fa``, built where the database is open (a module's shared world: ``commits`` None)."""
     seed_default_document_kinds(RequiredDocumentKind)
     commune = CommuneFactory(code="59183", name="Dunkerque")
     other_commune = CommuneFactory(code="80001", name="Abbeville")
@@ -54,10 +63,6 @@ def fa(db, django_capture_on_commit_callbacks):
     project = ProjectFactory(holder=orgs["holder"], commune=commune, name="École de Dunkerque")
     other_project = ProjectFactory(holder=orgs["other_holder"], commune=other_commune, name="École d'Abbeville")
     application = create_application(project=project, funder=orgs["bdt"], by=users["holder"])
-
-    class World:
-        pass
-
     world = World()
     world.orgs, world.users, world.project, world.other_project, world.application = (
         orgs,
@@ -67,5 +72,5 @@ def fa(db, django_capture_on_commit_callbacks):
         application,
     )
     world.actors = {"holder": users["holder"], "fnep": users["fnep"], "funder": users["bdt"]}
-    world.commits = django_capture_on_commit_callbacks
+    world.commits = commits
     return world

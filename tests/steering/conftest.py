@@ -19,6 +19,11 @@ from tests.worlds import demo_content, reference_territories  # noqa: F401 (fixt
 @pytest.fixture
 def programme(db):
     """Two départements; three projects (one late, one abandoned), three open schools, funding lines."""
+    return build_programme()
+
+
+def build_programme():
+    """The world of ``programme``, built where the database is open (also a module's shared world)."""
     nord = DepartmentFactory(code="59", name="Nord", with_contour=True)
     somme = DepartmentFactory(code="80", name="Somme", with_contour=True)
     dunkerque = CommuneFactory(code="59183", name="Dunkerque", department=nord)

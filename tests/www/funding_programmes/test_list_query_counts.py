@@ -17,9 +17,10 @@ from essaim.financing.services import financing_plan_create, plan_version_submit
 from essaim.funding_programmes import services
 from essaim.funding_programmes.catalogue import catalogue_load
 from essaim.funding_programmes.models import FundingProgramme
-from tests.funding_applications.conftest import fa  # noqa: F401  (the dossiers' small world)
+from tests.funding_applications.conftest import build_fa, fa  # noqa: F401  (the dossiers' small world)
 from tests.funding_programmes.factories import BudgetEnvelopeFactory, FundingLineFactory, FundingProgrammeFactory
 from tests.organizations.factories import OrganizationFactory
+from tests.shared_worlds import fresh, read, shared_transaction
 from tests.territories.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,11 @@ DAY = dt.date(2026, 3, 2)
 
 @pytest.fixture
 def world(fa):
+    return _programmes(fa)
+
+
+def _programmes(fa):
+    """``fa``'s world with the catalogue of programmes, the Région's investment grant given to its Région."""
     catalogue_load()
     fa.region_grant = FundingProgramme.objects.get(slug="region-investissement")
     fa.region_grant.funder = fa.orgs["region"]
@@ -75,6 +81,45 @@ def assert_constant(client, user, target, grow, bound, django_assert_max_num_que
     return response
 
 
+def _grown(small, readers, target, grow, **extra):
+    """A fixture of class scope: ``world`` once per class, ``small`` added, ``target(world)`` read by each
+    of ``readers`` (keys of ``world.users``, with ``extra`` for the client), then ``grow`` added."""
+
+    @pytest.fixture(scope="class")
+    def built(django_db_setup, django_db_blocker, tmp_path_factory):
+        media_root = tmp_path_factory.mktemp("programmes-media")
+        with shared_transaction(django_db_blocker, media_root):
+            world = _programmes(build_fa())
+            small(world)
+            few = {who: read(world.users[who], target(world), **extra) for who in readers}
+            grow(world)
+            yield world, media_root, few
+
+    return built
+
+
+def _fresh(built, settings):
+    """A fresh copy of a class's world for one case, with ``few``: its pages read before it grew."""
+    world, media_root, few = built
+    world = fresh(world, media_root, settings)
+    world.few = few
+    return world
+
+
+def assert_grown(client, world, who, target, django_assert_max_num_queries, bound, **extra):
+    """``target`` read by ``who`` under ``bound`` on the class's small world (read before it grew), then
+    on the grown world under the count measured first."""
+    small = world.few[who]
+    small.assert_at_most(bound)
+    assert small.response.status_code == 200
+    client.force_login(world.users[who])
+    client.get(target, **extra)  # warm up the session
+    with django_assert_max_num_queries(len(small.queries)):
+        response = client.get(target, **extra)
+    assert response.status_code == 200
+    return response
+
+
 def test_catalogue_with_more_programmes_and_current_envelopes(client, world, django_assert_max_num_queries):
     """The existing test adds programmes without envelopes: here each new one has current envelopes."""
 
@@ -93,17 +138,33 @@ def test_catalogue_with_more_programmes_and_current_envelopes(client, world, dja
         assertContains(response, escape(programme.name))
 
 
-@pytest.mark.parametrize("who", ["region", "holder"])
-def test_programme_page_with_more_envelopes_ledger_and_dossiers(client, world, django_assert_max_num_queries, who):
-    """The funder's staff see the ledger and the linked dossiers; a holder sees the envelopes."""
-    _lines(world, 1)
-    target = reverse("funding_programmes:programme_detail", args=[world.region_grant.slug])
-    response = assert_constant(
-        client, world.users[who], target, lambda: _lines(world, 12, payments=2), 20, django_assert_max_num_queries
-    )
-    assert len(response.context["envelopes"]) == world.region_grant.envelopes.count() >= 13
-    if who == "region":
-        assert len(response.context["ledger"]) == 2 + 12 * 3  # per line: a commitment and its disbursements
+def _programme_page(world):
+    return reverse("funding_programmes:programme_detail", args=[world.region_grant.slug])
+
+
+_programme_page_world = _grown(
+    lambda world: _lines(world, 1), ["region", "holder"], _programme_page, lambda world: _lines(world, 12, payments=2)
+)
+
+
+@pytest.fixture
+def programme_page_world(_programme_page_world, db, settings):
+    return _fresh(_programme_page_world, settings)
+
+
+class TestProgrammePage:
+    """A programme's page with 1 then 13 lines, on one world (``programme_page_world``)."""
+
+    @pytest.mark.parametrize("who", ["region", "holder"])
+    def test_programme_page_with_more_envelopes_ledger_and_dossiers(
+        self, client, programme_page_world, django_assert_max_num_queries, who
+    ):
+        """The funder's staff see the ledger and the linked dossiers; a holder sees the envelopes."""
+        world = programme_page_world
+        response = assert_grown(client, world, who, _programme_page(world), django_assert_max_num_queries, 20)
+        assert len(response.context["envelopes"]) == world.region_grant.envelopes.count() >= 13
+        if who == "region":
+            assert len(response.context["ledger"]) == 2 + 12 * 3  # per line: a commitment and its disbursements
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -156,31 +217,79 @@ def test_matching_with_more_programmes_and_plan_versions(client, world, django_a
     assert len(response.context["versions"]) >= 5
 
 
-@pytest.mark.parametrize("who", ["region", "collectivite", "holder"])
-def test_totals_page_with_more_funders_programmes_and_lines(client, world, django_assert_max_num_queries, who):
+def _totals_small(world):
     _lines(world, 1, project=world.other_project)
     _other_funders(world, 1)
 
-    def grow():
-        _lines(world, 5)
-        _lines(world, 5, project=world.other_project)
-        _other_funders(world, 10)
 
-    target = reverse("funding_programmes:totals")
-    assert_constant(client, world.users[who], target, grow, 10, django_assert_max_num_queries)
+def _totals_grow(world):
+    _lines(world, 5)
+    _lines(world, 5, project=world.other_project)
+    _other_funders(world, 10)
 
 
-@pytest.mark.parametrize(
-    ("name", "fmt"),
-    [("totals_export", "csv"), ("totals_export", "xlsx"), ("lines_export", "csv"), ("lines_export", "xlsx")],
+_totals_world = _grown(
+    _totals_small,
+    ["region", "collectivite", "holder"],
+    lambda world: reverse("funding_programmes:totals"),
+    _totals_grow,
 )
-def test_totals_and_lines_exports(client, world, django_assert_max_num_queries, name, fmt):
+
+
+@pytest.fixture
+def totals_world(_totals_world, db, settings):
+    return _fresh(_totals_world, settings)
+
+
+class TestTotals:
+    """The totals page, on one world (``totals_world``)."""
+
+    @pytest.mark.parametrize("who", ["region", "collectivite", "holder"])
+    def test_totals_page_with_more_funders_programmes_and_lines(
+        self, client, totals_world, django_assert_max_num_queries, who
+    ):
+        target = reverse("funding_programmes:totals")
+        assert_grown(client, totals_world, who, target, django_assert_max_num_queries, 10)
+
+
+EXPORTS = [("totals_export", "csv"), ("totals_export", "xlsx"), ("lines_export", "csv"), ("lines_export", "xlsx")]
+
+
+def _exports_small(world):
     _lines(world, 1)
     _other_funders(world, 1)
 
-    def grow():
-        _lines(world, 5, project=world.other_project)
-        _other_funders(world, 10)
 
-    target = reverse(f"funding_programmes:{name}", args=[fmt])
-    assert_constant(client, world.users["region"], target, grow, 8, django_assert_max_num_queries)
+def _exports_grow(world):
+    _lines(world, 5, project=world.other_project)
+    _other_funders(world, 10)
+
+
+@pytest.fixture(scope="class")
+def _exports_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media_root = tmp_path_factory.mktemp("programmes-exports-media")
+    with shared_transaction(django_db_blocker, media_root):
+        world = _programmes(build_fa())
+        _exports_small(world)
+        few = {
+            (name, fmt): read(world.users["region"], reverse(f"funding_programmes:{name}", args=[fmt]))
+            for name, fmt in EXPORTS
+        }
+        _exports_grow(world)
+        yield world, media_root, few
+
+
+@pytest.fixture
+def exports_world(_exports_world, db, settings):
+    return _fresh(_exports_world, settings)
+
+
+class TestExports:
+    """The totals' and the lines' exports, on one world (``exports_world``)."""
+
+    @pytest.mark.parametrize(("name", "fmt"), EXPORTS)
+    def test_totals_and_lines_exports(self, client, exports_world, django_assert_max_num_queries, name, fmt):
+        world = exports_world
+        world.few = {"region": world.few[name, fmt]}
+        target = reverse(f"funding_programmes:{name}", args=[fmt])
+        assert_grown(client, world, "region", target, django_assert_max_num_queries, 8)

@@ -22,6 +22,7 @@ from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.pagesize import assert_size_bounded
 from tests.projects.factories import ProjectFactory, ProjectPartnerFactory
 from tests.rendered import table_rows
+from tests.shared_worlds import fresh, read, shared_transaction
 from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,10 @@ LATE = {"target_opening_date": dt.date(2020, 9, 1)}
 
 @pytest.fixture
 def place():
+    return _place()
+
+
+def _place():
     commune = CommuneFactory(code="59183", name="Dunkerque")
     return {"commune": commune, "holder": OrganizationFactory(name="Porteur A")}
 
@@ -56,19 +61,55 @@ def _organization(kind, place):
     return OrganizationFactory(**{kind: True})
 
 
-@pytest.mark.parametrize("kind", ["holder", "fnep", "bdt", "collectivite", "region"])
-def test_home_sections_of_every_kind_of_organisation(client, place, django_assert_max_num_queries, kind):
-    client.force_login(MembershipFactory(organization=_organization(kind, place), role=MembershipRole.ADMIN).user)
-    _projects_at_every_stage(place, 1)
-    client.get(reverse("dashboard:home"))  # warm up the session
-    with django_assert_max_num_queries(18) as small:
-        assert client.get(reverse("dashboard:home")).status_code == 200
-    _projects_at_every_stage(place, 4)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        response = client.get(reverse("dashboard:home"))
-    shown = sum(len(section.projects or []) for section in response.context["sections"])
-    small_shown = {"holder": 1, "collectivite": 1}.get(kind, 0)
-    assert shown > small_shown  # the sections do list more projects
+KINDS = ["holder", "fnep", "bdt", "collectivite", "region"]
+
+
+def _admins(place, kinds):
+    """An admin of an organisation of each kind of ``kinds``."""
+    return {
+        kind: MembershipFactory(organization=_organization(kind, place), role=MembershipRole.ADMIN).user
+        for kind in kinds
+    }
+
+
+@pytest.fixture(scope="class")
+def _sections_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media_root = tmp_path_factory.mktemp("projects-sections-media")
+    with shared_transaction(django_db_blocker, media_root):
+        world = _place()
+        world["admins"] = _admins(world, KINDS)
+        _projects_at_every_stage(world, 1)
+        # The home page read by each kind of organisation with one project at each stage, before 4 more.
+        few = {kind: read(user, reverse("dashboard:home")) for kind, user in world["admins"].items()}
+        _projects_at_every_stage(world, 4)
+        yield world, media_root, few
+
+
+@pytest.fixture
+def sections_world(_sections_world, db, settings):
+    """5 projects at each stage and an admin of each kind of organisation (built once per class, a fresh
+    copy for each case); ``few`` the home page read with one project at each stage, before it grew."""
+    world, media_root, few = _sections_world
+    return fresh(world, media_root, settings) | {"few": few}
+
+
+class TestHomeSections:
+    """The home page's sections, read on one world (``sections_world``)."""
+
+    @pytest.mark.parametrize("kind", KINDS)
+    def test_home_sections_of_every_kind_of_organisation(
+        self, client, sections_world, django_assert_max_num_queries, kind
+    ):
+        small = sections_world["few"][kind]  # read with one project at each stage
+        small.assert_at_most(18)
+        assert small.response.status_code == 200
+        client.force_login(sections_world["admins"][kind])
+        client.get(reverse("dashboard:home"))  # warm up the session
+        with django_assert_max_num_queries(len(small.queries)):  # with five at each stage
+            response = client.get(reverse("dashboard:home"))
+        shown = sum(len(section.projects or []) for section in response.context["sections"])
+        small_shown = {"holder": 1, "collectivite": 1}.get(kind, 0)
+        assert shown > small_shown  # the sections do list more projects
 
 
 @pytest.mark.parametrize("filters", [{"late": "on"}, {"stage": ProjectStage.FINANCING_PLAN}])
@@ -162,28 +203,63 @@ def test_account_page_with_more_memberships(client, django_assert_max_num_querie
     assert len(response.context["memberships"]) == 13
 
 
-@pytest.mark.parametrize("kind", ["holder", "region", "fnep"])
-def test_home_and_project_list_weigh_the_same_with_three_times_the_projects(
-    client, place, django_assert_max_num_queries, monkeypatch, kind
-):
-    """Bytes at two sizes (issue 13): with pages and home sections of 2 projects, the home page and the
-    project list read with 4 then 12 projects at every stage weigh the same, in the same number of queries,
-    and render the same number of rows."""
+WEIGHERS = ["holder", "region", "fnep"]
+WEIGHED = ["dashboard:home", "projects:project_list"]
+
+
+def _pages_of_two(monkeypatch):
     monkeypatch.setattr(pipeline, "PAGE_SIZE", 2)
     monkeypatch.setattr(sections, "SECTION_LIMIT", 2)
-    client.force_login(MembershipFactory(organization=_organization(kind, place), role=MembershipRole.ADMIN).user)
-    _projects_at_every_stage(place, 4)
-    targets = [reverse("dashboard:home"), reverse("projects:project_list")]
-    small, bounds = {}, {}
-    for target in targets:
-        client.get(target)
-        with django_assert_max_num_queries(20) as counted:
-            small[target] = client.get(target)
-        bounds[target] = len(counted.captured_queries)
-    assert len(small[targets[1]].context["page"].object_list) == 2
-    _projects_at_every_stage(place, 8)
-    for target in targets:
-        with django_assert_max_num_queries(bounds[target]):
-            big = client.get(target)
-        assert len(table_rows(big)) == len(table_rows(small[target]))
-        assert_size_bounded(small[target], big)
+
+
+@pytest.fixture(scope="class")
+def _thrice_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media_root = tmp_path_factory.mktemp("projects-thrice-media")
+    with shared_transaction(django_db_blocker, media_root):
+        world = _place()
+        world["admins"] = _admins(world, WEIGHERS)
+        _projects_at_every_stage(world, 4)
+        # Each page read by each kind with pages of 2 and 4 projects at each stage, before 8 more.
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            _pages_of_two(monkeypatch)
+            small = {
+                (kind, view): read(user, reverse(view)) for kind, user in world["admins"].items() for view in WEIGHED
+            }
+        _projects_at_every_stage(world, 8)
+        yield world, media_root, small
+
+
+@pytest.fixture
+def thrice(_thrice_world, db, settings):
+    """12 projects at each stage and an admin of each kind weighed (built once per class, a fresh copy for
+    each case); ``small`` the pages read with pages of 2 and 4 projects at each stage, before it grew."""
+    world, media_root, small = _thrice_world
+    return fresh(world, media_root, settings) | {"small": small}
+
+
+class TestThreeTimesTheProjects:
+    """The home page and the project list weighed on one world (``thrice``)."""
+
+    @pytest.mark.parametrize("kind", WEIGHERS)
+    def test_home_and_project_list_weigh_the_same_with_three_times_the_projects(
+        self, client, thrice, django_assert_max_num_queries, monkeypatch, kind
+    ):
+        """Bytes at two sizes (issue 13): with pages and home sections of 2 projects, the home page and the
+        project list read with 4 then 12 projects at every stage weigh the same, in the same number of
+        queries, and render the same number of rows."""
+        _pages_of_two(monkeypatch)
+        small = {view: thrice["small"][kind, view] for view in WEIGHED}  # read with 4 at every stage
+        for reading in small.values():
+            reading.assert_at_most(20)
+        assert len(small["projects:project_list"].response.context["page"].object_list) == 2
+        client.force_login(thrice["admins"][kind])
+        for view in WEIGHED:
+            target = reverse(view)
+            client.get(target)  # warm up the session
+            with django_assert_max_num_queries(len(small[view].queries)):  # with 12 at every stage
+                big = client.get(target)
+            if view == "projects:project_list":
+                paginator = small[view].response.context["page"].paginator
+                assert big.context["page"].paginator.count > 2 * paginator.count
+            assert len(table_rows(big)) == len(table_rows(small[view].response))
+            assert_size_bounded(small[view].response, big)

@@ -4,6 +4,10 @@ activity and results) nor in the steering-committee report: each is read on the 
 then with clearly more projects, moves, funding lines, schools (some run on Essaim, with invoices and
 youths) and objectives, under the bound measured first.
 
+The worlds the dashboard's cases read are built once per test class (and worker) and shared by the cases
+(tests/shared_worlds.py): the page read on the small world is read while the class's world is built,
+before it grows; the case reads the grown world and checks both readings.
+
 Complements tests/www/steering/test_dashboard.py, whose bound (23: 22 + the report jobs) is checked after
 growing only."""
 
@@ -28,7 +32,8 @@ from tests.pagesize import assert_size_bounded
 from tests.projects.factories import ProjectFactory
 from tests.rendered import table_rows
 from tests.schools.factories import RunSchoolFactory
-from tests.steering.conftest import programme  # noqa: F401
+from tests.shared_worlds import fresh, read, shared_transaction
+from tests.steering.conftest import build_programme, programme  # noqa: F401
 from tests.steering.factories import FundingLineFactory, ObjectiveFactory, at, backdate, move
 from tests.territories.factories import CommuneFactory, EpciFactory
 
@@ -84,33 +89,64 @@ def _run_school(department, epci=None):
     return school
 
 
-@pytest.mark.parametrize("who", ["region_admin", "bdt", "nord"])
-@pytest.mark.parametrize("query", [{"date": ON}, {}])
-def test_dashboard(client, programme, django_assert_max_num_queries, who, query):
-    _run_school(programme["departments"]["nord"])
-    client.force_login(programme["users"][who])
-    target = reverse("steering:dashboard")
-    client.get(target, query)  # warm up the session
-    # 25: at a past date, the lines without dossier nor envelope are listed (one query) and their history read
-    # (one query) to add each payment at its own date (#15); the other lines are summed in SQL.
-    with django_assert_max_num_queries(25) as small:
-        assert client.get(target, query).status_code == 200
-    _grow(programme, 12)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        response = client.get(target, query)
-    assert response.status_code == 200
-    assert len(response.context["overview"].schools) > 12
-    tables = _tables(response.content.decode())
-    lines = response.context["project_lines"]
-    # The 12 projects added (and the programme's own), each in the frieze's table under its name.
-    assert [row.split(" | ")[0] for row in tables["Projets, étape au"]] == [line.project.name for line in lines]
-    assert len(lines) > 12
-    communes = response.context["map_communes"]
-    assert [row.split(" | ")[0] for row in tables["Communes des projets"]] == [commune.name for commune in communes]
-    assert len(communes) > 12
-    activity = response.context["activity_rows"]
-    assert [row.split(" | ")[0] for row in tables["Production facturée"]] == [name for name, *_ in activity]
-    assert len(activity) > 3  # the schools run on Essaim (four) then the total
+DASHBOARD_READERS = ["region_admin", "bdt", "nord"]
+QUERIES = [{"date": ON}, {}]
+
+
+@pytest.fixture(scope="class")
+def _grown_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media_root = tmp_path_factory.mktemp("steering-grown-media")
+    with shared_transaction(django_db_blocker, media_root):
+        world = build_programme()
+        _run_school(world["departments"]["nord"])
+        # The dashboard read by each reader at each date on the programme's small world, before it grows.
+        small = {
+            (who, index): read(world["users"][who], reverse("steering:dashboard"), data=query)
+            for who in DASHBOARD_READERS
+            for index, query in enumerate(QUERIES)
+        }
+        _grow(world, 12)
+        yield world, media_root, small
+
+
+@pytest.fixture
+def grown(_grown_world, db, settings):
+    """The programme with a school run on Essaim, grown by 12 of everything (built once per class, a fresh
+    copy for each case); ``small`` the dashboard read before it grew, by reader and index of ``QUERIES``."""
+    world, media_root, small = _grown_world
+    return fresh(world, media_root, settings) | {"small": small}
+
+
+class TestDashboard:
+    """The dashboard, read on one world (``grown``)."""
+
+    @pytest.mark.parametrize("who", DASHBOARD_READERS)
+    @pytest.mark.parametrize("query", range(len(QUERIES)), ids=["query0", "query1"])
+    def test_dashboard(self, client, grown, django_assert_max_num_queries, who, query):
+        small = grown["small"][who, query]
+        query = QUERIES[query]
+        # 25: at a past date, the lines without dossier nor envelope are listed (one query) and their history read
+        # (one query) to add each payment at its own date (#15); the other lines are summed in SQL.
+        small.assert_at_most(25)
+        assert small.response.status_code == 200
+        client.force_login(grown["users"][who])
+        target = reverse("steering:dashboard")
+        client.get(target, query)  # warm up the session
+        with django_assert_max_num_queries(len(small.queries)):
+            response = client.get(target, query)
+        assert response.status_code == 200
+        assert len(response.context["overview"].schools) > 12
+        tables = _tables(response.content.decode())
+        lines = response.context["project_lines"]
+        # The 12 projects added (and the programme's own), each in the frieze's table under its name.
+        assert [row.split(" | ")[0] for row in tables["Projets, étape au"]] == [line.project.name for line in lines]
+        assert len(lines) > 12
+        communes = response.context["map_communes"]
+        assert [row.split(" | ")[0] for row in tables["Communes des projets"]] == [commune.name for commune in communes]
+        assert len(communes) > 12
+        activity = response.context["activity_rows"]
+        assert [row.split(" | ")[0] for row in tables["Production facturée"]] == [name for name, *_ in activity]
+        assert len(activity) > 3  # the schools run on Essaim (four) then the total
 
 
 def _tables(html):
@@ -163,31 +199,65 @@ def test_dashboard_bytes_stay_bounded_as_projects_grow(client, programme):
     assert big - small < 12_000, (small, big)
 
 
-@pytest.mark.parametrize("who", ["region_admin", "nord"])
-def test_dashboard_weighs_the_same_with_three_times_the_programme(
-    client, programme, django_assert_max_num_queries, monkeypatch, who
-):
-    """Bytes at two sizes (issue 13): frieze by pages of 25, map table of 8 communes, activity table of 4
-    schools, the map's points grouped by EPCI above 8 communes. Read with 30 more projects (each in its
-    commune, with funding lines and a school), then 90 more: same queries, same rows rendered, same weight."""
+WEIGHERS = ["region_admin", "nord"]
+
+
+def _small_tables(monkeypatch):
     monkeypatch.setattr(reports, "MAP_TABLE_ROWS", 8)
     monkeypatch.setattr(reports, "ACTIVITY_ROWS", 4)
     monkeypatch.setattr(selectors, "MAP_COMMUNE_POINTS", 8)
-    epcis = [EpciFactory() for _ in range(3)]
-    _grow(programme, 30, epcis, objectives=False)
-    client.force_login(programme["users"][who])
-    target = reverse("steering:dashboard")
-    client.get(target, {"date": ON})
-    with django_assert_max_num_queries(40) as counted:
-        small = client.get(target, {"date": ON})
-    assert small.context["page"].paginator.count > 25 and len(small.context["project_lines"]) == 25
-    _grow(programme, 60, epcis, objectives=False, start=30)
-    with django_assert_max_num_queries(len(counted.captured_queries)):
-        big = client.get(target, {"date": ON})
-    assert big.context["page"].paginator.count >= small.context["page"].paginator.count + 60
-    assert len(big.context["overview"].map_points) == len(small.context["overview"].map_points)
-    assert len(table_rows(big)) == len(table_rows(small))
-    assert_size_bounded(small, big)
+
+
+@pytest.fixture(scope="class")
+def _thrice_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media_root = tmp_path_factory.mktemp("steering-thrice-media")
+    with shared_transaction(django_db_blocker, media_root):
+        world = build_programme()
+        epcis = [EpciFactory() for _ in range(3)]
+        _grow(world, 30, epcis, objectives=False)
+        # The dashboard read by each reader with 30 more projects, before the world grows by 60 more.
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            _small_tables(monkeypatch)
+            small = {
+                who: read(world["users"][who], reverse("steering:dashboard"), data={"date": ON}) for who in WEIGHERS
+            }
+        _grow(world, 60, epcis, objectives=False, start=30)
+        yield world, media_root, small
+
+
+@pytest.fixture
+def thrice(_thrice_world, db, settings):
+    """The programme grown by 90 projects (30, then 60 more) with their funding lines and schools, in new
+    communes of three EPCI (built once per class, a fresh copy for each case); ``small`` the dashboard read
+    after the first 30, before the 60 more."""
+    world, media_root, small = _thrice_world
+    return fresh(world, media_root, settings) | {"small": small}
+
+
+class TestThreeTimesTheProgramme:
+    """The dashboard weighed on one world (``thrice``)."""
+
+    @pytest.mark.parametrize("who", WEIGHERS)
+    def test_dashboard_weighs_the_same_with_three_times_the_programme(
+        self, client, thrice, django_assert_max_num_queries, monkeypatch, who
+    ):
+        """Bytes at two sizes (issue 13): frieze by pages of 25, map table of 8 communes, activity table of 4
+        schools, the map's points grouped by EPCI above 8 communes. Read with 30 more projects (each in its
+        commune, with funding lines and a school), then 90 more: same queries, same rows rendered, same weight."""
+        _small_tables(monkeypatch)
+        counted = thrice["small"][who]  # read with 30 more projects
+        counted.assert_at_most(40)
+        small = counted.response
+        assert small.context["page"].paginator.count > 25 and len(small.context["project_lines"]) == 25
+        client.force_login(thrice["users"][who])
+        target = reverse("steering:dashboard")
+        client.get(target, {"date": ON})
+        with django_assert_max_num_queries(len(counted.queries)):  # with 90 more
+            big = client.get(target, {"date": ON})
+        assert big.context["page"].paginator.count >= small.context["page"].paginator.count + 60
+        assert len(big.context["overview"].map_points) == len(small.context["overview"].map_points)
+        assert len(table_rows(big)) == len(table_rows(small))
+        assert_size_bounded(small, big)
 
 
 def _invoices(school, count, start=0):
