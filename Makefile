@@ -96,12 +96,12 @@ test: quality browser-deps  ## The whole suite on SQLite and (when reachable) it
 # `make fuzz` draws new ones, with more examples.
 test-sqlite: venv
 	@echo "== Suite complète sur SQLite"
-	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ESSAIM_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== Tests qui touchent la base, sur PostgreSQL ($(ESSAIM_PG_URL)), hors navigateur (décision 0011)"; \
-	  ESSAIM_HYPOTHESIS_PROFILE=ci DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not browser"; \
+	  ESSAIM_HYPOTHESIS_PROFILE=ci DATABASE_URL=$(ESSAIM_PG_URL) ESSAIM_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
 	else \
 	  echo "== PostgreSQL injoignable ($(ESSAIM_PG_URL)) : suite PostgreSQL non lancée"; \
 	fi
