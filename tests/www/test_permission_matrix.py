@@ -18,8 +18,8 @@ from datetime import date
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection, connections, transaction
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
@@ -28,11 +28,11 @@ from essaim.organizations.enums import CollectiviteLevel, MembershipRole, Organi
 from essaim.organizations.models import Membership, Organization
 from essaim.projects.models import Project
 from essaim.schools.models import ProductionSchool, SchoolYear, Workshop
-from essaim.trades.defaults import seed_default_trades
 from essaim.trades.models import Trade
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
+from tests.shared_worlds import shared_transaction
 from tests.territories.factories import CommuneFactory
 from tests.worlds import loaded
 from tests.www.matrix.actors import ACTORS
@@ -129,7 +129,6 @@ def _database_key() -> tuple[str, str]:
 
 def _build_world_and_sessions() -> None:
     """Build the world and sign each actor in; keep the world as bytes (each case unpickles its own copy)."""
-    seed_default_trades(Trade)
     built = build_world()
     sessions = {}
     for actor, user in built["users"].items():
@@ -155,24 +154,9 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     files back by a plain copy (tests/worlds.py, ``loaded``), ids and sessions included.
     """
     media_root = tmp_path_factory.mktemp("matrix-world-media")
-    outers = []
-    with django_db_blocker.unblock():
-        try:
-            for alias in connections:
-                # Reuse the exemption Django gives its test transactions, so that a service opening a
-                # durable block (``atomic(durable=True)``) behaves here as in any other database test.
-                outer = transaction.atomic(using=alias)
-                outer._from_testcase = True
-                outer.__enter__()
-                outers.append((alias, outer))
-            with override_settings(MEDIA_ROOT=media_root):
-                loaded("permission-matrix", _build_world_and_sessions)
-            yield *_BUILT[_database_key()], media_root
-        finally:
-            while outers:
-                alias, outer = outers.pop()
-                transaction.set_rollback(True, using=alias)
-                outer.__exit__(None, None, None)
+    with shared_transaction(django_db_blocker, media_root):
+        loaded("permission-matrix", _build_world_and_sessions)
+        yield *_BUILT[_database_key()], media_root
 
 
 @pytest.fixture
