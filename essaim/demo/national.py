@@ -44,6 +44,7 @@ from essaim.orders.models import (
     Quote,
     QuoteLine,
 )
+from essaim.orders.production import production_months_rebuild
 from essaim.organizations.enums import MembershipRole, OrganizationKind
 from essaim.organizations.models import Membership, Organization
 from essaim.projects.enums import ProjectStage
@@ -490,6 +491,8 @@ def _invoices(rng, schools, today, report, say):
         batch_size=BATCH,
     )
     DocumentCounter.objects.bulk_create(counters, batch_size=BATCH)
+    # Written in bulk, past the services: the months' production is rebuilt from them once.
+    production_months_rebuild(schools={invoice.school_id for invoice in invoices})
     report.add("devis, commandes et factures", len(invoices))
     report.add("paiements", len(payments))
     say(f"Factures : {len(invoices)} (et autant de devis et de commandes), paiements : {len(payments)}")

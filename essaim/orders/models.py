@@ -535,6 +535,11 @@ class Payment(BaseModel):
         verbose_name = "règlement"
         verbose_name_plural = "règlements"
         ordering = ["invoice", "payment_date", "pk"]
+        indexes = [
+            # The payments of the current month (the steering dashboard reads the closed months from
+            # ProductionMonth): read from this index alone on PostgreSQL, not by scanning every payment.
+            models.Index(fields=["payment_date"], include=["invoice", "ht_share_amount"], name="payment_date_share"),
+        ]
 
     def __str__(self):
         return f"Règlement du {self.payment_date:%d/%m/%Y}"
@@ -577,3 +582,29 @@ class InvoiceTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = "changement de statut de la facture"
         verbose_name_plural = "changements de statut des factures"
+
+
+class ProductionMonth(models.Model):
+    """What a school invoiced and collected (HT) in one calendar month: the sums of its invoices issued
+    that month (credit notes negative) and of its payments' HT parts received that month
+    (``selectors.py``), kept up to date in the same transaction as every write that changes them
+    (``production.py``: an invoice issued, a payment recorded). Programme-wide reads (the steering
+    dashboard, its reports) sum these rows for the months already closed at their date instead of the
+    invoices and payments themselves: their cost follows the number of schools and months, not of
+    invoices. Derived data: ``essaim orders rebuild-production`` rebuilds it from the invoices."""
+
+    school = models.ForeignKey(
+        ProductionSchool, on_delete=models.CASCADE, related_name="production_months", verbose_name="école"
+    )
+    month = models.DateField("mois")  # its first day
+    invoiced_ht_amount = models.DecimalField("facturé HT", default=Decimal("0.00"), **AMOUNT)
+    collected_ht_amount = models.DecimalField("encaissé HT", default=Decimal("0.00"), **AMOUNT)
+
+    class Meta:
+        verbose_name = "production du mois"
+        verbose_name_plural = "production par mois"
+        ordering = ["school", "month"]
+        constraints = [models.UniqueConstraint(fields=["school", "month"], name="orders_unique_production_month")]
+
+    def __str__(self):
+        return f"{self.school_id} — {self.month:%m/%Y}"

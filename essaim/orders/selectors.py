@@ -8,8 +8,11 @@ Revenue is counted excluding VAT (HT), as in the financing plan:
   ``round_cents(payment × invoice HT / invoice TTC)`` (an invoice of 1 200 € TTC for 1 000 € HT paid
   600 € counts 500 € collected HT), rounded once per invoice and month on the sum of that month's
   payments. Each payment stores its part of it (``Payment.ht_share_amount``, written when it is
-  recorded, ``orders.amounts.payment_ht_share``), so both figures are sums grouped in the database:
-  one row per school and month, whatever the number of invoices.
+  recorded, ``orders.amounts.payment_ht_share``), so both figures are sums grouped in the database.
+
+The months already closed at the date asked for are read from ``ProductionMonth`` (``production.py``:
+kept up to date by every write that changes them), the current month from its invoices and payments:
+one row per school and month, whatever the number of invoices.
 
 Nothing here names a customer or a youth: the figures are sums per school and month.
 """
@@ -24,7 +27,8 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from essaim.orders.models import Invoice, Payment
+from essaim.orders.models import Invoice, Payment, ProductionMonth
+from essaim.orders.production import cents
 from financing_engine.money import ZERO
 
 
@@ -72,61 +76,90 @@ class ProgrammeProductionActivity:
         return sum((m.collected_amount for m in self.totals.values()), ZERO)
 
 
-def production_revenue_by_month(*, schools, start: dt.date | None = None, end: dt.date | None = None):
-    """``{school_id: {month: MonthFigures}}`` for the given schools (two grouped queries).
+def _split(end: dt.date | None) -> dt.date | None:
+    """The first day of ``end``'s month: the months before it are closed at ``end`` and read from
+    ``ProductionMonth``; from it to ``end``, the invoices and payments themselves (one month at most)."""
+    return None if end is None else _month(end)
 
-    ``start``/``end`` (inclusive, any day) bound the months counted."""
-    invoices = Invoice.objects.issued().filter(school__in=schools)
-    payments = Payment.objects.filter(invoice__school__in=schools)
-    if start:
-        invoices = invoices.filter(issue_date__gte=_month(start))
-        payments = payments.filter(payment_date__gte=_month(start))
-    if end:
-        invoices = invoices.filter(issue_date__lte=end)
-        payments = payments.filter(payment_date__lte=end)
+
+def production_revenue_by_month(*, schools, start: dt.date | None = None, end: dt.date | None = None):
+    """``{school_id: {month: MonthFigures}}`` for the given schools.
+
+    ``start``/``end`` (inclusive, any day) bound the months counted. The months before ``end``'s are read
+    from ``ProductionMonth`` (one query: one row per school and month, whatever the number of invoices);
+    ``end``'s month, counted up to ``end``, from the invoices and payments (two grouped queries)."""
     result: dict[int, dict[dt.date, MonthFigures]] = defaultdict(lambda: defaultdict(MonthFigures))
+    split = _split(end)
+    stored = ProductionMonth.objects.filter(school__in=schools)
+    if start:
+        stored = stored.filter(month__gte=_month(start))
+    if split:
+        stored = stored.filter(month__lt=split)
+    for school_id, month, invoiced, collected in stored.order_by().values_list(
+        "school_id", "month", "invoiced_ht_amount", "collected_ht_amount"
+    ):
+        figures = result[school_id][month]
+        figures.invoiced_amount += cents(invoiced)
+        figures.collected_amount += cents(collected)
+    if split is None:
+        return result
+    live_start = max(split, _month(start)) if start else split
+    invoices = Invoice.objects.issued().filter(school__in=schools, issue_date__gte=live_start, issue_date__lte=end)
+    payments = Payment.objects.filter(invoice__school__in=schools, payment_date__gte=live_start, payment_date__lte=end)
     for row in (
         invoices.annotate(month=TruncMonth("issue_date"))
         .values("school_id", "month")
         .annotate(total=Sum("total_ht_amount"))
         .order_by()
     ):
-        result[row["school_id"]][_month(row["month"])].invoiced_amount += row["total"] or ZERO
+        result[row["school_id"]][_month(row["month"])].invoiced_amount += cents(row["total"])
     # Each payment carries its stored HT part (orders.amounts.payment_ht_share): the parts of one
     # invoice's payments in a month add up to ht_share(Σ of those payments), so summing them per school
-    # and month in the database gives, to the cent, the per-invoice-and-month rounding — one row per
-    # school and month whatever the number of invoices.
+    # and month in the database gives, to the cent, the per-invoice-and-month rounding.
     for row in (
         payments.annotate(month=TruncMonth("payment_date"))
         .values("invoice__school_id", "month")
         .annotate(total=Sum("ht_share_amount"))
         .order_by()
     ):
-        result[row["invoice__school_id"]][_month(row["month"])].collected_amount += row["total"] or ZERO
+        result[row["invoice__school_id"]][_month(row["month"])].collected_amount += cents(row["total"])
     return result
 
 
 def production_totals_by_school(*, schools, end: dt.date | None = None) -> dict[int, MonthFigures]:
     """``{school_id: MonthFigures}``: what each school invoiced and collected (HT) up to ``end`` (inclusive),
-    for the given school ids — the sums of ``production_revenue_by_month``'s months, grouped by school
-    only (two grouped queries, no month truncation: the steering dashboard's activity table)."""
-    invoices = Invoice.objects.issued().filter(school__in=schools)
-    payments = Payment.objects.filter(invoice__school__in=schools)
-    if end:
-        invoices = invoices.filter(issue_date__lte=end)
-        payments = payments.filter(payment_date__lte=end)
+    for the given school ids — the sums of ``production_revenue_by_month``'s months, grouped by school only
+    (the steering dashboard's activity table): the months before ``end``'s from ``ProductionMonth`` (one
+    query, one row per school), ``end``'s month up to ``end`` from its invoices and payments (two queries on
+    one month)."""
     result: dict[int, MonthFigures] = defaultdict(MonthFigures)
+    split = _split(end)
+    stored = ProductionMonth.objects.filter(school__in=schools)
+    if split:
+        stored = stored.filter(month__lt=split)
+    for school_id, invoiced, collected in (
+        stored.values("school_id")
+        .annotate(invoiced=Sum("invoiced_ht_amount"), collected=Sum("collected_ht_amount"))
+        .order_by()
+        .values_list("school_id", "invoiced", "collected")
+    ):
+        result[school_id].invoiced_amount += cents(invoiced)
+        result[school_id].collected_amount += cents(collected)
+    if split is None:
+        return result
+    invoices = Invoice.objects.issued().filter(school__in=schools, issue_date__gte=split, issue_date__lte=end)
+    payments = Payment.objects.filter(invoice__school__in=schools, payment_date__gte=split, payment_date__lte=end)
     for school_id, total in (
         invoices.values("school_id").annotate(total=Sum("total_ht_amount")).order_by().values_list("school_id", "total")
     ):
-        result[school_id].invoiced_amount += total or ZERO
+        result[school_id].invoiced_amount += cents(total)
     for school_id, total in (
         payments.values("invoice__school_id")
         .annotate(total=Sum("ht_share_amount"))
         .order_by()
         .values_list("invoice__school_id", "total")
     ):
-        result[school_id].collected_amount += total or ZERO
+        result[school_id].collected_amount += cents(total)
     return result
 
 

@@ -34,6 +34,7 @@ from essaim.orders.models import (
     QuoteLine,
     WorkOrder,
 )
+from essaim.orders.production import production_month_refresh
 from essaim.schools.models import ProductionSchool
 from financing_engine.money import ZERO, format_eur, format_percent
 
@@ -499,6 +500,7 @@ def payment_record(
     )
     invoice.paid_amount += received_amount
     invoice.save()
+    production_month_refresh(school_id=invoice.school_id, day=payment_date)
     if invoice.paid_amount == invoice.total_ttc_amount:
         workflow_transition(invoice, "settle", user=by, effective_date=payment_date)
     return payment

@@ -31,6 +31,7 @@ from essaim.orders.documents import seller_and_customer_identity
 from essaim.orders.enums import CounterKind, InvoiceKind, InvoiceStatus, OrderStatus, QuoteStatus
 from essaim.orders.models import CustomerOrder, Invoice, InvoiceLine
 from essaim.orders.permissions import can_manage_document, is_document_school_staff
+from essaim.orders.production import production_month_refresh
 from essaim.orders.services import _live_deposits, _live_final_invoice, _set_totals, lock_counter, take_number
 from essaim.organizations.permissions import current_organization
 
@@ -295,6 +296,9 @@ def _number_and_freeze(invoice, context) -> None:
 
 
 def _order_invoiced(invoice, context) -> None:
+    """The month's production counts the invoice (credit notes too, negative); a final invoice's order
+    becomes « facturée »."""
+    production_month_refresh(school_id=invoice.school_id, day=invoice.issue_date)
     if invoice.kind == InvoiceKind.INVOICE:
         order_follow(invoice.customer_order_id, "invoice", user=context.user, effective_date=context.effective_date)
 
