@@ -5,9 +5,12 @@ An area writes the function that does the work in its own ``jobs.py`` and regist
 returns the cleaned parameters or raises a French ``ValidationError`` before anything is queued).
 What may differ between kinds is set here only:
 
-* ``time_limit``: seconds a run may take; past it the worker stops the run and the job ends in « échec »
-  (no automatic retry: a run that timed out once would time out again). Site selection offers
-  computing limits below its own time limit.
+* ``time_limit``: seconds of computing a run may use (the worker process's CPU time, not the clock): past
+  it the worker stops the run and the job ends in « échec » (no automatic retry: a run that timed out once
+  would time out again). A worker runs below the web's priority (``priority.py``): while pages keep every
+  core busy a job waits without using its limit. ``WALL_FACTOR`` times the limit on the clock stops it
+  anyway (the machine is then too busy for it: « relancez-le plus tard »). Site selection offers computing
+  limits below its own time limit.
 * ``max_attempts``: runs tried in all when the worker dies under the job (kill -9, machine lost) or the
   work raises an unexpected error; a French ``JobError`` (bad file, data the user must fix) is final.
 * ``visibility``: who sees the job and its result besides its requester (the requester's organisation
@@ -23,6 +26,10 @@ from typing import Any
 
 from essaim.jobs.enums import JobVisibility
 
+# A run stops after ``WALL_FACTOR`` × its time limit on the clock, whatever CPU time it used: a job starved by
+# a saturated machine ends, retryable, instead of waiting for ever.
+WALL_FACTOR = 4
+
 
 @dataclass(frozen=True)
 class JobKind:
@@ -36,6 +43,11 @@ class JobKind:
     retry_delay: int = 10
     run: Callable[..., Any] | None = field(default=None, compare=False)
     validate: Callable[[dict], dict] | None = field(default=None, compare=False)
+
+    @property
+    def wall_limit(self) -> int:
+        """Seconds on the clock a run may last, whatever CPU time it used."""
+        return self.time_limit * WALL_FACTOR
 
 
 _DECLARED = [

@@ -53,7 +53,11 @@ class JobCancelled(JobInterrupted):
 
 
 class JobTimeLimitExceeded(JobInterrupted):
-    pass
+    """Past the kind's computing time (CPU), or, with ``wall=True``, past its limit on the clock."""
+
+    def __init__(self, wall: bool = False):
+        super().__init__()
+        self.wall = wall
 
 
 @dataclass
@@ -86,10 +90,11 @@ class JobContext:
 
     PROGRESS_EVERY = 0.5  # seconds between two progress writes (a new step is always written)
 
-    def __init__(self, job: Job, *, attempt: int, deadline: float):
+    def __init__(self, job: Job, *, attempt: int, deadline: float, cpu_deadline: float | None = None):
         self.job = job
         self.attempt = attempt
-        self.deadline = deadline
+        self.deadline = deadline  # on the clock (time.monotonic)
+        self.cpu_deadline = cpu_deadline  # in the process's CPU time (time.process_time)
         self.user = job.requested_by
         self._last_write = 0.0
         self._last_step = None
@@ -99,9 +104,11 @@ class JobContext:
 
         Raises ``JobCancelled`` when the user cancelled the job, ``JobTimeLimitExceeded`` past its limit.
         """
-        if time.monotonic() > self.deadline:
+        if self.cpu_deadline is not None and time.process_time() > self.cpu_deadline:
             raise JobTimeLimitExceeded
         now = time.monotonic()
+        if now > self.deadline:
+            raise JobTimeLimitExceeded(wall=True)
         if step == self._last_step and now - self._last_write < self.PROGRESS_EVERY:
             return
         self._last_write, self._last_step = now, step
@@ -185,17 +192,23 @@ def _store(job: Job, attempt: int, output: JobOutput) -> bool:
 
 
 class _Limits:
-    """In a worker: SIGALRM stops the work at its time limit, SIGUSR1 (sent by the heartbeat thread when the
-    user cancels) stops it at once. Python runs signal handlers between bytecodes: a long C call (a solver)
-    finishes first; the solver's own time limit is set below the job's."""
+    """In a worker: SIGPROF stops the work once the process has used its computing time (CPU, user and
+    system, ``ITIMER_PROF``), SIGALRM once its limit on the clock has passed (``ITIMER_REAL``), SIGUSR1 (sent
+    by the heartbeat thread when the user cancels) at once. Python runs signal handlers between bytecodes: a
+    long C call (a solver) finishes first; the solver's own time limit is set below the job's."""
 
-    def __init__(self, seconds: int):
-        self.seconds = seconds
+    def __init__(self, cpu_seconds: int, wall_seconds: int):
+        self.cpu_seconds = cpu_seconds
+        self.wall_seconds = wall_seconds
         self.active = _signals["enabled"] and threading.current_thread() is threading.main_thread()
 
     @staticmethod
-    def _on_alarm(signum, frame):
+    def _on_cpu(signum, frame):
         raise JobTimeLimitExceeded
+
+    @staticmethod
+    def _on_alarm(signum, frame):
+        raise JobTimeLimitExceeded(wall=True)
 
     @staticmethod
     def _on_cancel(signum, frame):
@@ -204,18 +217,34 @@ class _Limits:
     def __enter__(self):
         if self.active:
             self._previous = (
+                signal.signal(signal.SIGPROF, self._on_cpu),
                 signal.signal(signal.SIGALRM, self._on_alarm),
                 signal.signal(signal.SIGUSR1, self._on_cancel),
             )
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            signal.setitimer(signal.ITIMER_PROF, self.cpu_seconds)
+            signal.setitimer(signal.ITIMER_REAL, self.wall_seconds)
         return self
 
     def __exit__(self, *exc):
         if self.active:
+            signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous[0])
-            signal.signal(signal.SIGUSR1, self._previous[1])
+            signal.signal(signal.SIGPROF, self._previous[0])
+            signal.signal(signal.SIGALRM, self._previous[1])
+            signal.signal(signal.SIGUSR1, self._previous[2])
         return False
+
+
+def _time_limit_message(spec, *, wall: bool) -> str:
+    if wall:
+        return (
+            f"Le traitement a dépassé sa durée maximale ({format_duration(spec.wall_limit)} au total) : la "
+            "plateforme était trop occupée pour le terminer. Relancez-le un peu plus tard."
+        )
+    return (
+        f"Le traitement a dépassé sa durée maximale ({format_duration(spec.time_limit)} de calcul) et a été "
+        "arrêté. Réduisez son ampleur (moins de territoires, un temps de calcul plus court) puis relancez-le."
+    )
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -229,25 +258,23 @@ def execute(job_id, *, worker_id: str = "") -> None:
         return  # cancelled while waiting, or already taken
     attempt = job.attempts
     spec = get_kind(job.kind)
-    deadline = time.monotonic() + spec.time_limit
+    deadline = time.monotonic() + spec.wall_limit
+    cpu_deadline = time.process_time() + spec.time_limit
     _current["job_id"] = job.pk
     interrupted = False
     try:
-        with _Limits(spec.time_limit):
+        with _Limits(spec.time_limit, spec.wall_limit):
             _act_for_organization(job)
-            output = spec.run(JobContext(job, attempt=attempt, deadline=deadline), **job.parameters)
+            context = JobContext(job, attempt=attempt, deadline=deadline, cpu_deadline=cpu_deadline)
+            output = spec.run(context, **job.parameters)
         if output is None:
             output = JobOutput()
     except JobCancelled:
         interrupted = True
         outcome = {"status": JobStatus.CANCELLED, "error": ""}
-    except JobTimeLimitExceeded:
+    except JobTimeLimitExceeded as exceeded:
         interrupted = True
-        outcome = {
-            "status": JobStatus.FAILED,
-            "error": f"Le traitement a dépassé sa durée maximale ({format_duration(spec.time_limit)}) et a été "
-            "arrêté. Réduisez son ampleur (moins de territoires, un temps de calcul plus court) puis relancez-le.",
-        }
+        outcome = {"status": JobStatus.FAILED, "error": _time_limit_message(spec, wall=exceeded.wall)}
     except JobError as error:
         outcome = {"status": JobStatus.FAILED, "error": error.message}
     except ValidationError as error:

@@ -37,8 +37,16 @@ def refuse(ctx):
 
 
 def endless(ctx):
+    """A runaway computation that reports its progress: its time limit (CPU) stops it."""
     while True:
         ctx.progress(0.5, "Calcul sans fin")
+        sum(range(100_000))
+
+
+def waiting(ctx):
+    """A run that waits (a busy machine, a slow service) without computing: only its limit on the clock stops it."""
+    while True:
+        ctx.progress(0.5, "Attente")
         time.sleep(0.05)
 
 
@@ -81,6 +89,7 @@ TEST_KINDS = [
     JobKind("tests.crash", "Test : plantage", time_limit=30, max_attempts=2, retry_delay=0, run=crash),
     JobKind("tests.refuse", "Test : refus", time_limit=30, max_attempts=3, run=refuse),
     JobKind("tests.endless", "Test : sans fin", time_limit=1, run=endless),
+    JobKind("tests.waiting", "Test : attente", time_limit=1, run=waiting),
     JobKind("tests.endless_silent", "Test : sans fin, muet", time_limit=2, run=endless_silent),
     JobKind("tests.long_silent", "Test : long, muet", time_limit=100, run=endless_silent),
     JobKind("tests.priority", "Test : priorité", time_limit=30, run=priority),

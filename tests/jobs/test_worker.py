@@ -147,7 +147,7 @@ def test_a_worker_stops_a_job_at_its_time_limit_and_on_cancellation(database_que
         wait_for(lambda: Job.objects.get(pk=timed_out.pk).is_finished, worker=worker)
         timed_out.refresh_from_db()
         assert timed_out.status == JobStatus.FAILED
-        assert "durée maximale" in timed_out.error
+        assert "durée maximale" in timed_out.error and "de calcul" in timed_out.error  # SIGPROF: its CPU time
 
         cancelled = submit(member, "tests.long_silent", {})
         wait_for(lambda: Job.objects.get(pk=cancelled.pk).status == JobStatus.RUNNING, worker=worker)
