@@ -500,7 +500,8 @@ def payment_record(
     )
     invoice.paid_amount += received_amount
     invoice.save()
-    production_month_refresh(school_id=invoice.school_id, day=payment_date)
     if invoice.paid_amount == invoice.total_ttc_amount:
         workflow_transition(invoice, "settle", user=by, effective_date=payment_date)
+    # The month's row last (after the order, which settling may lock), as when an invoice is issued.
+    production_month_refresh(school_id=invoice.school_id, day=payment_date)
     return payment

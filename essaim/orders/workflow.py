@@ -296,11 +296,12 @@ def _number_and_freeze(invoice, context) -> None:
 
 
 def _order_invoiced(invoice, context) -> None:
-    """The month's production counts the invoice (credit notes too, negative); a final invoice's order
-    becomes « facturée »."""
-    production_month_refresh(school_id=invoice.school_id, day=invoice.issue_date)
+    """A final invoice's order becomes « facturée »; the month's production counts the invoice (credit notes
+    too, negative). The month's row is locked last, as by a payment (``services.payment_record``): every
+    transaction takes the order before the month, so two of them never wait for each other."""
     if invoice.kind == InvoiceKind.INVOICE:
         order_follow(invoice.customer_order_id, "invoice", user=context.user, effective_date=context.effective_date)
+    production_month_refresh(school_id=invoice.school_id, day=invoice.issue_date)
 
 
 def guard_creditable(invoice, context) -> str | None:
