@@ -70,7 +70,8 @@ def test_demo_school_has_an_order_in_production_with_a_paid_deposit(demo_content
     from decimal import Decimal
 
     from essaim.demo.orders import DEMO_SCHOOL_NAME
-    from essaim.orders.models import Invoice
+    from essaim.orders.models import Invoice, ProductionMonth
+    from essaim.orders.production import production_months_differences
 
     demo_load()
     (deposit,) = Invoice.objects.filter(school__name=DEMO_SCHOOL_NAME, kind="deposit")
@@ -80,3 +81,5 @@ def test_demo_school_has_an_order_in_production_with_a_paid_deposit(demo_content
     assert not order.invoices.filter(kind="invoice").exists()  # the final invoice comes at delivery
     demo_load()
     assert Invoice.objects.filter(school__name=DEMO_SCHOOL_NAME, kind="deposit").count() == 1
+    # The demo writes through the services: the production per month agrees with its invoices.
+    assert ProductionMonth.objects.exists() and production_months_differences() == []

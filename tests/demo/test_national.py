@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from essaim.demo import national
 from essaim.orders import services as orders
-from essaim.orders.models import Invoice
+from essaim.orders.models import Invoice, ProductionMonth
+from essaim.orders.production import production_months_differences
 from essaim.projects.models import Project
 from essaim.schools.models import ProductionSchool
 from tests.organizations.factories import OrganizationFactory
@@ -59,6 +60,8 @@ def test_builds_a_fictitious_programme_that_follows_the_platforms_rules(small):
     invoice = orders.invoice_issue(invoice=orders.invoice_create_from_order(customer_order=order))
     last = Invoice.objects.filter(school=school, year=today.year).exclude(pk=invoice.pk).aggregate(Max("sequence"))
     assert invoice.sequence == (last["sequence__max"] or 0) + 1
+    # Invoices and payments written in bulk, then one through the services: the months agree with them.
+    assert ProductionMonth.objects.exists() and production_months_differences() == []
 
 
 def test_refused_when_already_built(small):
