@@ -2,7 +2,8 @@
 
 * A heartbeat thread writes the running job's ``heartbeat_at`` every few seconds and, when the user asks
   for cancellation, interrupts the work (SIGUSR1 to the main thread).
-* Time limits per kind (kinds.py) are enforced by SIGALRM in the main thread (runner._Limits).
+* Time limits per kind (kinds.py) are enforced in the main thread (runner._Limits): SIGPROF once the job has
+  used its computing time (CPU), SIGALRM once four times that has passed on the clock.
 * Every worker recovers the jobs of dead workers when it starts and then every 30 seconds
   (``services.jobs_recover``): a worker killed mid-job (kill -9) leaves its job running with no heartbeat;
   it is put back in the queue (or ends in « échec » once its attempts are used up).
