@@ -12,7 +12,7 @@ ESSAIM_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: venv run serve migrate load quality fix pre-commit test test-sqlite test-postgres fuzz browser-deps screenshots bench clean
+.PHONY: venv run serve migrate load quality fix pre-commit test test-sqlite test-browser test-postgres fuzz browser-deps screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,28 +75,39 @@ browser-deps:  ## System packages: Chromium and its French locale for the browse
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# The two passes run side by side (docs/decisions/0013): the PostgreSQL pass writes to var/test-postgres.log,
-# shown once the SQLite pass is over; `make test PASSES_SIDE_BY_SIDE=0` runs them one after the other.
+# The passes run side by side (docs/decisions/0013): the PostgreSQL pass and the browser tests write to
+# var/test-postgres.log and var/test-browser.log, shown once the SQLite pass is over;
+# `make test PASSES_SIDE_BY_SIDE=0` runs them one after the other.
 PASSES_SIDE_BY_SIDE ?= 1
 
-test: quality browser-deps  ## The whole suite on SQLite and (when reachable) its database tests on PostgreSQL, side by side, browser tests apart (docs/decisions/0011, 0013)
+test: quality browser-deps  ## The whole suite on SQLite, its database tests on PostgreSQL (when reachable) and the browser tests, side by side (docs/decisions/0011, 0013)
 	@if [ "$(PASSES_SIDE_BY_SIDE)" = "1" ]; then \
 	  mkdir -p var; \
 	  $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & postgres=$$!; \
+	  $(MAKE) --no-print-directory test-browser > var/test-browser.log 2>&1 & browser=$$!; \
 	  $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	  wait $$browser; web=$$?; \
 	  wait $$postgres; pg=$$?; \
-	  cat var/test-postgres.log; \
-	  echo "== SQLite : $$([ $$sqlite = 0 ] && echo réussie || echo ÉCHEC) ; PostgreSQL : $$([ $$pg = 0 ] && echo réussie || echo ÉCHEC)"; \
-	  [ $$sqlite = 0 ] && [ $$pg = 0 ]; \
+	  cat var/test-browser.log var/test-postgres.log; \
+	  ok() { [ $$1 = 0 ] && echo réussie || echo ÉCHEC; }; \
+	  echo "== SQLite : $$(ok $$sqlite) ; navigateur : $$(ok $$web) ; PostgreSQL : $$(ok $$pg)"; \
+	  [ $$sqlite = 0 ] && [ $$web = 0 ] && [ $$pg = 0 ]; \
 	else \
-	  $(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; \
+	  $(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-browser \
+	    && $(MAKE) --no-print-directory test-postgres; \
 	fi
 
 # The property tests and fuzzers draw the same examples at every `make test` (profile « ci »);
 # `make fuzz` draws new ones, with more examples.
 test-sqlite: venv
-	@echo "== Suite complète sur SQLite"
-	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS)
+	@echo "== Suite complète sur SQLite, hors navigateur"
+	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"
+
+# The browser tests mostly wait (Chromium, the live server): in their own process, beside the other passes,
+# their waiting leaves the cores to them. On SQLite, once (decision 0011).
+test-browser: venv browser-deps
+	@echo "== Tests navigateur (Chromium), sur SQLite"
+	ESSAIM_HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n 0 -m browser tests/browser
 
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ESSAIM_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
