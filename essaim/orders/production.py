@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from essaim.orders.models import Invoice, Payment, ProductionMonth
+from financing_engine.errors import AmountOutOfRange
 from financing_engine.money import ZERO, format_eur, round_cents
 
 
@@ -37,8 +38,14 @@ def _next_month(month: dt.date) -> dt.date:
 
 def cents(value) -> Decimal:
     """A sum of amounts read from the database, in cents: SQLite adds decimals as floats (0,009999… for
-    0,01); a sum of cents rounded to the cent is exact."""
-    return ZERO if value is None else round_cents(value)
+    0,01); a sum of cents rounded to the cent is exact. A sum out of any amount's range (an absurd stored
+    value, 1E+30) is returned as it is: the page shows it « hors limites »."""
+    if value is None:
+        return ZERO
+    try:
+        return round_cents(value)
+    except (AmountOutOfRange, InvalidOperation):
+        return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def _month_sums(school_id: int, month: dt.date) -> tuple[Decimal, Decimal]:
