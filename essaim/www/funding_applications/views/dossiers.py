@@ -219,6 +219,7 @@ def _detail_context(request, application):
         programme=application.programme,
     )
     timeline = list(application.transitions.select_related("by", "acting_organization"))
+    planned_tranches = list(application.planned_tranches.all())  # the schedule's table and its form's initial text
     can_assign = has_perm(user, "funding_applications.assign_application", application)
     return {
         "due": deadlines.due_for(application.state, timeline[-1].effective_date if timeline else None),
@@ -268,14 +269,14 @@ def _detail_context(request, application):
         "disbursements": application.disbursements.all(),
         "can_record_disbursement": has_perm(user, "funding_applications.record_disbursement", application),
         "disbursement_form": DisbursementForm(),
-        "planned_tranches": application.planned_tranches.all(),
+        "planned_tranches": planned_tranches,
         "comparison": schedule.application_comparison(application),
         "can_plan_schedule": has_perm(user, "funding_applications.plan_schedule", application),
         "schedule_form": ScheduleForm(
             initial={
                 "tranches": "\n".join(
                     f"{t.due_date:%d/%m/%Y} ; {t.amount} ; {t.label}".rstrip(" ;")
-                    for t in application.planned_tranches.all()
+                    for t in planned_tranches
                 )
             }
         ),
