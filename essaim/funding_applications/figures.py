@@ -124,21 +124,25 @@ def funder_ceiling(funder, programme=None) -> Decimal | None:
     return max(ceilings)
 
 
-def amount_excesses(amount, *, content, funder, programme=None) -> list[str]:
+def amount_excesses(amount, *, content, funder, programme=None, figures=None) -> list[str]:
     """Why the amount asked needs a justification (French, with the figures): above the plan's line for
-    this funder, above the programme's ceiling. Empty when within both."""
+    this funder, above the programme's ceiling. Empty when within both.
+
+    ``figures``: ``frozen_plan_figures(content, funder)`` when the caller already has them (the dossier's
+    page shows them too: the plan is then read and evaluated once)."""
 
     try:
-        return _amount_excesses(amount, content=content, funder=funder, programme=programme)
+        return _amount_excesses(amount, content=content, funder=funder, programme=programme, figures=figures)
     except ArithmeticError:  # a stored amount that is no number (NaN): nothing can be compared
         return []
 
 
-def _amount_excesses(amount, *, content, funder, programme=None) -> list[str]:
+def _amount_excesses(amount, *, content, funder, programme=None, figures=None) -> list[str]:
     from essaim.common.formats import format_euros
 
     reasons = []
-    figures = frozen_plan_figures(content, funder)
+    if figures is None:
+        figures = frozen_plan_figures(content, funder)
     if figures.ok and figures.funder_line is not None and amount > figures.funder_line:
         reasons.append(
             f"le montant demandé ({format_euros(amount, 0)}) dépasse la ligne du plan figé pour ce financeur "

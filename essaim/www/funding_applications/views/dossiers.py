@@ -212,11 +212,13 @@ def _detail_context(request, application):
     duplicates = list(
         open_duplicates(project=application.project, funder=application.funder, exclude_pk=application.pk)
     )
+    figures = frozen_plan_figures(version.content, application.funder)
     excesses = amount_excesses(
         application.requested_amount,
         content=version.content,
         funder=application.funder,
         programme=application.programme,
+        figures=figures,
     )
     timeline = list(application.transitions.select_related("by", "acting_organization"))
     planned_tranches = list(application.planned_tranches.all())  # the schedule's table and its form's initial text
@@ -240,7 +242,7 @@ def _detail_context(request, application):
         "can_delete_draft": has_perm(user, "funding_applications.delete_draft", application),
         "application": application,
         "version": version,
-        "figures": frozen_plan_figures(version.content, application.funder),
+        "figures": figures,
         "previous_version": previous_submitted_version(version),
         "can_view_project": has_perm(user, "projects.view_project", application.project),
         "timeline": timeline,
