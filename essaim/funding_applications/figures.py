@@ -62,13 +62,19 @@ class FrozenPlanFigures:
     warnings: list[str] = field(default_factory=list)
 
 
-def frozen_plan_figures(content, funder) -> FrozenPlanFigures:
-    """Read a plan content through the engine; a content it refuses comes back with its French errors."""
-    try:
-        plan = plan_from_dict(content)
-    except PlanInputError as error:
-        return FrozenPlanFigures(ok=False, errors=tuple(error.errors))
-    result = evaluate_plan(plan)
+def frozen_plan_figures(content, funder, *, evaluated=None) -> FrozenPlanFigures:
+    """Read a plan content through the engine; a content it refuses comes back with its French errors.
+
+    ``evaluated``: ``(plan_from_dict(content), evaluate_plan(plan))`` when the caller already has them (a page
+    that also shows the plan's tables reads and evaluates it once)."""
+    if evaluated is not None:
+        plan, result = evaluated
+    else:
+        try:
+            plan = plan_from_dict(content)
+        except PlanInputError as error:
+            return FrozenPlanFigures(ok=False, errors=tuple(error.errors))
+        result = evaluate_plan(plan)
     kinds = funder_source_kinds(funder)
     sources = [
         SourceLine(
