@@ -277,8 +277,7 @@ def _detail_context(request, application):
         "schedule_form": ScheduleForm(
             initial={
                 "tranches": "\n".join(
-                    f"{t.due_date:%d/%m/%Y} ; {t.amount} ; {t.label}".rstrip(" ;")
-                    for t in planned_tranches
+                    f"{t.due_date:%d/%m/%Y} ; {t.amount} ; {t.label}".rstrip(" ;") for t in planned_tranches
                 )
             }
         ),
