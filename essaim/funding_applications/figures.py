@@ -62,13 +62,19 @@ class FrozenPlanFigures:
     warnings: list[str] = field(default_factory=list)
 
 
-def frozen_plan_figures(content, funder) -> FrozenPlanFigures:
-    """Read a plan content through the engine; a content it refuses comes back with its French errors."""
-    try:
-        plan = plan_from_dict(content)
-    except PlanInputError as error:
-        return FrozenPlanFigures(ok=False, errors=tuple(error.errors))
-    result = evaluate_plan(plan)
+def frozen_plan_figures(content, funder, *, evaluated=None) -> FrozenPlanFigures:
+    """Read a plan content through the engine; a content it refuses comes back with its French errors.
+
+    ``evaluated``: ``(plan_from_dict(content), evaluate_plan(plan))`` when the caller already has them (a page
+    that also shows the plan's tables reads and evaluates it once)."""
+    if evaluated is not None:
+        plan, result = evaluated
+    else:
+        try:
+            plan = plan_from_dict(content)
+        except PlanInputError as error:
+            return FrozenPlanFigures(ok=False, errors=tuple(error.errors))
+        result = evaluate_plan(plan)
     kinds = funder_source_kinds(funder)
     sources = [
         SourceLine(
@@ -124,21 +130,25 @@ def funder_ceiling(funder, programme=None) -> Decimal | None:
     return max(ceilings)
 
 
-def amount_excesses(amount, *, content, funder, programme=None) -> list[str]:
+def amount_excesses(amount, *, content, funder, programme=None, figures=None) -> list[str]:
     """Why the amount asked needs a justification (French, with the figures): above the plan's line for
-    this funder, above the programme's ceiling. Empty when within both."""
+    this funder, above the programme's ceiling. Empty when within both.
+
+    ``figures``: ``frozen_plan_figures(content, funder)`` when the caller already has them (the dossier's
+    page shows them too: the plan is then read and evaluated once)."""
 
     try:
-        return _amount_excesses(amount, content=content, funder=funder, programme=programme)
+        return _amount_excesses(amount, content=content, funder=funder, programme=programme, figures=figures)
     except ArithmeticError:  # a stored amount that is no number (NaN): nothing can be compared
         return []
 
 
-def _amount_excesses(amount, *, content, funder, programme=None) -> list[str]:
+def _amount_excesses(amount, *, content, funder, programme=None, figures=None) -> list[str]:
     from essaim.common.formats import format_euros
 
     reasons = []
-    figures = frozen_plan_figures(content, funder)
+    if figures is None:
+        figures = frozen_plan_figures(content, funder)
     if figures.ok and figures.funder_line is not None and amount > figures.funder_line:
         reasons.append(
             f"le montant demandé ({format_euros(amount, 0)}) dépasse la ligne du plan figé pour ce financeur "

@@ -40,6 +40,18 @@ def set_current_membership(user, membership) -> None:
     user._current_membership = membership
 
 
+def active_memberships(user) -> list:
+    """The user's active memberships with their organisations, by organisation name.
+
+    The middleware reads them once per request (``user._memberships``, the header's list); elsewhere
+    (shell, tests without a request) they are read here.
+    """
+    memberships = getattr(user, "_memberships", None)
+    if memberships is None:
+        memberships = list(user.memberships.active().select_related("organization").order_by("organization__name"))
+    return memberships
+
+
 @rules.predicate
 def is_platform_admin(user):
     """Platform administrators (``is_staff``) run the platform: the Django admin and every organisation."""
@@ -87,6 +99,8 @@ def is_member_of(user, organization):
     """A person sees the members and internal pages of the organisations they belong to (active membership)."""
     if organization is None or not user.is_authenticated:
         return False
+    if (memberships := getattr(user, "_memberships", None)) is not None:  # read once per request (middleware)
+        return any(m.organization_id == organization.pk for m in memberships)
     return user.memberships.active().filter(organization=organization).exists()
 
 
@@ -95,6 +109,8 @@ def is_admin_of(user, organization):
     """Only an organisation's administrateurs edit its profile and manage its members."""
     if organization is None or not user.is_authenticated:
         return False
+    if (memberships := getattr(user, "_memberships", None)) is not None:  # read once per request (middleware)
+        return any(m.organization_id == organization.pk and m.role == MembershipRole.ADMIN for m in memberships)
     return user.memberships.active().filter(organization=organization, role=MembershipRole.ADMIN).exists()
 
 

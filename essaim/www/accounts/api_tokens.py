@@ -7,17 +7,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from essaim.api_tokens.models import ApiToken
 from essaim.api_tokens.services import api_token_create, api_token_revoke
+from essaim.organizations.permissions import active_memberships
 from essaim.www.accounts.forms import ApiTokenForm
-
-
-def _memberships(user):
-    return list(user.memberships.active().select_related("organization").order_by("organization__name"))
 
 
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     """The user's tokens, and the form that creates one. A new token's secret appears on this answer only."""
-    memberships = _memberships(request.user)
+    memberships = active_memberships(request.user)
     if request.method == "POST" and request.POST.get("membership", "") not in {str(m.pk) for m in memberships}:
         raise PermissionDenied  # the form only offers one's own memberships: anything else is tampering
     form = ApiTokenForm(request.POST or None, memberships=memberships)
@@ -37,7 +34,7 @@ def token_list(request):
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            form = ApiTokenForm(memberships=_memberships(request.user))
+            form = ApiTokenForm(memberships=active_memberships(request.user))
     tokens = ApiToken.objects.visible_to(request.user).select_related("membership__organization", "user")
     response = render(
         request,

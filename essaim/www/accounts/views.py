@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from essaim.organizations.permissions import SESSION_KEY
+from essaim.organizations.permissions import SESSION_KEY, active_memberships
 from essaim.www.accounts.forms import AccountForm, EmailAuthenticationForm
 
 # The public pages (LoginRequiredMiddleware lets them through): signing in and out, resetting a
@@ -58,7 +58,7 @@ def account(request):
             return redirect("accounts:account")
     else:
         form = AccountForm(initial={"first_name": user.first_name, "last_name": user.last_name})
-    memberships = user.memberships.active().select_related("organization").order_by("organization__name")
+    memberships = active_memberships(user)
     return render(request, "accounts/account.html", {"form": form, "memberships": memberships})
 
 

@@ -154,8 +154,12 @@ def school_home(request, school_pk):
     return render(request, "schools/school_home.html", context)
 
 
-def _structure_form(request, school_pk, *, form_class, instance_model=None, pk=None, save, title, form_kwargs=None):
-    school = structure_school_or_404(request.user, school_pk)
+def _structure_form(
+    request, school_pk, *, form_class, instance_model=None, pk=None, save, title, form_kwargs=None, school=None
+):
+    """``school``: the school of ``school_pk`` when the caller already read it (``structure_school_or_404``)."""
+    if school is None:
+        school = structure_school_or_404(request.user, school_pk)
     # The object before the right: a maître professionnel (a person) is not seen by the partners (404).
     instance = (
         get_object_or_404(instance_model.objects.visible_to(request.user).filter(school=school), pk=pk) if pk else None
@@ -279,4 +283,5 @@ def master_trainer_edit(request, school_pk, pk=None):
         save=services.master_trainer_save,
         title="Maître professionnel",
         form_kwargs={"school": school},
+        school=school,
     )

@@ -212,13 +212,16 @@ def _detail_context(request, application):
     duplicates = list(
         open_duplicates(project=application.project, funder=application.funder, exclude_pk=application.pk)
     )
+    figures = frozen_plan_figures(version.content, application.funder)
     excesses = amount_excesses(
         application.requested_amount,
         content=version.content,
         funder=application.funder,
         programme=application.programme,
+        figures=figures,
     )
     timeline = list(application.transitions.select_related("by", "acting_organization"))
+    planned_tranches = list(application.planned_tranches.all())  # the schedule's table and its form's initial text
     can_assign = has_perm(user, "funding_applications.assign_application", application)
     return {
         "due": deadlines.due_for(application.state, timeline[-1].effective_date if timeline else None),
@@ -239,7 +242,7 @@ def _detail_context(request, application):
         "can_delete_draft": has_perm(user, "funding_applications.delete_draft", application),
         "application": application,
         "version": version,
-        "figures": frozen_plan_figures(version.content, application.funder),
+        "figures": figures,
         "previous_version": previous_submitted_version(version),
         "can_view_project": has_perm(user, "projects.view_project", application.project),
         "timeline": timeline,
@@ -268,14 +271,13 @@ def _detail_context(request, application):
         "disbursements": application.disbursements.all(),
         "can_record_disbursement": has_perm(user, "funding_applications.record_disbursement", application),
         "disbursement_form": DisbursementForm(),
-        "planned_tranches": application.planned_tranches.all(),
+        "planned_tranches": planned_tranches,
         "comparison": schedule.application_comparison(application),
         "can_plan_schedule": has_perm(user, "funding_applications.plan_schedule", application),
         "schedule_form": ScheduleForm(
             initial={
                 "tranches": "\n".join(
-                    f"{t.due_date:%d/%m/%Y} ; {t.amount} ; {t.label}".rstrip(" ;")
-                    for t in application.planned_tranches.all()
+                    f"{t.due_date:%d/%m/%Y} ; {t.amount} ; {t.label}".rstrip(" ;") for t in planned_tranches
                 )
             }
         ),

@@ -27,14 +27,17 @@ def application_plan(request, pk):
         page=ExpertConsultation.Page.PLAN,
         detail=f"version {version.number}",
     )
+    evaluation = evaluate_content(version.content)
+    # The figures come from the same reading of the plan when the engine accepted it (else with its errors).
+    evaluated = (evaluation.plan, evaluation.result) if evaluation.plan is not None else None
     return render(
         request,
         "funding_applications/plan.html",
         {
             "application": application,
             "version": version,
-            "figures": frozen_plan_figures(version.content, application.funder),
-            "evaluation": evaluate_content(version.content),
+            "figures": frozen_plan_figures(version.content, application.funder, evaluated=evaluated),
+            "evaluation": evaluation,
             "previous": previous,
             "differences": compare_contents(previous.content, version.content) if previous else None,
         },
