@@ -34,18 +34,19 @@ from financing_engine.limits import NumberRange
 __all__ = ["apply_limits", "decimal_pattern"]
 
 _DECIMALS = {2: r"(\.[0-9]{1,2})?", 6: r"(\.[0-9]{1,6})?"}
+# Zeros after the last allowed decimal change nothing (« 0.1056130 » is 0.105613: the engine accepts it).
 _PATTERNS = {
     # 0 … 1 000 000 000, two decimals
-    id(limits.AMOUNT): r"^(1000000000(\.0{1,2})?|[0-9]{1,9}(\.[0-9]{1,2})?)$",
-    id(limits.SIGNED_AMOUNT): r"^-?(1000000000(\.0{1,2})?|[0-9]{1,9}(\.[0-9]{1,2})?)$",
+    id(limits.AMOUNT): r"^(1000000000(\.0+)?|[0-9]{1,9}(\.[0-9]{1,2}0*)?)$",
+    id(limits.SIGNED_AMOUNT): r"^-?(1000000000(\.0+)?|[0-9]{1,9}(\.[0-9]{1,2}0*)?)$",
     # 0 … 1, six decimals
-    id(limits.SHARE): r"^(1(\.0{1,6})?|0(\.[0-9]{1,6})?)$",
+    id(limits.SHARE): r"^(1(\.0+)?|0(\.[0-9]{1,6}0*)?)$",
     # 0 … 0.20, six decimals
-    id(limits.LOAN_RATE): r"^0(\.([01][0-9]{0,5}|20{0,5}))?$",
+    id(limits.LOAN_RATE): r"^0(\.([01][0-9]{0,5}|20{0,5})0*)?$",
     # 0 … 8 760 hours, two decimals
-    id(limits.HOURS): r"^(8760(\.0{1,2})?|(87[0-5][0-9]|8[0-6][0-9]{2}|[0-7]?[0-9]{1,3})(\.[0-9]{1,2})?)$",
+    id(limits.HOURS): r"^(8760(\.0+)?|(87[0-5][0-9]|8[0-6][0-9]{2}|[0-7]?[0-9]{1,3})(\.[0-9]{1,2}0*)?)$",
     # 0 … 1 000 FTE, two decimals
-    id(limits.FTE): r"^(1000(\.0{1,2})?|[0-9]{1,3}(\.[0-9]{1,2})?)$",
+    id(limits.FTE): r"^(1000(\.0+)?|[0-9]{1,3}(\.[0-9]{1,2}0*)?)$",
 }
 
 
