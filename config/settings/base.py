@@ -152,7 +152,7 @@ ESSAIM_JOBS_STALE_AFTER = env_int("ESSAIM_JOBS_STALE_AFTER", 90, minimum=10, max
 # CPU priority of `essaim jobs worker` (nice, 0 to 19; `--nice` overrides it): below the web server's, so that
 # a page request wins the processor over a report on a machine running both (essaim/jobs/priority.py).
 # 0 leaves the workers at the web's priority.
-ESSAIM_WORKER_NICE = env_int("ESSAIM_WORKER_NICE", 10, minimum=0, maximum=19)
+ESSAIM_WORKER_NICE = env_int("ESSAIM_WORKER_NICE", 19, minimum=0, maximum=19)
 # Experts who have not answered a request for an opinion in this many days get a reminder e-mail, at most
 # one per period (`essaim funding_applications remind-experts`, to schedule daily; README « Déploiement »).
 ESSAIM_EXPERT_REMINDER_DAYS = env_int("ESSAIM_EXPERT_REMINDER_DAYS", 7, minimum=1, maximum=365)

@@ -4,9 +4,12 @@ On a machine that runs both gunicorn and ``essaim jobs worker``, a CPU-bound job
 of CPU) competes equally with the web requests: with 3 such jobs on 2 cores, the light pages' p95 tripled
 (docs/performance.md). ``lower_priority`` is called by the worker when it starts, before any thread:
 
-* **nice** (``ESSAIM_WORKER_NICE``, default 10, or ``essaim jobs worker --nice``): under contention Linux
-  shares a core by weight, 1 024 at nice 0 against 110 at nice 10, so a request competing with a job gets
-  about 90 % of the core; when the web is idle the job still has the whole machine. The nice value also
+* **nice** (``ESSAIM_WORKER_NICE``, default 19, or ``essaim jobs worker --nice``): under contention Linux
+  shares a core by weight, 1 024 at nice 0 against 15 at nice 19, so a request competing with a job gets
+  nearly all of the core; when the web is idle the job still has the whole machine. Measured side by side
+  (docs/performance.md, 08/12/2026): with 3 reports running, the light pages' p95 rose by a median ×1,19–1,29
+  at nice 19 against ×1,55–2,10 at nice 10. A starved job does not fail for it: its time limit counts its
+  CPU time (``runner._Limits``). The nice value also
   lowers the worker's own disk priority (best-effort level 6 instead of 4, with the BFQ scheduler).
 * **SCHED_BATCH** (Linux): the worker's threads never preempt a waking web worker; they run when it sleeps.
 * **Autogroup** (Linux with ``sched_autogroup_enabled``, the default of many distributions): the kernel first
@@ -33,7 +36,7 @@ from pathlib import Path
 
 logger = logging.getLogger("essaim.jobs")
 
-DEFAULT_NICE = 10
+DEFAULT_NICE = 19
 MAX_NICE = 19
 AUTOGROUP = Path("/proc/self/autogroup")
 

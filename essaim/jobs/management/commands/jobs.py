@@ -38,7 +38,7 @@ class Command(BaseCommand):
             type=bounded_int(0, 19),
             default=None,
             help="Priorité processeur du processus, de 0 (celle du serveur web) à 19 (la plus basse) ; défaut "
-            "ESSAIM_WORKER_NICE (10) : une page demandée passe avant un traitement.",
+            "ESSAIM_WORKER_NICE (19) : une page demandée passe avant un traitement.",
         )
         subcommands.add_parser(
             "recover",
