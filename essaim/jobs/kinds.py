@@ -8,8 +8,9 @@ What may differ between kinds is set here only:
 * ``time_limit``: seconds of computing a run may use (the worker process's CPU time, not the clock): past
   it the worker stops the run and the job ends in « échec » (no automatic retry: a run that timed out once
   would time out again). A worker runs below the web's priority (``priority.py``): while pages keep every
-  core busy a job waits without using its limit. ``WALL_FACTOR`` times the limit on the clock stops it
-  anyway (the machine is then too busy for it: « relancez-le plus tard »). Site selection offers computing
+  core busy a job waits without using its limit. ``WALL_FACTOR`` times the limit on the clock (or the
+  kind's own ``wall_time_limit``) stops it anyway (the machine is then too busy for it: « relancez-le plus
+  tard »). Site selection offers computing
   limits below its own time limit.
 * ``max_attempts``: runs tried in all when the worker dies under the job (kill -9, machine lost) or the
   work raises an unexpected error; a French ``JobError`` (bad file, data the user must fix) is final.
@@ -41,13 +42,15 @@ class JobKind:
     priority: int = 0
     # Seconds before a retry after an unexpected error (a worker's death is retried at once).
     retry_delay: int = 10
+    # Seconds on the clock a run may last, whatever CPU time it used (None: WALL_FACTOR × time_limit).
+    wall_time_limit: int | None = None
     run: Callable[..., Any] | None = field(default=None, compare=False)
     validate: Callable[[dict], dict] | None = field(default=None, compare=False)
 
     @property
     def wall_limit(self) -> int:
         """Seconds on the clock a run may last, whatever CPU time it used."""
-        return self.time_limit * WALL_FACTOR
+        return self.wall_time_limit if self.wall_time_limit is not None else self.time_limit * WALL_FACTOR
 
 
 _DECLARED = [

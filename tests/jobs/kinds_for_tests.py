@@ -88,9 +88,10 @@ TEST_KINDS = [
     JobKind("tests.shared_echo", "Test : écho partagé", time_limit=30, visibility="organization", run=echo),
     JobKind("tests.crash", "Test : plantage", time_limit=30, max_attempts=2, retry_delay=0, run=crash),
     JobKind("tests.refuse", "Test : refus", time_limit=30, max_attempts=3, run=refuse),
-    JobKind("tests.endless", "Test : sans fin", time_limit=1, run=endless),
-    JobKind("tests.waiting", "Test : attente", time_limit=1, run=waiting),
-    JobKind("tests.endless_silent", "Test : sans fin, muet", time_limit=2, run=endless_silent),
+    # Only their CPU time stops these two, however busy the machine (their limit on the clock is far).
+    JobKind("tests.endless", "Test : sans fin", time_limit=1, wall_time_limit=300, run=endless),
+    JobKind("tests.waiting", "Test : attente", time_limit=60, wall_time_limit=2, run=waiting),
+    JobKind("tests.endless_silent", "Test : sans fin, muet", time_limit=2, wall_time_limit=300, run=endless_silent),
     JobKind("tests.long_silent", "Test : long, muet", time_limit=100, run=endless_silent),
     JobKind("tests.priority", "Test : priorité", time_limit=30, run=priority),
     JobKind("tests.slow_write", "Test : écriture lente", time_limit=300, max_attempts=2, run=slow_write),

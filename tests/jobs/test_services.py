@@ -74,12 +74,16 @@ def test_a_job_past_its_time_limit_is_stopped(member):
 
 
 def test_a_job_that_waits_is_stopped_by_its_limit_on_the_clock_not_by_its_computing_time(member):
-    """The time limit counts computing (CPU): a run that only waits uses almost none of it, and is stopped
-    at WALL_FACTOR times its limit on the clock, with a message that says the platform was too busy."""
+    """The time limit counts computing (CPU): a run that only waits uses almost none of it (60 s allowed),
+    and is stopped by its limit on the clock, with a message that says the platform was too busy."""
     job = submit(member, kind="tests.waiting")
     assert job.status == JobStatus.FAILED
-    assert get_kind("tests.waiting").wall_limit == 4 * get_kind("tests.waiting").time_limit
-    assert "4\u00a0s au total" in job.error and "trop occupée" in job.error
+    assert "2\u00a0s au total" in job.error and "trop occupée" in job.error
+
+
+def test_the_limit_on_the_clock_is_four_times_the_computing_limit_unless_declared():
+    assert get_kind("steering.report_pdf").wall_limit == 4 * get_kind("steering.report_pdf").time_limit
+    assert get_kind("tests.waiting").wall_limit == 2
 
 
 def test_a_waiting_job_is_cancelled_and_never_runs(member, queue_only):
