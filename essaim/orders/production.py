@@ -48,20 +48,6 @@ def cents(value) -> Decimal:
         return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _month_sums(school_id: int, month: dt.date) -> tuple[Decimal, Decimal]:
-    """What the school invoiced and collected (HT) in the month, from its invoices and payments."""
-    end = _next_month(month)
-    invoiced = (
-        Invoice.objects.issued()
-        .filter(school_id=school_id, issue_date__gte=month, issue_date__lt=end)
-        .aggregate(total=Sum("total_ht_amount"))["total"]
-    )
-    collected = Payment.objects.filter(
-        invoice__school_id=school_id, payment_date__gte=month, payment_date__lt=end
-    ).aggregate(total=Sum("ht_share_amount"))["total"]
-    return cents(invoiced), cents(collected)
-
-
 @transaction.atomic
 def production_month_refresh(*, school_id: int, day: dt.date) -> ProductionMonth:
     """Recompute the school's month of ``day`` from its invoices and payments, its row locked."""
@@ -72,19 +58,31 @@ def production_month_refresh(*, school_id: int, day: dt.date) -> ProductionMonth
     except IntegrityError:
         pass  # created meanwhile: locked below
     row = ProductionMonth.objects.select_for_update().get(school_id=school_id, month=month)
-    row.invoiced_ht_amount, row.collected_ht_amount = _month_sums(school_id, month)
+    end = _next_month(month) - dt.timedelta(days=1)
+    figures = live_months(schools=[school_id], start=month, end=end).get((school_id, month), [ZERO, ZERO])
+    row.invoiced_ht_amount, row.collected_ht_amount = figures
     row.save(update_fields=["invoiced_ht_amount", "collected_ht_amount"])
     return row
 
 
-def _computed(schools: Iterable[int] | None = None) -> dict[tuple[int, dt.date], list[Decimal]]:
-    """Every school's months from its invoices and payments (two grouped queries)."""
+def live_months(
+    *, schools: Iterable[int] | None = None, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[tuple[int, dt.date], list[Decimal]]:
+    """``{(school_id, month): [invoiced, collected]}`` (HT) read from the invoices and payments themselves
+    (two grouped queries), dated from ``start`` to ``end`` inclusive: an invoice counts in the month it is
+    issued (credit notes negative, drafts never), a payment's stored HT part in the month it is received.
+    The one place that rule is written: ``ProductionMonth`` is kept from it, reads use it for the current
+    month, ``--check`` compares with it."""
     invoices = Invoice.objects.issued()
     payments = Payment.objects.all()
     if schools is not None:
         schools = list(schools)
         invoices = invoices.filter(school__in=schools)
         payments = payments.filter(invoice__school__in=schools)
+    if start:
+        invoices, payments = invoices.filter(issue_date__gte=start), payments.filter(payment_date__gte=start)
+    if end:
+        invoices, payments = invoices.filter(issue_date__lte=end), payments.filter(payment_date__lte=end)
     months: dict[tuple[int, dt.date], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for row in (
         invoices.annotate(month=TruncMonth("issue_date"))
@@ -93,6 +91,9 @@ def _computed(schools: Iterable[int] | None = None) -> dict[tuple[int, dt.date],
         .order_by()
     ):
         months[(row["school_id"], month_of(row["month"]))][0] += cents(row["total"])
+    # Each payment carries its stored HT part (orders.amounts.payment_ht_share): the parts of one invoice's
+    # payments in a month add up to ht_share(Σ of those payments), so their sum per school and month gives,
+    # to the cent, the per-invoice-and-month rounding.
     for row in (
         payments.annotate(month=TruncMonth("payment_date"))
         .values("invoice__school_id", "month")
@@ -109,7 +110,7 @@ def _pair(invoiced: Decimal, collected: Decimal) -> str:
 
 def production_months_differences(schools: Iterable[int] | None = None) -> list[str]:
     """The months whose stored figures differ from their invoices and payments (empty: all agree)."""
-    computed = _computed(schools)
+    computed = live_months(schools=schools)
     stored = ProductionMonth.objects.all()
     if schools is not None:
         stored = stored.filter(school__in=list(schools))
@@ -134,7 +135,7 @@ def production_months_differences(schools: Iterable[int] | None = None) -> list[
 def production_months_rebuild(schools: Iterable[int] | None = None) -> int:
     """Rebuild the months of the given schools (all when None) from their invoices and payments; returns
     the number of months written."""
-    computed = _computed(schools)
+    computed = live_months(schools=schools)
     stored = ProductionMonth.objects.all()
     if schools is not None:
         stored = stored.filter(school__in=list(schools))

@@ -25,17 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 
-from essaim.orders.models import Invoice, Payment, ProductionMonth
-from essaim.orders.production import cents
+from essaim.orders.models import ProductionMonth
+from essaim.orders.production import cents, live_months, month_of
 from financing_engine.money import ZERO
-
-
-def _month(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return dt.date(value.year, value.month, 1)
 
 
 @dataclass
@@ -76,90 +69,54 @@ class ProgrammeProductionActivity:
         return sum((m.collected_amount for m in self.totals.values()), ZERO)
 
 
-def _split(end: dt.date | None) -> dt.date | None:
-    """The first day of ``end``'s month: the months before it are closed at ``end`` and read from
-    ``ProductionMonth``; from it to ``end``, the invoices and payments themselves (one month at most)."""
-    return None if end is None else _month(end)
-
-
 def production_revenue_by_month(*, schools, start: dt.date | None = None, end: dt.date | None = None):
     """``{school_id: {month: MonthFigures}}`` for the given schools.
 
-    ``start``/``end`` (inclusive, any day) bound the months counted. The months before ``end``'s are read
-    from ``ProductionMonth`` (one query: one row per school and month, whatever the number of invoices);
-    ``end``'s month, counted up to ``end``, from the invoices and payments (two grouped queries)."""
+    ``start``/``end`` (inclusive, any day) bound the months counted. The months closed at ``end`` (before
+    its month) are read from ``ProductionMonth`` (one query: one row per school and month, whatever the
+    number of invoices); ``end``'s month, counted up to ``end``, from its invoices and payments
+    (``production.live_months``, two grouped queries on one month)."""
     result: dict[int, dict[dt.date, MonthFigures]] = defaultdict(lambda: defaultdict(MonthFigures))
-    split = _split(end)
+    current = month_of(end) if end else None
     stored = ProductionMonth.objects.filter(school__in=schools)
     if start:
-        stored = stored.filter(month__gte=_month(start))
-    if split:
-        stored = stored.filter(month__lt=split)
-    for school_id, month, invoiced, collected in stored.order_by().values_list(
-        "school_id", "month", "invoiced_ht_amount", "collected_ht_amount"
-    ):
+        stored = stored.filter(month__gte=month_of(start))
+    if current:
+        stored = stored.filter(month__lt=current)
+    rows = stored.order_by().values_list("school_id", "month", "invoiced_ht_amount", "collected_ht_amount")
+    if current:
+        live = live_months(schools=schools, start=max(current, month_of(start)) if start else current, end=end)
+        rows = [*rows, *((school, month, *figures) for (school, month), figures in live.items())]
+    for school_id, month, invoiced, collected in rows:
         figures = result[school_id][month]
         figures.invoiced_amount += cents(invoiced)
         figures.collected_amount += cents(collected)
-    if split is None:
-        return result
-    live_start = max(split, _month(start)) if start else split
-    invoices = Invoice.objects.issued().filter(school__in=schools, issue_date__gte=live_start, issue_date__lte=end)
-    payments = Payment.objects.filter(invoice__school__in=schools, payment_date__gte=live_start, payment_date__lte=end)
-    for row in (
-        invoices.annotate(month=TruncMonth("issue_date"))
-        .values("school_id", "month")
-        .annotate(total=Sum("total_ht_amount"))
-        .order_by()
-    ):
-        result[row["school_id"]][_month(row["month"])].invoiced_amount += cents(row["total"])
-    # Each payment carries its stored HT part (orders.amounts.payment_ht_share): the parts of one
-    # invoice's payments in a month add up to ht_share(Σ of those payments), so summing them per school
-    # and month in the database gives, to the cent, the per-invoice-and-month rounding.
-    for row in (
-        payments.annotate(month=TruncMonth("payment_date"))
-        .values("invoice__school_id", "month")
-        .annotate(total=Sum("ht_share_amount"))
-        .order_by()
-    ):
-        result[row["invoice__school_id"]][_month(row["month"])].collected_amount += cents(row["total"])
     return result
 
 
 def production_totals_by_school(*, schools, end: dt.date | None = None) -> dict[int, MonthFigures]:
     """``{school_id: MonthFigures}``: what each school invoiced and collected (HT) up to ``end`` (inclusive),
     for the given school ids — the sums of ``production_revenue_by_month``'s months, grouped by school only
-    (the steering dashboard's activity table): the months before ``end``'s from ``ProductionMonth`` (one
+    (the steering dashboard's activity table): the months closed at ``end`` from ``ProductionMonth`` (one
     query, one row per school), ``end``'s month up to ``end`` from its invoices and payments (two queries on
     one month)."""
     result: dict[int, MonthFigures] = defaultdict(MonthFigures)
-    split = _split(end)
+    current = month_of(end) if end else None
     stored = ProductionMonth.objects.filter(school__in=schools)
-    if split:
-        stored = stored.filter(month__lt=split)
-    for school_id, invoiced, collected in (
+    if current:
+        stored = stored.filter(month__lt=current)
+    rows = list(
         stored.values("school_id")
         .annotate(invoiced=Sum("invoiced_ht_amount"), collected=Sum("collected_ht_amount"))
         .order_by()
         .values_list("school_id", "invoiced", "collected")
-    ):
+    )
+    if current:
+        live = live_months(schools=schools, start=current, end=end)
+        rows += [(school, *figures) for (school, _), figures in live.items()]
+    for school_id, invoiced, collected in rows:
         result[school_id].invoiced_amount += cents(invoiced)
         result[school_id].collected_amount += cents(collected)
-    if split is None:
-        return result
-    invoices = Invoice.objects.issued().filter(school__in=schools, issue_date__gte=split, issue_date__lte=end)
-    payments = Payment.objects.filter(invoice__school__in=schools, payment_date__gte=split, payment_date__lte=end)
-    for school_id, total in (
-        invoices.values("school_id").annotate(total=Sum("total_ht_amount")).order_by().values_list("school_id", "total")
-    ):
-        result[school_id].invoiced_amount += cents(total)
-    for school_id, total in (
-        payments.values("invoice__school_id")
-        .annotate(total=Sum("ht_share_amount"))
-        .order_by()
-        .values_list("invoice__school_id", "total")
-    ):
-        result[school_id].collected_amount += cents(total)
     return result
 
 
