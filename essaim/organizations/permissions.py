@@ -99,9 +99,7 @@ def is_member_of(user, organization):
     """A person sees the members and internal pages of the organisations they belong to (active membership)."""
     if organization is None or not user.is_authenticated:
         return False
-    if (memberships := getattr(user, "_memberships", None)) is not None:  # read once per request (middleware)
-        return any(m.organization_id == organization.pk for m in memberships)
-    return user.memberships.active().filter(organization=organization).exists()
+    return any(m.organization_id == organization.pk for m in active_memberships(user))
 
 
 @rules.predicate
@@ -109,9 +107,9 @@ def is_admin_of(user, organization):
     """Only an organisation's administrateurs edit its profile and manage its members."""
     if organization is None or not user.is_authenticated:
         return False
-    if (memberships := getattr(user, "_memberships", None)) is not None:  # read once per request (middleware)
-        return any(m.organization_id == organization.pk and m.role == MembershipRole.ADMIN for m in memberships)
-    return user.memberships.active().filter(organization=organization, role=MembershipRole.ADMIN).exists()
+    return any(
+        m.organization_id == organization.pk and m.role == MembershipRole.ADMIN for m in active_memberships(user)
+    )
 
 
 @rules.predicate
