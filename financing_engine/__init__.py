@@ -17,6 +17,8 @@ Examples
 (True, 84)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from financing_engine.demo import demo_plan
 from financing_engine.errors import AmountOutOfRange, FinancingEngineError, InputError, PlanInputError
 from financing_engine.evaluate import evaluate_plan
@@ -57,18 +59,36 @@ from financing_engine.results import (
     WorkingCapitalRequirement,
     YearBudget,
 )
-from financing_engine.risk import (
-    Distribution,
-    Fixed,
-    Normal,
-    RiskParameters,
-    RiskResult,
-    Triangular,
-    Uniform,
-    run_risk_analysis,
-)
 from financing_engine.rules import RULES, RuleDefinition, RuleThresholds
 from financing_engine.serialization import plan_from_dict, plan_to_dict, result_to_dict, risk_result_to_dict
+
+# The risk analysis needs numpy (≈ 0,4 s to import): its names are imported on first use, so that a process
+# that never runs it (a command, a job worker, the web's start-up) does not pay for it (PEP 562).
+_RISK_NAMES = frozenset(
+    {"Distribution", "Fixed", "Normal", "RiskParameters", "RiskResult", "Triangular", "Uniform", "run_risk_analysis"}
+)
+
+
+if TYPE_CHECKING:  # the type checker sees the names as if imported
+    from financing_engine.risk import (
+        Distribution,
+        Fixed,
+        Normal,
+        RiskParameters,
+        RiskResult,
+        Triangular,
+        Uniform,
+        run_risk_analysis,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RISK_NAMES:
+        from financing_engine import risk
+
+        return getattr(risk, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "RULES",

@@ -21,15 +21,17 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from financing_engine.errors import InputError, PlanInputError
 from financing_engine.fields import describe_field
 from financing_engine.inputs import PlanInput
 from financing_engine.money import to_decimal
 from financing_engine.results import PlanResult
-from financing_engine.risk import RiskResult
 from financing_engine.validation import plan_errors
+
+if TYPE_CHECKING:  # numpy is imported with the risk analysis, only when one runs
+    from financing_engine.risk import RiskResult
 
 __all__ = ["plan_from_dict", "plan_to_dict", "result_to_dict", "risk_result_to_dict"]
 

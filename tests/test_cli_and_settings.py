@@ -62,3 +62,45 @@ def test_production_settings_pass_the_deployment_checks():
     """`essaim check --deploy` passes with the production settings (HTTPS, HSTS, secure cookies)."""
     result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD_ENV, settings="config.settings.prod")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Libraries only some work needs (≈ 2 s of CPU together): a process imports them when that work runs, never when
+# it starts (a command, a job worker, each web worker; docs/performance.md « Démarrage d'un processus »).
+HEAVY_LIBRARIES = ("numpy", "scipy", "openpyxl", "PIL", "weasyprint")
+
+
+def test_starting_a_process_and_loading_the_urls_import_no_heavy_library():
+    """``django.setup()`` (every command and job worker) and the URLconf (each web worker's first request)
+    import neither numpy, scipy, openpyxl, Pillow nor WeasyPrint: they come with the work that needs them."""
+    script = (
+        "import sys, django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        f"print(' '.join(name for name in {HEAVY_LIBRARIES!r} if name in sys.modules))"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == []
+
+
+def test_the_heavy_libraries_still_come_with_the_work_that_needs_them():
+    """The lazy imports are real imports: the risk analysis, the site selection's distances and an export
+    bring their library in when called (the names stay importable from the engines' packages)."""
+    script = (
+        "import sys, django; django.setup();"
+        "from financing_engine import run_risk_analysis, RiskResult;"
+        "from territories_engine import haversine_km, DEFAULT_ROAD_FACTOR;"
+        "from essaim.common.exports import xlsx_text; xlsx_text('a\\x01b');"
+        "haversine_km(50.0, 3.0, [50.1], [3.1]);"
+        "print(' '.join(name for name in ('numpy', 'openpyxl') if name in sys.modules), DEFAULT_ROAD_FACTOR)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["numpy", "openpyxl", "1.3"]

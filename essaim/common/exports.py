@@ -36,16 +36,17 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from essaim.common.formats import OUT_OF_RANGE, displayable, format_date, round_half_up
+
+# openpyxl (with Pillow, ≈ 0,6 s to import) is imported by the functions that write a workbook, not with this
+# module: the job kinds import it when every process starts (essaim/jobs/apps.py), and most never write one.
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet reads a cell starting with one of these as a formula (or a DDE command).
@@ -65,6 +66,8 @@ def neutralize_csv_text(text: str) -> str:
 
 def xlsx_text(text: str) -> str:
     """Text for an XLSX cell: without the control characters XML cannot hold (they would fail the export)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
@@ -80,6 +83,8 @@ def xlsx_cell(sheet, value: Any) -> Any:
     if _out_of_range(value):
         value = OUT_OF_RANGE
     if isinstance(value, str):
+        from openpyxl.cell.cell import Cell
+
         cell = Cell(sheet, value=xlsx_text(value))
         cell.data_type = "s"
         return cell
@@ -232,6 +237,8 @@ def csv_response(rows: Iterable[Any], columns: Sequence[Column], *, filename_ste
 
 
 def _bold_header(sheet) -> None:
+    from openpyxl.styles import Font
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
 
@@ -246,6 +253,8 @@ def xlsx_response(
     sheets: Sequence[tuple[str, Iterable[Any], Sequence[Column]]] = (),
 ) -> HttpResponse:
     """One data sheet (``title``), then the ``sheets`` given as (title, rows, columns), then the parameters."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     _data_sheet(workbook.active, title, rows, columns)
     for extra_title, extra_rows, extra_columns in sheets:
@@ -266,6 +275,8 @@ def xlsx_response(
 
 
 def _data_sheet(sheet, title: str, rows: Iterable[Any], columns: Sequence[Column]) -> None:
+    from openpyxl.utils import get_column_letter
+
     sheet.title = title[:31]
     append_row(sheet, [column.header for column in columns])
     _bold_header(sheet)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from essaim.financing.models import FinancingPlanVersion, PlanScenario
 from essaim.jobs.kinds import runs
 from essaim.jobs.runner import JobError, JobOutput
-from financing_engine import PlanInputError, plan_from_dict, run_risk_analysis
+from financing_engine import PlanInputError, plan_from_dict
 from financing_engine.scenarios import apply_scenario
 
 RISK_KIND = "financing.risk"
@@ -105,6 +105,8 @@ def risk(ctx, *, version_id, scenario_id) -> JobOutput:
         raise JobError(str(PlanNotComputable(error.errors).message)) from None
     scenarios = getattr(settings, "ESSAIM_RISK_SCENARIOS", 10_000)
     ctx.progress(0.1, f"Tirage de {scenarios:,} scénarios".replace(",", "\u202f"))
+    from financing_engine.risk import run_risk_analysis  # numpy, imported when a run starts
+
     result = run_risk_analysis(plan_input, scenarios=scenarios, seed=0, payment_delays=delays)
     data = {
         "scenarios": result.scenarios,

@@ -33,9 +33,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-
 from financing_engine.money import ZERO, format_eur
 
 __all__ = ["Candidate", "MixLine", "MixResult", "suggest_mix"]
@@ -97,6 +94,10 @@ def suggest_mix(
     if need <= 0 or not usable:
         reason = "le besoin est déjà couvert" if need <= 0 else ""
         return MixResult(need=need, lines=(), left_out=tuple((c, reason) for c in candidates if c.max_amount > 0))
+    # numpy and scipy are imported here, not with the module: the web's start-up does not need them.
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     n = len(usable)
     upper = np.array([float(c.max_amount) for c in usable])
     floor = np.array([float(c.floor) for c in usable])

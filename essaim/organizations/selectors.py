@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from django.db.models import Case, IntegerField, Value, When
 
 from essaim.organizations.enums import OrganizationKind
 from essaim.organizations.models import Organization
-from territories_engine import haversine_km
 
 MAX_RADIUS_KM = 150
 
@@ -37,6 +35,10 @@ def _communes_within(origin, radius_km: float) -> dict[int, float]:
         return {}
     if not (math.isfinite(float(origin.latitude)) and math.isfinite(float(origin.longitude))):
         return {}
+    import numpy as np  # here, not with the module: the web's start-up does not need numpy
+
+    from territories_engine import haversine_km
+
     ids = np.array([row[0] for row in rows])
     lat = np.array([float(row[1]) for row in rows])
     lon = np.array([float(row[2]) for row in rows])

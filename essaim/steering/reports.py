@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from essaim.common.exports import append_row, workbook_bytes
 from essaim.common.formats import displayable
@@ -129,6 +126,9 @@ def report_pdf(overview: Overview) -> bytes:
 
 
 def _sheet(workbook, title: str, headers: list[str], widths: list[int]):
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title[:31])
     append_row(sheet, headers)
     for cell in sheet[1]:
@@ -156,6 +156,8 @@ def _source_footer(sheet, overview: Overview, key: str) -> None:
 
 def _summary_sheet(workbook, overview: Overview) -> None:
     """The « Synthèse » sheet: the headline figures of the report."""
+    from openpyxl.styles import Font
+
     summary = workbook.active
     summary.title = "Synthèse"
     summary.column_dimensions["A"].width = 48
@@ -394,7 +396,10 @@ def _sources_sheet(workbook, overview: Overview) -> None:
 
 
 def report_workbook(overview: Overview) -> bytes:
-    """The report as an Excel workbook: a summary, then one sheet per part of the dashboard."""
+    """The report as an Excel workbook: a summary, then one sheet per part of the dashboard (openpyxl is
+    imported here, not with the module: essaim/common/exports.py)."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     _summary_sheet(workbook, overview)
     _objectives_sheet(workbook, overview)
