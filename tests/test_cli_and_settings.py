@@ -104,3 +104,19 @@ def test_the_heavy_libraries_still_come_with_the_work_that_needs_them():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["numpy", "openpyxl", "1.3"]
+
+
+def test_a_web_worker_loads_its_urls_and_views_as_it_starts_not_on_its_first_request():
+    """gunicorn loads ``config.wsgi`` before handing the worker any request: the URLconf and the view modules
+    are imported there, so the first user of a new worker does not wait for them."""
+    script = (
+        "import sys; import config.wsgi;"
+        "print(all(name in sys.modules for name in ('config.urls', 'essaim.www.steering.views')))"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
