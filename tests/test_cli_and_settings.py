@@ -65,7 +65,7 @@ def test_production_settings_pass_the_deployment_checks():
 
 
 # Libraries only some work needs (≈ 2 s of CPU together): a process imports them when that work runs, never when
-# it starts (a command, a job worker, each web worker; docs/performance.md « Démarrage d'un processus »).
+# it starts (a command, a job worker, each web worker; docs/performance.md « Starting a process »).
 HEAVY_LIBRARIES = ("numpy", "scipy", "openpyxl", "PIL", "weasyprint")
 
 
