@@ -186,6 +186,7 @@ class _Projection:
         self.width = width
         self.height = math.ceil(span_y * self.scale + 2 * padding)
         self.factor = 10**precision
+        self.key = (box, width, padding, precision)
 
     def point(self, lon: float, lat: float) -> tuple[int, int]:
         """Pixel position in units of 10**-precision pixel (integers, so that deltas are exact)."""
@@ -239,6 +240,65 @@ def geometry_path(geometry: Geometry | None, projection: _Projection) -> str:
     return "".join(_ring_path(ring, projection) for polygon in polygons_of(geometry) for ring in polygon)
 
 
+def _union(boxes: Iterable[tuple[float, float, float, float] | None]) -> tuple[float, float, float, float] | None:
+    """The box around ``boxes`` (the same floats as :func:`bounds` over all their geometries)."""
+    present = [box for box in boxes if box is not None]
+    if not present:
+        return None
+    return (
+        min(box[0] for box in present),
+        min(box[1] for box in present),
+        max(box[2] for box in present),
+        max(box[3] for box in present),
+    )
+
+
+class DrawingCache:
+    """The bounds and paths of geometries already drawn, for maps whose geometries are the *same objects* from
+    one drawing to the next (a process-wide cache of decoded contours: essaim/www/analysis/views/common.py).
+
+    Entries are keyed by the geometry's identity and hold a reference to it, so an identity is never reused
+    by another object while its entry lives; a geometry that changed is a new object, hence a new entry.
+    Past ``limit`` entries the cache starts again empty (memory stays bounded). Drawing with or without it
+    gives the same bytes (tests/www/analysis/test_map_drawings.py)."""
+
+    def __init__(self, limit: int = 50_000):
+        self.limit = limit
+        self._bounds: dict[int, tuple[Geometry, tuple[float, float, float, float] | None]] = {}
+        self._paths: dict[tuple[int, tuple], tuple[Geometry, str]] = {}
+
+    def _store(self, entries: dict, key, value) -> None:
+        if len(entries) >= self.limit:
+            entries.clear()
+        entries[key] = value
+
+    def bounds(self, geometries: Iterable[Geometry | None]) -> tuple[float, float, float, float] | None:
+        boxes = []
+        for geometry in geometries:
+            if not geometry:
+                continue
+            hit = self._bounds.get(id(geometry))
+            if hit is None or hit[0] is not geometry:
+                hit = (geometry, bounds([geometry]))
+                self._store(self._bounds, id(geometry), hit)
+            boxes.append(hit[1])
+        return _union(boxes)
+
+    def path(self, geometry: Geometry | None, projection: _Projection) -> str:
+        if not geometry:
+            return geometry_path(geometry, projection)
+        key = (id(geometry), projection.key)
+        hit = self._paths.get(key)
+        if hit is None or hit[0] is not geometry:
+            hit = (geometry, geometry_path(geometry, projection))
+            self._store(self._paths, key, hit)
+        return hit[1]
+
+    def clear(self) -> None:
+        self._bounds.clear()
+        self._paths.clear()
+
+
 def render_svg(
     features: Iterable[Feature],
     *,
@@ -253,6 +313,7 @@ def render_svg(
     precision: int = 0,
     css_class: str = "map-svg",
     merge_fills: bool = False,
+    drawings: DrawingCache | None = None,
 ) -> str:
     """Draw ``features`` as an inline ``<svg>``; "" when there is nothing to draw.
 
@@ -265,22 +326,27 @@ def render_svg(
     drawn on top with a dark stroke and no fill. Links are kept out of the keyboard tab order
     (``tabindex="-1"``): the page must offer the same links in text (e.g. a table). A map with links is a
     labelled ``role="group"`` (WCAG 4.1.2: no interactive content inside a ``role="img"``), else ``role="img"``.
+    ``drawings``: reuse the bounds and paths of geometries drawn before (``DrawingCache``; same bytes).
     """
     items = [(feature, geometry_for(feature)) for feature in features]
-    box = bounds([geometry for _, geometry in items] + [outline])
+    if drawings is not None:
+        box = _union([drawings.bounds(geometry for _, geometry in items), bounds([outline])])
+    else:
+        box = bounds([geometry for _, geometry in items] + [outline])
     if box is None:
         return ""
     projection = _Projection(box, width, padding, precision)
+    draw = drawings.path if drawings is not None else geometry_path
     if merge_fills:
         by_fill: dict[str, list[str]] = {}
         for feature, geometry in items:
-            d = geometry_path(geometry, projection)
+            d = draw(geometry, projection)
             if d:
                 by_fill.setdefault(fill_for(feature) if fill_for else DEFAULT_FILL, []).append(d)
         body = [f'<path d="{"".join(parts)}" fill="{escape(fill)}"/>' for fill, parts in by_fill.items()]
     else:
         body = [
-            _feature_element(feature, geometry, projection, fill_for, title_for, href_for)
+            _feature_element(feature, geometry, projection, fill_for, title_for, href_for, draw)
             for feature, geometry in items
         ]
     if outline:
@@ -305,8 +371,9 @@ def _feature_element(
     fill_for: Callable[[Feature], str] | None,
     title_for: Callable[[Feature], str] | None,
     href_for: Callable[[Feature], str | None] | None,
+    draw: Callable[[Geometry | None, _Projection], str] = geometry_path,
 ) -> str:
-    d = geometry_path(geometry, projection)
+    d = draw(geometry, projection)
     if not d:
         return ""
     fill = fill_for(feature) if fill_for else DEFAULT_FILL

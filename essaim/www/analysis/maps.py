@@ -187,21 +187,25 @@ def render(
     href_for: Callable | None = None,
     pick: bool = False,
     merge_fills: bool = False,
+    drawings: svg.DrawingCache | None = None,
 ) -> str:
     """The SVG of ``features`` (objects with a ``contour``) with the missing-value pattern and ``points``.
 
     ``pick`` writes the projection on the ``<svg>`` (``data-pick-*``) so that a click can be turned back into
-    a longitude and latitude (essaim/static/essaim/site-picking.js)."""
+    a longitude and latitude (essaim/static/essaim/site-picking.js). ``drawings``: for features whose contours
+    are the same objects from one map to the next (``views.common._features``), their bounds and paths are
+    reused (``svg.DrawingCache``: same bytes)."""
     features = [f for f in features if f.contour]
     drawing = svg.render_svg(
         features, width=MAP_WIDTH, fill_for=fill_for, title_for=title_for, href_for=href_for, label=label,
-        padding=PADDING, merge_fills=merge_fills,
+        padding=PADDING, merge_fills=merge_fills, drawings=drawings,
     )  # fmt: skip
     if not drawing:
         return ""
     opening_end = drawing.index(">") + 1
     extra = ""
-    box = svg.bounds([f.contour for f in features])
+    contours = [f.contour for f in features]
+    box = drawings.bounds(contours) if drawings is not None else svg.bounds(contours)
     # Same projection as render_svg (same bounds, width and padding), so points fall on their commune.
     projection = svg._Projection(box, MAP_WIDTH, PADDING, 0)
     if points:

@@ -21,6 +21,7 @@ from essaim.jobs.services import job_submit
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SCORE, OpportunityForm
 from essaim.www.analysis.views.common import (
+    DRAWINGS,
     LEVEL_SINGULAR,
     SCORE_DECIMALS,
     _column,
@@ -133,6 +134,7 @@ def _opportunity_map(run: services.ScoringRun, show: str, catalogue) -> maps.Map
         # Every commune of the région: one path per colour class keeps the page light (no per-commune
         # hover text nor link there; the paginated table carries them).
         merge_fills=run.level == Level.COMMUNE,
+        drawings=DRAWINGS,
         label=f"Carte des {Level(run.level).label.lower()} : {what}, métier {run.trade.name}",
         points=points,
     )

@@ -14,7 +14,7 @@ from essaim.analysis.enums import Level
 from essaim.territories.models import Commune
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SheetForm
-from essaim.www.analysis.views.common import LEVEL_SINGULAR, Feature, _features, _territory_url
+from essaim.www.analysis.views.common import DRAWINGS, LEVEL_SINGULAR, Feature, _features, _territory_url
 from essaim.www.permissions import require_perm
 
 HIGHLIGHT = "#d95f02"
@@ -106,6 +106,8 @@ def _sheet_map(sheet: sheets.TerritorySheet, level: Level) -> maps.Map | None:
         title_for=lambda f: f.name,
         label=f"Carte : {sheet.place.name} {where}",
         points=points,
+        # A commune's map draws its EPCI's communes read here, not the process-wide contours of ``_features``.
+        drawings=None if level is Level.COMMUNE else DRAWINGS,
     )
     if not drawing:
         return None

@@ -24,7 +24,7 @@ from essaim.jobs.models import Job
 from essaim.jobs.services import job_submit
 from essaim.www.analysis import maps
 from essaim.www.analysis.forms import SitesForm
-from essaim.www.analysis.views.common import _column, _features
+from essaim.www.analysis.views.common import DRAWINGS, _column, _features
 from essaim.www.jobs.events import announce_finished
 from essaim.www.permissions import require_perm
 
@@ -125,6 +125,7 @@ def _sites_map(result: dict) -> maps.Map | None:
         label=f"Carte des sites proposés pour le métier {trade}",
         points=points,
         road_factor=result["road_factor"],
+        drawings=DRAWINGS,
     )
     if not drawing:
         return None
@@ -340,6 +341,7 @@ def _pick_map() -> maps.Map | None:
         title_for=lambda f: f"{f.name} — cliquez pour ajouter la commune la plus proche",
         label="Carte pour choisir des communes candidates : cliquez près d'une commune pour l'ajouter à la liste",
         pick=True,
+        drawings=DRAWINGS,
     )
     if not drawing:
         return None
