@@ -69,6 +69,17 @@ def test_production_settings_pass_the_deployment_checks():
 HEAVY_LIBRARIES = ("numpy", "scipy", "openpyxl", "PIL", "weasyprint")
 
 
+def _python(script: str) -> list[str]:
+    """What ``script`` prints, run by a new Python process on the test settings (SQLite)."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
 def test_starting_a_process_and_loading_the_urls_import_no_heavy_library():
     """``django.setup()`` (every command and job worker) and the URLconf (each web worker's first request)
     import neither numpy, scipy, openpyxl, Pillow nor WeasyPrint: they come with the work that needs them."""
@@ -77,13 +88,7 @@ def test_starting_a_process_and_loading_the_urls_import_no_heavy_library():
         "from django.urls import get_resolver; get_resolver().url_patterns;"
         f"print(' '.join(name for name in {HEAVY_LIBRARIES!r} if name in sys.modules))"
     )
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == []
+    assert _python(script) == []
 
 
 def test_the_heavy_libraries_still_come_with_the_work_that_needs_them():
@@ -97,13 +102,7 @@ def test_the_heavy_libraries_still_come_with_the_work_that_needs_them():
         "haversine_km(50.0, 3.0, [50.1], [3.1]);"
         "print(' '.join(name for name in ('numpy', 'openpyxl') if name in sys.modules), DEFAULT_ROAD_FACTOR)"
     )
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["numpy", "openpyxl", "1.3"]
+    assert _python(script) == ["numpy", "openpyxl", "1.3"]
 
 
 def test_a_web_worker_loads_its_urls_and_views_as_it_starts_not_on_its_first_request():
@@ -113,10 +112,4 @@ def test_a_web_worker_loads_its_urls_and_views_as_it_starts_not_on_its_first_req
         "import sys; import config.wsgi;"
         "print(all(name in sys.modules for name in ('config.urls', 'essaim.www.steering.views')))"
     )
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True"]
+    assert _python(script) == ["True"]

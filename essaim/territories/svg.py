@@ -314,6 +314,7 @@ def render_svg(
     css_class: str = "map-svg",
     merge_fills: bool = False,
     drawings: DrawingCache | None = None,
+    box: tuple[float, float, float, float] | None = None,
 ) -> str:
     """Draw ``features`` as an inline ``<svg>``; "" when there is nothing to draw.
 
@@ -327,11 +328,13 @@ def render_svg(
     (``tabindex="-1"``): the page must offer the same links in text (e.g. a table). A map with links is a
     labelled ``role="group"`` (WCAG 4.1.2: no interactive content inside a ``role="img"``), else ``role="img"``.
     ``drawings``: reuse the bounds and paths of geometries drawn before (``DrawingCache``; same bytes).
+    ``box``: the bounds of the features and outline, when the caller computed them already (to place its own
+    marks with the same projection); computed here otherwise.
     """
     items = [(feature, geometry_for(feature)) for feature in features]
-    if drawings is not None:
+    if box is None and drawings is not None:
         box = _union([drawings.bounds(geometry for _, geometry in items), bounds([outline])])
-    else:
+    elif box is None:
         box = bounds([geometry for _, geometry in items] + [outline])
     if box is None:
         return ""

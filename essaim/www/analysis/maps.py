@@ -196,16 +196,16 @@ def render(
     are the same objects from one map to the next (``views.common._features``), their bounds and paths are
     reused (``svg.DrawingCache``: same bytes)."""
     features = [f for f in features if f.contour]
+    contours = [f.contour for f in features]
+    box = drawings.bounds(contours) if drawings is not None else svg.bounds(contours)
     drawing = svg.render_svg(
         features, width=MAP_WIDTH, fill_for=fill_for, title_for=title_for, href_for=href_for, label=label,
-        padding=PADDING, merge_fills=merge_fills, drawings=drawings,
+        padding=PADDING, merge_fills=merge_fills, drawings=drawings, box=box,
     )  # fmt: skip
     if not drawing:
         return ""
     opening_end = drawing.index(">") + 1
     extra = ""
-    contours = [f.contour for f in features]
-    box = drawings.bounds(contours) if drawings is not None else svg.bounds(contours)
     # Same projection as render_svg (same bounds, width and padding), so points fall on their commune.
     projection = svg._Projection(box, MAP_WIDTH, PADDING, 0)
     if points:
